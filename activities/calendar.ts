@@ -1,0 +1,90 @@
+/**
+ * Deadlines are computed here, in an activity, so the instant is recorded in workflow history:
+ * a later update of the holiday data can never change the replay of a running process
+ * (DOMAIN.md §3, last paragraph). Workflows call these as local activities (one marker event).
+ */
+import {
+  addWeekdays,
+  computeDeadline,
+  endOfLocalDay,
+  localDateOf,
+  type CalendarOptions,
+  type DeadlineRule,
+} from '../src/domain/calendar';
+
+/** A Deadline as it travels through payloads (instants as ISO strings, not Date). */
+export interface DeadlineDto {
+  rule: DeadlineRule;
+  /** UTC instant the deadline passes */
+  at: string;
+  /** the same instant with the Stockholm offset */
+  iso: string;
+  localDate: string;
+  endOfDay: boolean;
+  basis: string;
+}
+
+export type DeadlineRequest =
+  | { rule: DeadlineRule; from: string }
+  /** end of the local day `days` calendar days after `fromDate` (e.g. 004 §4.1: invitation within 3 days of ready) */
+  | { rule: 'calendarDays'; fromDate: string; days: number };
+
+export interface ObligationDeadline {
+  dueAt: string;
+  dueLocalDate: string;
+  /** when a deviation raised at dueAt goes to the coordinators if still open (§6 ladder) */
+  escalateAt: string;
+  basis: string;
+}
+
+function addCalendarDays(date: string, days: number): string {
+  const d = new Date(`${date}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+export function createCalendarActivities(options: CalendarOptions) {
+  /** End of the n-th weekday after the local day in which `instant` falls. */
+  const weekdaysAfter = (instant: Date, n: number): string => {
+    // an end-of-day deadline is the midnight that *ends* a day: count from the day it ends
+    const day = localDateOf(new Date(instant.getTime() - 1));
+    return endOfLocalDay(addWeekdays(day, n)).toISOString();
+  };
+
+  return {
+    async computeDeadline(rule: DeadlineRule, atIso: string): Promise<DeadlineDto> {
+      const d = computeDeadline(rule, new Date(atIso), options);
+      return { rule: d.rule, at: d.at.toISOString(), iso: d.iso, localDate: d.localDate, endOfDay: d.endOfDay, basis: d.basis };
+    },
+
+    /** The deadlines of the obligations one message creates, with their escalation instants. */
+    async obligationDeadlines(requests: DeadlineRequest[], escalationWeekdays: number): Promise<ObligationDeadline[]> {
+      return requests.map((r) => {
+        let at: Date;
+        let localDate: string;
+        let basis: string;
+        if (r.rule === 'calendarDays') {
+          localDate = addCalendarDays(r.fromDate, r.days);
+          at = endOfLocalDay(localDate);
+          basis = `end of the day ${r.days} days after ${r.fromDate}`;
+        } else {
+          const d = computeDeadline(r.rule, new Date(r.from), options);
+          at = d.at;
+          localDate = d.localDate;
+          basis = d.basis;
+        }
+        return { dueAt: at.toISOString(), dueLocalDate: localDate, escalateAt: weekdaysAfter(at, escalationWeekdays), basis };
+      });
+    },
+
+    /** The Europe/Stockholm date of an instant (the workflow sandbox has no time-zone data). */
+    async localDateOf(atIso: string): Promise<string> {
+      return localDateOf(new Date(atIso));
+    },
+
+    /** Escalation instant for a deviation reported by hand at `atIso`. */
+    async escalationAt(atIso: string, escalationWeekdays: number): Promise<string> {
+      return weekdaysAfter(new Date(atIso), escalationWeekdays);
+    },
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * Home-care activities (DOMAIN.md §5, §8): ledger projections of enrollments and single home
+ * visit orders (idempotent by version), and the link from a discharge episode.
+ */
+import { Context } from '@temporalio/activity';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { LedgerStore } from '../src/db/ledger';
+import { upsertEnrollment, upsertVisitOrder, type ProcessChildren } from '../src/db/homecare';
+import type { HomeCareMessage, HomeCareState, VisitOrderState } from '../src/domain/homecare/types';
+import type { Tracking } from '../src/domain/obligations';
+import { dischargeUpdates, dischargeWorkflowId } from '../workflows/discharge';
+import { deviationRecord, obligationRecord } from './ledger';
+
+function children(region: string, municipality: string, s: { messages: HomeCareMessage[]; tracking: Tracking; timeline: ProcessChildren['timeline'] }): ProcessChildren {
+  return {
+    region,
+    municipality,
+    messages: s.messages.map((m) => ({ messageId: m.messageId, type: m.type, version: 1, sender: { kind: m.sender.kind, id: m.sender.id }, sentAt: m.occurredAt, recordedAt: m.recordedAt })),
+    obligations: s.tracking.obligations.map(obligationRecord),
+    deviations: s.tracking.deviations.map(deviationRecord),
+    timeline: s.timeline,
+  };
+}
+
+export function createHomeCareActivities(ledger: LedgerStore) {
+  return {
+    async projectHomeCareEnrollment(s: HomeCareState): Promise<void> {
+      if (s.version === 0) return;
+      const i = s.input;
+      await upsertEnrollment(
+        ledger.db,
+        {
+          enrollment_id: s.enrollmentId,
+          version: s.version,
+          region: i.region,
+          residence_municipality: i.residenceMunicipality,
+          primary_care_unit_hsa: i.primaryCareUnit,
+          patient_ref: i.patientRef,
+          age_at_start: i.patientAgeAtStart ?? null,
+          initiated_by: i.initiatedBy,
+          discharge_episode_id: i.dischargeEpisodeId ?? null,
+          status: s.status,
+          started_at: i.startedAt,
+          invitation_sent_at: s.invitation?.sentAt ?? null,
+          named_care_contact_at: s.namedCareContact?.appointedAt ?? null,
+          named_doctor_at: s.namedDoctor?.appointedAt ?? null,
+          planning_meeting_at: s.invitation?.heldAt ?? null,
+          sip_created_at: s.sip?.createdAt ?? null,
+          sip_closed_at: s.sip?.closedAt ?? null,
+          decision: s.decision?.decision ?? null,
+          decision_reason: s.decision?.reason ?? null,
+          decided_at: s.decision?.at ?? null,
+          enrolled_at: s.enrolledAt ?? null,
+          ended_at: s.end?.at ?? null,
+          end_reason: s.end?.reason ?? null,
+        },
+        children(i.region, i.residenceMunicipality, s),
+      );
+    },
+
+    async projectHomeVisit(s: VisitOrderState): Promise<void> {
+      if (s.version === 0) return;
+      const i = s.input;
+      const last = s.visits.map((v) => v.performedOn).sort().pop();
+      await upsertVisitOrder(
+        ledger.db,
+        {
+          order_id: s.orderId,
+          version: s.version,
+          region: i.region,
+          residence_municipality: i.residenceMunicipality,
+          primary_care_unit_hsa: i.primaryCareUnit,
+          patient_ref: i.patientRef,
+          age_at_order: i.patientAgeAtOrder ?? null,
+          status: s.status,
+          ordered_at: i.orderedAt,
+          start_date: i.startDate,
+          end_date: i.endDate,
+          interventions: JSON.stringify(i.interventions),
+          answer: s.answer?.answer ?? null,
+          answered_at: s.answer?.at ?? null,
+          decline_reason: s.answer?.reason ?? null,
+          cancelled_at: s.cancellation?.at ?? null,
+          visits_reported: s.visits.length,
+          last_visit_date: last ?? null,
+        },
+        children(i.region, i.residenceMunicipality, s),
+      );
+    },
+
+    /**
+     * DOMAIN.md §5: the discharge episode links to the enrollment, which satisfies its named-doctor
+     * rule (§4 step 3). Decision: an activity with the worker's Temporal client sends the discharge
+     * workflow's existing `linkHomeCareEnrollment` Update (validated, recorded on its timeline);
+     * a workflow cannot send an Update itself, and a new signal would change the discharge workflow.
+     * The update id makes retries idempotent.
+     */
+    async linkHomeCareToDischarge(episodeId: string, enrollmentId: string): Promise<'linked' | 'episodeClosed' | 'episodeNotFound'> {
+      const handle = Context.current().client.workflow.getHandle(dischargeWorkflowId(episodeId));
+      try {
+        await handle.executeUpdate(dischargeUpdates.linkHomeCareEnrollment, {
+          args: [{ type: 'linkHomeCareEnrollment', enrollmentId }],
+          updateId: `link-home-care-${enrollmentId}`,
+        });
+        return 'linked';
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError || (err as { code?: number })?.code === 5) return 'episodeNotFound';
+        if (err instanceof WorkflowUpdateFailedError) return 'episodeClosed';
+        if (/already completed|not found/i.test((err as Error)?.message ?? '')) return /completed/i.test((err as Error).message) ? 'episodeClosed' : 'episodeNotFound';
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * Ledger writes (DOMAIN.md §8). Every state change of a process is projected here by an
+ * idempotent upsert keyed on (process id, version): activity retries and workflow replays
+ * never duplicate a row or move a row backwards.
+ */
+import { localDateOf } from '../src/domain/calendar';
+import type { DischargeState } from '../src/domain/discharge/types';
+import type { Obligation, Deviation, Party } from '../src/domain/obligations';
+import type { LedgerStore } from '../src/db/ledger';
+import { upsertEpisode } from '../src/db/ledger';
+import type { DeviationRecord, EpisodeProjection, ObligationRecord } from '../src/db/projection';
+import { downtimeFlags, recordNotifications, type NotificationRecord } from '../src/db/operations';
+
+const party = (p: Party) => ({ kind: p.kind, id: p.id });
+
+export function obligationRecord(o: Obligation): ObligationRecord {
+  return {
+    obligationId: o.obligationId,
+    kind: o.kind,
+    messageId: o.messageId ?? null,
+    responsible: party(o.responsible),
+    dueAt: o.dueAt,
+    metAt: o.metAt ?? null,
+    status: o.status,
+    deviationType: o.deviationType,
+    deviationId: o.deviationId ?? null,
+  };
+}
+
+export function deviationRecord(d: Deviation): DeviationRecord {
+  return {
+    deviationId: d.deviationId,
+    type: d.type,
+    responsible: party(d.responsible),
+    description: d.description,
+    obligationId: d.obligationId ?? null,
+    deadlineAt: d.deadlineAt,
+    detectedAt: d.detectedAt,
+    status: d.status,
+    resolvedAt: d.resolvedAt ?? null,
+    closedAt: d.closedAt ?? null,
+    closedBy: d.closedBy ?? null,
+    comment: d.comment ?? null,
+    downtime: d.downtime,
+    escalation: d.escalation,
+    reportedBy: d.reportedBy ?? null,
+  };
+}
+
+/** What billing and indicators need from a discharge episode, and nothing that identifies the patient. */
+export function dischargeProjection(s: DischargeState): EpisodeProjection {
+  const i = s.input;
+  const firstOf = (type: string) => s.messages.find((m) => m.type === type)?.occurredAt ?? null;
+  const lastReady = s.readyPeriods[s.readyPeriods.length - 1];
+  const firstNotice = s.messages.find((m) => m.type === 'admissionNotice');
+  return {
+    episodeId: s.episodeId,
+    version: s.version,
+    region: i.region,
+    residenceMunicipality: i.residenceMunicipality,
+    inpatientUnitHsa: i.inpatientUnit,
+    primaryCareUnitHsa: i.primaryCareUnit,
+    psychiatricOutpatientUnitHsa: i.psychiatricOutpatientUnit ?? null,
+    hospital: i.hospital ?? null,
+    psychiatric: i.psychiatric,
+    formOfCare: s.planning?.formOfCare ?? null,
+    outOfCounty: i.outOfCounty,
+    patientRef: i.patientRef,
+    ageAtAdmission: i.patientAgeAtAdmission ?? null,
+    status: s.status,
+    admittedAt: i.admittedAt,
+    admissionNoticeSentAt: firstOf('admissionNotice'),
+    expectedReadyDate: s.expectedReadyDate ?? null,
+    readyDate: lastReady?.readyDate ?? null,
+    dischargedAt: s.discharge?.dischargedAt ?? null,
+    dischargeDate: s.discharge ? localDateOf(new Date(s.discharge.dischargedAt)) : null,
+    cancelledAt: s.cancellation?.at ?? null,
+    cancellationReason: s.cancellation?.reason ?? null,
+    consent: s.planning?.consent ?? null,
+    planningFlow: s.planning?.flow ?? null,
+    needsCategory: (s.planning?.needs as EpisodeProjection['needsCategory']) ?? null,
+    namedCareContactAt: s.namedCareContacts[0]?.appointedAt ?? null,
+    namedDoctorAt: s.namedDoctor?.appointedAt ?? null,
+    invitationSentAt: firstOf('planningInvitation'),
+    sipCreatedAt: s.sip?.createdAt ?? null,
+    sipCompletedAt: s.sip?.completedAt ?? null,
+    treatmentPlanAt: s.treatmentPlan?.establishedAt ?? null,
+    // halland-2027 checkpoint: the planning basis carries a (preliminary ready) date
+    planningBasisDate: (firstNotice?.details?.expectedReadyDate as string | undefined) ?? null,
+    outpatientServicesUnavailable: s.outpatientServicesUnavailable,
+    downtime: s.tracking.deviations.some((d) => d.downtime) || s.messages.some((m) => Date.parse(m.recordedAt) - Date.parse(m.occurredAt) > 3_600_000),
+    readyPeriods: s.readyPeriods.map((r, idx) => ({
+      seq: idx + 1,
+      readyDate: r.readyDate,
+      endedDate: r.endDate ?? null,
+      endReason: r.endReason ?? null,
+      withdrawalReason: r.withdrawalReason ?? null,
+    })),
+    messages: s.messages.map((m) => ({
+      messageId: m.messageId,
+      type: m.type,
+      version: m.version ?? 1,
+      sender: party(m.sender),
+      sentAt: m.occurredAt,
+      recordedAt: m.recordedAt,
+    })),
+    obligations: s.tracking.obligations.map(obligationRecord),
+    deviations: s.tracking.deviations.map(deviationRecord),
+  };
+}
+
+export function createLedgerActivities(ledger: LedgerStore) {
+  return {
+    async projectDischargeEpisode(state: DischargeState): Promise<void> {
+      await upsertEpisode(ledger.db, dischargeProjection(state));
+    },
+    /** Which of these instants fall inside a declared downtime window of the region. */
+    async downtimeFlags(region: string, instants: string[]): Promise<boolean[]> {
+      return downtimeFlags(ledger.db, region, instants);
+    },
+    /** Reminders and escalations (DOMAIN.md §6 ladder); idempotent by notification id. */
+    async recordNotifications(notes: NotificationRecord[]): Promise<void> {
+      await recordNotifications(ledger.db, notes);
+    },
+  };
+}

@@ -1,0 +1,15 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
+  },
+  // Workflow code is bundled once per run (ARCHITECTURE.md "Testing"), not per file.
+  globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+  setupFiles: ['<rootDir>/test/helpers/setup-pglite.ts'],
+  maxWorkers: 2,
+  testTimeout: 60_000,
+  verbose: false,
+};

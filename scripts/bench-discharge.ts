@@ -1,0 +1,591 @@
+/**
+ * `npm run bench:discharge` — throughput and latency of complete discharge episodes.
+ *
+ * Starts the service exactly as `npm start` does (`tsx src/main.ts`: Temporal dev server, worker,
+ * PGlite ledger, HTTP API) with a temporary DATA_DIR and free ports, then:
+ *   1. drives N complete episodes, C at a time, through the HTTP API;
+ *   2. drives N more with the same actions issued directly as Temporal Updates (no API) against
+ *      the same server and worker — the API/direct ratio is the API's overhead;
+ * and writes the figures to BENCHMARKS.md (its discharge section; other sections are kept).
+ *
+ * Environment: BENCH_EPISODES (default 40), BENCH_CONCURRENCY (8), BENCH_WARMUP (2 per path,
+ * not measured), BENCH_HISTORY_SAMPLE (10 per path).
+ */
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { ACTION_BODIES } from '../src/api/schemas/discharge';
+import type { DischargeAction, DischargeActionType } from '../src/domain/discharge/actions';
+import type { Message, StartEpisodeInput } from '../src/domain/discharge/types';
+import { patientAge, pseudonymousPatientRef, validatePatientIdentifier } from '../src/domain/identifiers';
+import type { Party } from '../src/domain/obligations';
+import { agreementOn, DEFAULT_REGIONS, findRegion } from '../src/domain/regions';
+import { SA } from '../src/temporal/search-attributes';
+import { projectRoot, toolVersions } from '../src/temporal/tools';
+import { freePorts, spawnService } from './lib/service';
+import { dischargeEpisode, dischargeUpdates, dischargeWorkflowId, type EpisodeView } from '../workflows/discharge';
+
+// ---- parameters ----------------------------------------------------------------------------------
+
+function intEnv(name: string, def: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) {
+    console.error(`${name} must be an integer >= ${min} (got ${JSON.stringify(raw)})`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const N = intEnv('BENCH_EPISODES', 40, 1);
+const C = intEnv('BENCH_CONCURRENCY', 8, 1);
+const WARMUP = intEnv('BENCH_WARMUP', 2, 0);
+const HISTORY_SAMPLE = intEnv('BENCH_HISTORY_SAMPLE', 10, 1);
+
+const REGION = findRegion(DEFAULT_REGIONS, 'halland')!;
+const MUNICIPALITY = '1380';
+const INPATIENT = 'SE2321000115-AVD1';
+const PRIMARY_CARE = 'SE2321000115-VC01';
+const PATIENT = { kind: 'personnummer' as const, value: '19121212-1212' };
+const PSEUDONYM_KEY = 'benchmark-only-pseudonym-key-0123456789';
+const TASK_QUEUE = 'utskrivning';
+const NAMESPACE = 'default';
+const ACTOR = { userId: 'bench', organisation: 'benchmark' };
+
+const TARGET_RATIO = 1.3;
+const TARGET_ACTIONS_PER_S = 50;
+const TARGET_HISTORY_EVENTS = 300;
+
+// ---- the service under test ----------------------------------------------------------------------
+
+interface Service {
+  proc: ChildProcess;
+  dataDir: string;
+  base: string;
+  temporalAddress: string;
+  exited: Promise<number | null>;
+  output: () => string;
+}
+
+async function startService(): Promise<Service> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'utskrivning-bench-'));
+  const [port, dev, ui, metrics] = await freePorts(4);
+  const child = spawnService({
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    TEMPORAL_DEV_PORT: String(dev),
+    TEMPORAL_UI_PORT: String(ui),
+    TEMPORAL_METRICS_BIND: `127.0.0.1:${metrics}`,
+    TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+    TEMPORAL_NAMESPACE: NAMESPACE,
+    PSEUDONYM_KEY,
+  });
+  const proc = child.proc;
+  const output = () => (child.out() + child.err()).slice(-20_000);
+  const exited = child.exited.then((x) => x.code);
+  const svc: Service = { proc, dataDir, base: `http://127.0.0.1:${port}`, temporalAddress: `127.0.0.1:${dev}`, exited, output };
+
+  const deadline = Date.now() + 120_000;
+  let gone = false;
+  void exited.then(() => (gone = true));
+  for (;;) {
+    if (gone) throw new Error(`the service exited during start-up:\n${output()}`);
+    if (Date.now() > deadline) throw new Error(`the service was not healthy within 120 s:\n${output()}`);
+    const ok = await fetch(`${svc.base}/health`, { signal: AbortSignal.timeout(3000) }).then((r) => r.status === 200, () => false);
+    if (ok) return svc;
+    await sleep(250);
+  }
+}
+
+async function stopService(svc: Service): Promise<number | null> {
+  if (svc.proc.exitCode === null && svc.proc.signalCode === null) svc.proc.kill('SIGINT');
+  const code = await Promise.race([svc.exited, sleep(30_000).then(() => 'timeout' as const)]);
+  if (code === 'timeout') {
+    try { process.kill(-svc.proc.pid!, 'SIGKILL'); } catch { /* gone */ }
+  }
+  // the dev server has its own process group; only ours mention our temporary DATA_DIR
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(svc.dataDir)) process.kill(Number(entry), 'SIGKILL');
+    } catch { /* gone meanwhile */ }
+  }
+  rmSync(svc.dataDir, { recursive: true, force: true });
+  return code === 'timeout' ? null : code;
+}
+
+// ---- the episode, as staff would drive it ----------------------------------------------------------
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const today = () => new Date().toISOString().slice(0, 10);
+const daysFromNow = (d: number) => new Date(Date.now() + d * 86_400_000);
+
+interface Driver {
+  /** starts an episode; returns its id */
+  start(i: number): Promise<string>;
+  /** one staff action (a Workflow Update); returns the new state */
+  act(episodeId: string, type: DischargeActionType, body: Record<string, unknown>): Promise<EpisodeView>;
+}
+
+interface Sample {
+  type: DischargeActionType | 'start';
+  ms: number;
+}
+
+class ActionError extends Error {}
+
+function httpDriver(base: string, samples: Sample[]): Driver {
+  const headers = { 'content-type': 'application/json', 'X-Actor-Id': ACTOR.userId, 'X-Actor-Organisation': ACTOR.organisation };
+  async function post(type: Sample['type'], path: string, body: unknown): Promise<unknown> {
+    const t0 = performance.now();
+    const r = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(60_000) });
+    const json = await r.json();
+    samples.push({ type, ms: performance.now() - t0 });
+    if (r.status >= 300) throw new ActionError(`${type}: HTTP ${r.status} ${JSON.stringify(json).slice(0, 300)}`);
+    return json;
+  }
+  return {
+    async start() {
+      const r = (await post('start', '/api/episodes', {
+        region: REGION.id,
+        patient: PATIENT,
+        residenceMunicipality: MUNICIPALITY,
+        inpatientUnit: INPATIENT,
+        primaryCareUnit: PRIMARY_CARE,
+      })) as { episodeId: string };
+      return r.episodeId;
+    },
+    async act(episodeId, type, body) {
+      return (await post(type, `/api/episodes/${episodeId}/${ACTION_BODIES[type].path}`, body)) as EpisodeView;
+    },
+  };
+}
+
+/** The same actions straight to Temporal, with the StartEpisodeInput the API builds (src/api/routes/episodes.ts). */
+function directDriver(client: Client, phase: string, samples: Sample[]): Driver {
+  const handles = new Map<string, WorkflowHandle>();
+  return {
+    async start(i) {
+      const t0 = performance.now();
+      const patient = validatePatientIdentifier(PATIENT);
+      if (!patient.ok) throw new Error(patient.error);
+      const episodeId = `bench-${phase}-${process.pid}-${Date.now().toString(36)}-${i}`;
+      const admittedAt = new Date().toISOString();
+      const input: StartEpisodeInput = {
+        episodeId,
+        region: REGION.id,
+        patient: patient.value,
+        patientRef: pseudonymousPatientRef(patient.value, PSEUDONYM_KEY),
+        patientAgeAtAdmission: patientAge(patient.value, admittedAt.slice(0, 10)),
+        residenceMunicipality: MUNICIPALITY,
+        outOfCounty: false,
+        inpatientUnit: INPATIENT,
+        primaryCareUnit: PRIMARY_CARE,
+        psychiatric: false,
+        homeHealthCare: 'none',
+        admittedAt,
+        actor: ACTOR,
+        settings: REGION.process,
+        agreements: REGION.agreements,
+      };
+      const handle = await client.workflow.start(dischargeEpisode, {
+        workflowId: dischargeWorkflowId(episodeId),
+        taskQueue: TASK_QUEUE,
+        args: [input],
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: SA.region, value: REGION.id },
+          { key: SA.municipalityCode, value: MUNICIPALITY },
+          { key: SA.inpatientUnit, value: INPATIENT },
+          { key: SA.processStatus, value: 'admitted' },
+          { key: SA.psychiatric, value: false },
+        ]),
+      });
+      samples.push({ type: 'start', ms: performance.now() - t0 });
+      handles.set(episodeId, handle);
+      return episodeId;
+    },
+    async act(episodeId, type, body) {
+      const handle = handles.get(episodeId) ?? client.workflow.getHandle(dischargeWorkflowId(episodeId));
+      const action = { ...body, type, actor: ACTOR } as DischargeAction;
+      const t0 = performance.now();
+      try {
+        const v = await handle.executeUpdate(dischargeUpdates[type] as never, { args: [action] as never });
+        return v as EpisodeView;
+      } catch (err) {
+        throw new ActionError(`${type}: ${(err as Error).message} ${((err as Error).cause as Error | undefined)?.message ?? ''}`);
+      } finally {
+        samples.push({ type, ms: performance.now() - t0 });
+      }
+    },
+  };
+}
+
+const needsTreatmentPlan = (date: string) => agreementOn(REGION, date)?.requiresTreatmentPlan ?? false;
+
+/** One complete episode (DOMAIN.md §4, flow a with consent), every message acknowledged by every recipient. */
+async function runEpisode(d: Driver, i: number): Promise<string> {
+  const id = await d.start(i);
+  const ackAll = async (v: EpisodeView, type: Message['type']) => {
+    const m = [...v.messages].reverse().find((x) => x.type === type);
+    if (!m) throw new ActionError(`no ${type} message to acknowledge`);
+    for (const party of m.recipients as Party[]) await d.act(id, 'acknowledge', { messageId: m.messageId, party });
+  };
+  let v = await d.act(id, 'admissionNotice', { expectedReadyDate: daysFromNow(3).toISOString().slice(0, 10) });
+  await ackAll(v, 'admissionNotice'); // municipality + primary care
+  await d.act(id, 'appointNamedCareContact', { party: { kind: 'primaryCare', id: PRIMARY_CARE }, contact: 'Distriktssköterska Bench' });
+  v = await d.act(id, 'planningNeeded', { flow: 'a', consent: 'given', needs: 'newHealthCare' });
+  await ackAll(v, 'planningNeeded'); // municipality + primary care
+  v = await d.act(id, 'sendInvitation', {
+    sender: { kind: 'primaryCare', id: PRIMARY_CARE },
+    meetingAt: daysFromNow(1).toISOString(),
+    place: 'Avdelning 1, Hallands sjukhus Halmstad',
+    mode: 'video',
+    location: 'hospital',
+    inviteInpatient: false,
+  });
+  await ackAll(v, 'planningInvitation'); // municipality
+  await d.act(id, 'recordPlanningMeeting', {});
+  await d.act(id, 'recordSip', {
+    coordinator: 'Samordnare Bench',
+    responsibilities: [
+      { party: 'Halmstads kommun', responsibility: 'Hemtjänst morgon och kväll' },
+      { party: 'Vårdcentralen', responsibility: 'Läkemedelsgenomgång inom 14 dagar' },
+    ],
+    selfCareAssessment: true,
+  });
+  await d.act(id, 'updateChecklist', { aidsAndMedicationListInPlace: true, medicinesSecured: true, informationTransferred: true });
+  if (needsTreatmentPlan(today())) await d.act(id, 'recordTreatmentPlan', {});
+  v = await d.act(id, 'markReady', { readyDate: today() });
+  await ackAll(v, 'readyForDischarge'); // municipality + primary care
+  v = await d.act(id, 'discharge', { sendNotice: true });
+  await ackAll(v, 'dischargeNotice'); // municipality + primary care
+  await d.act(id, 'completeSip', {});
+  return id;
+}
+
+interface PhaseResult {
+  name: string;
+  episodes: number;
+  failed: string[];
+  completed: number;
+  wallS: number;
+  samples: Sample[];
+  history: { events: number; bytes: number; updateResultBytes: number }[];
+  /** actions of the (unmeasured) warm-up episodes, for the CPU accounting */
+  warmupActions: number;
+}
+
+async function pool<T>(items: number[], concurrency: number, fn: (i: number) => Promise<T>): Promise<PromiseSettledResult<T>[]> {
+  const results: PromiseSettledResult<T>[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const k = next++;
+        try {
+          results[k] = { status: 'fulfilled', value: await fn(items[k]) };
+        } catch (reason) {
+          results[k] = { status: 'rejected', reason };
+        }
+      }
+    }),
+  );
+  return results;
+}
+
+async function runPhase(name: string, client: Client, makeDriver: (samples: Sample[]) => Driver): Promise<PhaseResult> {
+  const warmSamples: Sample[] = [];
+  if (WARMUP > 0) {
+    const warm = await pool(Array.from({ length: WARMUP }, (_, i) => 10_000 + i), C, (i) => runEpisode(makeDriver(warmSamples), i));
+    const bad = warm.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
+    if (bad) throw new Error(`${name} warm-up episode failed: ${(bad.reason as Error).message}`);
+  }
+  const samples: Sample[] = [];
+  const driver = makeDriver(samples);
+  const t0 = performance.now();
+  const results = await pool(Array.from({ length: N }, (_, i) => i), C, (i) => runEpisode(driver, i));
+  const wallS = (performance.now() - t0) / 1000;
+  const ids = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
+
+  // every episode must have run to its end: the workflow completes once everything is settled
+  const ends = await pool(ids.map((_, k) => k), C, async (k) => {
+    const h = client.workflow.getHandle(dischargeWorkflowId(ids[k]));
+    const res = await Promise.race([h.result().then(() => 'completed' as const), sleep(30_000).then(() => 'timeout' as const)]);
+    return res;
+  });
+  const completed = ends.filter((r) => r.status === 'fulfilled' && r.value === 'completed').length;
+
+  const history: PhaseResult['history'] = [];
+  for (const id of ids.slice(0, HISTORY_SAMPLE)) {
+    const h = await client.workflow.getHandle(dischargeWorkflowId(id)).fetchHistory();
+    const updateResultBytes = (h.events ?? [])
+      .filter((e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED)
+      .reduce((n, e) => n + temporal.api.history.v1.HistoryEvent.encode(e).finish().length, 0);
+    history.push({ events: h.events?.length ?? 0, bytes: temporal.api.history.v1.History.encode(h).finish().length, updateResultBytes });
+  }
+  return { name, episodes: N, failed, completed, wallS, samples, history, warmupActions: warmSamples.length };
+}
+
+// ---- CPU accounting: was the machine ours? ----------------------------------------------------------
+
+interface CpuSnapshot {
+  /** jiffies of the whole machine: busy and total */
+  busy: number;
+  total: number;
+  /** jiffies (user + system) of this process and all its descendants: client, service, dev server */
+  ours: number;
+  client: number;
+  devServer: number;
+}
+
+function cpuSnapshot(): CpuSnapshot {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  const idle = (f[3] ?? 0) + (f[4] ?? 0);
+  const procs = new Map<number, { ppid: number; jiffies: number; comm: string }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      procs.set(Number(entry), { ppid: Number(rest[1]), jiffies: Number(rest[11]) + Number(rest[12]), comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) });
+    } catch { /* gone meanwhile */ }
+  }
+  const mine = new Set([process.pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, p] of procs) if (!mine.has(pid) && mine.has(p.ppid)) { mine.add(pid); grew = true; }
+  }
+  let ours = 0;
+  let devServer = 0;
+  for (const pid of mine) {
+    const p = procs.get(pid);
+    ours += p?.jiffies ?? 0;
+    if (p?.comm === 'temporal') devServer += p.jiffies;
+  }
+  return { busy: total - idle, total, ours, client: procs.get(process.pid)?.jiffies ?? 0, devServer };
+}
+
+function cpuShare(a: CpuSnapshot, b: CpuSnapshot) {
+  const total = Math.max(1, b.total - a.total);
+  const busy = (b.busy - a.busy) / total;
+  const ours = Math.min(busy, (b.ours - a.ours) / total);
+  /** CPU seconds of each part of this benchmark (USER_HZ = 100 on Linux) */
+  const seconds = (x: number) => x / 100;
+  return {
+    busy,
+    ours,
+    others: Math.max(0, busy - ours),
+    clientS: seconds(b.client - a.client),
+    devServerS: seconds(b.devServer - a.devServer),
+    serviceS: seconds(b.ours - a.ours - (b.client - a.client) - (b.devServer - a.devServer)),
+  };
+}
+
+// ---- figures and the report ------------------------------------------------------------------------
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+
+const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+
+function stats(r: PhaseResult) {
+  const actions = r.samples.filter((s) => s.type !== 'start').map((s) => s.ms).sort((a, b) => a - b);
+  const starts = r.samples.filter((s) => s.type === 'start').map((s) => s.ms).sort((a, b) => a - b);
+  const ok = r.episodes - r.failed.length;
+  return {
+    ok,
+    actions: actions.length,
+    actionsPerEpisode: ok ? actions.length / r.episodes : 0,
+    episodesPerS: ok / r.wallS,
+    actionsPerS: actions.length / r.wallS,
+    p50: percentile(actions, 50),
+    p95: percentile(actions, 95),
+    p99: percentile(actions, 99),
+    max: actions[actions.length - 1] ?? NaN,
+    startP50: percentile(starts, 50),
+    eventsMedian: median(r.history.map((h) => h.events)),
+    eventsMax: Math.max(...r.history.map((h) => h.events)),
+    bytesMedian: median(r.history.map((h) => h.bytes)),
+    bytesMax: Math.max(...r.history.map((h) => h.bytes)),
+    updateResultShare: r.history.reduce((n, h) => n + h.updateResultBytes, 0) / Math.max(1, r.history.reduce((n, h) => n + h.bytes, 0)),
+  };
+}
+
+function perTypeP50(r: PhaseResult): Map<string, number> {
+  const by = new Map<string, number[]>();
+  for (const s of r.samples) by.set(s.type, [...(by.get(s.type) ?? []), s.ms]);
+  return new Map([...by].map(([k, v]) => [k, median(v)]));
+}
+
+const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
+const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
+const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
+const met = (ok: boolean) => (ok ? '**met**' : '**NOT met**');
+
+function report(api: PhaseResult, direct: PhaseResult, meta: { startedAt: Date; totalS: number; serviceExit: number | null | undefined; loadBefore: number; cpu: ReturnType<typeof cpuShare> }): string {
+  const a = stats(api);
+  const d = stats(direct);
+  const ratio = a.p50 / d.p50;
+  const typicalEvents = median([...api.history, ...direct.history].map((h) => h.events));
+  const cpu = cpus()[0]?.model?.trim() ?? 'unknown CPU';
+  const apiTypes = perTypeP50(api);
+  const directTypes = perTypeP50(direct);
+  const busyMachine = meta.cpu.others > 0.15;
+  const allRequests = api.samples.length + direct.samples.length + api.warmupActions + direct.warmupActions;
+  const clean = api.failed.length === 0 && direct.failed.length === 0 && api.completed === api.episodes && direct.completed === direct.episodes;
+
+  const lines = [
+    '## Discharge episodes (`npm run bench:discharge`)',
+    '',
+    `Run ${meta.startedAt.toISOString().replace(/\.\d+Z$/, 'Z')} · ${availableParallelism()} CPUs (${cpu}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM · Node ${process.version} · ${process.platform}/${process.arch} · Temporal CLI dev server ${toolVersions.temporalCli} (SQLite) · ` +
+      `N = ${N} episodes per path, C = ${C} concurrent, warm-up ${WARMUP} per path (not measured), history sampled from ${HISTORY_SAMPLE} episodes per path · whole run ${meta.totalS.toFixed(0)} s.`,
+    '',
+    `Machine during the measured phases: CPUs ${pct(meta.cpu.busy)} busy — this benchmark's processes (client, service, dev server) ${pct(meta.cpu.ours)}, ` +
+      `other processes ${pct(meta.cpu.others)}; load average before the run ${meta.loadBefore.toFixed(2)}.` +
+      (busyMachine ? ' **Other work competed for the CPUs, so these figures understate what the machine does alone.**' : ''),
+    `CPU time per request, both phases (${allRequests} requests incl. starts and warm-up): service (API + worker + ledger) ${f1((1000 * meta.cpu.serviceS) / allRequests)} ms, ` +
+      `Temporal dev server ${f1((1000 * meta.cpu.devServerS) / allRequests)} ms, benchmark client ${f1((1000 * meta.cpu.clientS) / allRequests)} ms` +
+      ` — with ${availableParallelism()} CPUs to itself this setup could do at most about ${f1((availableParallelism() * allRequests) / (meta.cpu.serviceS + meta.cpu.devServerS + meta.cpu.clientS))} requests/s.`,
+    '',
+    'One episode = start + the staff actions of a complete discharge, flow (a) with consent (DOMAIN.md §4): admission notice, ' +
+      'acknowledgements ×2, named care contact, planning needed, acknowledgements ×2, invitation (municipality only), acknowledgement, planning meeting, SIP, ' +
+      `checklist, ${needsTreatmentPlan(today()) ? 'treatment plan, ' : ''}ready, acknowledgements ×2, discharge with notice, acknowledgements ×2, SIP completed — ` +
+      `${f1(a.actionsPerEpisode)} staff actions (Workflow Updates) per episode; the workflow then completes. ` +
+      '"API" = HTTP requests to the running service (`npm start`: API, worker and dev server in one process tree); ' +
+      '"direct" = the same actions as `handle.executeUpdate` from the benchmark process, same server and worker, run after the API phase. ' +
+      'Latency = one action from request to full response; throughput = actions / wall time of the phase (starts not counted).',
+    '',
+    '| | API | direct | API / direct |',
+    '|---|---:|---:|---:|',
+    `| episodes completed (workflow closed) | ${api.completed} / ${api.episodes} | ${direct.completed} / ${direct.episodes} | |`,
+    `| failed episodes | ${api.failed.length} | ${direct.failed.length} | |`,
+    `| wall time | ${f1(api.wallS)} s | ${f1(direct.wallS)} s | ${f2(api.wallS / direct.wallS)} |`,
+    `| episodes / s | ${f2(a.episodesPerS)} | ${f2(d.episodesPerS)} | ${f2(a.episodesPerS / d.episodesPerS)} |`,
+    `| staff actions / s | ${f1(a.actionsPerS)} | ${f1(d.actionsPerS)} | ${f2(a.actionsPerS / d.actionsPerS)} |`,
+    `| action latency p50 | ${f1(a.p50)} ms | ${f1(d.p50)} ms | **${f2(ratio)}** |`,
+    `| action latency p95 | ${f1(a.p95)} ms | ${f1(d.p95)} ms | ${f2(a.p95 / d.p95)} |`,
+    `| action latency p99 | ${f1(a.p99)} ms | ${f1(d.p99)} ms | ${f2(a.p99 / d.p99)} |`,
+    `| action latency max | ${f1(a.max)} ms | ${f1(d.max)} ms | |`,
+    `| episode start p50 | ${f1(a.startP50)} ms | ${f1(d.startP50)} ms | ${f2(a.startP50 / d.startP50)} |`,
+    `| history events / episode (median, max) | ${a.eventsMedian}, ${a.eventsMax} | ${d.eventsMedian}, ${d.eventsMax} | |`,
+    `| history bytes / episode (median, max) | ${a.bytesMedian}, ${a.bytesMax} | ${d.bytesMedian}, ${d.bytesMax} | |`,
+    `| … of which update results (the episode view each action returns) | ${pct(a.updateResultShare)} | ${pct(d.updateResultShare)} | |`,
+    '',
+    'Targets (this 2-core machine):',
+    '',
+    `- API p50 within ${TARGET_RATIO}× of direct: ${f2(ratio)}× — ${met(ratio <= TARGET_RATIO)}` +
+      (busyMachine || ratio < 1 ? ' (the two paths ran one after the other; under varying outside load this ratio is noisy — a value below 1 is noise, not a faster API)' : ''),
+    `- at least ${TARGET_ACTIONS_PER_S} staff actions per second sustained through the API: ${f1(a.actionsPerS)}/s — ${met(a.actionsPerS >= TARGET_ACTIONS_PER_S)}`,
+    `- a typical episode under ${TARGET_HISTORY_EVENTS} history events: median ${typicalEvents} — ${met(typicalEvents < TARGET_HISTORY_EVENTS)}`,
+    `- every episode ran to completion without a refusal or error: ${met(clean)}`,
+    '',
+    '<details><summary>p50 latency per action type (ms)</summary>',
+    '',
+    '| action | API | direct |',
+    '|---|---:|---:|',
+    ...[...apiTypes.keys()].map((k) => `| ${k} | ${f1(apiTypes.get(k)!)} | ${f1(directTypes.get(k) ?? NaN)} |`),
+    '',
+    '</details>',
+  ];
+  const failures = [...api.failed.map((m) => `API: ${m}`), ...direct.failed.map((m) => `direct: ${m}`)];
+  if (failures.length) lines.push('', 'Failures (first 5):', '', ...failures.slice(0, 5).map((m) => `- ${m.replace(/\s+/g, ' ').slice(0, 300)}`));
+  if (meta.serviceExit !== 0) lines.push('', `The service did not stop cleanly after the run (exit code ${meta.serviceExit ?? 'none: killed'}).`);
+  return lines.join('\n');
+}
+
+const BEGIN = '<!-- bench:discharge:begin -->';
+const END = '<!-- bench:discharge:end -->';
+const HEADER = `# Benchmarks
+
+Measured figures of this service, newest run of each benchmark. Each benchmark script rewrites
+its own section between its markers and keeps the others. Figures depend on the machine and on
+whatever else runs on it; the machine is named in each section.
+
+## How to run
+
+- \`npm run bench:discharge\` — complete discharge episodes through the HTTP API and, for
+  comparison, directly as Temporal Updates. It starts its own service (like \`npm start\`) with a
+  temporary DATA_DIR and free ports, so it never touches a running instance. Parameters:
+  \`BENCH_EPISODES\` (default 40), \`BENCH_CONCURRENCY\` (8), \`BENCH_WARMUP\` (2 per path, not
+  measured), \`BENCH_HISTORY_SAMPLE\` (10 per path), e.g.
+  \`BENCH_EPISODES=100 BENCH_CONCURRENCY=16 npm run bench:discharge\`.
+`;
+
+function writeReport(section: string): string {
+  const file = join(projectRoot, 'BENCHMARKS.md');
+  const block = `${BEGIN}\n${section}\n${END}`;
+  let text = existsSync(file) ? readFileSync(file, 'utf8') : HEADER;
+  const b = text.indexOf(BEGIN);
+  const e = text.indexOf(END);
+  if (b >= 0 && e > b) text = text.slice(0, b) + block + text.slice(e + END.length);
+  else text = `${text.trimEnd()}\n\n${block}\n`;
+  writeFileSync(file, text);
+  return file;
+}
+
+// ---- main ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  const loadBefore = loadavg()[0];
+  console.log(`bench:discharge — N=${N} episodes per path, C=${C}, warm-up ${WARMUP}; starting the service (tsx src/main.ts)…`);
+  const svc = await startService();
+  let stopped = false;
+  const onSignal = () => {
+    if (stopped) return;
+    stopped = true;
+    console.error('interrupted: stopping the service');
+    void stopService(svc).finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let connection: Connection | undefined;
+  let serviceExit: number | null | undefined;
+  try {
+    console.log(`service up at ${svc.base} (Temporal ${svc.temporalAddress}, data ${svc.dataDir})`);
+    connection = await Connection.connect({ address: svc.temporalAddress });
+    const client = new Client({ connection, namespace: NAMESPACE });
+
+    const cpuBefore = cpuSnapshot();
+    console.log('API phase…');
+    const api = await runPhase('api', client, (samples) => httpDriver(svc.base, samples));
+    console.log(`  ${api.episodes - api.failed.length}/${api.episodes} episodes in ${api.wallS.toFixed(1)} s`);
+    console.log('direct phase…');
+    const direct = await runPhase('direct', client, (samples) => directDriver(client, 'direct', samples));
+    console.log(`  ${direct.episodes - direct.failed.length}/${direct.episodes} episodes in ${direct.wallS.toFixed(1)} s`);
+
+    const cpu = cpuShare(cpuBefore, cpuSnapshot());
+    await connection.close();
+    connection = undefined;
+    stopped = true;
+    serviceExit = await stopService(svc);
+    const section = report(api, direct, { startedAt, totalS: (Date.now() - startedAt.getTime()) / 1000, serviceExit, loadBefore, cpu });
+    const file = writeReport(section);
+    console.log(`\n${section}\n\nwritten to ${file}`);
+    if (api.failed.length || direct.failed.length) process.exitCode = 1;
+  } finally {
+    await connection?.close().catch(() => undefined);
+    if (!stopped) {
+      stopped = true;
+      const code = await stopService(svc);
+      if (code !== 0) console.error(`service output:\n${svc.output()}`);
+    }
+  }
+}
+
+main().catch((err) => {
+  console.error(`bench:discharge failed: ${(err as Error).stack ?? err}`);
+  process.exitCode = 1;
+});

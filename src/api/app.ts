@@ -1,0 +1,99 @@
+/**
+ * The HTTP API staff, coordinators and administrators use: a thin layer over the workflows
+ * (express + zod, OpenAPI generated from the same schemas).
+ */
+import express, { type Express } from 'express';
+import swaggerUi from 'swagger-ui-express';
+import { z } from 'zod';
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config';
+import type { LedgerStore } from '../db/ledger';
+import type { Logger } from '../logger';
+import { errorHandler, HttpError } from './errors';
+import { createMetrics } from './metrics';
+import { buildOpenApiDocument, createRegistry } from './openapi';
+import { billingRoutes } from './routes/billing';
+import { calendarRoutes } from './routes/calendar';
+import { episodeRoutes } from './routes/episodes';
+import { homeCareRoutes } from './routes/homecare';
+import { unitRoutes } from './routes/units';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  client: Client;
+  ledger: LedgerStore;
+  /** URL of the in-process worker's core metrics, when the worker runs in this process. */
+  workerMetricsUrl?: string;
+}
+
+const HealthBody = z
+  .object({
+    status: z.enum(['ok', 'unavailable']),
+    checks: z.object({
+      temporal: z.object({ ok: z.boolean(), error: z.string().optional() }),
+      database: z.object({ ok: z.boolean(), kind: z.string(), error: z.string().optional() }),
+    }),
+  })
+  .meta({ id: 'Health' });
+
+async function check(fn: () => Promise<unknown>): Promise<{ ok: boolean; error?: string }> {
+  try {
+    await Promise.race([fn(), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after 3 s')), 3000).unref())]);
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, error: (err as Error).message };
+  }
+}
+
+export function createApp(deps: AppDeps): Express {
+  const { config, logger, client, ledger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  const metrics = createMetrics(deps.workerMetricsUrl);
+  const registry = createRegistry();
+  app.use(metrics.middleware);
+  app.use(express.json({ limit: '256kb' }));
+
+  registry.registerPath({
+    method: 'get',
+    path: '/health',
+    tags: ['Drift (operations)'],
+    summary: 'Health — Temporal and the database reachable',
+    responses: {
+      200: { description: 'Healthy', content: { 'application/json': { schema: HealthBody } } },
+      503: { description: 'Temporal or the database unreachable', content: { 'application/json': { schema: HealthBody } } },
+    },
+  });
+  app.get('/health', async (_req, res) => {
+    const [temporal, database] = await Promise.all([
+      check(() => client.workflowService.getSystemInfo({})),
+      check(() => ledger.ping()),
+    ]);
+    const ok = temporal.ok && database.ok;
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', checks: { temporal, database: { ...database, kind: ledger.kind } } });
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/metrics',
+    tags: ['Drift (operations)'],
+    summary: 'Prometheus metrics (HTTP and Temporal worker)',
+    responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
+  });
+  app.get('/metrics', metrics.handler);
+
+  app.use(calendarRoutes(registry, config.calendar));
+  app.use(episodeRoutes(registry, { client, config }));
+  app.use(unitRoutes(registry, { ledger, config }));
+  app.use(homeCareRoutes(registry, { client, config, ledger }));
+  app.use(billingRoutes(registry, { client, config, ledger }));
+
+  const openapi = buildOpenApiDocument(registry);
+  app.get('/openapi.json', (_req, res) => { res.json(openapi); });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Utskrivning API' }));
+
+  app.use((req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `No such endpoint: ${req.method} ${req.path}`)));
+  app.use(errorHandler(logger));
+  return app;
+}

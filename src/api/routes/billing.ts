@@ -1,0 +1,247 @@
+/**
+ * Payment liability over HTTP (DOMAIN.md §7, roles §10): billing officers start and inspect a
+ * region's monthly close, municipalities review their basis (Updates on the close workflow, the
+ * `Idempotency-Key` header becoming the update id), finance exports invoices and bases as JSON or
+ * Excel-friendly CSV, administrators keep the daily amounts, and politicians simulate rule sets.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import type { Config } from '../../config';
+import type { LedgerStore } from '../../db/ledger';
+import { dailyAmounts, getClose, invoicesOfClose, listDailyAmounts, nationalAverages, setDailyAmount, setNationalAverage } from '../../db/billing';
+import { basisOfClose, BillingRefusal, closeIdOf, correctionNote, simulate } from '../../db/billing-close';
+import {
+  basisCsv,
+  DailyAmountMissingError,
+  invoicesCsv,
+  lastDayOfMonth,
+  NationalAverageMissingError,
+  needsDailyAmount,
+  ruleSet,
+  ruleSetIdFor,
+  RULE_SETS,
+  type FormatOptions,
+} from '../../domain/billing';
+import type { ReviewAction, ReviewActionType } from '../../domain/billing/review';
+import { findRegion, type Region } from '../../domain/regions';
+import { billingSettings, closeInputFor } from '../../temporal/schedules';
+import { closeQuery, monthlyClose, monthlyCloseWorkflowId, reviewUpdates, type CloseView } from '../../../workflows/monthlyClose';
+import { ErrorBody, HttpError, parseOr400 } from '../errors';
+import {
+  CloseParams,
+  DailyAmountBody,
+  ExportQuery,
+  NationalAverageBody,
+  NoteBody,
+  resolveRuleSet,
+  REVIEW_BODIES,
+  SimulateBody,
+  StartCloseBody,
+  YearParam,
+} from '../schemas/billing';
+import { idempotencyKey, temporalError } from './episodes';
+
+const TAG = 'Betalningsansvar (billing)';
+
+function actor(req: Request) {
+  const userId = req.header('X-Actor-Id');
+  const organisation = req.header('X-Actor-Organisation');
+  return userId && organisation ? { userId: userId.slice(0, 100), organisation: organisation.slice(0, 100) } : undefined;
+}
+
+function regionOr400(config: Config, id: string): Region {
+  const region = findRegion(config.regions, id);
+  if (!region) throw new HttpError(400, 'VALIDATION_FAILED', `region: unknown region '${id}'; configured: ${config.regions.map((r) => r.id).join(', ')}`, [{ field: 'region', message: 'unknown region' }]);
+  return region;
+}
+
+/** Temporal → HTTP for closes: an unknown close is 404 CLOSE_NOT_FOUND, refusals 409 with the workflow's code. */
+function closeError(err: unknown): never {
+  if (/already completed/i.test((err as Error)?.message ?? '')) throw new HttpError(409, 'CLOSE_FINAL', 'The invoice is final; correct it with a credit/debit note.');
+  if (err instanceof WorkflowNotFoundError) throw new HttpError(404, 'CLOSE_NOT_FOUND', 'This month has not been closed for that region.');
+  try {
+    temporalError(err);
+  } catch (e) {
+    if (e instanceof HttpError && e.code === 'EPISODE_NOT_FOUND') throw new HttpError(404, 'CLOSE_NOT_FOUND', 'This month has not been closed for that region.');
+    if (e instanceof HttpError && e.code === 'EPISODE_CLOSED') throw new HttpError(409, 'CLOSE_FINAL', 'The invoice is final; correct it with a credit/debit note.');
+    throw e;
+  }
+}
+
+/** Billing's domain errors → 409 with their code; anything else goes on. */
+function domainError(err: unknown): never {
+  if (err instanceof DailyAmountMissingError || err instanceof NationalAverageMissingError) throw new HttpError(409, err.code, err.message);
+  if (err instanceof BillingRefusal) throw new HttpError(err.status, err.code, err.message);
+  throw err;
+}
+
+function send(res: Response, format: 'json' | 'csv', filename: string, json: unknown, csv: () => string): void {
+  if (format === 'json') {
+    res.json(json);
+    return;
+  }
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+  res.send(csv());
+}
+
+export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client; config: Config; ledger: LedgerStore }): Router {
+  const { client, config, ledger } = deps;
+  const router = Router();
+  const errors = {
+    400: { description: 'Malformed input: the fields are named', content: { 'application/json': { schema: ErrorBody } } },
+    404: { description: 'No such close or invoice', content: { 'application/json': { schema: ErrorBody } } },
+    409: { description: 'Refused by the state of the close or missing configuration; `code` says why', content: { 'application/json': { schema: ErrorBody } } },
+  };
+  const reg = (method: 'get' | 'post' | 'put', path: string, summary: string, request: Record<string, unknown> = {}, responses: Record<number, unknown> = {}) =>
+    registry.registerPath({ method, path, tags: [TAG], summary, request: request as never, responses: { 200: { description: 'OK' }, ...errors, ...responses } as never });
+
+  // ---- rule sets ----------------------------------------------------------------------------
+  reg('get', '/api/billing/rule-sets', 'Every rule set of DOMAIN §7 with its parameters');
+  router.get('/api/billing/rule-sets', (_req, res) => {
+    res.json({ ruleSets: Object.values(RULE_SETS) });
+  });
+
+  // ---- start a close ------------------------------------------------------------------------
+  reg('post', '/api/billing/closes', 'Close a month for a region (billing officer); starting twice returns the same close', { body: { content: { 'application/json': { schema: StartCloseBody } } } }, { 201: { description: 'Started' } });
+  router.post('/api/billing/closes', async (req, res) => {
+    const body = parseOr400(StartCloseBody, req.body, 'body');
+    const region = regionOr400(config, body.region);
+    const today = new Date().toISOString().slice(0, 10);
+    if (lastDayOfMonth(body.month) >= today) throw new HttpError(409, 'MONTH_NOT_ENDED', `${body.month} has not ended; late registrations are allowed until it has.`);
+    const params = ruleSet(ruleSetIdFor(region.agreements, body.month));
+    const year = Number(body.month.slice(0, 4));
+    // DOMAIN §7: the year's amount must exist before a month of that year can be closed
+    if (needsDailyAmount(params) && !(await dailyAmounts(ledger.db)).has(year)) domainError(new DailyAmountMissingError(year));
+    const workflowId = monthlyCloseWorkflowId(region.id, body.month);
+    let existed = false;
+    try {
+      await client.workflow.start(monthlyClose, {
+        workflowId,
+        taskQueue: config.temporal.taskQueue,
+        args: [{ ...closeInputFor(region, billingSettings()), month: body.month, startedBy: 'billingOfficer' }],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      });
+    } catch (err) {
+      if ((err as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
+      existed = true;
+    }
+    res.status(existed ? 200 : 201).location(`/api/billing/closes/${region.id}/${body.month}`).json({ workflowId, closeId: closeIdOf(region.id, body.month), ruleSetId: params.id, alreadyStarted: existed });
+  });
+
+  // ---- inspect ------------------------------------------------------------------------------
+  reg('get', '/api/billing/closes/{region}/{month}', 'A close: phase, rule set, preliminary totals, review flags, final invoices', { params: CloseParams });
+  router.get('/api/billing/closes/:region/:month', async (req, res) => {
+    const { region, month } = parseOr400(CloseParams, req.params, 'params');
+    let v: CloseView;
+    try {
+      v = await client.workflow.getHandle(monthlyCloseWorkflowId(region, month)).query(closeQuery);
+    } catch (err) {
+      closeError(err);
+    }
+    res.json(v);
+  });
+
+  // ---- review actions -----------------------------------------------------------------------
+  for (const [type, spec] of Object.entries(REVIEW_BODIES) as [ReviewActionType, (typeof REVIEW_BODIES)[ReviewActionType]][]) {
+    const body = spec.body.strict();
+    reg('post', `/api/billing/closes/{region}/{month}/${spec.path}`, spec.summary, { params: CloseParams, body: { content: { 'application/json': { schema: body } } } });
+    router.post(`/api/billing/closes/:region/:month/${spec.path}`, async (req, res) => {
+      const { region, month } = parseOr400(CloseParams, req.params, 'params');
+      const key = idempotencyKey(req);
+      const parsed = parseOr400(body, req.body ?? {}, 'body') as Record<string, unknown>;
+      const action = { ...parsed, type, actor: actor(req) } as ReviewAction;
+      let v: CloseView;
+      try {
+        v = await client.workflow.getHandle(monthlyCloseWorkflowId(region, month)).executeUpdate(reviewUpdates[type], { args: [action], updateId: key ?? randomUUID() });
+      } catch (err) {
+        closeError(err);
+      }
+      res.json(v);
+    });
+  }
+
+  // ---- exports ------------------------------------------------------------------------------
+  const fmt = (q: { decimal: 'comma' | 'point' }): FormatOptions => ({ decimalComma: q.decimal === 'comma' });
+  reg('get', '/api/billing/closes/{region}/{month}/basis', 'The frozen invoice basis (JSON or CSV for Excel)', { params: CloseParams, query: ExportQuery });
+  router.get('/api/billing/closes/:region/:month/basis', async (req, res) => {
+    const { region, month } = parseOr400(CloseParams, req.params, 'params');
+    const q = parseOr400(ExportQuery, req.query, 'query');
+    const closeId = closeIdOf(region, month);
+    const close = await getClose(ledger.db, closeId);
+    if (!close) throw new HttpError(404, 'CLOSE_NOT_FOUND', 'This month has not been frozen for that region.');
+    const lines = await basisOfClose(ledger.db, closeId, q.municipality);
+    send(res, q.format, `underlag-${closeId}${q.municipality ? `-${q.municipality}` : ''}.csv`, { closeId, ruleSetId: close.rule_set_id, status: close.status, lines }, () => basisCsv(lines, fmt(q)));
+  });
+
+  reg('get', '/api/billing/closes/{region}/{month}/invoices', 'The final invoices with lines and credit/debit notes (JSON or CSV)', { params: CloseParams, query: ExportQuery });
+  router.get('/api/billing/closes/:region/:month/invoices', async (req, res) => {
+    const { region, month } = parseOr400(CloseParams, req.params, 'params');
+    const q = parseOr400(ExportQuery, req.query, 'query');
+    const closeId = closeIdOf(region, month);
+    const invoices = (await invoicesOfClose(ledger.db, closeId)).filter((i) => !q.municipality || i.municipality === q.municipality);
+    if (invoices.length === 0 && !(await getClose(ledger.db, closeId))) throw new HttpError(404, 'CLOSE_NOT_FOUND', 'This month has not been closed for that region.');
+    send(res, q.format, `fakturor-${closeId}.csv`, { closeId, invoices }, () => invoicesCsv(invoices, fmt(q)));
+  });
+
+  // ---- credit/debit notes -------------------------------------------------------------------
+  reg('post', '/api/billing/invoices/{invoiceId}/notes', 'A later correction: credit/debit note referencing a final invoice', { body: { content: { 'application/json': { schema: NoteBody } } } }, { 201: { description: 'Created' } });
+  router.post('/api/billing/invoices/:invoiceId/notes', async (req, res) => {
+    const invoiceId = String(req.params.invoiceId).slice(0, 80);
+    const key = idempotencyKey(req);
+    const body = parseOr400(NoteBody, req.body, 'body');
+    const noteId = key ? createHash('sha256').update(`note:${invoiceId}:${key}`).digest('hex').slice(0, 32) : randomUUID();
+    try {
+      const note = await correctionNote(ledger.db, invoiceId, { noteId, reason: body.reason, lineRefs: body.lineRefs, amountOre: body.amountOre, createdBy: actor(req)?.userId ?? null });
+      res.status(201).json({ noteId: note.note_id, invoiceId, kind: note.kind, amountOre: Number(note.amount_ore), reason: note.reason, lineRefs: note.line_refs });
+    } catch (err) {
+      domainError(err);
+    }
+  });
+
+  // ---- simulation ---------------------------------------------------------------------------
+  reg('post', '/api/billing/simulate', 'What each municipality would have been charged under one or two rule sets (no side effects)', { body: { content: { 'application/json': { schema: SimulateBody } } } });
+  router.post('/api/billing/simulate', async (req, res) => {
+    const body = parseOr400(SimulateBody, req.body, 'body');
+    const region = regionOr400(config, body.region);
+    const ruleSets = [resolveRuleSet(body.ruleSet), ...(body.compareWith ? [resolveRuleSet(body.compareWith)] : [])];
+    try {
+      const result = await simulate(ledger.db, { region: region.id, municipalities: region.municipalities.map((m) => m.code), from: body.from, to: body.to, ruleSets });
+      const comparison = ruleSets.length === 2
+        ? Object.keys(result.totals[0]!.byMunicipality).map((m) => ({ municipality: m, a: result.totals[0]!.byMunicipality[m]!, b: result.totals[1]!.byMunicipality[m]!, differenceOre: result.totals[1]!.byMunicipality[m]! - result.totals[0]!.byMunicipality[m]! }))
+        : undefined;
+      res.json({ ...result, ruleSetParams: ruleSets, comparison });
+    } catch (err) {
+      domainError(err);
+    }
+  });
+
+  // ---- administered tables ------------------------------------------------------------------
+  reg('get', '/api/billing/daily-amounts', 'Daily amounts per year (belopp per vårddygn) and national averages');
+  router.get('/api/billing/daily-amounts', async (_req, res) => {
+    const amounts = await listDailyAmounts(ledger.db);
+    const averages = await nationalAverages(ledger.db);
+    res.json({
+      dailyAmounts: amounts.map((a) => ({ year: a.year, amountOre: Number(a.amount_ore), source: a.source, setBy: a.set_by, setAt: a.set_at })),
+      nationalAverages: [...averages].map(([year, hundredths]) => ({ year, hundredths })),
+    });
+  });
+  reg('put', '/api/billing/daily-amounts/{year}', 'Set the daily amount of a year (administrator)', { params: YearParam, body: { content: { 'application/json': { schema: DailyAmountBody } } } });
+  router.put('/api/billing/daily-amounts/:year', async (req, res) => {
+    const { year } = parseOr400(YearParam, req.params, 'params');
+    const body = parseOr400(DailyAmountBody, req.body, 'body');
+    await setDailyAmount(ledger.db, year, body.amountOre, body.source, actor(req)?.userId ?? null);
+    res.json({ year, amountOre: body.amountOre, source: body.source });
+  });
+  reg('put', '/api/billing/national-averages/{year}', 'Set the national average ready days of a year (benchmark of the next year, 000)', { params: YearParam, body: { content: { 'application/json': { schema: NationalAverageBody } } } });
+  router.put('/api/billing/national-averages/:year', async (req, res) => {
+    const { year } = parseOr400(YearParam, req.params, 'params');
+    const body = parseOr400(NationalAverageBody, req.body, 'body');
+    await setNationalAverage(ledger.db, year, body.hundredths, body.source, actor(req)?.userId ?? null);
+    res.json({ year, hundredths: body.hundredths, source: body.source });
+  });
+  return router;
+}

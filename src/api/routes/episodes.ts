@@ -1,0 +1,191 @@
+/**
+ * Discharge episodes over HTTP: staff start an episode at admission and send every action of
+ * DOMAIN.md §4 as a Workflow Update. The `Idempotency-Key` header becomes the update id (and,
+ * for a start, the episode id), so a retried request returns the first result and records
+ * nothing twice.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
+import type { Config } from '../../config';
+import type { DischargeAction, DischargeActionType } from '../../domain/discharge/actions';
+import type { StartEpisodeInput } from '../../domain/discharge/types';
+import { patientAge, pseudonymousPatientRef, validateKommunkod, validateOutOfCountyKommunkod } from '../../domain/identifiers';
+import { findRegion } from '../../domain/regions';
+import { SA } from '../../temporal/search-attributes';
+import { dischargeEpisode, dischargeUpdates, dischargeWorkflowId, episodeQuery, type EpisodeView } from '../../../workflows/discharge';
+import { ErrorBody, HttpError, parseOr400 } from '../errors';
+import { ACTION_BODIES, StartEpisodeBody } from '../schemas/discharge';
+
+const EpisodeIdParam = z.object({ episodeId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an episode id') });
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+export function idempotencyKey(req: Request): string | undefined {
+  const key = req.header('Idempotency-Key');
+  if (key === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new HttpError(400, 'VALIDATION_FAILED', 'header.Idempotency-Key: must be 1–128 characters of letters, digits, _ . : -', [
+      { field: 'header.Idempotency-Key', message: 'must be 1–128 characters of letters, digits, _ . : -' },
+    ]);
+  }
+  return key;
+}
+
+/** Who acts: until token authentication lands, the caller names itself in headers. */
+function actor(req: Request) {
+  const userId = req.header('X-Actor-Id');
+  const organisation = req.header('X-Actor-Organisation');
+  return userId && organisation ? { userId: userId.slice(0, 100), organisation: organisation.slice(0, 100) } : undefined;
+}
+
+/** Temporal's answers → HTTP: refusals 409 with the workflow's code, unknown episode 404. */
+export function temporalError(err: unknown): never {
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    throw new HttpError(409, err.cause.type ?? 'REFUSED', err.cause.message);
+  }
+  const msg = (err as Error)?.message ?? '';
+  // an update to a closed workflow comes back as WorkflowNotFoundError('workflow execution already completed')
+  if (/workflow execution already completed|already completed/i.test(msg)) {
+    throw new HttpError(409, 'EPISODE_CLOSED', 'This episode is closed; nothing more can be recorded on it.');
+  }
+  if (err instanceof WorkflowNotFoundError) throw new HttpError(404, 'EPISODE_NOT_FOUND', 'There is no episode with that id.');
+  if ((err as { code?: number })?.code === 5 || /not found/i.test(msg)) {
+    throw new HttpError(404, 'EPISODE_NOT_FOUND', 'There is no episode with that id.');
+  }
+  throw err;
+}
+
+export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client; config: Config }): Router {
+  const { client, config } = deps;
+  const router = Router();
+  const idemHeader = z.object({ 'Idempotency-Key': z.string().optional().meta({ description: 'Retries with the same key return the first result and record nothing twice' }) });
+  const errors = {
+    400: { description: 'Malformed input: the fields are named', content: { 'application/json': { schema: ErrorBody } } },
+    404: { description: 'No such episode', content: { 'application/json': { schema: ErrorBody } } },
+    409: { description: 'The episode’s state does not allow this action; `code` says why', content: { 'application/json': { schema: ErrorBody } } },
+    422: { description: 'The Idempotency-Key was already used for a different request', content: { 'application/json': { schema: ErrorBody } } },
+  };
+
+  // ---- start: inskrivning --------------------------------------------------------------------
+  registry.registerPath({
+    method: 'post',
+    path: '/api/episodes',
+    tags: ['Utskrivning (discharge)'],
+    summary: 'Start an episode at admission — inskrivning',
+    request: { headers: idemHeader, body: { content: { 'application/json': { schema: StartEpisodeBody } } } },
+    responses: { 201: { description: 'Episode started' }, 200: { description: 'Already started with this Idempotency-Key' }, 400: errors[400] },
+  });
+  router.post('/api/episodes', async (req, res) => {
+    const key = idempotencyKey(req);
+    const body = parseOr400(StartEpisodeBody, req.body, 'body');
+    const region = findRegion(config.regions, body.region);
+    if (!region) throw new HttpError(400, 'VALIDATION_FAILED', `body.region: unknown region; configured: ${config.regions.map((r) => r.id).join(', ')}`, [{ field: 'body.region', message: 'unknown region' }]);
+    const mun = body.outOfCounty
+      ? validateOutOfCountyKommunkod(body.residenceMunicipality, region.countyCode)
+      : validateKommunkod(body.residenceMunicipality, region.municipalities.map((m) => m.code));
+    if (!mun.ok) throw new HttpError(400, 'VALIDATION_FAILED', `body.residenceMunicipality: ${mun.error}`, [{ field: 'body.residenceMunicipality', message: mun.error }]);
+
+    // The episode id is opaque; with an Idempotency-Key it is derived from it, so a retry finds the same episode.
+    const episodeId = key ? createHash('sha256').update(`episode:${key}`).digest('hex').slice(0, 32) : randomUUID();
+    const admittedAt = body.admittedAt ? new Date(body.admittedAt).toISOString() : new Date().toISOString();
+    const input: StartEpisodeInput = {
+      episodeId,
+      region: region.id,
+      patient: body.patient,
+      patientRef: pseudonymousPatientRef(body.patient, config.pseudonymKey),
+      patientAgeAtAdmission: patientAge(body.patient, admittedAt.slice(0, 10)),
+      residenceMunicipality: body.residenceMunicipality,
+      outOfCounty: body.outOfCounty,
+      inpatientUnit: body.inpatientUnit,
+      hospital: body.hospital,
+      primaryCareUnit: body.primaryCareUnit,
+      psychiatric: body.psychiatric,
+      psychiatricOutpatientUnit: body.psychiatricOutpatientUnit,
+      homeHealthCare: body.homeHealthCare,
+      admittedAt,
+      actor: actor(req),
+      settings: region.process,
+      agreements: region.agreements,
+    };
+    const workflowId = dischargeWorkflowId(episodeId);
+    let existed = false;
+    try {
+      await client.workflow.start(dischargeEpisode, {
+        workflowId,
+        taskQueue: config.temporal.taskQueue,
+        args: [input],
+        // a closed episode is never started again by a retried admission
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: SA.region, value: region.id },
+          { key: SA.municipalityCode, value: body.residenceMunicipality },
+          { key: SA.inpatientUnit, value: body.inpatientUnit },
+          { key: SA.processStatus, value: 'admitted' },
+          { key: SA.psychiatric, value: body.psychiatric },
+        ]),
+      });
+    } catch (err) {
+      if ((err as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
+      existed = true;
+    }
+    res.status(existed ? 200 : 201).location(`/api/episodes/${episodeId}`).json({ episodeId, workflowId, status: 'admitted' });
+  });
+
+  // ---- read ------------------------------------------------------------------------------------
+  registry.registerPath({
+    method: 'get',
+    path: '/api/episodes/{episodeId}',
+    tags: ['Utskrivning (discharge)'],
+    summary: 'An episode: state, timeline, open obligations with deadlines, deviations — vårdtillfälle',
+    request: { params: EpisodeIdParam },
+    responses: { 200: { description: 'The episode' }, 404: errors[404] },
+  });
+  router.get('/api/episodes/:episodeId', async (req, res) => {
+    const { episodeId } = parseOr400(EpisodeIdParam, req.params, 'params');
+    let v: EpisodeView;
+    try {
+      v = await client.workflow.getHandle(dischargeWorkflowId(episodeId)).query(episodeQuery);
+    } catch (err) {
+      temporalError(err);
+    }
+    res.json(v);
+  });
+
+  // ---- actions: one endpoint per step of the flowchart ----------------------------------------
+  for (const [type, spec] of Object.entries(ACTION_BODIES) as [DischargeActionType, (typeof ACTION_BODIES)[DischargeActionType]][]) {
+    const body = spec.body.strict();
+    const path = `/api/episodes/{episodeId}/${spec.path}`;
+    registry.registerPath({
+      method: 'post',
+      path,
+      tags: ['Utskrivning (discharge)'],
+      summary: `${spec.summary} — ${spec.sv}`,
+      request: { params: EpisodeIdParam, headers: idemHeader, body: { content: { 'application/json': { schema: body } } } },
+      responses: { 200: { description: 'Recorded; the episode’s new state' }, ...errors },
+    });
+    router.post(`/api/episodes/:episodeId/${spec.path}`, async (req, res) => {
+      const { episodeId } = parseOr400(EpisodeIdParam, req.params, 'params');
+      const key = idempotencyKey(req);
+      const parsed = parseOr400(body, req.body ?? {}, 'body') as Record<string, unknown>;
+      const requestHash = createHash('sha256').update(`${type}\n${JSON.stringify(parsed)}`).digest('hex').slice(0, 32);
+      const action = { ...parsed, type, actor: actor(req), requestHash } as DischargeAction;
+      const handle = client.workflow.getHandle(dischargeWorkflowId(episodeId));
+      let v: EpisodeView;
+      try {
+        // the key is scoped to the action: the same key on another endpoint is another request
+        v = await handle.executeUpdate(dischargeUpdates[type] as never, { args: [action] as never, updateId: key ? `${type}:${key}` : randomUUID() });
+      } catch (err) {
+        temporalError(err);
+      }
+      if (v.requestHash && v.requestHash !== requestHash) {
+        throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request on this episode; nothing new was recorded. Use a new key for a new request.');
+      }
+      res.json(v);
+    });
+  }
+  return router;
+}

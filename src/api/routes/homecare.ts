@@ -1,0 +1,221 @@
+/**
+ * Home health care enrollments (hemsjukvård) and single home visit orders (enstaka hembesök)
+ * over HTTP (DOMAIN.md §5). As for discharge episodes: a start endpoint, one Update endpoint per
+ * staff action (validator refusals → 409 with the workflow's code), `Idempotency-Key` → update id
+ * (and, on a start, the process id), GET for the state and for the full timeline.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { Client } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import type { Config } from '../../config';
+import type { LedgerStore } from '../../db/ledger';
+import { processTimeline } from '../../db/homecare';
+import type { ProcessType } from '../../db/schema';
+import { patientAge, pseudonymousPatientRef, validateKommunkod, type PatientIdentifier } from '../../domain/identifiers';
+import { findRegion, type Region } from '../../domain/regions';
+import { SA } from '../../temporal/search-attributes';
+import { dischargeWorkflowId, episodeQuery } from '../../../workflows/discharge';
+import { enrollmentQuery, homeCareEnrollment, homeCareUpdates, homeCareWorkflowId } from '../../../workflows/homeCare';
+import { homeVisitUpdates, homeVisitWorkflowId, singleHomeVisit, visitOrderQuery } from '../../../workflows/homeVisit';
+import { ErrorBody, HttpError, parseOr400 } from '../errors';
+import { ENROLLMENT_ACTIONS, StartEnrollmentBody, StartVisitOrderBody, VISIT_ORDER_ACTIONS } from '../schemas/homecare';
+import { idempotencyKey, temporalError } from './episodes';
+
+const IdParam = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an id') });
+
+function actor(req: Request) {
+  const userId = req.header('X-Actor-Id');
+  const organisation = req.header('X-Actor-Organisation');
+  return userId && organisation ? { userId: userId.slice(0, 100), organisation: organisation.slice(0, 100) } : undefined;
+}
+
+/** Temporal errors → HTTP, with this process's own not-found code. */
+function processError(err: unknown, notFound: { code: string; message: string }): never {
+  try {
+    temporalError(err);
+  } catch (e) {
+    if (e instanceof HttpError && e.status === 404) throw new HttpError(404, notFound.code, notFound.message);
+    if (e instanceof HttpError && e.code === 'EPISODE_CLOSED') throw new HttpError(409, 'PROCESS_CLOSED', 'This process is closed; nothing more can be recorded on it.');
+    throw e;
+  }
+}
+
+interface ProcessSpec {
+  base: string;
+  tag: string;
+  noun: string;
+  processType: ProcessType;
+  notFound: { code: string; message: string };
+  workflowId: (id: string) => string;
+  query: typeof enrollmentQuery | typeof visitOrderQuery;
+  actions: Record<string, { path: string; sv: string; summary: string; body: z.ZodObject }>;
+  updates: Record<string, unknown>;
+}
+
+export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client; config: Config; ledger: LedgerStore }): Router {
+  const { client, config, ledger } = deps;
+  const router = Router();
+  const idemHeader = z.object({ 'Idempotency-Key': z.string().optional().meta({ description: 'Retries with the same key return the first result and record nothing twice' }) });
+  const errors = (noun: string) => ({
+    400: { description: 'Malformed input: the fields are named', content: { 'application/json': { schema: ErrorBody } } },
+    404: { description: `No such ${noun}`, content: { 'application/json': { schema: ErrorBody } } },
+    409: { description: `The ${noun}’s state does not allow this action; \`code\` says why`, content: { 'application/json': { schema: ErrorBody } } },
+  });
+
+  function regionOf(id: string, municipalityCode: string): Region {
+    const region = findRegion(config.regions, id);
+    if (!region) throw new HttpError(400, 'VALIDATION_FAILED', `body.region: unknown region; configured: ${config.regions.map((r) => r.id).join(', ')}`, [{ field: 'body.region', message: 'unknown region' }]);
+    const mun = validateKommunkod(municipalityCode, region.municipalities.map((m) => m.code));
+    if (!mun.ok) throw new HttpError(400, 'VALIDATION_FAILED', `body.residenceMunicipality: ${mun.error}`, [{ field: 'body.residenceMunicipality', message: mun.error }]);
+    return region;
+  }
+  const processId = (req: Request, kind: string) => {
+    const key = idempotencyKey(req);
+    return key ? createHash('sha256').update(`${kind}:${key}`).digest('hex').slice(0, 32) : randomUUID();
+  };
+  const patient = (p: PatientIdentifier, at: string) => ({ patientRef: pseudonymousPatientRef(p, config.pseudonymKey), age: patientAge(p, at.slice(0, 10)) });
+  const attributes = (region: string, municipalityCode: string, status: string) =>
+    new TypedSearchAttributes([
+      { key: SA.region, value: region },
+      { key: SA.municipalityCode, value: municipalityCode },
+      { key: SA.processStatus, value: status },
+    ]);
+  async function startOnce(start: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await start();
+      return false;
+    } catch (err) {
+      if ((err as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
+      return true;
+    }
+  }
+
+  // ---- hemsjukvård: start ------------------------------------------------------------------------
+  registry.registerPath({
+    method: 'post', path: '/api/home-care/enrollments', tags: ['Hemsjukvård (home health care)'],
+    summary: 'Start coordinated planning for home health care, with consent — samordnad planering inför inskrivning i hemsjukvård',
+    request: { headers: idemHeader, body: { content: { 'application/json': { schema: StartEnrollmentBody } } } },
+    responses: { 201: { description: 'Started' }, 200: { description: 'Already started with this Idempotency-Key' }, 400: errors('enrollment')[400], 404: { description: 'The discharge episode does not exist', content: { 'application/json': { schema: ErrorBody } } } },
+  });
+  router.post('/api/home-care/enrollments', async (req, res) => {
+    const body = parseOr400(StartEnrollmentBody, req.body, 'body');
+    const region = regionOf(body.region, body.residenceMunicipality);
+    const enrollmentId = processId(req, 'enrollment');
+    if (body.dischargeEpisodeId) {
+      // the episode must exist; the workflow then links it (DOMAIN.md §5)
+      await client.workflow.getHandle(dischargeWorkflowId(body.dischargeEpisodeId)).query(episodeQuery).catch((err) => temporalError(err));
+    }
+    const startedAt = body.startedAt ? new Date(body.startedAt).toISOString() : new Date().toISOString();
+    const p = patient(body.patient, startedAt);
+    const workflowId = homeCareWorkflowId(enrollmentId);
+    const existed = await startOnce(() =>
+      client.workflow.start(homeCareEnrollment, {
+        workflowId,
+        taskQueue: config.temporal.taskQueue,
+        typedSearchAttributes: attributes(region.id, body.residenceMunicipality, 'planning'),
+        args: [{
+          enrollmentId, region: region.id, patientRef: p.patientRef, patientAgeAtStart: p.age, residenceMunicipality: body.residenceMunicipality,
+          primaryCareUnit: body.primaryCareUnit, initiatedBy: body.initiatedBy, consent: body.consent, dischargeEpisodeId: body.dischargeEpisodeId,
+          startedAt, actor: actor(req), settings: { escalationWeekdays: region.process.escalationWeekdays, invitationAckRule: 'acknowledgement' },
+        }],
+      }),
+    );
+    res.status(existed ? 200 : 201).location(`/api/home-care/enrollments/${enrollmentId}`).json({ enrollmentId, workflowId, status: 'planning' });
+  });
+
+  // ---- enstaka hembesök: the order ---------------------------------------------------------------
+  registry.registerPath({
+    method: 'post', path: '/api/home-visits', tags: ['Enstaka hembesök (single home visit)'],
+    summary: 'The health centre orders a single home visit — meddelande utanför vårdtillfälle, mall Enstaka hembesök',
+    request: { headers: idemHeader, body: { content: { 'application/json': { schema: StartVisitOrderBody } } } },
+    responses: { 201: { description: 'Ordered' }, 200: { description: 'Already ordered with this Idempotency-Key' }, 400: errors('order')[400] },
+  });
+  router.post('/api/home-visits', async (req, res) => {
+    const body = parseOr400(StartVisitOrderBody, req.body, 'body');
+    const region = regionOf(body.region, body.residenceMunicipality);
+    const orderId = processId(req, 'visit');
+    const orderedAt = body.orderedAt ? new Date(body.orderedAt).toISOString() : new Date().toISOString();
+    const p = patient(body.patient, orderedAt);
+    const workflowId = homeVisitWorkflowId(orderId);
+    const existed = await startOnce(() =>
+      client.workflow.start(singleHomeVisit, {
+        workflowId,
+        taskQueue: config.temporal.taskQueue,
+        typedSearchAttributes: attributes(region.id, body.residenceMunicipality, 'ordered'),
+        args: [{
+          orderId, region: region.id, patientRef: p.patientRef, patientAgeAtOrder: p.age, residenceMunicipality: body.residenceMunicipality,
+          primaryCareUnit: body.primaryCareUnit, interventions: body.interventions, startDate: body.startDate, endDate: body.endDate, orderedAt,
+          actor: actor(req), settings: { escalationWeekdays: region.process.escalationWeekdays },
+        }],
+      }),
+    );
+    res.status(existed ? 200 : 201).location(`/api/home-visits/${orderId}`).json({ orderId, workflowId, status: 'ordered' });
+  });
+
+  // ---- state, timeline and actions of both processes ----------------------------------------------
+  const specs: ProcessSpec[] = [
+    {
+      base: '/api/home-care/enrollments', tag: 'Hemsjukvård (home health care)', noun: 'enrollment', processType: 'homeHealthCare',
+      notFound: { code: 'ENROLLMENT_NOT_FOUND', message: 'There is no home health care enrollment with that id.' },
+      workflowId: homeCareWorkflowId, query: enrollmentQuery, actions: ENROLLMENT_ACTIONS, updates: homeCareUpdates,
+    },
+    {
+      base: '/api/home-visits', tag: 'Enstaka hembesök (single home visit)', noun: 'order', processType: 'singleHomeVisit',
+      notFound: { code: 'ORDER_NOT_FOUND', message: 'There is no single home visit order with that id.' },
+      workflowId: homeVisitWorkflowId, query: visitOrderQuery, actions: VISIT_ORDER_ACTIONS, updates: homeVisitUpdates,
+    },
+  ];
+  for (const spec of specs) {
+    const state = async (id: string) => {
+      try {
+        return (await client.workflow.getHandle(spec.workflowId(id)).query(spec.query as typeof enrollmentQuery)) as { timeline: { seq: number }[] };
+      } catch (err) {
+        processError(err, spec.notFound);
+      }
+    };
+    registry.registerPath({
+      method: 'get', path: `${spec.base}/{id}`, tags: [spec.tag], summary: `The ${spec.noun}: state, open obligations with deadlines, deviations`,
+      request: { params: IdParam }, responses: { 200: { description: `The ${spec.noun}` }, 404: errors(spec.noun)[404] },
+    });
+    router.get(`${spec.base}/:id`, async (req, res) => {
+      const { id } = parseOr400(IdParam, req.params, 'params');
+      res.json(await state(id));
+    });
+
+    registry.registerPath({
+      method: 'get', path: `${spec.base}/{id}/timeline`, tags: [spec.tag], summary: `The ${spec.noun}’s full timeline — händelseförlopp (from the ledger, with the newest entries from the process)`,
+      request: { params: IdParam }, responses: { 200: { description: 'Every entry, oldest first' }, 404: errors(spec.noun)[404] },
+    });
+    router.get(`${spec.base}/:id/timeline`, async (req, res) => {
+      const { id } = parseOr400(IdParam, req.params, 'params');
+      // a long-lived process carries only its newest entries; the ledger has them all
+      const [live, stored] = await Promise.all([state(id), processTimeline(ledger.db, spec.processType, id)]);
+      const seen = new Set(stored.map((e) => e.seq));
+      res.json({ timeline: [...stored, ...live.timeline.filter((e) => !seen.has(e.seq))].sort((a, b) => a.seq - b.seq) });
+    });
+
+    for (const [type, action] of Object.entries(spec.actions)) {
+      const body = action.body.strict();
+      registry.registerPath({
+        method: 'post', path: `${spec.base}/{id}/${action.path}`, tags: [spec.tag], summary: `${action.summary} — ${action.sv}`,
+        request: { params: IdParam, headers: idemHeader, body: { content: { 'application/json': { schema: body } } } },
+        responses: { 200: { description: `Recorded; the ${spec.noun}’s new state` }, ...errors(spec.noun) },
+      });
+      router.post(`${spec.base}/:id/${action.path}`, async (req, res) => {
+        const { id } = parseOr400(IdParam, req.params, 'params');
+        const key = idempotencyKey(req);
+        const parsed = parseOr400(body, req.body ?? {}, 'body') as Record<string, unknown>;
+        try {
+          const v = await client.workflow.getHandle(spec.workflowId(id)).executeUpdate(spec.updates[type] as never, { args: [{ ...parsed, type, actor: actor(req) }] as never, updateId: key ?? randomUUID() });
+          res.json(v);
+        } catch (err) {
+          processError(err, spec.notFound);
+        }
+      });
+    }
+  }
+  return router;
+}

@@ -1,0 +1,75 @@
+/**
+ * A unit's inbox (messages awaiting its acknowledgement, soonest deadline first, and its open
+ * deviations) and the region's declared downtime windows (driftstopp, 001 §4).
+ */
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { Config } from '../../config';
+import type { LedgerStore } from '../../db/ledger';
+import { declareDowntime, listDowntime, unitInbox } from '../../db/operations';
+import { isValidHsaId } from '../../domain/identifiers';
+import { findRegion } from '../../domain/regions';
+import { ErrorBody, HttpError, parseOr400 } from '../errors';
+import { IsoInstant } from '../schemas/common';
+
+const UnitParam = z.object({
+  unitId: z.string().refine((s) => isValidHsaId(s) || /^\d{4}$/.test(s), 'must be an HSA-id (e.g. SE2321000115-ABC1) or a 4-digit kommunkod'),
+});
+const RegionParam = z.object({ region: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be a region id') });
+const DowntimeBody = z
+  .object({ startsAt: IsoInstant, endsAt: IsoInstant, reason: z.string().trim().min(1).max(500) })
+  .strict()
+  .refine((b) => Date.parse(b.endsAt) > Date.parse(b.startsAt), { path: ['endsAt'], message: 'must be after startsAt' })
+  .meta({ id: 'Downtime' });
+
+export function unitRoutes(registry: OpenAPIRegistry, deps: { ledger: LedgerStore; config: Config }): Router {
+  const router = Router();
+  registry.registerPath({
+    method: 'get',
+    path: '/api/units/{unitId}/inbox',
+    tags: ['Inkorg (inbox)'],
+    summary: 'A unit’s inbox: messages to acknowledge (soonest deadline first) and open deviations — inkorg',
+    request: { params: UnitParam },
+    responses: { 200: { description: 'The inbox' }, 400: { description: 'Bad unit id', content: { 'application/json': { schema: ErrorBody } } } },
+  });
+  router.get('/api/units/:unitId/inbox', async (req, res) => {
+    const { unitId } = parseOr400(UnitParam, req.params, 'params');
+    res.json(await unitInbox(deps.ledger.db, unitId));
+  });
+
+  const regionOr404 = (id: string) => {
+    if (!findRegion(deps.config.regions, id)) throw new HttpError(404, 'REGION_NOT_FOUND', `No region ${id} is configured.`);
+  };
+  registry.registerPath({
+    method: 'post',
+    path: '/api/regions/{region}/downtime',
+    tags: ['Driftstopp (downtime)'],
+    summary: 'Declare a downtime window of the shared IT system — driftstopp',
+    request: { params: RegionParam, body: { content: { 'application/json': { schema: DowntimeBody } } } },
+    responses: { 201: { description: 'Declared' }, 400: { description: 'Malformed', content: { 'application/json': { schema: ErrorBody } } } },
+  });
+  router.post('/api/regions/:region/downtime', async (req, res) => {
+    const { region } = parseOr400(RegionParam, req.params, 'params');
+    regionOr404(region);
+    const b = parseOr400(DowntimeBody, req.body ?? {}, 'body');
+    const w = { windowId: randomUUID(), region, startsAt: new Date(b.startsAt).toISOString(), endsAt: new Date(b.endsAt).toISOString(), reason: b.reason, declaredBy: req.header('X-Actor-Id') ?? null };
+    await declareDowntime(deps.ledger.db, w);
+    res.status(201).json(w);
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/regions/{region}/downtime',
+    tags: ['Driftstopp (downtime)'],
+    summary: 'Declared downtime windows of a region',
+    request: { params: RegionParam },
+    responses: { 200: { description: 'The windows, newest first' } },
+  });
+  router.get('/api/regions/:region/downtime', async (req, res) => {
+    const { region } = parseOr400(RegionParam, req.params, 'params');
+    regionOr404(region);
+    res.json(await listDowntime(deps.ledger.db, region));
+  });
+  return router;
+}

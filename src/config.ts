@@ -1,0 +1,154 @@
+/**
+ * Service configuration: environment variables validated with zod at start-up.
+ * A bad value stops start-up with a message naming the variable (ARCHITECTURE.md "Configuration is data").
+ */
+import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { DEFAULT_REGIONS, RegionSchema, type Region } from './domain/regions';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+export const envSchema = z.object({
+  /** Which parts run in this process: both (npm start), or one of them (docker-compose services). */
+  ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  PORT: port.default(3000),
+  /** Where npm start keeps the Temporal dev server's SQLite file and the PGlite ledger. */
+  DATA_DIR: z.string().min(1).default('data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  /** When set, that Temporal server is used and no dev server is started. */
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('utskrivning'),
+  TEMPORAL_TLS_CERT_PATH: optionalString,
+  TEMPORAL_TLS_KEY_PATH: optionalString,
+  TEMPORAL_TLS_CA_PATH: optionalString,
+  TEMPORAL_TLS_SERVER_NAME: optionalString,
+  TEMPORAL_API_KEY: optionalString,
+  /** Ports of the embedded dev server (only used without TEMPORAL_ADDRESS). */
+  TEMPORAL_DEV_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  /** Where the worker's Temporal core exposes Prometheus metrics; /metrics includes them. */
+  TEMPORAL_METRICS_BIND: z
+    .string()
+    .regex(/^[^:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464')
+    .default('127.0.0.1:9464'),
+
+  /** PostgreSQL for the episode ledger; without it the embedded PGlite in DATA_DIR is used. */
+  DATABASE_URL: optionalString.pipe(
+    z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
+  ),
+
+  /** 001 §6.1 step 6a: the receipt-day cutoff for planning invitations, local time HH:MM. */
+  INVITATION_CUTOFF: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM in 24-hour local time, e.g. 14:00')
+    .default('14:00'),
+  /** JSON file with the regions (municipalities, agreements, process settings); default: Halland and Gävleborg */
+  REGIONS_FILE: optionalString,
+  /**
+   * Key of the pseudonymous patient reference written to the ledger (HMAC). Keep it secret and
+   * stable: changing it breaks the link between old and new ledger rows of the same patient.
+   */
+  PSEUDONYM_KEY: z.string().min(16, 'must be at least 16 characters').default('development-only-pseudonym-key'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface TlsConfig {
+  certPath?: string;
+  keyPath?: string;
+  caPath?: string;
+  serverName?: string;
+}
+
+export interface Config {
+  role: Env['ROLE'];
+  port: number;
+  dataDir: string;
+  logLevel: Env['LOG_LEVEL'];
+  temporal: {
+    /** undefined → start the embedded dev server */
+    address?: string;
+    namespace: string;
+    taskQueue: string;
+    tls?: TlsConfig;
+    apiKey?: string;
+    devPort: number;
+    uiPort: number;
+    metricsBind: string;
+  };
+  databaseUrl?: string;
+  calendar: { invitationCutoff: string };
+  regions: Region[];
+  pseudonymKey: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`),
+    );
+  }
+  const e = parsed.data;
+  const tlsGiven = e.TEMPORAL_TLS_CERT_PATH || e.TEMPORAL_TLS_KEY_PATH || e.TEMPORAL_TLS_CA_PATH || e.TEMPORAL_TLS_SERVER_NAME;
+  if ((e.TEMPORAL_TLS_CERT_PATH === undefined) !== (e.TEMPORAL_TLS_KEY_PATH === undefined)) {
+    throw new ConfigError(['TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH: set both for mutual TLS, or neither']);
+  }
+  if (!e.TEMPORAL_ADDRESS && (tlsGiven || e.TEMPORAL_API_KEY)) {
+    throw new ConfigError(['TEMPORAL_ADDRESS: TLS settings or an API key were given but no server address; set TEMPORAL_ADDRESS']);
+  }
+  let regions = DEFAULT_REGIONS;
+  if (e.REGIONS_FILE) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(e.REGIONS_FILE, 'utf8'));
+    } catch (err) {
+      throw new ConfigError([`REGIONS_FILE: cannot read ${e.REGIONS_FILE} as JSON: ${(err as Error).message}`]);
+    }
+    const r = RegionSchema.array().min(1).safeParse(raw);
+    if (!r.success) throw new ConfigError(r.error.issues.map((i) => `REGIONS_FILE ${i.path.join('.')}: ${i.message}`));
+    regions = r.data;
+  }
+  return {
+    role: e.ROLE,
+    port: e.PORT,
+    dataDir: resolve(e.DATA_DIR),
+    logLevel: e.LOG_LEVEL,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      tls: tlsGiven
+        ? {
+            certPath: e.TEMPORAL_TLS_CERT_PATH,
+            keyPath: e.TEMPORAL_TLS_KEY_PATH,
+            caPath: e.TEMPORAL_TLS_CA_PATH,
+            serverName: e.TEMPORAL_TLS_SERVER_NAME,
+          }
+        : undefined,
+      apiKey: e.TEMPORAL_API_KEY,
+      devPort: e.TEMPORAL_DEV_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+      metricsBind: e.TEMPORAL_METRICS_BIND,
+    },
+    databaseUrl: e.DATABASE_URL,
+    calendar: { invitationCutoff: e.INVITATION_CUTOFF },
+    regions,
+    pseudonymKey: e.PSEUDONYM_KEY,
+  };
+}

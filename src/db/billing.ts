@@ -1,0 +1,309 @@
+/**
+ * Billing persistence (DOMAIN.md §7 on the ledger §8): the lean read of a region-month's
+ * episodes for the engine, the administered yearly tables, and the close/invoice/flag/note rows.
+ * Writes are idempotent (keyed by close id, invoice id, flag id, note id) so activity retries and
+ * a second start of a close never duplicate anything.
+ */
+import { sql, type Generated, type Kysely } from 'kysely';
+import { localDateOf } from '../domain/calendar';
+import type { BasisLine, BillingEpisode, InvoiceLine, MunicipalityBasis } from '../domain/billing/types';
+
+/** Local date of an instant, memoised per UTC hour (Stockholm's offset changes only on whole hours). */
+const localDateCache = new Map<string, string>();
+function localDateOfInstant(iso: string): string {
+  const d = new Date(iso);
+  const key = d.toISOString().slice(0, 13);
+  let v = localDateCache.get(key);
+  if (v === undefined) {
+    if (localDateCache.size > 100_000) localDateCache.clear();
+    localDateCache.set(key, (v = localDateOf(d)));
+  }
+  return v;
+}
+import type { Database, Instant, LocalDate } from './schema';
+
+// ---- tables (registered in schema.ts `Database`) --------------------------------------------
+
+export interface BillingDailyAmountsTable { year: number; amount_ore: number; source: string; set_by: string | null; set_at: Generated<Instant> }
+export interface BillingNationalAveragesTable { year: number; hundredths: number; source: string; set_by: string | null; set_at: Generated<Instant> }
+export interface BillingClosesTable {
+  close_id: string;
+  region: string;
+  month: string;
+  rule_set_id: string;
+  rule_set: unknown;
+  daily_amount_ore: number | null;
+  context: unknown;
+  status: 'review' | 'final';
+  episode_count: number;
+  frozen_at: Generated<Instant>;
+  finalised_at: Instant | null;
+}
+export interface BillingBasesTable {
+  close_id: string;
+  municipality: string;
+  line_count: number;
+  total_ore: number;
+  /** JSON text of BillingEpisode[] (read with ::text and parsed here, the same on both drivers) */
+  episodes: string;
+}
+export interface BillingInvoicesTable {
+  invoice_id: string;
+  close_id: string;
+  region: string;
+  month: string;
+  municipality: string;
+  rule_set_id: string;
+  daily_amount_ore: number | null;
+  total_ore: number;
+  totals: unknown;
+  finalised_at: Instant;
+}
+export interface BillingInvoiceLinesTable { invoice_id: string; line_no: number; kind: string; line_ref: string | null; description: string; day_hundredths: number; amount_ore: number }
+export interface BillingFlagsTable {
+  flag_id: string;
+  close_id: string;
+  municipality: string;
+  line_ref: string;
+  reason: string;
+  text: string | null;
+  status: string;
+  dispute_level: string | null;
+  raised_by: string | null;
+  raised_at: Instant;
+  decided_by: string | null;
+  decided_at: Instant | null;
+  decision_note: string | null;
+}
+export interface BillingNotesTable { note_id: string; invoice_id: string; kind: 'credit' | 'debit'; amount_ore: number; reason: string; line_refs: unknown; created_by: string | null; created_at: Generated<Instant> }
+
+type Db = Kysely<Database>;
+
+// ---- episodes ------------------------------------------------------------------------------
+
+/**
+ * A region's episodes that belong to [from, toExclusive) for billing: discharged in the range,
+ * or — decision for issue 5 — cancelled while ready (the patient died, planning cancelled) with
+ * the cancelling ready period ending in the range. Such an episode has no discharge date but has
+ * ready days; DOMAIN §7 makes a death an obvious error that drops out *on review*, so it enters
+ * the basis by its cancellation date, hinted `DIED_DURING_STAY`, for the municipality to flag.
+ */
+export async function listBillingEpisodes(db: Db, region: string, from: LocalDate, toExclusive: LocalDate): Promise<BillingEpisode[]> {
+  // One JSON document instead of 100 000 rows: PGlite converts result rows value by value, which
+  // was most of a close's time (bench:billing); PostgreSQL is no slower this way. The statements
+  // use episodes_region_discharge_date; the few cancelled episodes come by a second branch.
+  const { rows } = await sql<{ json: string | null }>`
+    select json_agg(x)::text as json from (
+      select e.episode_id, e.residence_municipality, e.psychiatric, e.discharge_date, null::date as cancel_date, e.cancellation_reason,
+             e.outpatient_services_unavailable, e.planning_basis_date, e.treatment_plan_at,
+             json_agg(json_build_array(p.ready_date, p.ended_date) order by p.seq) as periods
+        from episodes e join episode_ready_periods p on p.episode_id = e.episode_id
+       where e.region = ${region} and e.discharge_date >= ${from} and e.discharge_date < ${toExclusive}
+       group by e.episode_id
+      union all
+      select e.episode_id, e.residence_municipality, e.psychiatric, e.discharge_date, c.ended_date, e.cancellation_reason,
+             e.outpatient_services_unavailable, e.planning_basis_date, e.treatment_plan_at,
+             (select json_agg(json_build_array(p.ready_date, p.ended_date) order by p.seq) from episode_ready_periods p where p.episode_id = e.episode_id)
+        from episodes e join episode_ready_periods c on c.episode_id = e.episode_id and c.end_reason = 'CANCELLED'
+       where e.region = ${region} and e.discharge_date is null and e.cancelled_at is not null and c.ended_date >= ${from} and c.ended_date < ${toExclusive}
+    ) x`.execute(db);
+  const raw = JSON.parse(rows[0]?.json ?? '[]') as {
+    episode_id: string; residence_municipality: string; psychiatric: boolean; discharge_date: string | null; cancel_date: string | null;
+    cancellation_reason: string | null; outpatient_services_unavailable: boolean; planning_basis_date: string | null; treatment_plan_at: string | null;
+    periods: [string, string | null][] | null;
+  }[];
+  return raw.map((r): BillingEpisode => ({
+    episodeId: r.episode_id,
+    municipality: r.residence_municipality,
+    psychiatric: r.psychiatric,
+    readyPeriods: (r.periods ?? []).map(([readyDate, endedDate]) => ({ readyDate, endedDate })),
+    endDate: (r.discharge_date ?? r.cancel_date) as string,
+    ending: r.discharge_date === null ? 'cancelled' : 'discharged',
+    cancellationReason: r.cancellation_reason,
+    outpatientServicesUnavailable: r.outpatient_services_unavailable,
+    planningBasisDate: r.planning_basis_date,
+    treatmentPlanDate: r.treatment_plan_at ? localDateOfInstant(r.treatment_plan_at) : null,
+  }));
+}
+
+// ---- administered yearly tables -------------------------------------------------------------
+
+export async function dailyAmounts(db: Db): Promise<Map<number, number>> {
+  const rows = await db.selectFrom('billing_daily_amounts').select(['year', 'amount_ore']).execute();
+  return new Map(rows.map((r) => [r.year, Number(r.amount_ore)]));
+}
+
+export async function listDailyAmounts(db: Db) {
+  return db.selectFrom('billing_daily_amounts').selectAll().orderBy('year').execute();
+}
+
+export async function setDailyAmount(db: Db, year: number, amountOre: number, source: string, setBy: string | null): Promise<void> {
+  await db
+    .insertInto('billing_daily_amounts')
+    .values({ year, amount_ore: amountOre, source, set_by: setBy })
+    .onConflict((oc) => oc.column('year').doUpdateSet({ amount_ore: amountOre, source, set_by: setBy, set_at: sql`now()` }))
+    .execute();
+}
+
+export async function nationalAverages(db: Db): Promise<Map<number, number>> {
+  const rows = await db.selectFrom('billing_national_averages').select(['year', 'hundredths']).execute();
+  return new Map(rows.map((r) => [r.year, r.hundredths]));
+}
+
+export async function setNationalAverage(db: Db, year: number, hundredths: number, source: string, setBy: string | null): Promise<void> {
+  await db
+    .insertInto('billing_national_averages')
+    .values({ year, hundredths, source, set_by: setBy })
+    .onConflict((oc) => oc.column('year').doUpdateSet({ hundredths, source, set_by: setBy, set_at: sql`now()` }))
+    .execute();
+}
+
+// ---- closes ---------------------------------------------------------------------------------
+
+export interface FrozenClose {
+  closeId: string;
+  region: string;
+  month: string;
+  ruleSetId: string;
+  ruleSet: unknown;
+  dailyAmountOre: number | null;
+  context: unknown;
+  bases: { municipality: string; totalOre: number; lines: BasisLine[]; episodes: BillingEpisode[] }[];
+}
+
+const BATCH = 1000;
+
+/** Stores a frozen close once; returns false when it already existed (nothing is written then). */
+export async function saveFrozenClose(db: Db, c: FrozenClose): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const inserted = await trx
+      .insertInto('billing_closes')
+      .values({
+        close_id: c.closeId, region: c.region, month: c.month, rule_set_id: c.ruleSetId, rule_set: JSON.stringify(c.ruleSet),
+        daily_amount_ore: c.dailyAmountOre, context: JSON.stringify(c.context), status: 'review',
+        episode_count: c.bases.reduce((s, b) => s + b.lines.length, 0),
+      })
+      .onConflict((oc) => oc.doNothing())
+      .returning('close_id')
+      .executeTakeFirst();
+    if (!inserted) return false;
+    for (let i = 0; i < c.bases.length; i += 50) {
+      await trx
+        .insertInto('billing_bases')
+        .values(c.bases.slice(i, i + 50).map((b) => ({
+          close_id: c.closeId, municipality: b.municipality, line_count: b.lines.length, total_ore: b.totalOre,
+          episodes: JSON.stringify(b.episodes),
+        })))
+        .execute();
+    }
+    return true;
+  });
+}
+
+export async function getClose(db: Db, closeId: string) {
+  return db.selectFrom('billing_closes').selectAll().where('close_id', '=', closeId).executeTakeFirst();
+}
+
+/** The frozen episodes of a close: the engine's input for the final recomputation. */
+export async function frozenEpisodes(db: Db, closeId: string): Promise<BillingEpisode[]> {
+  const rows = await db.selectFrom('billing_bases').select(sql<string>`episodes::text`.as('json')).where('close_id', '=', closeId).orderBy('municipality').execute();
+  return rows.flatMap((r) => JSON.parse(r.json) as BillingEpisode[]);
+}
+
+export interface FlagRow {
+  flagId: string;
+  municipality: string;
+  lineRef: string;
+  reason: string;
+  text: string | null;
+  status: string;
+  disputeLevel: string | null;
+  raisedBy: string | null;
+  raisedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionNote: string | null;
+}
+
+export interface FinalInvoice {
+  invoiceId: string;
+  municipality: string;
+  totalOre: number;
+  totals: MunicipalityBasis['totals'];
+  lines: InvoiceLine[];
+}
+
+/**
+ * Writes the final invoices, their lines and the review's flags, and marks the close final, in
+ * one transaction. A close that is already final keeps its invoices (returns false).
+ */
+export async function saveFinalInvoices(db: Db, closeId: string, invoices: FinalInvoice[], flags: FlagRow[], finalisedAt: Instant): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const close = await trx.selectFrom('billing_closes').selectAll().where('close_id', '=', closeId).forUpdate().executeTakeFirst();
+    if (!close) throw new Error(`billing: no close ${closeId}`);
+    if (close.status === 'final') return false;
+    for (const inv of invoices) {
+      await trx.insertInto('billing_invoices').values({
+        invoice_id: inv.invoiceId, close_id: closeId, region: close.region, month: close.month, municipality: inv.municipality,
+        rule_set_id: close.rule_set_id, daily_amount_ore: close.daily_amount_ore, total_ore: inv.totalOre, totals: JSON.stringify(inv.totals), finalised_at: finalisedAt,
+      }).execute();
+      const lines = inv.lines.map((l, i) => ({
+        invoice_id: inv.invoiceId, line_no: i + 1, kind: l.kind, line_ref: l.lineRef, description: l.description, day_hundredths: l.dayHundredths, amount_ore: l.amountOre,
+      }));
+      for (let i = 0; i < lines.length; i += BATCH) await trx.insertInto('billing_invoice_lines').values(lines.slice(i, i + BATCH)).execute();
+    }
+    for (let i = 0; i < flags.length; i += BATCH) {
+      await trx.insertInto('billing_flags').values(flags.slice(i, i + BATCH).map((f) => ({
+        flag_id: f.flagId, close_id: closeId, municipality: f.municipality, line_ref: f.lineRef, reason: f.reason, text: f.text, status: f.status,
+        dispute_level: f.disputeLevel, raised_by: f.raisedBy, raised_at: f.raisedAt, decided_by: f.decidedBy, decided_at: f.decidedAt, decision_note: f.decisionNote,
+      }))).onConflict((oc) => oc.column('flag_id').doNothing()).execute();
+    }
+    await trx.updateTable('billing_closes').set({ status: 'final', finalised_at: finalisedAt }).where('close_id', '=', closeId).execute();
+    return true;
+  });
+}
+
+export async function invoicesOfClose(db: Db, closeId: string) {
+  const invoices = await db.selectFrom('billing_invoices').selectAll().where('close_id', '=', closeId).orderBy('municipality').execute();
+  if (invoices.length === 0) return [];
+  const lines = await db.selectFrom('billing_invoice_lines').selectAll().where('invoice_id', 'in', invoices.map((i) => i.invoice_id)).orderBy('invoice_id').orderBy('line_no').execute();
+  const notes = await db.selectFrom('billing_notes').selectAll().where('invoice_id', 'in', invoices.map((i) => i.invoice_id)).orderBy('created_at').execute();
+  return invoices.map((i) => ({
+    invoiceId: i.invoice_id,
+    closeId: i.close_id,
+    region: i.region,
+    month: i.month,
+    municipality: i.municipality,
+    ruleSetId: i.rule_set_id,
+    dailyAmountOre: i.daily_amount_ore === null ? null : Number(i.daily_amount_ore),
+    totalOre: Number(i.total_ore),
+    totals: i.totals as MunicipalityBasis['totals'],
+    finalisedAt: i.finalised_at,
+    lines: lines.filter((l) => l.invoice_id === i.invoice_id).map((l): InvoiceLine => ({
+      kind: l.kind as InvoiceLine['kind'], lineRef: l.line_ref, description: l.description, dayHundredths: l.day_hundredths, amountOre: Number(l.amount_ore),
+    })),
+    notes: notes.filter((n) => n.invoice_id === i.invoice_id).map((n) => ({
+      noteId: n.note_id, kind: n.kind, amountOre: Number(n.amount_ore), reason: n.reason, lineRefs: n.line_refs as string[], createdBy: n.created_by, createdAt: n.created_at,
+    })),
+  }));
+}
+
+export async function getInvoice(db: Db, invoiceId: string) {
+  return db.selectFrom('billing_invoices').selectAll().where('invoice_id', '=', invoiceId).executeTakeFirst();
+}
+
+export async function flagsOfClose(db: Db, closeId: string) {
+  return db.selectFrom('billing_flags').selectAll().where('close_id', '=', closeId).orderBy('raised_at').execute();
+}
+
+/** Idempotent by note id (the API derives it from the Idempotency-Key). */
+export async function insertNote(db: Db, n: { noteId: string; invoiceId: string; kind: 'credit' | 'debit'; amountOre: number; reason: string; lineRefs: string[]; createdBy: string | null }) {
+  await db.insertInto('billing_notes').values({
+    note_id: n.noteId, invoice_id: n.invoiceId, kind: n.kind, amount_ore: n.amountOre, reason: n.reason, line_refs: JSON.stringify(n.lineRefs), created_by: n.createdBy,
+  }).onConflict((oc) => oc.column('note_id').doNothing()).execute();
+  return db.selectFrom('billing_notes').selectAll().where('note_id', '=', n.noteId).executeTakeFirstOrThrow();
+}
+
+export async function notesOfInvoice(db: Db, invoiceId: string) {
+  return db.selectFrom('billing_notes').selectAll().where('invoice_id', '=', invoiceId).orderBy('created_at').execute();
+}

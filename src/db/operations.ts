@@ -1,0 +1,105 @@
+/**
+ * Ledger reads and writes beyond the episode projection: declared downtime windows, the
+ * notifications of the escalation ladder, and a unit's inbox.
+ */
+import type { Kysely } from 'kysely';
+import type { Database, Instant, ProcessType } from './schema';
+
+export interface DowntimeWindow {
+  windowId: string;
+  region: string;
+  startsAt: Instant;
+  endsAt: Instant;
+  reason: string;
+  declaredBy: string | null;
+}
+
+export async function declareDowntime(db: Kysely<Database>, w: DowntimeWindow): Promise<void> {
+  await db
+    .insertInto('downtime_windows')
+    .values({ window_id: w.windowId, region: w.region, starts_at: w.startsAt, ends_at: w.endsAt, reason: w.reason, declared_by: w.declaredBy })
+    .onConflict((oc) => oc.column('window_id').doNothing())
+    .execute();
+}
+
+export async function listDowntime(db: Kysely<Database>, region: string): Promise<DowntimeWindow[]> {
+  const rows = await db.selectFrom('downtime_windows').selectAll().where('region', '=', region).orderBy('starts_at', 'desc').execute();
+  return rows.map((r) => ({ windowId: r.window_id, region: r.region, startsAt: r.starts_at, endsAt: r.ends_at, reason: r.reason, declaredBy: r.declared_by }));
+}
+
+/** For each instant: does it fall inside a declared downtime window of the region? */
+export async function downtimeFlags(db: Kysely<Database>, region: string, instants: Instant[]): Promise<boolean[]> {
+  if (instants.length === 0) return [];
+  const windows = await db.selectFrom('downtime_windows').select(['starts_at', 'ends_at']).where('region', '=', region).execute();
+  return instants.map((i) => {
+    const t = Date.parse(i);
+    return windows.some((w) => Date.parse(w.starts_at) <= t && t <= Date.parse(w.ends_at));
+  });
+}
+
+export interface NotificationRecord {
+  /** deterministic (deviation id + kind): a retried activity never notifies twice */
+  notificationId: string;
+  processType: ProcessType;
+  processId: string;
+  region: string;
+  deviationId: string;
+  deviationType: string;
+  kind: 'reminder' | 'escalation';
+  recipientKind: string;
+  recipientId: string;
+  createdAt: Instant;
+}
+
+export async function recordNotifications(db: Kysely<Database>, notes: NotificationRecord[]): Promise<void> {
+  if (notes.length === 0) return;
+  await db
+    .insertInto('notifications')
+    .values(
+      notes.map((n) => ({
+        notification_id: n.notificationId,
+        process_type: n.processType,
+        process_id: n.processId,
+        region: n.region,
+        deviation_id: n.deviationId,
+        deviation_type: n.deviationType,
+        kind: n.kind,
+        recipient_kind: n.recipientKind,
+        recipient_id: n.recipientId,
+        created_at: n.createdAt,
+        delivered_at: null,
+      })),
+    )
+    .onConflict((oc) => oc.column('notification_id').doNothing())
+    .execute();
+}
+
+export async function notificationsFor(db: Kysely<Database>, recipientId: string) {
+  return db.selectFrom('notifications').selectAll().where('recipient_id', '=', recipientId).orderBy('created_at').execute();
+}
+
+/**
+ * A unit's inbox (HSA-id, or kommunkod for a municipality): messages awaiting its
+ * acknowledgement, soonest deadline first, and its open deviations.
+ */
+export async function unitInbox(db: Kysely<Database>, unitId: string, limit = 200) {
+  const acknowledgements = await db
+    .selectFrom('obligations as o')
+    .innerJoin('messages as m', (j) => j.onRef('m.process_id', '=', 'o.process_id').onRef('m.process_type', '=', 'o.process_type').onRef('m.message_id', '=', 'o.message_id'))
+    .select(['o.process_type', 'o.process_id', 'o.obligation_id', 'o.message_id', 'm.type as message_type', 'm.sent_at', 'o.due_at', 'o.status'])
+    .where('o.responsible_id', '=', unitId)
+    .where('o.kind', '=', 'acknowledge')
+    .where('o.status', 'in', ['open', 'overdue'])
+    .orderBy('o.due_at')
+    .limit(limit)
+    .execute();
+  const deviations = await db
+    .selectFrom('deviations')
+    .select(['process_type', 'process_id', 'deviation_id', 'type', 'description', 'deadline_at', 'detected_at', 'escalation', 'downtime'])
+    .where('responsible_id', '=', unitId)
+    .where('status', '=', 'open')
+    .orderBy('deadline_at')
+    .limit(limit)
+    .execute();
+  return { acknowledgements, deviations };
+}

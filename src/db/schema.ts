@@ -1,0 +1,200 @@
+/**
+ * The episode ledger's tables as Kysely sees them (DOMAIN.md §8). Column names are the SQL
+ * names (snake_case) so that billing and indicator queries read like the schema they run on.
+ *
+ * Shapes, the same on PGlite and PostgreSQL (type parsers set in `ledger.ts`):
+ * - `timestamptz` columns come back as ISO-8601 UTC strings (`Instant`);
+ * - `date` columns come back as 'YYYY-MM-DD' strings (`LocalDate`, a Europe/Stockholm date);
+ * - `bigint` (e.g. `count(*)`) comes back as a JS number.
+ *
+ * `messages`, `obligations` and `deviations` are keyed by (process_type, process_id) rather
+ * than by episode, because the same acknowledgement/deviation machinery serves discharge
+ * episodes, home-care enrollments and single home visits (ARCHITECTURE.md "The domain is pure
+ * and shared"); a discharge episode writes them with process_type 'discharge' and its episode id.
+ */
+import type { ColumnType, Insertable, Selectable } from 'kysely';
+
+/** ISO-8601 instant; written with an explicit offset, read back in UTC ('…Z'). */
+export type Instant = string;
+/** 'YYYY-MM-DD', a calendar date in Europe/Stockholm. */
+export type LocalDate = string;
+
+/** Set by the database on insert (`default now()`); never written by the caller. */
+type CreatedAt = ColumnType<Instant, never, never>;
+/** Set by the database on insert; the upsert sets it to `now()` on update. */
+type UpdatedAt = ColumnType<Instant, never, Instant>;
+
+/** Which kind of process a message, obligation or deviation belongs to. */
+export type ProcessType = 'discharge' | 'homeHealthCare' | 'singleHomeVisit';
+
+export interface EpisodesTable {
+  /** opaque id, never a personnummer (ARCHITECTURE.md "One workflow per process instance") */
+  episode_id: string;
+  /** the workflow's own counter of state changes; writes with a lower or equal one are stale */
+  version: number;
+  region: string;
+  /** kommunkod (SCB, 4 digits) of the municipality where the patient is registered */
+  residence_municipality: string;
+  inpatient_unit_hsa: string;
+  primary_care_unit_hsa: string | null;
+  psychiatric_outpatient_unit_hsa: string | null;
+  hospital: string | null;
+  psychiatric: boolean;
+  /** psychiatric form of care, stated in the planning-needed message (001 §6.1 step 4) */
+  form_of_care: string | null;
+  /** patient registered in another county (001 §5.8) */
+  out_of_county: boolean;
+  /** stable pseudonym of the patient; NEVER a personnummer (see `EpisodeProjection.patientRef`) */
+  patient_ref: string;
+  /** age in whole years on the admission date; indicators split at 65 (DOMAIN.md §9) */
+  age_at_admission: number | null;
+  status: string;
+  admitted_at: Instant;
+  admission_notice_sent_at: Instant | null;
+  expected_ready_date: LocalDate | null;
+  /** the final ready date of the current (last) ready period */
+  ready_date: LocalDate | null;
+  discharged_at: Instant | null;
+  /** local date of discharge; the billing month is the month of this date (DOMAIN.md §7) */
+  discharge_date: LocalDate | null;
+  cancelled_at: Instant | null;
+  cancellation_reason: string | null;
+  consent: string | null;
+  planning_flow: string | null;
+  needs_category: string | null;
+  named_care_contact_at: Instant | null;
+  named_doctor_at: Instant | null;
+  invitation_sent_at: Instant | null;
+  sip_created_at: Instant | null;
+  sip_completed_at: Instant | null;
+  treatment_plan_at: Instant | null;
+  /** halland-2027 checkpoint: date of the planning basis */
+  planning_basis_date: LocalDate | null;
+  /** law-2017-612: no liability when region-funded outpatient services were unavailable */
+  outpatient_services_unavailable: boolean;
+  /** something in this episode was registered during a declared downtime (001 §4) */
+  downtime: boolean;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface EpisodeReadyPeriodsTable {
+  episode_id: string;
+  /** 1-based order of the ready periods within the episode */
+  seq: number;
+  ready_date: LocalDate;
+  /** discharge date or withdrawal date; null while the period is open */
+  ended_date: LocalDate | null;
+  end_reason: string | null;
+  withdrawal_reason: string | null;
+}
+
+/** One row per message version sent (a re-sent admission notice is a new message id). */
+export interface MessagesTable {
+  process_type: ProcessType;
+  process_id: string;
+  message_id: string;
+  type: string;
+  version: number;
+  sender_kind: string;
+  /** HSA-id of the sending unit, or kommunkod for a municipality */
+  sender_id: string;
+  /** when the message was really sent (`occurredAt`; may precede recorded_at after downtime) */
+  sent_at: Instant;
+  recorded_at: Instant;
+}
+
+/** Something a party must do by a deadline; most are acknowledgements of a message. */
+export interface ObligationsTable {
+  process_type: ProcessType;
+  process_id: string;
+  obligation_id: string;
+  /** 'acknowledge', 'sendAdmissionNotice', 'appointNamedCareContact', … */
+  kind: string;
+  message_id: string | null;
+  responsible_kind: string;
+  responsible_id: string;
+  due_at: Instant;
+  /** when the party acted (its real time) */
+  met_at: Instant | null;
+  status: string;
+  deviation_type: string;
+  deviation_id: string | null;
+}
+
+export interface DeviationsTable {
+  /** globally unique (the workflow generates it); the API finds the process from it */
+  deviation_id: string;
+  process_type: ProcessType;
+  process_id: string;
+  region: string;
+  /** kommunkod of the patient's municipality, for the monthly report by municipality (§6) */
+  municipality: string;
+  type: string;
+  responsible_kind: string;
+  responsible_id: string;
+  description: string;
+  obligation_id: string | null;
+  deadline_at: Instant;
+  detected_at: Instant;
+  status: string;
+  resolved_at: Instant | null;
+  closed_at: Instant | null;
+  closed_by: string | null;
+  comment: string | null;
+  /** inside a declared downtime window: excluded from the responsible party's figures (§6) */
+  downtime: boolean;
+  escalation: string;
+  reported_by: string | null;
+}
+
+/** A declared downtime of the shared IT system (driftstopp, 001 §4). */
+export interface DowntimeWindowsTable {
+  window_id: string;
+  region: string;
+  starts_at: Instant;
+  ends_at: Instant;
+  reason: string;
+  declared_by: string | null;
+  declared_at: CreatedAt;
+}
+
+/** A reminder to a unit or an escalation to coordinators (§6 ladder); one row per notification id. */
+export interface NotificationsTable {
+  notification_id: string;
+  process_type: ProcessType;
+  process_id: string;
+  region: string;
+  deviation_id: string;
+  deviation_type: string;
+  kind: 'reminder' | 'escalation';
+  recipient_kind: string;
+  recipient_id: string;
+  created_at: Instant;
+  delivered_at: Instant | null;
+}
+
+/** Kysely's own bookkeeping tables are not part of this interface on purpose. */
+export interface Database {
+  downtime_windows: DowntimeWindowsTable;
+  notifications: NotificationsTable;
+  episodes: EpisodesTable;
+  episode_ready_periods: EpisodeReadyPeriodsTable;
+  messages: MessagesTable;
+  obligations: ObligationsTable;
+  deviations: DeviationsTable;
+  home_care_enrollments: import('./homecare').HomeCareEnrollmentsTable;
+  home_visit_orders: import('./homecare').HomeVisitOrdersTable;
+  process_timeline: import('./homecare').ProcessTimelineTable;
+  billing_daily_amounts: import('./billing').BillingDailyAmountsTable;
+  billing_national_averages: import('./billing').BillingNationalAveragesTable;
+  billing_closes: import('./billing').BillingClosesTable;
+  billing_bases: import('./billing').BillingBasesTable;
+  billing_invoices: import('./billing').BillingInvoicesTable;
+  billing_invoice_lines: import('./billing').BillingInvoiceLinesTable;
+  billing_flags: import('./billing').BillingFlagsTable;
+  billing_notes: import('./billing').BillingNotesTable;
+}
+
+export type EpisodeRow = Selectable<EpisodesTable>;
+export type NewEpisodeRow = Insertable<EpisodesTable>;

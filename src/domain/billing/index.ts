@@ -1,0 +1,9 @@
+/** Payment liability (betalningsansvar, DOMAIN.md §7): the pure billing domain. */
+export * from './types';
+export * from './money';
+export * from './engine';
+export * from './rule-sets';
+export * from './daily-amounts';
+export * from './transitional-2018';
+export * from './csv';
+export * from './review';

@@ -1,0 +1,126 @@
+/**
+ * The discharge process's data (DOMAIN.md §4): what an episode knows, what staff send.
+ * Names follow the glossary (DOMAIN.md §2); the Swedish term is in the comment.
+ */
+import type { Party, Tracking } from '../obligations';
+import type { Actor, TimelineEntry } from '../process';
+
+export type { Actor, TimelineEntry };
+
+export type EpisodeStatus = 'admitted' | 'readyForDischarge' | 'discharged' | 'cancelled';
+
+export type PatientIdKind = 'personnummer' | 'samordningsnummer' | 'reservnummer';
+
+export type MessageType =
+  | 'careRequest' // vårdbegäran
+  | 'outOfEpisodeMessage' // meddelande utanför vårdtillfälle
+  | 'admissionNotice' // inskrivningsmeddelande
+  | 'planningNeeded' // generellt meddelande: samordnad planering behövs
+  | 'planningInvitation' // kallelse
+  | 'invitationWithdrawn' // kallelse återtagen
+  | 'readyForDischarge' // utskrivningsklar
+  | 'readinessWithdrawn' // återtag av utskrivningsklar
+  | 'dischargeNotice' // utskrivningsmeddelande
+  | 'planningCancelled'; // avbruten vårdplanering
+
+export interface Message {
+  messageId: string;
+  type: MessageType;
+  /** admission notice versions: every change of the preliminary date is a new version */
+  version?: number;
+  sender: Party;
+  recipients: Party[];
+  occurredAt: string;
+  recordedAt: string;
+  withdrawn?: boolean;
+  details?: Record<string, string | number | boolean | undefined>;
+}
+
+export type PlanningFlow = 'a' | 'b' | 'c';
+export type HomeHealthCare = 'none' | 'enrolled' | 'planned';
+export type CancellationReason = 'PLANNING_CANCELLED' | 'PATIENT_DIED';
+
+/** What starts an episode: the admission (inskrivning). */
+export interface StartEpisodeInput {
+  episodeId: string;
+  region: string;
+  patient: { kind: PatientIdKind; value: string };
+  /** pseudonymous reference for the ledger; never the personnummer */
+  patientRef: string;
+  /** for indicators (> 65); undefined for reservnummer */
+  patientAgeAtAdmission?: number;
+  residenceMunicipality: string;
+  /** 001 §5.8: registered in another county — the home municipality is the party */
+  outOfCounty: boolean;
+  inpatientUnit: string;
+  hospital?: string;
+  primaryCareUnit: string;
+  psychiatric: boolean;
+  psychiatricOutpatientUnit?: string;
+  homeHealthCare: HomeHealthCare;
+  admittedAt: string;
+  actor?: Actor;
+  /** from region configuration at admission, so the process never reads configuration at replay */
+  settings: { escalationWeekdays: number; invitationLateDays: number; followUpDays: number };
+  agreements: { ruleSetId: string; from: string; to?: string; requiresTreatmentPlan: boolean }[];
+}
+
+export interface Invitation {
+  invitationId: string;
+  messageId: string;
+  meetingAt: string;
+  place: string;
+  mode: 'phone' | 'video' | 'inPerson';
+  location: 'hospital' | 'home' | 'healthCentre' | 'other';
+  status: 'sent' | 'withdrawn' | 'held';
+  sentAt: string;
+}
+
+export interface ReadyPeriod {
+  /** the final ready date the parties were notified of (utskrivningsklar) */
+  readyDate: string;
+  readyAt: string;
+  endDate?: string;
+  endReason?: 'DISCHARGED' | 'WITHDRAWN' | 'CANCELLED';
+  withdrawalReason?: string;
+}
+
+export interface Checklist {
+  /** hjälpmedel för toalett och förflyttning inomhus, aktuell läkemedelslista, medicintekniska produkter */
+  aidsAndMedicationListInPlace: boolean;
+  /** läkemedel, material och nutrition säkrade i tre dagar */
+  medicinesSecured: boolean;
+  /** computed: end of the third weekday after the planned discharge date */
+  medicinesSecuredUntil?: string;
+  plannedDischargeDate?: string;
+  /** information för fortsatt vård överförd till alla enheter som fått inskrivningsmeddelande */
+  informationTransferred: boolean;
+}
+
+export interface DischargeState {
+  episodeId: string;
+  input: StartEpisodeInput;
+  status: EpisodeStatus;
+  version: number;
+  /** the Stockholm date of admission (dates staff give are compared with it, not with UTC) */
+  admittedLocalDate: string;
+  expectedReadyDate?: string;
+  admissionNoticeVersion: number;
+  namedCareContacts: { party: Party; contact: string; appointedAt: string }[];
+  namedDoctor?: { doctor: string; unit: string; appointedAt: string };
+  planning?: { flow: PlanningFlow; consent: 'given' | 'declined'; formOfCare?: string; sentAt: string; needs?: string };
+  invitations: Invitation[];
+  meetings: { heldAt: string; invitationId?: string }[];
+  sip?: { createdAt: string; updatedAt: string; completedAt?: string; coordinator: string; responsibilities: { party: string; responsibility: string }[]; selfCareAssessment: boolean };
+  treatmentPlan?: { establishedAt: string };
+  checklist: Checklist;
+  readyPeriods: ReadyPeriod[];
+  discharge?: { dischargedAt: string; noticeSentAt?: string; followUpUntil: string };
+  cancellation?: { reason: CancellationReason; comment?: string; at: string };
+  /** linked home-care enrollment (DOMAIN.md §5) */
+  homeCareEnrollmentId?: string;
+  outpatientServicesUnavailable: boolean;
+  messages: Message[];
+  tracking: Tracking;
+  timeline: TimelineEntry[];
+}

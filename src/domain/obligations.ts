@@ -1,0 +1,226 @@
+/**
+ * The acknowledgement / deadline / deviation machinery shared by every process
+ * (discharge, home health care, single home visits): DOMAIN.md §4 "Every message", §6.
+ *
+ * Pure data and functions: a workflow keeps a `Tracking` in its state, calls `openObligation`
+ * when a message is sent, `meetObligation` when a party acts, and `processDue` whenever time
+ * passes. Deadlines themselves are computed by the calendar module in an activity and arrive
+ * here as ISO instants, so this module never consults the clock or the holiday data.
+ */
+
+export type PartyKind = 'inpatient' | 'primaryCare' | 'psychiatricOutpatient' | 'municipality' | 'emergencyDepartment';
+
+/** A party of a process: an organisation's unit (HSA-id) or a municipality (kommunkod). */
+export interface Party {
+  kind: PartyKind;
+  /** HSA-id of the unit, or the kommunkod for a municipality */
+  id: string;
+}
+
+export const partyKey = (p: Party): string => `${p.kind}:${p.id}`;
+export const sameParty = (a: Party, b: Party): boolean => a.kind === b.kind && a.id === b.id;
+
+export type DeviationType =
+  | 'ADMISSION_NOTICE_LATE'
+  | 'ACK_MISSING'
+  | 'NAMED_CONTACT_MISSING'
+  | 'NAMED_DOCTOR_MISSING'
+  | 'INVITATION_LATE'
+  | 'DISCHARGE_NOTICE_LATE'
+  | 'NOT_READY_TO_GO_HOME_AT_DISCHARGE'
+  | 'ORDER_UNANSWERED'
+  | 'MANUAL';
+
+export const DEVIATION_TYPES: readonly DeviationType[] = [
+  'ADMISSION_NOTICE_LATE',
+  'ACK_MISSING',
+  'NAMED_CONTACT_MISSING',
+  'NAMED_DOCTOR_MISSING',
+  'INVITATION_LATE',
+  'DISCHARGE_NOTICE_LATE',
+  'NOT_READY_TO_GO_HOME_AT_DISCHARGE',
+  'ORDER_UNANSWERED',
+  'MANUAL',
+];
+
+/**
+ * Something a party must do by a deadline: acknowledge a message, send a notice, appoint a
+ * named care contact. Missing the deadline raises a deviation of `deviationType`.
+ */
+export interface Obligation {
+  obligationId: string;
+  /** what must be done, e.g. 'acknowledge', 'sendAdmissionNotice', 'appointNamedCareContact' */
+  kind: string;
+  /** the message it is about (acknowledgements) */
+  messageId?: string;
+  responsible: Party;
+  dueAt: string;
+  /** the local date the deadline belongs to, for staff-facing text */
+  dueLocalDate: string;
+  deviationType: DeviationType;
+  /** if the deviation raised at dueAt is still open then, it goes to the coordinators (§6 ladder) */
+  escalateAt: string;
+  status: 'open' | 'met' | 'late' | 'overdue' | 'cancelled';
+  openedAt: string;
+  /** when the party acted (its real time, `occurredAt`) */
+  metAt?: string;
+  cancelledReason?: string;
+  deviationId?: string;
+}
+
+export type EscalationLevel = 'none' | 'reminded' | 'escalated';
+
+export interface Deviation {
+  deviationId: string;
+  type: DeviationType;
+  responsible: Party;
+  description: string;
+  /** the rule's deadline that was missed (manual reports: when it happened) */
+  deadlineAt: string;
+  detectedAt: string;
+  status: 'open' | 'resolved' | 'closed';
+  resolvedAt?: string;
+  closedAt?: string;
+  closedBy?: string;
+  comment?: string;
+  obligationId?: string;
+  /** the deadline fell inside a declared downtime window: excluded from the party's figures */
+  downtime: boolean;
+  escalation: EscalationLevel;
+  /** when the next step of the escalation ladder is due (escalation to coordinators) */
+  escalateAt?: string;
+  reportedBy?: string;
+}
+
+export interface Tracking {
+  obligations: Obligation[];
+  deviations: Deviation[];
+}
+
+export const emptyTracking = (): Tracking => ({ obligations: [], deviations: [] });
+
+/** A side effect the workflow must carry out after a change (notification, downtime lookup). */
+export type TrackingEffect =
+  | { kind: 'remind'; deviationId: string; to: Party }
+  | { kind: 'escalate'; deviationId: string; to: Party };
+
+export function openObligation(t: Tracking, o: Omit<Obligation, 'status'>): Obligation {
+  if (t.obligations.some((x) => x.obligationId === o.obligationId)) {
+    throw new Error(`obligation ${o.obligationId} already exists`);
+  }
+  const ob: Obligation = { ...o, status: 'open' };
+  t.obligations.push(ob);
+  return ob;
+}
+
+export function findObligation(t: Tracking, id: string): Obligation | undefined {
+  return t.obligations.find((o) => o.obligationId === id);
+}
+
+export const openObligations = (t: Tracking): Obligation[] => t.obligations.filter((o) => o.status === 'open' || o.status === 'overdue');
+
+/**
+ * The party did what it had to. On time → 'met'. After the deadline → 'late', and the
+ * deviation it raised is resolved but stays on record (DOMAIN.md §6).
+ */
+export function meetObligation(t: Tracking, id: string, metAt: string): Obligation {
+  const o = findObligation(t, id);
+  if (!o) throw new Error(`no obligation ${id}`);
+  if (o.status !== 'open' && o.status !== 'overdue') return o;
+  o.metAt = metAt;
+  o.status = Date.parse(metAt) < Date.parse(o.dueAt) ? 'met' : 'late';
+  if (o.deviationId) {
+    const d = t.deviations.find((x) => x.deviationId === o.deviationId);
+    if (d && d.status === 'open') {
+      d.status = 'resolved';
+      d.resolvedAt = metAt;
+      d.escalateAt = undefined;
+    }
+  }
+  return o;
+}
+
+/** No longer required (invitation withdrawn, episode cancelled): no deviation will be raised. */
+export function cancelObligation(t: Tracking, id: string, reason: string): void {
+  const o = findObligation(t, id);
+  if (!o || (o.status !== 'open' && o.status !== 'overdue')) return;
+  o.status = 'cancelled';
+  o.cancelledReason = reason;
+  if (o.deviationId) {
+    const d = t.deviations.find((x) => x.deviationId === o.deviationId);
+    if (d && d.status === 'open') d.escalateAt = undefined; // stays open for a coordinator to close
+  }
+}
+
+export function raiseDeviation(
+  t: Tracking,
+  d: Omit<Deviation, 'status' | 'escalation' | 'downtime'> & { downtime?: boolean },
+): Deviation {
+  const dev: Deviation = { downtime: false, ...d, status: 'open', escalation: 'none' };
+  t.deviations.push(dev);
+  return dev;
+}
+
+export function closeDeviation(t: Tracking, id: string, by: string, comment: string, at: string): Deviation {
+  const d = t.deviations.find((x) => x.deviationId === id);
+  if (!d) throw new Error(`no deviation ${id}`);
+  d.status = 'closed';
+  d.closedAt = at;
+  d.closedBy = by;
+  d.comment = comment;
+  d.escalateAt = undefined;
+  return d;
+}
+
+/** The next instant at which `processDue` has something to do, or undefined. */
+export function nextDueAt(t: Tracking): string | undefined {
+  const times = [
+    ...t.obligations.filter((o) => o.status === 'open').map((o) => o.dueAt),
+    ...t.deviations.filter((d) => d.status === 'open' && d.escalateAt).map((d) => d.escalateAt as string),
+  ];
+  if (times.length === 0) return undefined;
+  return times.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b));
+}
+
+export interface DueContext {
+  now: string;
+  /** id generator (the workflow passes a deterministic one) */
+  newId: () => string;
+  describe: (o: Obligation) => string;
+}
+
+/**
+ * Everything whose time has come: open obligations past their deadline raise a deviation and
+ * remind the responsible unit (ladder step 1); open deviations past `escalateAt` are escalated
+ * to the responsible organisation's coordinators (step 2).
+ */
+export function processDue(t: Tracking, ctx: DueContext): { raised: Deviation[]; effects: TrackingEffect[] } {
+  const now = Date.parse(ctx.now);
+  const raised: Deviation[] = [];
+  const effects: TrackingEffect[] = [];
+  for (const o of t.obligations) {
+    if (o.status !== 'open' || Date.parse(o.dueAt) > now) continue;
+    o.status = 'overdue';
+    const d = raiseDeviation(t, {
+      deviationId: ctx.newId(),
+      type: o.deviationType,
+      responsible: o.responsible,
+      description: ctx.describe(o),
+      deadlineAt: o.dueAt,
+      detectedAt: ctx.now,
+      obligationId: o.obligationId,
+    });
+    o.deviationId = d.deviationId;
+    d.escalation = 'reminded';
+    d.escalateAt = o.escalateAt;
+    raised.push(d);
+    effects.push({ kind: 'remind', deviationId: d.deviationId, to: o.responsible });
+  }
+  for (const d of t.deviations) {
+    if (d.status !== 'open' || !d.escalateAt || Date.parse(d.escalateAt) > now) continue;
+    d.escalation = 'escalated';
+    d.escalateAt = undefined;
+    effects.push({ kind: 'escalate', deviationId: d.deviationId, to: d.responsible });
+  }
+  return { raised, effects };
+}

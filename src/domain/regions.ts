@@ -1,0 +1,98 @@
+/**
+ * Regions as configuration data (ARCHITECTURE.md "Configuration is data"): municipalities,
+ * the agreement timeline, and the process settings that differ between regions.
+ * Validated with zod; a bad entry stops start-up naming the field.
+ */
+import { z } from 'zod';
+
+const kommunkod = z.string().regex(/^\d{4}$/, 'must be a 4-digit SCB kommunkod');
+const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
+
+export const RegionSchema = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  name: z.string(),
+  /** SCB county code (länskod), the first two digits of its kommunkoder */
+  countyCode: z.string().regex(/^\d{2}$/),
+  municipalities: z.array(z.object({ code: kommunkod, name: z.string() })).min(1),
+  /**
+   * Agreement rule sets in force, effective-dated (DOMAIN.md §7). `requiresTreatmentPlan`:
+   * marking a patient ready without a treatment plan is refused (002, 2027 agreement).
+   */
+  agreements: z
+    .array(
+      z.object({
+        ruleSetId: z.string(),
+        from: localDate,
+        to: localDate.optional(),
+        requiresTreatmentPlan: z.boolean().default(false),
+      }),
+    )
+    .default([]),
+  process: z
+    .object({
+      /** §6: weekdays after a missed deadline before the coordinators get the deviation */
+      escalationWeekdays: z.number().int().min(0).max(20).default(1),
+      /** 004 §4.1: invitation within this many days after the ready notice (Gävleborg: 3) */
+      invitationLateDays: z.number().int().min(0).max(30).default(3),
+      /** §10-style follow-up: days after discharge the episode stays open for SIP completion */
+      followUpDays: z.number().int().min(0).max(365).default(30),
+    })
+    .default({ escalationWeekdays: 1, invitationLateDays: 3, followUpDays: 30 }),
+});
+
+export type Region = z.infer<typeof RegionSchema>;
+export type ProcessSettings = Region['process'];
+
+export const DEFAULT_REGIONS: Region[] = RegionSchema.array().parse([
+  {
+    id: 'halland',
+    name: 'Region Halland',
+    countyCode: '13',
+    municipalities: [
+      { code: '1315', name: 'Hylte' },
+      { code: '1380', name: 'Halmstad' },
+      { code: '1381', name: 'Laholm' },
+      { code: '1382', name: 'Falkenberg' },
+      { code: '1383', name: 'Varberg' },
+      { code: '1384', name: 'Kungsbacka' },
+    ],
+    agreements: [
+      { ruleSetId: 'halland-2018-transitional', from: '2018-01-01', to: '2018-10-31' },
+      // no agreement known from the sources for this period: the law's default applies
+      { ruleSetId: 'law-2017-612', from: '2018-11-01', to: '2022-10-31' },
+      { ruleSetId: 'halland-average-2022', from: '2022-11-01', to: '2023-10-31' },
+      { ruleSetId: 'halland-average-2023-discount', from: '2023-11-01', to: '2026-12-31' },
+      { ruleSetId: 'halland-2027', from: '2027-01-01', requiresTreatmentPlan: true },
+    ],
+  },
+  {
+    id: 'gavleborg',
+    name: 'Region Gävleborg',
+    countyCode: '21',
+    municipalities: [
+      { code: '2101', name: 'Ockelbo' },
+      { code: '2104', name: 'Hofors' },
+      { code: '2121', name: 'Ovanåker' },
+      { code: '2132', name: 'Nordanstig' },
+      { code: '2161', name: 'Ljusdal' },
+      { code: '2180', name: 'Gävle' },
+      { code: '2181', name: 'Sandviken' },
+      { code: '2182', name: 'Söderhamn' },
+      { code: '2183', name: 'Bollnäs' },
+      { code: '2184', name: 'Hudiksvall' },
+    ],
+    agreements: [
+      { ruleSetId: 'law-2017-612', from: '2018-01-01', to: '2018-12-31' },
+      { ruleSetId: 'gavleborg-2019', from: '2019-01-01' },
+    ],
+  },
+]);
+
+export function findRegion(regions: Region[], id: string): Region | undefined {
+  return regions.find((r) => r.id === id);
+}
+
+/** The agreement in force in a region on a local date (DOMAIN.md §7: past dates use the rules then). */
+export function agreementOn(region: Pick<Region, 'agreements'>, date: string) {
+  return region.agreements.find((a) => a.from <= date && (!a.to || date <= a.to));
+}

@@ -1,0 +1,85 @@
+/**
+ * Driving home-care enrollments and single home visit orders in workflow tests. Thin on
+ * purpose, like `discharge.ts`: the workflows and the domain do the work.
+ */
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { HomeCareAction, HomeCareActionType } from '../../src/domain/homecare/actions';
+import type { StartEnrollmentInput, StartVisitOrderInput } from '../../src/domain/homecare/types';
+import type { VisitAction, VisitActionType } from '../../src/domain/homecare/visit-actions';
+import { enrollmentQuery, homeCareEnrollment, homeCareUpdates, homeCareWorkflowId, type EnrollmentView } from '../../workflows/homeCare';
+import { homeVisitUpdates, homeVisitWorkflowId, singleHomeVisit, visitOrderQuery, type VisitOrderView } from '../../workflows/homeVisit';
+import { UNITS } from './discharge';
+
+export function enrollmentInput(overrides: Partial<StartEnrollmentInput> & { startedAt: string }): StartEnrollmentInput {
+  return {
+    enrollmentId: randomUUID(),
+    region: 'halland',
+    patientRef: `p_${randomUUID().slice(0, 8)}`,
+    patientAgeAtStart: 84,
+    residenceMunicipality: UNITS.municipality,
+    primaryCareUnit: UNITS.primaryCare,
+    initiatedBy: 'primaryCare',
+    consent: 'given',
+    settings: { escalationWeekdays: 1, invitationAckRule: 'acknowledgement' },
+    ...overrides,
+  };
+}
+
+export class Enrollment {
+  constructor(readonly handle: WorkflowHandle<typeof homeCareEnrollment>) {}
+
+  static async start(env: TestWorkflowEnvironment, taskQueue: string, input: StartEnrollmentInput): Promise<Enrollment> {
+    const handle = await env.client.workflow.start(homeCareEnrollment, { workflowId: homeCareWorkflowId(input.enrollmentId), taskQueue, args: [input] });
+    return new Enrollment(handle);
+  }
+
+  act<K extends HomeCareActionType>(type: K, body: Omit<Extract<HomeCareAction, { type: K }>, 'type'>, updateId?: string): Promise<EnrollmentView> {
+    return this.handle.executeUpdate(homeCareUpdates[type] as never, { args: [{ type, ...body }] as never, updateId });
+  }
+
+  state(): Promise<EnrollmentView> {
+    return this.handle.query(enrollmentQuery);
+  }
+
+  /** Acknowledges the latest message of `type` by every recipient. */
+  async acknowledgeLatest(type: string, occurredAt?: string): Promise<EnrollmentView> {
+    let s = await this.state();
+    const m = [...s.messages].reverse().find((x) => x.type === type);
+    if (!m) throw new Error(`no ${type} message`);
+    for (const r of m.recipients) s = await this.act('acknowledge', { messageId: m.messageId, party: r, occurredAt });
+    return s;
+  }
+}
+
+export function visitInput(overrides: Partial<StartVisitOrderInput> & { orderedAt: string; startDate: string; endDate: string }): StartVisitOrderInput {
+  return {
+    orderId: randomUUID(),
+    region: 'halland',
+    patientRef: `p_${randomUUID().slice(0, 8)}`,
+    patientAgeAtOrder: 58,
+    residenceMunicipality: UNITS.municipality,
+    primaryCareUnit: UNITS.primaryCare,
+    interventions: ['såromläggning', 'provtagning'],
+    settings: { escalationWeekdays: 1 },
+    ...overrides,
+  };
+}
+
+export class VisitOrder {
+  constructor(readonly handle: WorkflowHandle<typeof singleHomeVisit>) {}
+
+  static async start(env: TestWorkflowEnvironment, taskQueue: string, input: StartVisitOrderInput): Promise<VisitOrder> {
+    const handle = await env.client.workflow.start(singleHomeVisit, { workflowId: homeVisitWorkflowId(input.orderId), taskQueue, args: [input] });
+    return new VisitOrder(handle);
+  }
+
+  act<K extends VisitActionType>(type: K, body: Omit<Extract<VisitAction, { type: K }>, 'type'>, updateId?: string): Promise<VisitOrderView> {
+    return this.handle.executeUpdate(homeVisitUpdates[type] as never, { args: [{ type, ...body }] as never, updateId });
+  }
+
+  state(): Promise<VisitOrderView> {
+    return this.handle.query(visitOrderQuery);
+  }
+}

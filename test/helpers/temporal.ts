@@ -1,0 +1,98 @@
+/**
+ * Thin helpers around the two real Temporal servers the tests use. Kept in one file so that
+ * moving from the Java time-skipping server to time skipping in the real server is one change
+ * (ARCHITECTURE.md "Testing").
+ */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { ensureSearchAttributes, searchAttributeTypes } from '../../src/temporal/search-attributes';
+import { testServerPath, temporalCliPath } from '../../src/temporal/tools';
+import { createWorker } from '../../workers/worker';
+import type { ActivityDeps } from '../../activities';
+import type { LedgerStore } from '../../src/db/ledger';
+import { openTestLedger } from './ledger';
+import { BUNDLE_PATH } from './paths';
+
+let runtimeInstalled = false;
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    /* already installed in this worker process */
+  }
+}
+
+/** Java time-skipping test server from Maven Central: timers pass instantly while workflows wait. */
+export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: testServerPath } },
+  });
+  // The Java test server has AddSearchAttributes but not ListSearchAttributes.
+  await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes: searchAttributeTypes() });
+  return env;
+}
+
+/** The real Temporal CLI dev server (in memory), for update/validator paths and API tests. */
+export async function devServerEnv(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: temporalCliPath }, log: { format: 'json', level: 'error' } },
+  });
+  await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
+  return env;
+}
+
+/** The workflow bundle built once by the global set-up. */
+export function workflowBundle() {
+  return { codePath: BUNDLE_PATH };
+}
+
+let queueSeq = 0;
+/** A worker on a fresh task queue running the real workflows and activities. */
+export async function startWorker(env: TestWorkflowEnvironment, deps: ActivityDeps): Promise<{ worker: Worker; taskQueue: string; run: Promise<void> }> {
+  const taskQueue = `test-${process.pid}-${++queueSeq}`;
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    deps,
+    workflowBundle: workflowBundle(),
+  });
+  const run = worker.run();
+  return { worker, taskQueue, run };
+}
+
+export interface WorkflowTestContext {
+  env: TestWorkflowEnvironment;
+  ledger: LedgerStore;
+  worker: Worker;
+  taskQueue: string;
+}
+
+/**
+ * Registers beforeAll/afterAll for a workflow test file: a time-skipping server (or the dev
+ * server), a copy of the migrated ledger, and a worker with the real activities. The returned
+ * object is filled in before the first test runs.
+ */
+export function useWorkflowTestContext(server: 'timeSkipping' | 'dev' = 'timeSkipping'): WorkflowTestContext {
+  const ctx = {} as WorkflowTestContext;
+  let run: Promise<void> | undefined;
+  beforeAll(async () => {
+    ctx.env = server === 'dev' ? await devServerEnv() : await timeSkippingEnv();
+    ctx.ledger = await openTestLedger();
+    const started = await startWorker(ctx.env, { ledger: ctx.ledger, calendar: { invitationCutoff: '14:00' } });
+    ctx.worker = started.worker;
+    ctx.taskQueue = started.taskQueue;
+    run = started.run;
+  });
+  afterAll(async () => {
+    ctx.worker?.shutdown();
+    await run;
+    await ctx.ledger?.close();
+    await ctx.env?.teardown();
+  });
+  return ctx;
+}

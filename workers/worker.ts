@@ -1,0 +1,35 @@
+/**
+ * The worker: polls the task queue, runs workflow code (bundled with webpack by the SDK) and
+ * activities. One worker per process; scale by running more processes on the same task queue.
+ */
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities';
+import type { TemporalConnectionOptions } from '../src/temporal/connection';
+
+export const workflowsPath = require.resolve('../workflows');
+
+export interface WorkerParams {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  /** Pre-built bundle (tests bundle once per run); otherwise workflowsPath is bundled at start-up. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export async function createWorker(p: WorkerParams): Promise<Worker> {
+  return Worker.create({
+    connection: p.connection,
+    namespace: p.namespace,
+    taskQueue: p.taskQueue,
+    activities: createActivities(p.deps),
+    ...(p.workflowBundle ? { workflowBundle: p.workflowBundle } : { workflowsPath }),
+    // Graceful shutdown: in-flight activities get this long to finish before being cancelled.
+    shutdownGraceTime: '10s',
+    ...(process.env.WF_DEBUG ? { debugMode: true } : {}),
+  });
+}
+
+export async function connectWorker(opts: TemporalConnectionOptions): Promise<NativeConnection> {
+  return NativeConnection.connect(opts);
+}

@@ -1,0 +1,284 @@
+/**
+ * Hemsjukvård: one workflow per enrollment (DOMAIN.md §5, 001 §7.1–§7.2 flowchart).
+ *
+ * Planning (steps 1–6) → the municipality's decision → enrolled for months or years (SIP
+ * updates, messages, named contact/doctor changes) → ended by the municipality's out-of-episode
+ * message, acknowledged by primary care, with the SIP closed (steps 7–9); or by death or a move.
+ * Deadlines, deviations and escalation run on the shared ProcessRuntime, like discharge.
+ *
+ * Bounded history: the workflow continues as new when Temporal suggests it or the history
+ * passes HISTORY_LIMIT events, carrying its state pruned by `boundCarriedState` (the ledger
+ * holds the full record). Handlers are drained first so no accepted action is lost.
+ */
+import {
+  continueAsNew,
+  defineQuery,
+  defineUpdate,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { END_SUMMARY, HOME_CARE_ACTIONS, enrollmentClosed, enrollmentParties, refusal, type HomeCareAction, type HomeCareActionType } from '../src/domain/homecare/actions';
+import { boundCarriedState } from '../src/domain/homecare/bounded';
+import type { EndReason, HomeCareState, StartEnrollmentInput } from '../src/domain/homecare/types';
+import { openObligations, sameParty, type Obligation } from '../src/domain/obligations';
+import { acknowledge, openOf, sendMessage } from './shared/home-messages';
+import { ProcessRuntime } from './shared/process-runtime';
+import { registerStaffActions } from './shared/staff-actions';
+
+const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: { maximumInterval: '30s' } });
+const remote = proxyActivities<Activities>({ startToCloseTimeout: '1m', retry: { maximumInterval: '1m', maximumAttempts: 10 } });
+
+/** Continue as new past this many history events (Temporal's own suggestion comes much later). */
+export const HISTORY_LIMIT = 1_000;
+/** …or past this many bytes of history. */
+const HISTORY_BYTES_LIMIT = 2 * 1024 * 1024;
+/** Update results carry only the newest entries: a years-long enrollment must not copy its state into every event. */
+const RECENT = 10;
+
+export const homeCareWorkflowId = (enrollmentId: string) => `homecare-${enrollmentId}`;
+
+/** The enrollment as staff see it (query). */
+export type EnrollmentView = ReturnType<typeof view>;
+
+function view(s: HomeCareState) {
+  const p = enrollmentParties(s);
+  return {
+    enrollmentId: s.enrollmentId,
+    version: s.version,
+    status: s.status,
+    region: s.input.region,
+    parties: p,
+    initiatedBy: s.input.initiatedBy,
+    startedAt: s.input.startedAt,
+    dischargeEpisodeId: s.input.dischargeEpisodeId,
+    dischargeLink: s.dischargeLink,
+    namedCareContact: s.namedCareContact,
+    namedDoctor: s.namedDoctor,
+    invitation: s.invitation,
+    sip: s.sip,
+    medicationReviewAt: s.medicationReviewAt,
+    endOfLifeConversationAt: s.endOfLifeConversationAt,
+    decision: s.decision,
+    enrolledAt: s.enrolledAt,
+    ending: s.ending,
+    end: s.end,
+    run: s.run,
+    continuedAsNew: s.continuedAsNew,
+    messages: s.messages,
+    openObligations: openObligations(s.tracking).sort((a, b) => a.dueAt.localeCompare(b.dueAt)),
+    obligations: s.tracking.obligations,
+    deviations: s.tracking.deviations,
+    timeline: s.timeline,
+  };
+}
+
+/** What an action returns: the state with only the newest items (the query and the ledger have the rest). */
+export function compactView(s: HomeCareState): EnrollmentView {
+  const v = view(s);
+  return {
+    ...v,
+    messages: v.messages.slice(-RECENT),
+    obligations: v.obligations.slice(-RECENT),
+    deviations: v.deviations.filter((d, i, all) => d.status === 'open' || i >= all.length - RECENT),
+    timeline: v.timeline.slice(-RECENT),
+  };
+}
+
+export const enrollmentQuery = defineQuery<EnrollmentView>('enrollment');
+
+/** One Update per staff action, named after it. */
+export const homeCareUpdates = Object.fromEntries(HOME_CARE_ACTIONS.map((t) => [t, defineUpdate<EnrollmentView, [HomeCareAction]>(t)])) as {
+  [K in HomeCareActionType]: ReturnType<typeof defineUpdate<EnrollmentView, [Extract<HomeCareAction, { type: K }>]>>;
+};
+
+const DESCRIBE: Record<string, (o: Obligation) => string> = {
+  acknowledge: (o) => `Message not acknowledged by ${o.responsible.kind} ${o.responsible.id} by ${o.dueLocalDate}`,
+  appointNamedCareContact: (o) => `No named care contact (fast vårdkontakt) appointed by primary care ${o.responsible.id} by ${o.dueLocalDate}`,
+};
+
+function initialState(input: StartEnrollmentInput): HomeCareState {
+  return { enrollmentId: input.enrollmentId, input, status: 'planning', version: 0, messages: [], tracking: { obligations: [], deviations: [] }, timeline: [], run: 1, continuedAsNew: [] };
+}
+
+export async function homeCareEnrollment(input: StartEnrollmentInput, carried?: HomeCareState): Promise<EnrollmentView> {
+  const s: HomeCareState = carried ?? initialState(input);
+  const rt = new ProcessRuntime(s, {
+    processType: 'homeHealthCare',
+    processId: s.enrollmentId,
+    region: input.region,
+    escalationWeekdays: input.settings.escalationWeekdays,
+    describe: (o) => (DESCRIBE[o.kind] ?? ((x: Obligation) => `${x.kind} not done by ${x.dueLocalDate}`))(o),
+    project: () => local.projectHomeCareEnrollment(s),
+  });
+  const p = enrollmentParties(s);
+
+  function end(reason: EndReason, at: string, toMunicipality?: string): void {
+    s.status = 'ended';
+    s.end = { reason, at, toMunicipality };
+    // a death or a move makes pending acknowledgements and appointments moot (no deviation for them)
+    if (reason !== 'CARE_NO_LONGER_NEEDED') openObligations(s.tracking).forEach((o) => rt.cancel(o.obligationId, END_SUMMARY[reason]));
+  }
+
+  /** 001 §7.2 steps 8–9: the enrollment ends once primary care acknowledged and the SIP is closed. */
+  function endIfSettled(at: string): string {
+    if (s.status !== 'ending' || !s.ending) return '';
+    const ack = s.tracking.obligations.find((o) => o.messageId === s.ending!.messageId && o.kind === 'acknowledge');
+    const acknowledged = !ack || ack.status === 'met' || ack.status === 'late';
+    if (!acknowledged || (s.sip && !s.sip.closedAt)) return '';
+    end('CARE_NO_LONGER_NEEDED', at);
+    return `; ${END_SUMMARY.CARE_NO_LONGER_NEEDED}`;
+  }
+
+  type Handler<K extends HomeCareActionType> = (a: Extract<HomeCareAction, { type: K }>, at: string) => Promise<string>;
+  const handlers: { [K in HomeCareActionType]: Handler<K> } = {
+    // 2. kallelse to the municipality; 4. acknowledged "snarast" (configurable rule); 3. named care contact by then
+    async sendInvitation(a, at) {
+      const m = await sendMessage(rt, s.messages, { type: 'planningInvitation', sender: p.primaryCare, recipients: [p.municipality], occurredAt: at }, input.settings.invitationAckRule);
+      s.invitation = { messageId: m.messageId, meetingAt: a.meetingAt, location: a.location, sentAt: at };
+      if (!s.namedCareContact && openOf(rt, 'appointNamedCareContact').length === 0) {
+        await rt.openObligations([{ kind: 'appointNamedCareContact', responsible: p.primaryCare, deviationType: 'NAMED_CONTACT_MISSING', deadline: { rule: 'acknowledgement', from: at } }]);
+      }
+      return `Planning invitation (kallelse) sent to the municipality for ${a.meetingAt}`;
+    },
+    async acknowledge(a, at) {
+      return acknowledge(rt, a.messageId, a.party, at) + endIfSettled(at);
+    },
+    async appointNamedCareContact(a, at) {
+      const change = !!s.namedCareContact;
+      s.namedCareContact = { contact: a.contact, appointedAt: at };
+      openOf(rt, 'appointNamedCareContact').forEach((o) => rt.meet(o.obligationId, at));
+      return change ? 'Named care contact (fast vårdkontakt) changed' : 'Named care contact (fast vårdkontakt) appointed';
+    },
+    // 5. samordnad planering at the health centre or at home
+    async recordPlanningMeeting(_a, at) {
+      s.invitation!.heldAt = at;
+      return 'Planning meeting (samordnad planering) held';
+    },
+    // 6a. SIP with the self-care assessment (egenvårdsbedömning)
+    async recordSip(a, at) {
+      s.sip = { createdAt: at, updatedAt: at, selfCareAssessment: a.selfCareAssessment, parts: [{ party: a.party, text: a.part, updatedAt: at, updatedBy: a.actor?.userId }] };
+      return 'SIP established with the self-care assessment (egenvårdsbedömning)';
+    },
+    async appointNamedDoctor(a, at) {
+      const change = !!s.namedDoctor;
+      s.namedDoctor = { doctor: a.doctor, unit: a.unit, appointedAt: at };
+      return change ? 'Named doctor (fast läkarkontakt) changed' : 'Named doctor (fast läkarkontakt) appointed at the health centre';
+    },
+    // 6b. when needed
+    async recordMedicationReview(_a, at) {
+      s.medicationReviewAt = at;
+      return 'Medication review (läkemedelsgenomgång) held';
+    },
+    async recordEndOfLifeConversation(_a, at) {
+      s.endOfLifeConversationAt = at;
+      return 'End-of-life conversation (brytpunktssamtal) held';
+    },
+    // 6–7. the municipality's licensed staff decide; enrolled for months or years
+    async decideEnrollment(a, at) {
+      s.decision = { decision: a.decision, reason: a.reason, at };
+      if (a.decision === 'decline') {
+        s.status = 'notEnrolled';
+        openOf(rt, 'appointNamedCareContact').forEach((o) => rt.cancel(o.obligationId, 'not enrolled'));
+        return `The municipality decided not to enroll the patient: ${a.reason}`;
+      }
+      s.status = 'enrolled';
+      s.enrolledAt = at;
+      return 'Patient enrolled in home health care (inskriven i hemsjukvården)';
+    },
+    async updateSip(a, at) {
+      const sip = s.sip!;
+      sip.parts = sip.parts.filter((x) => !sameParty(x.party, a.party));
+      sip.parts.push({ party: a.party, text: a.part, updatedAt: at, updatedBy: a.actor?.userId });
+      sip.updatedAt = at;
+      return `SIP updated: the ${a.party.kind === 'municipality' ? 'municipality’s' : 'health centre’s'} part`;
+    },
+    async sendMessage(a, at) {
+      const to = sameParty(a.sender, p.municipality) ? p.primaryCare : p.municipality;
+      await sendMessage(rt, s.messages, { type: 'generalMessage', sender: a.sender, recipients: [to], occurredAt: at, text: a.text });
+      return 'Message sent (generellt meddelande)';
+    },
+    // 7. meddelande utanför vårdtillfälle; 8. primary care acknowledges it snarast
+    async careNoLongerNeeded(a, at) {
+      const m = await sendMessage(rt, s.messages, { type: 'outOfEpisodeMessage', sender: p.municipality, recipients: [p.primaryCare], occurredAt: at, text: a.text });
+      s.status = 'ending';
+      s.ending = { messageId: m.messageId, sentAt: at };
+      return 'The municipality sent that care at home is no longer needed (meddelande utanför vårdtillfälle)';
+    },
+    // 9. the named care contact closes the SIP with the patient
+    async closeSip(_a, at) {
+      if (s.sip) s.sip.closedAt = at;
+      return (s.sip ? 'SIP closed with the patient' : 'No SIP to close') + endIfSettled(at);
+    },
+    async recordDeath(a, at) {
+      end('PATIENT_DIED', at);
+      return `${END_SUMMARY.PATIENT_DIED} (${a.date})`;
+    },
+    async recordMove(a, at) {
+      end('PATIENT_MOVED', at, a.toMunicipality);
+      return END_SUMMARY.PATIENT_MOVED + (a.toMunicipality ? ` to municipality ${a.toMunicipality}` : '');
+    },
+    async reportDeviation(a, at) {
+      await rt.reportDeviation({ type: 'MANUAL', responsible: a.responsible, description: a.description, occurredAt: at, reportedBy: a.actor?.userId });
+      return 'Deviation reported';
+    },
+    async closeDeviation(a, at) {
+      const d = s.tracking.deviations.find((x) => x.deviationId === a.deviationId)!;
+      Object.assign(d, { status: 'closed', closedAt: at, closedBy: a.actor?.userId ?? 'unknown', comment: a.comment, escalateAt: undefined });
+      return 'Deviation closed';
+    },
+  };
+
+  // ---- wiring --------------------------------------------------------------------------------
+  registerStaffActions<HomeCareAction, EnrollmentView>({
+    rt,
+    types: HOME_CARE_ACTIONS,
+    updates: homeCareUpdates as never,
+    refusal: (a, now) => refusal(s, a, now),
+    apply: (a, at) => (handlers[a.type] as Handler<typeof a.type>)(a as never, at),
+    respond: () => compactView(s),
+    status: () => s.status,
+  });
+  setHandler(enrollmentQuery, () => view(s));
+
+  // ---- start (first run only) ---------------------------------------------------------------
+  if (!carried) {
+    rt.record({ action: 'planningStarted', occurredAt: input.startedAt, actor: input.actor, summary: input.initiatedBy === 'primaryCare'
+      ? 'Primary care initiated coordinated planning for home health care, with the patient’s consent'
+      : 'The municipality’s licensed staff started planning for home health care' });
+    // 001 §7.2 step 1: the municipality's staff start it by contacting primary care
+    if (input.initiatedBy === 'municipality') {
+      await sendMessage(rt, s.messages, { type: 'planningRequest', sender: p.municipality, recipients: [p.primaryCare], occurredAt: input.startedAt });
+    }
+    if (input.dischargeEpisodeId) await linkDischargeEpisode(input.dischargeEpisodeId);
+  }
+
+  /** DOMAIN.md §5: the discharge episode links to the enrollment (its named-doctor rule is then satisfied). */
+  async function linkDischargeEpisode(episodeId: string): Promise<void> {
+    await rt.exclusive(async () => {
+      const outcome = await remote.linkHomeCareToDischarge(episodeId, s.enrollmentId);
+      s.dischargeLink = { episodeId, outcome, at: rt.now() };
+      rt.record({ action: 'dischargeEpisodeLinked', occurredAt: rt.now(), summary: outcome === 'linked' ? 'Linked to the discharge episode' : `Not linked to the discharge episode (${outcome})` });
+    });
+  }
+
+  // ---- main loop: until ended, continuing as new to keep history bounded -------------------------
+  const done = () => enrollmentClosed(s.status) && openObligations(s.tracking).length === 0 && !s.tracking.deviations.some((d) => d.status === 'open');
+  const historyFull = () => {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength >= HISTORY_LIMIT || info.historySize >= HISTORY_BYTES_LIMIT;
+  };
+  await rt.run(() => done() || historyFull());
+
+  // Drain: an action accepted after the loop returned is finished and projected too (the ledger
+  // must have this run's last state before the carried state is pruned). Nothing awaits between
+  // the drain and continue-as-new, so no action is lost.
+  await rt.finish();
+  if (done()) return view(s);
+  s.continuedAsNew = [...s.continuedAsNew, { runId: workflowInfo().runId, historyLength: workflowInfo().historyLength, at: rt.now() }].slice(-20);
+  s.run += 1;
+  boundCarriedState(s);
+  return continueAsNew<typeof homeCareEnrollment>(input, s);
+}

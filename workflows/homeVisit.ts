@@ -1,0 +1,174 @@
+/**
+ * Enstaka hembesök: one workflow per order (DOMAIN.md §5, 001 §7.3–§7.4).
+ *
+ * The health centre's order (an out-of-episode message with the template "single home visit":
+ * interventions, start and end dates) starts it. The municipality acknowledges it and accepts
+ * or declines the assignment; performed visits are reported back to the health centre; the
+ * order ends at its end date or when cancelled. A missed acknowledgement (ACK_MISSING) or an
+ * order left unanswered (ORDER_UNANSWERED) raises a deviation and climbs the escalation ladder
+ * on the shared ProcessRuntime, like every other deadline.
+ */
+import { defineQuery, defineUpdate, proxyLocalActivities, setHandler, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { StartVisitOrderInput, VisitOrderState } from '../src/domain/homecare/types';
+import { VISIT_ACTIONS, orderClosed, visitParties, visitRefusal, type VisitAction, type VisitActionType } from '../src/domain/homecare/visit-actions';
+import { openObligations, type Obligation } from '../src/domain/obligations';
+import { SA } from '../src/temporal/search-attributes';
+import { acknowledge, openOf, sendMessage } from './shared/home-messages';
+import { ProcessRuntime } from './shared/process-runtime';
+import { registerStaffActions } from './shared/staff-actions';
+
+const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: { maximumInterval: '30s' } });
+
+export const homeVisitWorkflowId = (orderId: string) => `homevisit-${orderId}`;
+
+export type VisitOrderView = ReturnType<typeof view>;
+
+function view(s: VisitOrderState) {
+  return {
+    orderId: s.orderId,
+    version: s.version,
+    status: s.status,
+    region: s.input.region,
+    parties: visitParties(s),
+    interventions: s.input.interventions,
+    startDate: s.input.startDate,
+    endDate: s.input.endDate,
+    orderedAt: s.input.orderedAt,
+    orderMessageId: s.orderMessageId,
+    endsAt: s.endsAt,
+    answer: s.answer,
+    cancellation: s.cancellation,
+    visits: s.visits,
+    messages: s.messages,
+    openObligations: openObligations(s.tracking).sort((a, b) => a.dueAt.localeCompare(b.dueAt)),
+    obligations: s.tracking.obligations,
+    deviations: s.tracking.deviations,
+    timeline: s.timeline,
+  };
+}
+
+export const visitOrderQuery = defineQuery<VisitOrderView>('visitOrder');
+
+export const homeVisitUpdates = Object.fromEntries(VISIT_ACTIONS.map((t) => [t, defineUpdate<VisitOrderView, [VisitAction]>(t)])) as {
+  [K in VisitActionType]: ReturnType<typeof defineUpdate<VisitOrderView, [Extract<VisitAction, { type: K }>]>>;
+};
+
+const DESCRIBE: Record<string, (o: Obligation) => string> = {
+  acknowledge: (o) => `Message not acknowledged by ${o.responsible.kind} ${o.responsible.id} by ${o.dueLocalDate}`,
+  answerOrder: (o) => `Single home visit order neither accepted nor declined by municipality ${o.responsible.id} by ${o.dueLocalDate}`,
+};
+
+export async function singleHomeVisit(input: StartVisitOrderInput): Promise<VisitOrderView> {
+  const s: VisitOrderState = {
+    orderId: input.orderId,
+    input,
+    status: 'ordered',
+    version: 0,
+    orderMessageId: '',
+    endsAt: '',
+    visits: [],
+    messages: [],
+    tracking: { obligations: [], deviations: [] },
+    timeline: [],
+  };
+  const rt = new ProcessRuntime(s, {
+    processType: 'singleHomeVisit',
+    processId: s.orderId,
+    region: input.region,
+    escalationWeekdays: input.settings.escalationWeekdays,
+    describe: (o) => (DESCRIBE[o.kind] ?? ((x: Obligation) => `${x.kind} not done by ${x.dueLocalDate}`))(o),
+    project: () => local.projectHomeVisit(s),
+  });
+  const p = visitParties(s);
+  const cancelOpen = (reason: string) => openObligations(s.tracking).filter((o) => o.kind === 'answerOrder' || o.messageId === s.orderMessageId).forEach((o) => rt.cancel(o.obligationId, reason));
+
+  type Handler<K extends VisitActionType> = (a: Extract<VisitAction, { type: K }>, at: string) => Promise<string>;
+  const handlers: { [K in VisitActionType]: Handler<K> } = {
+    async acknowledge(a, at) {
+      return acknowledge(rt, a.messageId, a.party, at);
+    },
+    // 001 §7.3: the municipality's licensed staff assess the case and accept or decline;
+    // an answer is also the receipt of the order
+    async accept(_a, at) {
+      s.status = 'accepted';
+      s.answer = { answer: 'accepted', at };
+      answered(at);
+      return 'The municipality accepted the single home visit (enstaka hembesök)';
+    },
+    async decline(a, at) {
+      s.status = 'declined';
+      s.answer = { answer: 'declined', reason: a.reason, at };
+      answered(at);
+      return `The municipality declined the single home visit: ${a.reason}`;
+    },
+    // the municipality performs only the ordered interventions and reports back (återkopplar)
+    async reportVisit(a, at) {
+      const m = await sendMessage(rt, s.messages, { type: 'visitReport', sender: p.municipality, recipients: [p.primaryCare], occurredAt: at, text: a.note });
+      s.visits.push({ visitId: uuid4(), performedOn: a.performedOn, reportedAt: at, interventions: a.interventions, messageId: m.messageId });
+      return `Home visit on ${a.performedOn} reported back to the health centre: ${a.interventions.join(', ')}`;
+    },
+    async cancel(a, at) {
+      s.status = 'cancelled';
+      s.cancellation = { reason: a.reason, at };
+      cancelOpen('order cancelled');
+      return `The health centre cancelled the order: ${a.reason}`;
+    },
+    async reportDeviation(a, at) {
+      await rt.reportDeviation({ type: 'MANUAL', responsible: a.responsible, description: a.description, occurredAt: at, reportedBy: a.actor?.userId });
+      return 'Deviation reported';
+    },
+    async closeDeviation(a, at) {
+      const d = s.tracking.deviations.find((x) => x.deviationId === a.deviationId)!;
+      Object.assign(d, { status: 'closed', closedAt: at, closedBy: a.actor?.userId ?? 'unknown', comment: a.comment, escalateAt: undefined });
+      return 'Deviation closed';
+    },
+  };
+
+  function answered(at: string): void {
+    openOf(rt, 'answerOrder').forEach((o) => rt.meet(o.obligationId, at));
+    openOf(rt, 'acknowledge', p.municipality).filter((o) => o.messageId === s.orderMessageId).forEach((o) => rt.meet(o.obligationId, at));
+  }
+
+  registerStaffActions<VisitAction, VisitOrderView>({
+    rt,
+    types: VISIT_ACTIONS,
+    updates: homeVisitUpdates as never,
+    refusal: (a, now) => visitRefusal(s, a, now),
+    apply: (a, at) => (handlers[a.type] as Handler<typeof a.type>)(a as never, at),
+    respond: () => view(s),
+    status: () => s.status,
+  });
+  setHandler(visitOrderQuery, () => view(s));
+
+  // ---- the order -------------------------------------------------------------------------------
+  await rt.exclusive(async () => {
+    const [end] = await local.obligationDeadlines([{ rule: 'calendarDays', fromDate: input.endDate, days: 0 }], input.settings.escalationWeekdays);
+    s.endsAt = end.dueAt;
+    const m = await sendMessage(rt, s.messages, { type: 'singleHomeVisitOrder', sender: p.primaryCare, recipients: [p.municipality], occurredAt: input.orderedAt, text: input.interventions.join(', ') });
+    s.orderMessageId = m.messageId;
+    // Decision: the answer (accept/decline) is due by the acknowledgement deadline of the order
+    await rt.openObligations([{ kind: 'answerOrder', messageId: m.messageId, responsible: p.municipality, deviationType: 'ORDER_UNANSWERED', deadline: { rule: 'acknowledgement', from: input.orderedAt } }]);
+    rt.record({ action: 'ordered', occurredAt: input.orderedAt, actor: input.actor, summary: `Single home visit ordered (${input.interventions.join(', ')}) from ${input.startDate} to ${input.endDate}` });
+  });
+
+  // ---- until the order is closed and settled; the end date closes it ----------------------------
+  const open = () => !orderClosed(s.status);
+  const done = () => !open() && openObligations(s.tracking).length === 0 && !s.tracking.deviations.some((d) => d.status === 'open');
+  const endDatePassed = () => open() && Date.now() >= Date.parse(s.endsAt);
+  for (;;) {
+    await rt.run(() => done() || endDatePassed(), () => (open() ? s.endsAt : undefined));
+    if (done()) break;
+    await rt.exclusive(async () => {
+      if (!endDatePassed()) return;
+      const expired = s.status === 'ordered';
+      s.status = expired ? 'expired' : 'completed';
+      if (expired) openOf(rt, 'acknowledge').filter((o) => o.messageId === s.orderMessageId).forEach((o) => rt.cancel(o.obligationId, 'order expired'));
+      if (expired) openOf(rt, 'answerOrder').forEach((o) => rt.cancel(o.obligationId, 'order expired'));
+      upsertSearchAttributes([{ key: SA.processStatus, value: s.status }]);
+      rt.record({ action: expired ? 'expired' : 'completed', occurredAt: s.endsAt, summary: expired ? 'The end date passed without an answer from the municipality' : 'The order’s end date has passed' });
+    });
+  }
+  await rt.finish();
+  return view(s);
+}

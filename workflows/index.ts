@@ -1,0 +1,5 @@
+/** Every workflow type the worker runs: one file per process (ARCHITECTURE.md "Shape"). */
+export { dischargeEpisode } from './discharge';
+export { homeCareEnrollment } from './homeCare';
+export { singleHomeVisit } from './homeVisit';
+export { monthlyClose, monthlyCloseScheduled } from './monthlyClose';

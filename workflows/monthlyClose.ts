@@ -1,0 +1,178 @@
+/**
+ * Månadsavstämning: one workflow per region and month (DOMAIN.md §7 "Monthly close"), id
+ * `monthly-close-<region>-<YYYY-MM>`, started by the region's Schedule after the month ends
+ * (via `monthlyCloseScheduled`) or by a billing officer.
+ *
+ *   1. freeze the month's episodes and compute every municipality's basis (activity);
+ *   2. open the review: a timer of N weekdays; municipalities flag lines and approve, the region
+ *      decides flags, rejected flags may be disputed and escalated (Updates with validators);
+ *   3. at the timer or when every municipality has approved and no flag is undecided: final
+ *      invoices recomputed from the accepted corrections, immutable (activity);
+ *   4. later corrections are credit/debit notes (API on the ledger), not this workflow.
+ *
+ * Starting it twice never yields two invoices: the workflow id is per region-month and starts
+ * are made with REJECT_DUPLICATE; the close and invoices are keyed by region-month in the ledger.
+ */
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  defineQuery,
+  defineUpdate,
+  proxyActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
+  ParentClosePolicy,
+  WorkflowIdReusePolicy,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { CloseInput, CloseSummary, FinalSummary } from '../src/db/billing-close';
+import {
+  applyReview,
+  closeReview,
+  REVIEW_ACTIONS,
+  reviewComplete,
+  reviewRefusal,
+  type ReviewAction,
+  type ReviewActionType,
+  type ReviewState,
+} from '../src/domain/billing/review';
+
+// Freezing 100 000 episodes takes seconds; the activity is idempotent, so retries are safe.
+const act = proxyActivities<Activities>({ startToCloseTimeout: '5m', retry: { maximumInterval: '1m' } });
+
+export interface MonthlyCloseInput extends CloseInput {
+  /** the review period in weekdays (DOMAIN §7: configurable, e.g. 10) */
+  reviewWeekdays: number;
+  startedBy?: 'schedule' | 'billingOfficer';
+}
+
+export const monthlyCloseWorkflowId = (region: string, month: string) => `monthly-close-${region}-${month}`;
+
+export type CloseView = ReturnType<typeof view>;
+export const closeQuery = defineQuery<CloseView>('close');
+
+/** One Update per review action, named after it. */
+export const reviewUpdates = Object.fromEntries(REVIEW_ACTIONS.map((t) => [t, defineUpdate<CloseView, [ReviewAction]>(t)])) as Record<
+  ReviewActionType,
+  ReturnType<typeof defineUpdate<CloseView, [ReviewAction]>>
+>;
+
+interface CloseState {
+  input: MonthlyCloseInput;
+  phase: 'freezing' | 'review' | 'final';
+  summary?: CloseSummary;
+  reviewEndsAt?: string;
+  review: ReviewState;
+  final?: FinalSummary;
+  timeline: { at: string; action: string; actor?: string; summary: string }[];
+}
+
+function view(s: CloseState) {
+  return {
+    closeId: s.summary?.closeId ?? `${s.input.region}-${s.input.month}`,
+    region: s.input.region,
+    month: s.input.month,
+    phase: s.phase,
+    ruleSetId: s.summary?.ruleSetId ?? null,
+    dailyAmountOre: s.summary?.dailyAmountOre ?? null,
+    reviewEndsAt: s.reviewEndsAt ?? null,
+    preliminary: s.summary ?? null,
+    municipalities: Object.entries(s.review.municipalities).map(([municipality, m]) => ({ municipality, ...m })),
+    flags: s.review.flags,
+    final: s.final ?? null,
+    timeline: s.timeline,
+  };
+}
+
+export async function monthlyClose(input: MonthlyCloseInput): Promise<CloseView> {
+  const s: CloseState = { input, phase: 'freezing', review: { status: 'review', municipalities: {}, flags: [] }, timeline: [] };
+  const now = () => new Date(Date.now()).toISOString();
+
+  const refuseOrThrow = (a: ReviewAction) => {
+    if (s.phase !== 'review') throw ApplicationFailure.create({ type: s.phase === 'final' ? 'CLOSE_FINAL' : 'NOT_IN_REVIEW', message: `The close is ${s.phase}; review actions are not possible now.`, nonRetryable: true });
+    const r = reviewRefusal(s.review, a);
+    if (r) throw ApplicationFailure.create({ type: r.code, message: r.message, nonRetryable: true });
+  };
+  for (const type of REVIEW_ACTIONS) {
+    setHandler(
+      reviewUpdates[type],
+      (a: ReviewAction) => {
+        refuseOrThrow(a);
+        const summary = applyReview(s.review, a, now());
+        s.timeline.push({ at: now(), action: a.type, actor: a.actor?.userId, summary });
+        return view(s);
+      },
+      {
+        validator: (a: ReviewAction) => {
+          if (a?.type !== type) throw new Error(`action type ${String(a?.type)} sent to update ${type}`);
+          refuseOrThrow(a);
+        },
+      },
+    );
+  }
+  setHandler(closeQuery, () => view(s));
+
+  // 1–2. freeze and compute (fails the close with DAILY_AMOUNT_MISSING etc. when configuration lacks)
+  s.summary = await act.billingFreezeClose({ region: input.region, month: input.month, municipalities: input.municipalities, agreements: input.agreements });
+  for (const m of s.summary.municipalities) s.review.municipalities[m.municipality] = { lines: m.lines, approvedAt: null };
+  s.timeline.push({ at: now(), action: 'frozen', summary: `${s.summary.episodeCount} episodes frozen under ${s.summary.ruleSetId}` });
+
+  // 3. review period: a durable timer in weekdays
+  s.reviewEndsAt = await act.billingReviewDeadline(now(), input.reviewWeekdays);
+  s.phase = 'review';
+  const remaining = Math.max(0, Date.parse(s.reviewEndsAt) - Date.now());
+  const early = await condition(() => reviewComplete(s.review), remaining);
+  s.timeline.push({ at: now(), action: 'reviewEnded', summary: early ? 'every municipality approved' : 'review period ended' });
+
+  // 4. final: recomputed from the accepted corrections, immutable
+  s.phase = 'final';
+  const corrections = closeReview(s.review);
+  s.final = await act.billingFinaliseClose(
+    s.summary.closeId,
+    corrections,
+    s.review.flags.map((f) => ({
+      flagId: f.flagId, municipality: f.municipality, lineRef: f.lineRef, reason: f.reason, text: f.text, status: f.status,
+      disputeLevel: f.dispute?.level ?? null, raisedBy: f.raisedBy, raisedAt: f.raisedAt, decidedBy: f.decidedBy, decidedAt: f.decidedAt, decisionNote: f.decisionNote,
+    })),
+    now(),
+  );
+  s.timeline.push({ at: now(), action: 'final', summary: `${s.final.invoices.length} invoices final` });
+  await condition(allHandlersFinished);
+  return view(s);
+}
+
+// ---- the Schedule's entry point ---------------------------------------------------------------
+
+export interface ScheduledCloseInput extends Omit<MonthlyCloseInput, 'month' | 'startedBy'> {}
+
+/**
+ * What the region's Schedule starts each month: closes the month that just ended by starting its
+ * `monthlyClose` (abandoned child, so it outlives this short run). A second firing for the same
+ * month — a catch-up, a manual trigger, a close already started by a billing officer — finds the
+ * id taken and does nothing.
+ */
+export async function monthlyCloseScheduled(input: ScheduledCloseInput): Promise<{ workflowId: string; started: boolean }> {
+  // The schedule fires in the morning of day ≥ 1 in Europe/Stockholm, when the UTC date is the
+  // same day, so the UTC month of the start time is the local month (the sandbox has no tz data).
+  const started = workflowInfo().runStartTime;
+  const month = previousMonth(started.getUTCFullYear(), started.getUTCMonth() + 1);
+  const workflowId = monthlyCloseWorkflowId(input.region, month);
+  try {
+    await startChild(monthlyClose, {
+      workflowId,
+      args: [{ ...input, month, startedBy: 'schedule' }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    });
+    return { workflowId, started: true };
+  } catch (err) {
+    if ((err as Error).name === 'WorkflowExecutionAlreadyStartedError') return { workflowId, started: false };
+    throw err;
+  }
+}
+
+function previousMonth(year: number, month: number): string {
+  return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
+}

@@ -1,0 +1,243 @@
+/**
+ * The workflow side of the shared acknowledgement / deadline / deviation machinery
+ * (DOMAIN.md §4 "Every message", §6). Discharge episodes, home-care enrollments and single
+ * home visits each run one ProcessRuntime: it owns the process's Tracking, computes deadlines
+ * in a local activity (recorded in history), waits with one durable timer for the next thing
+ * that falls due, raises deviations, walks the escalation ladder, and projects every change.
+ *
+ * Deterministic: no clock but workflow time, ids from uuid4().
+ */
+import { allHandlersFinished, condition, proxyActivities, proxyLocalActivities, uuid4 } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import type { DeadlineRequest } from '../../activities/calendar';
+import {
+  cancelObligation,
+  meetObligation,
+  nextDueAt,
+  openObligation,
+  processDue,
+  raiseDeviation,
+  type Deviation,
+  type DeviationType,
+  type Obligation,
+  type Party,
+  type Tracking,
+  type TrackingEffect,
+} from '../../src/domain/obligations';
+import type { TimelineEntry } from '../../src/domain/process';
+
+export type { Actor, TimelineEntry } from '../../src/domain/process';
+
+const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: { maximumInterval: '30s' } });
+const remote = proxyActivities<Activities>({ startToCloseTimeout: '1m', retry: { maximumInterval: '5m' } });
+
+export interface ObligationSpec {
+  kind: string;
+  responsible: Party;
+  deviationType: DeviationType;
+  deadline: DeadlineRequest;
+  messageId?: string;
+}
+
+export interface RuntimeState {
+  version: number;
+  tracking: Tracking;
+  timeline: TimelineEntry[];
+}
+
+export interface RuntimeHost {
+  processType: 'discharge' | 'homeHealthCare' | 'singleHomeVisit';
+  processId: string;
+  region: string;
+  escalationWeekdays: number;
+  describe(o: Obligation): string;
+  /** write the process's current state to the ledger (idempotent by version) */
+  project(): Promise<void>;
+}
+
+export class ProcessRuntime {
+  private changed = false;
+  private projectedVersion = -1;
+  private busy = false;
+
+  constructor(
+    readonly state: RuntimeState,
+    private readonly host: RuntimeHost,
+  ) {}
+
+  get tracking(): Tracking {
+    return this.state.tracking;
+  }
+
+  /** Workflow time as ISO. */
+  now(): string {
+    return new Date().toISOString();
+  }
+
+  /**
+   * Runs `fn` with exclusive access to the state: update handlers await activities (deadline
+   * computation), and two staff actions must not interleave half-way.
+   */
+  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    await condition(() => !this.busy);
+    this.busy = true;
+    try {
+      return await fn();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Record a change: bump the version, append to the timeline, wake the main loop. */
+  record(entry: Omit<TimelineEntry, 'seq' | 'recordedAt'>): TimelineEntry {
+    this.state.version += 1;
+    // seq follows the last entry, not the length: a long-lived process may keep only the newest entries
+    const e: TimelineEntry = { seq: (this.state.timeline[this.state.timeline.length - 1]?.seq ?? 0) + 1, recordedAt: this.now(), ...entry };
+    this.state.timeline.push(e);
+    this.changed = true;
+    return e;
+  }
+
+  markChanged(): void {
+    this.state.version += 1;
+    this.changed = true;
+  }
+
+  /** Opens one obligation per spec; deadlines come from the calendar in one local activity. */
+  async openObligations(specs: ObligationSpec[]): Promise<Obligation[]> {
+    if (specs.length === 0) return [];
+    const deadlines = await local.obligationDeadlines(
+      specs.map((s) => s.deadline),
+      this.host.escalationWeekdays,
+    );
+    const openedAt = this.now();
+    return specs.map((s, i) =>
+      openObligation(this.tracking, {
+        obligationId: uuid4(),
+        kind: s.kind,
+        messageId: s.messageId,
+        responsible: s.responsible,
+        deviationType: s.deviationType,
+        dueAt: deadlines[i].dueAt,
+        dueLocalDate: deadlines[i].dueLocalDate,
+        escalateAt: deadlines[i].escalateAt,
+        openedAt,
+      }),
+    );
+  }
+
+  meet(obligationId: string, at: string): Obligation {
+    return meetObligation(this.tracking, obligationId, at);
+  }
+
+  cancel(obligationId: string, reason: string): void {
+    cancelObligation(this.tracking, obligationId, reason);
+  }
+
+  /** A deviation reported by hand (001 §3: every professional involved must report them). */
+  async reportDeviation(r: { type: DeviationType; responsible: Party; description: string; occurredAt: string; reportedBy?: string }): Promise<Deviation> {
+    const escalateAt = await local.escalationAt(this.now(), this.host.escalationWeekdays);
+    const [downtime] = await local.downtimeFlags(this.host.region, [r.occurredAt]);
+    const d = raiseDeviation(this.tracking, {
+      deviationId: uuid4(),
+      type: r.type,
+      responsible: r.responsible,
+      description: r.description,
+      deadlineAt: r.occurredAt,
+      detectedAt: this.now(),
+      reportedBy: r.reportedBy,
+      downtime,
+    });
+    d.escalation = 'reminded';
+    d.escalateAt = escalateAt;
+    await this.notify([{ kind: 'remind', deviationId: d.deviationId, to: d.responsible }]);
+    return d;
+  }
+
+  /**
+   * The main loop of a process: sleep on one durable timer until the next deadline or a change,
+   * raise what fell due, project changes, and return when `isDone` holds.
+   * `wakeAt` adds process-specific instants (e.g. the end of the follow-up period).
+   */
+  async run(isDone: () => boolean, wakeAt: () => string | undefined = () => undefined): Promise<void> {
+    for (;;) {
+      await this.handleDue();
+      if (this.changed || this.projectedVersion < this.state.version) {
+        this.changed = false;
+        const version = this.state.version;
+        await this.host.project();
+        this.projectedVersion = version;
+      }
+      // A staff action in progress (busy) may leave the state looking done half-way: only a
+      // settled state ends the process, and waiting on anything else would spin without yielding.
+      const settledDone = () => isDone() && !this.busy;
+      if (settledDone() && !this.changed) return;
+      const now = Date.now();
+      const due = nextDueAt(this.tracking);
+      if (due && Date.parse(due) <= now) continue; // fell due while we projected: handle it first
+      // a process wake-up already past has done its job (e.g. follow-up ended, a deviation still open)
+      const wake = wakeAt();
+      const times = [due, wake].filter((x): x is string => !!x).map((x) => Date.parse(x)).filter((t) => t > now);
+      const wakeUp = () => this.changed || settledDone();
+      if (times.length === 0) await condition(wakeUp);
+      else await condition(wakeUp, Math.min(...times) - now);
+    }
+  }
+
+  /**
+   * After the main loop: staff actions still in flight finish, and whatever they changed is
+   * projected before the workflow completes (the ledger must match the process, §8).
+   */
+  async finish(): Promise<void> {
+    for (;;) {
+      await condition(allHandlersFinished);
+      if (this.projectedVersion >= this.state.version) return;
+      const version = this.state.version;
+      await this.host.project();
+      this.projectedVersion = version;
+    }
+  }
+
+  private async handleDue(): Promise<void> {
+    const now = this.now();
+    const { raised, effects } = processDue(this.tracking, {
+      now,
+      newId: uuid4,
+      describe: (o) => this.host.describe(o),
+    });
+    if (raised.length > 0) {
+      // Deviations whose deadline fell inside declared downtime are marked (DOMAIN.md §4 Downtime).
+      const flags = await local.downtimeFlags(this.host.region, raised.map((d) => d.deadlineAt));
+      raised.forEach((d, i) => (d.downtime = flags[i]));
+      for (const d of raised) {
+        this.record({ action: 'deviationRaised', occurredAt: now, summary: `Deviation ${d.type}: ${d.description}`, deviationId: d.deviationId });
+      }
+    }
+    const escalations = effects.filter((e) => e.kind === 'escalate');
+    for (const e of escalations) {
+      this.record({ action: 'deviationEscalated', occurredAt: now, summary: 'Deviation escalated to the coordinators', deviationId: e.deviationId });
+    }
+    if (effects.length > 0) await this.notify(effects);
+  }
+
+  private async notify(effects: TrackingEffect[]): Promise<void> {
+    await remote.recordNotifications(
+      effects.map((e) => {
+        const d = this.tracking.deviations.find((x) => x.deviationId === e.deviationId);
+        return {
+          // deterministic id: a retried activity never notifies twice
+          notificationId: `${e.deviationId}:${e.kind}`,
+          processType: this.host.processType,
+          processId: this.host.processId,
+          region: this.host.region,
+          deviationId: e.deviationId,
+          deviationType: d?.type ?? 'MANUAL',
+          kind: e.kind === 'remind' ? ('reminder' as const) : ('escalation' as const),
+          recipientKind: e.to.kind,
+          recipientId: e.to.id,
+          createdAt: this.now(),
+        };
+      }),
+    );
+  }
+}
