@@ -12,10 +12,12 @@ import type { Logger } from '../logger';
 import { errorHandler, HttpError } from './errors';
 import { createMetrics } from './metrics';
 import { buildOpenApiDocument, createRegistry } from './openapi';
+import { adminRoutes } from './routes/admin';
 import { billingRoutes } from './routes/billing';
 import { calendarRoutes } from './routes/calendar';
 import { episodeRoutes } from './routes/episodes';
 import { homeCareRoutes } from './routes/homecare';
+import { indicatorRoutes } from './routes/indicators';
 import { unitRoutes } from './routes/units';
 
 export interface AppDeps {
@@ -88,6 +90,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(unitRoutes(registry, { ledger, config }));
   app.use(homeCareRoutes(registry, { client, config, ledger }));
   app.use(billingRoutes(registry, { client, config, ledger }));
+  app.use(adminRoutes(registry, { client, config, ledger }));
+  app.use(indicatorRoutes(registry, { config, ledger }));
 
   const openapi = buildOpenApiDocument(registry);
   app.get('/openapi.json', (_req, res) => { res.json(openapi); });

@@ -1,0 +1,118 @@
+// The indicator page (DOMAIN.md §9): reads GET /api/indicators and draws the figures coordinators
+// and the regional groups follow each month. Plain browser JavaScript and chart.js's UMD build,
+// both served by this project (no CDN). No patient data: the API's report is aggregate.
+/* global Chart */
+'use strict';
+
+const $ = (id) => document.getElementById(id);
+const charts = {};
+const fmt = new Intl.NumberFormat('sv-SE', { maximumFractionDigits: 2 });
+const pct = new Intl.NumberFormat('sv-SE', { style: 'percent', maximumFractionDigits: 1 });
+const num = (v) => (v === null || v === undefined ? '–' : fmt.format(v));
+const share = (v) => (v === null || v === undefined ? '–' : pct.format(v));
+
+/** The month before the current one: the latest month that has ended. */
+function previousMonth() {
+  const d = new Date();
+  d.setDate(1);
+  d.setMonth(d.getMonth() - 1);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+}
+
+function query() {
+  return new URLSearchParams({ region: $('region').value, month: $('month').value, window: $('window').value, groupBy: 'municipality' });
+}
+
+function draw(id, config) {
+  if (charts[id]) charts[id].destroy();
+  charts[id] = new Chart($(id), { ...config, options: { animation: false, responsive: true, maintainAspectRatio: false, ...config.options } });
+}
+
+function render(report) {
+  const groups = report.groups;
+  const labels = groups.map((g) => g.name);
+  const t = report.total;
+  $('kpi-average').textContent = num(t.readyDays.average);
+  $('kpi-benchmark').textContent = num(report.benchmark.days);
+  $('kpi-day0').textContent = share(t.readyDays.dischargedOnReadyDay.share);
+  $('kpi-long').textContent = share(t.readyDays.fourDaysOrMore.share);
+  $('kpi-episodes').textContent = String(t.readyDays.episodes);
+  $('kpi-deviations').textContent = String(t.deviations.total);
+
+  const averageSets = [{ type: 'bar', label: 'Genomsnitt dygn', data: groups.map((g) => g.readyDays.average), backgroundColor: '#2f6fb3' }];
+  if (report.benchmark.days !== null) {
+    averageSets.push({ type: 'line', label: `Riktmärke ${num(report.benchmark.days)}`, data: groups.map(() => report.benchmark.days), borderColor: '#b42318', pointRadius: 0, borderDash: [6, 4] });
+  }
+  draw('chart-average', { type: 'bar', data: { labels, datasets: averageSets }, options: { scales: { y: { beginAtZero: true, title: { display: true, text: 'dygn' } } } } });
+  const percentAxis = { y: { beginAtZero: true, max: 1, ticks: { callback: (v) => pct.format(v) } } };
+  draw('chart-day0', { type: 'bar', data: { labels, datasets: [{ label: 'Dag 0', data: groups.map((g) => g.readyDays.dischargedOnReadyDay.share), backgroundColor: '#1a7f37' }] }, options: { scales: percentAxis } });
+  draw('chart-long', { type: 'bar', data: { labels, datasets: [{ label: '≥ 4 dygn', data: groups.map((g) => g.readyDays.fourDaysOrMore.share), backgroundColor: '#bf8700' }] }, options: { scales: percentAxis } });
+  const types = Object.keys(t.deviations.byType).sort();
+  draw('chart-deviations', {
+    type: 'bar',
+    data: {
+      labels: types.length ? types : ['inga avvikelser'],
+      datasets: [{ label: 'Avvikelser', data: types.length ? types.map((k) => t.deviations.byType[k]) : [0], backgroundColor: '#8250df' }],
+    },
+    options: { indexAxis: 'y', scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
+  });
+
+  const body = $('municipalities').tBodies[0];
+  body.replaceChildren(
+    ...[...groups, t].map((g) => {
+      const tr = document.createElement('tr');
+      tr.dataset.group = g.key;
+      const cells = [g.name, g.key === 'region' ? '' : g.key, g.readyDays.episodes, g.readyDays.sum, num(g.readyDays.average), num(g.readyDays.median), num(g.readyDays.p90), num(g.readyDays.daysPerIndividual), share(g.readyDays.dischargedOnReadyDay.share), share(g.readyDays.fourDaysOrMore.share), g.deviations.total];
+      const fields = ['name', 'code', 'episodes', 'days', 'average', 'median', 'p90', 'perIndividual', 'day0', 'long', 'deviations'];
+      cells.forEach((c, i) => {
+        const td = document.createElement('td');
+        td.dataset.field = fields[i];
+        td.textContent = String(c);
+        tr.append(td);
+      });
+      return tr;
+    }),
+  );
+  $('not-computable').replaceChildren(
+    ...report.notComputable.map((n) => {
+      const li = document.createElement('li');
+      li.textContent = `${n.indicator}: ${n.reason}`;
+      return li;
+    }),
+  );
+  $('csv').href = `/api/indicators?${query()}&format=csv&decimal=comma`;
+}
+
+async function load() {
+  const q = query();
+  $('status').textContent = 'Laddar …';
+  $('status').classList.remove('error');
+  document.body.dataset.loaded = '';
+  try {
+    const res = await fetch(`/api/indicators?${q}`);
+    const body = await res.json();
+    if (!res.ok) throw new Error(body.error ? body.error.message : res.statusText);
+    render(body);
+    $('status').textContent = `${body.regionName}, ${body.period.from} – ${body.period.toExclusive} (exkl.)`;
+    history.replaceState(null, '', `?${q}`);
+    // a signal for people and tests alike: the figures on the page are those of this query
+    document.body.dataset.loaded = q.toString();
+  } catch (err) {
+    $('status').textContent = `Kunde inte hämta indikatorerna: ${err.message}`;
+    $('status').classList.add('error');
+    document.body.dataset.loaded = `error:${q}`;
+  }
+}
+
+async function init() {
+  const params = new URLSearchParams(location.search);
+  const { regions } = await (await fetch('/api/indicators/regions')).json();
+  $('region').replaceChildren(...regions.map((r) => new Option(r.name, r.id)));
+  $('region').value = params.get('region') || regions[0].id;
+  $('month').value = params.get('month') || previousMonth();
+  $('window').value = params.get('window') || 'month';
+  for (const id of ['region', 'month', 'window']) $(id).addEventListener('change', () => { if ($('month').value) load(); });
+  await load();
+}
+
+init();

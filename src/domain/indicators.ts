@@ -1,0 +1,338 @@
+/**
+ * The monthly indicators of DOMAIN.md §9 (sources: 000's follow-up, 002's goals, 004 §4.1's list
+ * of what SKL publishes monthly), computed from ledger facts. Pure: the SQL that gathers the facts
+ * lives in `src/db/indicators.ts`, the HTTP shape in `src/api/routes/indicators.ts`.
+ *
+ * Cohorts (decision, documented in the README): an episode belongs to a period
+ * - by its **admission date** for the admission indicators (ready share, notice within 24 hours,
+ *   named care contact), and
+ * - by its **discharge date** for everything about ready days, planning, SIP, needs and
+ *   readmission — the same month an episode belongs to in billing (DOMAIN.md §7).
+ * No figure here carries a patient reference: `patientRef` is only used to count individuals and
+ * to link readmissions, and never leaves this module.
+ */
+import { readyDays, type LocalDate } from './calendar';
+import type { DeviationType } from './obligations';
+
+export type GroupBy = 'municipality' | 'hospital' | 'unit';
+export type NeedsCategory = 'unchanged' | 'newSocialServices' | 'newHealthCare' | 'newAdvancedHealthCare';
+export const NEEDS_CATEGORIES: readonly NeedsCategory[] = ['unchanged', 'newSocialServices', 'newHealthCare', 'newAdvancedHealthCare'];
+
+/** §9: "all ages and > 65" */
+export const OVER_AGE = 65;
+/** §9 / 002: "share staying 4 days or more" */
+export const LONG_STAY_DAYS = 4;
+/** §9: unplanned readmission within 30 days */
+export const READMISSION_DAYS = 30;
+
+/** A discharge episode as the indicators see it; dates are Europe/Stockholm local dates. */
+export interface IndicatorEpisode {
+  episodeId: string;
+  /** pseudonym; only for counting individuals and linking readmissions */
+  patientRef: string;
+  municipality: string;
+  hospital: string | null;
+  unit: string;
+  psychiatric: boolean;
+  ageAtAdmission: number | null;
+  admittedAt: string;
+  admittedDate: LocalDate;
+  admissionNoticeSentAt: string | null;
+  readyPeriods: { readyDate: LocalDate; endedDate: LocalDate | null }[];
+  dischargeDate: LocalDate | null;
+  consent: 'given' | 'declined' | null;
+  planningFlow: string | null;
+  needsCategory: NeedsCategory | null;
+  namedCareContactAt: string | null;
+  invitationSentDate: LocalDate | null;
+  sipCreatedDate: LocalDate | null;
+  sipCompletedDate: LocalDate | null;
+}
+
+export interface IndicatorDeviation {
+  municipality: string;
+  hospital: string | null;
+  unit: string | null;
+  type: DeviationType | string;
+  responsibleKind: string;
+  responsibleId: string;
+  /** inside a declared downtime: excluded from the responsible party's figures (§6) */
+  downtime: boolean;
+}
+
+export interface IndicatorEnrollment {
+  municipality: string;
+  ageAtStart: number | null;
+  /** enrolled on or before the period's end and not ended before its start */
+  activeInPeriod: boolean;
+  newInPeriod: boolean;
+  endedInPeriod: boolean;
+}
+
+/** Invoiced amounts of final invoices of the period's months (§7), per municipality. */
+export interface IndicatorPayment {
+  municipality: string;
+  totalOre: number;
+  /** amounts of the individual-level invoice lines (gavleborg-2019: > 7 days) */
+  individualOre: number[];
+}
+
+export interface Period {
+  /** inclusive */
+  from: LocalDate;
+  /** exclusive */
+  toExclusive: LocalDate;
+}
+
+export interface Ratio {
+  count: number;
+  of: number;
+  /** count / of, 4 decimals; null when `of` is 0 */
+  share: number | null;
+}
+
+export interface Spread {
+  count: number;
+  sum: number;
+  average: number | null;
+  median: number | null;
+  p90: number | null;
+}
+
+// ---- statistics ------------------------------------------------------------------------------
+
+const round = (v: number, decimals: number): number => Math.round(v * 10 ** decimals) / 10 ** decimals;
+
+export function ratio(count: number, of: number): Ratio {
+  return { count, of, share: of === 0 ? null : round(count / of, 4) };
+}
+
+export function mean(values: readonly number[]): number | null {
+  return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/**
+ * The p-th percentile by the nearest-rank method: the smallest value with at least p % of the
+ * values at or below it. Always one of the observed values (a whole number of days), which is
+ * what "9 of 10 patients stayed at most N days" means to a reader.
+ */
+export function percentile(values: readonly number[], p: number): number | null {
+  if (values.length === 0) return null;
+  if (!(p > 0 && p <= 100)) throw new RangeError(`percentile must be in (0, 100], got ${p}`);
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.ceil((p / 100) * s.length) - 1]!;
+}
+
+export function spread(values: readonly number[], decimals = 2): Spread {
+  const m = mean(values);
+  return {
+    count: values.length,
+    sum: values.reduce((a, b) => a + b, 0),
+    average: m === null ? null : round(m, decimals),
+    median: median(values),
+    p90: percentile(values, 90),
+  };
+}
+
+// ---- per-episode facts -----------------------------------------------------------------------
+
+/** Ready days of a discharged episode: every ready period counts, same-day discharge = 0 (§7). */
+export function episodeReadyDays(e: Pick<IndicatorEpisode, 'readyPeriods' | 'dischargeDate'>): number {
+  if (e.dischargeDate === null) throw new RangeError('ready days are counted for discharged episodes only');
+  return e.readyPeriods.reduce((sum, p) => sum + readyDays(p.readyDate, p.endedDate ?? e.dischargeDate!), 0);
+}
+
+const inPeriod = (d: LocalDate | null, p: Period): boolean => d !== null && p.from <= d && d < p.toExclusive;
+const over65 = (age: number | null): boolean => age !== null && age > OVER_AGE;
+const addDays = (d: LocalDate, n: number): LocalDate => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+/** 001 §6.1 step 2: the admission notice with the preliminary date within 24 clock hours. */
+export function noticeWithin24h(e: Pick<IndicatorEpisode, 'admittedAt' | 'admissionNoticeSentAt'>): boolean {
+  return e.admissionNoticeSentAt !== null && Date.parse(e.admissionNoticeSentAt) - Date.parse(e.admittedAt) <= 24 * 3_600_000;
+}
+
+/** 004 §4.1: the invitation by the end of the day `days` calendar days after the (first) ready date. */
+export function invitationWithin(e: Pick<IndicatorEpisode, 'readyPeriods' | 'invitationSentDate'>, days: number): boolean {
+  const ready = e.readyPeriods[0]?.readyDate;
+  return ready !== undefined && e.invitationSentDate !== null && e.invitationSentDate <= addDays(ready, days);
+}
+
+/**
+ * Readmission: another episode of the same patient (pseudonym) admitted within 30 days after
+ * this discharge. The ledger cannot tell a planned from an unplanned readmission, and it holds
+ * only episodes of the law's target group, so this counts every readmission it can see.
+ */
+export function readmittedWithin(e: IndicatorEpisode, admissionsByPatient: ReadonlyMap<string, readonly { episodeId: string; admittedDate: LocalDate }[]>, days = READMISSION_DAYS): boolean {
+  if (e.dischargeDate === null) return false;
+  const last = addDays(e.dischargeDate, days);
+  return (admissionsByPatient.get(e.patientRef) ?? []).some((a) => a.episodeId !== e.episodeId && a.admittedDate >= e.dischargeDate! && a.admittedDate <= last);
+}
+
+// ---- one group's indicators ------------------------------------------------------------------
+
+export interface NeedsSplit {
+  /** episodes with a recorded category */
+  recorded: number;
+  /** discharged episodes without one (the category is set only when planning was needed) */
+  notRecorded: number;
+  counts: Record<NeedsCategory, number>;
+  shares: Record<NeedsCategory, number | null>;
+}
+
+export interface GroupIndicators {
+  admissions: { admitted: number; ready: Ratio; readyOver65: Ratio };
+  readyDays: Spread & {
+    /** discharged episodes that were ready at least once */
+    episodes: number;
+    individuals: number;
+    daysPerIndividual: number | null;
+    dischargedOnReadyDay: Ratio;
+    fourDaysOrMore: Ratio;
+    over65: Spread;
+  };
+  admissionNoticeWithin24h: Ratio;
+  namedCareContact: Ratio;
+  invitationWithinDays: Ratio;
+  sipDeclined: number;
+  sipsEstablished: number;
+  sipsCompleted: number;
+  readmission30Days: { all: Ratio; over65: Ratio };
+  needsBeforeDischarge: { psychiatric: NeedsSplit; somatic: NeedsSplit };
+}
+
+export interface IndicatorContext {
+  period: Period;
+  /** 004 §4.1, configurable per region (Region.process.invitationLateDays) */
+  invitationDays: number;
+  /** every admission of the region's patients from the period's start to 30 days after its end */
+  admissionsByPatient: ReadonlyMap<string, readonly { episodeId: string; admittedDate: LocalDate }[]>;
+}
+
+function needsSplit(eps: readonly IndicatorEpisode[]): NeedsSplit {
+  const counts = Object.fromEntries(NEEDS_CATEGORIES.map((c) => [c, 0])) as Record<NeedsCategory, number>;
+  let notRecorded = 0;
+  for (const e of eps) {
+    if (e.needsCategory && e.needsCategory in counts) counts[e.needsCategory] += 1;
+    else notRecorded += 1;
+  }
+  const recorded = eps.length - notRecorded;
+  const shares = Object.fromEntries(NEEDS_CATEGORIES.map((c) => [c, ratio(counts[c], recorded).share])) as Record<NeedsCategory, number | null>;
+  return { recorded, notRecorded, counts, shares };
+}
+
+/** §9 for the episodes of one group (a municipality, hospital or unit, or the whole region). */
+export function groupIndicators(episodes: readonly IndicatorEpisode[], ctx: IndicatorContext): GroupIndicators {
+  const { period } = ctx;
+  const admitted = episodes.filter((e) => inPeriod(e.admittedDate, period));
+  const admitted65 = admitted.filter((e) => over65(e.ageAtAdmission));
+  const wasReady = (e: IndicatorEpisode) => e.readyPeriods.length > 0;
+  const discharged = episodes.filter((e) => inPeriod(e.dischargeDate, period));
+  const dischargedReady = discharged.filter(wasReady);
+  const days = dischargedReady.map(episodeReadyDays);
+  const individuals = new Set(dischargedReady.map((e) => e.patientRef)).size;
+  const total = days.reduce((a, b) => a + b, 0);
+  const withNotice = admitted.filter((e) => e.admissionNoticeSentAt !== null);
+  const inFlowA = dischargedReady.filter((e) => e.planningFlow === 'a' && e.consent === 'given');
+  const discharged65 = discharged.filter((e) => over65(e.ageAtAdmission));
+  return {
+    admissions: {
+      admitted: admitted.length,
+      ready: ratio(admitted.filter(wasReady).length, admitted.length),
+      readyOver65: ratio(admitted65.filter(wasReady).length, admitted65.length),
+    },
+    readyDays: {
+      ...spread(days),
+      episodes: dischargedReady.length,
+      individuals,
+      daysPerIndividual: individuals === 0 ? null : round(total / individuals, 2),
+      dischargedOnReadyDay: ratio(days.filter((d) => d === 0).length, days.length),
+      fourDaysOrMore: ratio(days.filter((d) => d >= LONG_STAY_DAYS).length, days.length),
+      over65: spread(dischargedReady.filter((e) => over65(e.ageAtAdmission)).map(episodeReadyDays)),
+    },
+    admissionNoticeWithin24h: ratio(admitted.filter(noticeWithin24h).length, admitted.length),
+    // 001 §6.1 step 3: appointed on receipt of the admission notice
+    namedCareContact: ratio(withNotice.filter((e) => e.namedCareContactAt !== null).length, withNotice.length),
+    // 004 §4.1: "där det är aktuellt med samordnad plan" = flow (a) with consent
+    invitationWithinDays: ratio(inFlowA.filter((e) => invitationWithin(e, ctx.invitationDays)).length, inFlowA.length),
+    sipDeclined: discharged.filter((e) => e.consent === 'declined').length,
+    sipsEstablished: episodes.filter((e) => inPeriod(e.sipCreatedDate, period)).length,
+    sipsCompleted: episodes.filter((e) => inPeriod(e.sipCompletedDate, period)).length,
+    readmission30Days: {
+      all: ratio(discharged.filter((e) => readmittedWithin(e, ctx.admissionsByPatient)).length, discharged.length),
+      over65: ratio(discharged65.filter((e) => readmittedWithin(e, ctx.admissionsByPatient)).length, discharged65.length),
+    },
+    needsBeforeDischarge: {
+      psychiatric: needsSplit(discharged.filter((e) => e.psychiatric)),
+      somatic: needsSplit(discharged.filter((e) => !e.psychiatric)),
+    },
+  };
+}
+
+export interface DeviationCounts {
+  /** deviations outside declared downtime */
+  total: number;
+  byType: Record<string, number>;
+  byResponsible: { kind: string; id: string; count: number }[];
+  /** raised during declared downtime; not in the figures above (§6) */
+  downtimeExcluded: number;
+}
+
+export function deviationCounts(devs: readonly IndicatorDeviation[]): DeviationCounts {
+  const counted = devs.filter((d) => !d.downtime);
+  const byType: Record<string, number> = {};
+  const byResp = new Map<string, { kind: string; id: string; count: number }>();
+  for (const d of counted) {
+    byType[d.type] = (byType[d.type] ?? 0) + 1;
+    const k = `${d.responsibleKind}:${d.responsibleId}`;
+    const r = byResp.get(k) ?? { kind: d.responsibleKind, id: d.responsibleId, count: 0 };
+    r.count += 1;
+    byResp.set(k, r);
+  }
+  const byResponsible = [...byResp.values()].sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id));
+  return { total: counted.length, byType, byResponsible, downtimeExcluded: devs.length - counted.length };
+}
+
+export interface HomeCareCounts {
+  patients: number;
+  patientsOver65: number;
+  patientsUpTo65: number;
+  new: number;
+  ended: number;
+}
+
+/** §9 home health care: patients per municipality, new and ended, under/over 65. */
+export function homeCareCounts(rows: readonly IndicatorEnrollment[]): HomeCareCounts {
+  const active = rows.filter((r) => r.activeInPeriod);
+  return {
+    patients: active.length,
+    patientsOver65: active.filter((r) => over65(r.ageAtStart)).length,
+    patientsUpTo65: active.filter((r) => !over65(r.ageAtStart)).length,
+    new: rows.filter((r) => r.newInPeriod).length,
+    ended: rows.filter((r) => r.endedInPeriod).length,
+  };
+}
+
+export interface PaymentCounts {
+  invoicedOre: number;
+  individual: Spread;
+}
+
+export function paymentCounts(rows: readonly IndicatorPayment[]): PaymentCounts {
+  return {
+    invoicedOre: rows.reduce((a, r) => a + r.totalOre, 0),
+    individual: spread(rows.flatMap((r) => r.individualOre), 0),
+  };
+}
+
+/** The group an episode or deviation falls in; null keys are reported as 'unknown'. */
+export function groupKeyOf(groupBy: GroupBy, x: { municipality: string; hospital: string | null; unit: string | null }): string {
+  const v = groupBy === 'municipality' ? x.municipality : groupBy === 'hospital' ? x.hospital : x.unit;
+  return v ?? 'unknown';
+}
