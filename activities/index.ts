@@ -5,10 +5,14 @@ import { createBillingActivities } from './billing';
 import { createCalendarActivities } from './calendar';
 import { createHomeCareActivities } from './homecare';
 import { createLedgerActivities } from './ledger';
+import { createNotificationActivities, type NotifyDeps } from './notifications';
+import { DEFAULT_REGIONS } from '../src/domain/regions';
 
 export interface ActivityDeps {
   ledger: LedgerStore;
   calendar: CalendarOptions;
+  /** §6 channels and recipients; without it, notifications are recorded and nobody is configured to receive them */
+  notify?: NotifyDeps;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -17,6 +21,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createLedgerActivities(deps.ledger),
     ...createBillingActivities(deps.ledger),
     ...createHomeCareActivities(deps.ledger),
+    ...createNotificationActivities(deps.ledger, deps.notify ?? { regions: DEFAULT_REGIONS, from: 'utskrivning@localhost' }),
   };
 }
 

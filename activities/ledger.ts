@@ -4,12 +4,13 @@
  * never duplicate a row or move a row backwards.
  */
 import { localDateOf } from '../src/domain/calendar';
+import { checklistStatus } from '../src/domain/discharge/actions';
 import type { DischargeState } from '../src/domain/discharge/types';
 import type { Obligation, Deviation, Party } from '../src/domain/obligations';
 import type { LedgerStore } from '../src/db/ledger';
 import { upsertEpisode } from '../src/db/ledger';
 import type { DeviationRecord, EpisodeProjection, ObligationRecord } from '../src/db/projection';
-import { downtimeFlags, recordNotifications, type NotificationRecord } from '../src/db/operations';
+import { downtimeFlags } from '../src/db/operations';
 
 const party = (p: Party) => ({ kind: p.kind, id: p.id });
 
@@ -44,6 +45,12 @@ export function deviationRecord(d: Deviation): DeviationRecord {
     downtime: d.downtime,
     escalation: d.escalation,
     reportedBy: d.reportedBy ?? null,
+    escalatedAt: d.escalatedAt ?? null,
+    escalationAcknowledgedAt: d.escalationAcknowledgedAt ?? null,
+    escalationAcknowledgedBy: d.escalationAcknowledgedBy ?? null,
+    assignedTo: d.assignedTo ? party(d.assignedTo) : null,
+    resolution: d.resolution ?? null,
+    comments: d.comments ?? [],
   };
 }
 
@@ -106,6 +113,7 @@ export function dischargeProjection(s: DischargeState): EpisodeProjection {
     })),
     obligations: s.tracking.obligations.map(obligationRecord),
     deviations: s.tracking.deviations.map(deviationRecord),
+    checklistComplete: checklistStatus(s).complete,
   };
 }
 
@@ -118,9 +126,6 @@ export function createLedgerActivities(ledger: LedgerStore) {
     async downtimeFlags(region: string, instants: string[]): Promise<boolean[]> {
       return downtimeFlags(ledger.db, region, instants);
     },
-    /** Reminders and escalations (DOMAIN.md §6 ladder); idempotent by notification id. */
-    async recordNotifications(notes: NotificationRecord[]): Promise<void> {
-      await recordNotifications(ledger.db, notes);
-    },
+    // recordNotifications (reminders and escalations, §6) lives in ./notifications.ts: it also delivers them
   };
 }

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_REGIONS, RegionSchema, type Region } from './domain/regions';
+import { missingWebhookSecrets } from './domain/escalation';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const optionalString = z
@@ -55,6 +56,10 @@ export const envSchema = z.object({
    * Key of the pseudonymous patient reference written to the ledger (HMAC). Keep it secret and
    * stable: changing it breaks the link between old and new ledger rows of the same patient.
    */
+  /** §6 e-mail channel: SMTP server of escalations, reminders and digests, e.g. smtp://mail.example:587 */
+  SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional()),
+  /** sender address of those e-mails */
+  NOTIFY_FROM: z.email('must be an e-mail address').default('utskrivning@localhost'),
   PSEUDONYM_KEY: z.string().min(16, 'must be at least 16 characters').default('development-only-pseudonym-key'),
 });
 
@@ -86,6 +91,8 @@ export interface Config {
   databaseUrl?: string;
   calendar: { invitationCutoff: string };
   regions: Region[];
+  /** §6 channels: SMTP for e-mail (none → e-mail deliveries are recorded as failed, naming why) */
+  notify: { smtpUrl?: string; from: string };
   pseudonymKey: string;
 }
 
@@ -123,6 +130,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const r = RegionSchema.array().min(1).safeParse(raw);
     if (!r.success) throw new ConfigError(r.error.issues.map((i) => `REGIONS_FILE ${i.path.join('.')}: ${i.message}`));
     regions = r.data;
+    // §6 webhook channels: the HMAC key comes from the environment, never from the file
+    const missing = regions.flatMap((reg, i) => missingWebhookSecrets(reg.escalation, env, `REGIONS_FILE ${i}.escalation`));
+    if (missing.length) throw new ConfigError(missing);
   }
   return {
     role: e.ROLE,
@@ -149,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     calendar: { invitationCutoff: e.INVITATION_CUTOFF },
     regions,
+    notify: { smtpUrl: e.SMTP_URL, from: e.NOTIFY_FROM },
     pseudonymKey: e.PSEUDONYM_KEY,
   };
 }

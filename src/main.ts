@@ -17,6 +17,7 @@ import { connectionOptions } from './temporal/connection';
 import { startDevServer, type DevServer } from './temporal/dev-server';
 import { ensureSearchAttributes } from './temporal/search-attributes';
 import { ensureBillingSchedules } from './temporal/schedules';
+import { ensureDigestSchedules } from './temporal/digest-schedules';
 import { connectWorker, createWorker } from '../workers/worker';
 
 async function connectClient(config: Config, address: string, logger: Logger): Promise<Connection> {
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
     const added = await ensureSearchAttributes(connection, config.temporal.namespace);
     if (added.length) logger.info({ added }, 'registered search attributes');
     logger.info({ created: await ensureBillingSchedules(client, config.regions, config.temporal.taskQueue) }, 'monthly close schedules ensured (one per region)');
+    logger.info({ created: await ensureDigestSchedules(client, config.regions, config.temporal.taskQueue) }, 'coordinator digest schedules ensured (regions with coordinators)');
 
     ledger = await openLedger({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'ledger') });
 
@@ -110,7 +112,7 @@ async function main(): Promise<void> {
         connection: nativeConnection,
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
-        deps: { ledger, calendar: config.calendar },
+        deps: { ledger, calendar: config.calendar, notify: { regions: config.regions, smtpUrl: config.notify.smtpUrl, from: config.notify.from } },
       });
       workerRun = worker.run().finally(() => nativeConnection.close());
       workerRun.catch((err) => {

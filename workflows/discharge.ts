@@ -33,6 +33,7 @@ import { openObligations, sameParty, type Obligation, type Party } from '../src/
 import { SA } from '../src/temporal/search-attributes';
 import { ProcessRuntime, type ObligationSpec } from './shared/process-runtime';
 import { registerStaffActions } from './shared/staff-actions';
+import { registerCoordinatorActions } from './shared/coordinator-actions';
 
 const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: { maximumInterval: '30s' } });
 
@@ -381,6 +382,7 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
       return { ...view(s), requestHash: a.requestHash };
     },
   });
+  registerCoordinatorActions(rt, () => s.status); // §6 coordinators' actions, shared by every process
   setHandler(episodeQuery, () => view(s));
 
   // ---- admission ------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ import { openObligations, sameParty, type Obligation } from '../src/domain/oblig
 import { acknowledge, openOf, sendMessage } from './shared/home-messages';
 import { ProcessRuntime } from './shared/process-runtime';
 import { registerStaffActions } from './shared/staff-actions';
+import { registerCoordinatorActions } from './shared/coordinator-actions';
 
 const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: { maximumInterval: '30s' } });
 const remote = proxyActivities<Activities>({ startToCloseTimeout: '1m', retry: { maximumInterval: '1m', maximumAttempts: 10 } });
@@ -241,6 +242,7 @@ export async function homeCareEnrollment(input: StartEnrollmentInput, carried?: 
     respond: () => compactView(s),
     status: () => s.status,
   });
+  registerCoordinatorActions(rt, () => s.status); // §6 coordinators' actions, shared by every process
   setHandler(enrollmentQuery, () => view(s));
 
   // ---- start (first run only) ---------------------------------------------------------------

@@ -17,6 +17,7 @@ import { SA } from '../src/temporal/search-attributes';
 import { acknowledge, openOf, sendMessage } from './shared/home-messages';
 import { ProcessRuntime } from './shared/process-runtime';
 import { registerStaffActions } from './shared/staff-actions';
+import { registerCoordinatorActions } from './shared/coordinator-actions';
 
 const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: { maximumInterval: '30s' } });
 
@@ -139,6 +140,7 @@ export async function singleHomeVisit(input: StartVisitOrderInput): Promise<Visi
     respond: () => view(s),
     status: () => s.status,
   });
+  registerCoordinatorActions(rt, () => s.status); // §6 coordinators' actions, shared by every process
   setHandler(visitOrderQuery, () => view(s));
 
   // ---- the order -------------------------------------------------------------------------------

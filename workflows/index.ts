@@ -3,3 +3,4 @@ export { dischargeEpisode } from './discharge';
 export { homeCareEnrollment } from './homeCare';
 export { singleHomeVisit } from './homeVisit';
 export { monthlyClose, monthlyCloseScheduled } from './monthlyClose';
+export { coordinatorDigest } from './coordinatorDigest';

@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { DeviationRecord, EpisodeProjection, MessageRecord, ObligationRecord, ReadyPeriod } from './projection';
+import { coordinatorColumns } from './escalation';
 import type { Database, EpisodeRow, Instant, LocalDate, NewEpisodeRow, ProcessType } from './schema';
 
 /** Messages, obligations and deviations of an episode live under this process type. */
@@ -124,6 +125,7 @@ async function replaceChildren(trx: Transaction<Database>, p: EpisodeProjection)
     status: o.status,
     deviation_type: o.deviationType,
     deviation_id: o.deviationId ?? null,
+    municipality: p.residenceMunicipality,
   }));
   const deviations = (p.deviations ?? []).map((d) => ({
     deviation_id: d.deviationId,
@@ -146,6 +148,7 @@ async function replaceChildren(trx: Transaction<Database>, p: EpisodeProjection)
     downtime: d.downtime ?? false,
     escalation: d.escalation ?? 'none',
     reported_by: d.reportedBy ?? null,
+    ...coordinatorColumns(d),
   }));
   // Kysely refuses an insert without rows.
   if (periods.length > 0) await trx.insertInto('episode_ready_periods').values(periods).execute();
@@ -298,6 +301,7 @@ function toEpisodeRow(p: EpisodeProjection): NewEpisodeRow {
     planning_basis_date: optDate('planningBasisDate', p.planningBasisDate),
     outpatient_services_unavailable: p.outpatientServicesUnavailable ?? false,
     downtime: p.downtime ?? false,
+    checklist_complete: p.checklistComplete ?? false,
   };
 }
 

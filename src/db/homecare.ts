@@ -7,6 +7,7 @@
  * continue-as-new (src/domain/homecare/bounded.ts), so the ledger is the full record.
  */
 import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { coordinatorColumns } from './escalation';
 import type { DeviationRecord, MessageRecord, ObligationRecord } from './projection';
 import type { Database, Instant, LocalDate, ProcessType } from './schema';
 
@@ -157,9 +158,10 @@ async function upsertChildren(trx: Transaction<Database>, type: ProcessType, id:
       .values(c.obligations.map((o) => ({
         process_type: type, process_id: id, obligation_id: o.obligationId, kind: o.kind, message_id: o.messageId, responsible_kind: o.responsible.kind,
         responsible_id: o.responsible.id, due_at: o.dueAt, met_at: o.metAt, status: o.status, deviation_type: o.deviationType, deviation_id: o.deviationId,
+        municipality: c.municipality,
       })))
       .onConflict((oc) => oc.columns(['process_type', 'process_id', 'obligation_id']).doUpdateSet((eb) => ({
-        status: eb.ref('excluded.status'), met_at: eb.ref('excluded.met_at'), deviation_id: eb.ref('excluded.deviation_id'), due_at: eb.ref('excluded.due_at'),
+        status: eb.ref('excluded.status'), met_at: eb.ref('excluded.met_at'), deviation_id: eb.ref('excluded.deviation_id'), due_at: eb.ref('excluded.due_at'), municipality: eb.ref('excluded.municipality'),
       })))
       .execute();
   }
@@ -170,11 +172,14 @@ async function upsertChildren(trx: Transaction<Database>, type: ProcessType, id:
         deviation_id: d.deviationId, process_type: type, process_id: id, region: c.region, municipality: c.municipality, type: d.type,
         responsible_kind: d.responsible.kind, responsible_id: d.responsible.id, description: d.description, obligation_id: d.obligationId,
         deadline_at: d.deadlineAt, detected_at: d.detectedAt, status: d.status, resolved_at: d.resolvedAt, closed_at: d.closedAt, closed_by: d.closedBy,
-        comment: d.comment, downtime: d.downtime, escalation: d.escalation, reported_by: d.reportedBy,
+        comment: d.comment, downtime: d.downtime, escalation: d.escalation, reported_by: d.reportedBy, ...coordinatorColumns(d),
       })))
       .onConflict((oc) => oc.column('deviation_id').doUpdateSet((eb) => ({
         status: eb.ref('excluded.status'), resolved_at: eb.ref('excluded.resolved_at'), closed_at: eb.ref('excluded.closed_at'), closed_by: eb.ref('excluded.closed_by'),
         comment: eb.ref('excluded.comment'), downtime: eb.ref('excluded.downtime'), escalation: eb.ref('excluded.escalation'),
+        escalated_at: eb.ref('excluded.escalated_at'), escalation_acknowledged_at: eb.ref('excluded.escalation_acknowledged_at'),
+        escalation_acknowledged_by: eb.ref('excluded.escalation_acknowledged_by'), assigned_kind: eb.ref('excluded.assigned_kind'),
+        assigned_id: eb.ref('excluded.assigned_id'), resolution: eb.ref('excluded.resolution'), comments: eb.ref('excluded.comments'),
       })))
       .execute();
   }

@@ -9,6 +9,8 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import { homeCare0003 } from './migration-0003-home-care';
 import { billing0004 } from './migration-0004-billing';
+import { escalation0005 } from './migration-0005-escalation';
+import { adminActions0006 } from './migration-0006-admin-actions';
 
 const ledger0001: Migration = {
   async up(db: Kysely<any>): Promise<void> {
@@ -188,4 +190,6 @@ export const migrations: Record<string, Migration> = {
   '0002_operations': operations0002,
   '0003_home_care': homeCare0003,
   '0004_billing': billing0004,
+  '0005_escalation': escalation0005,
+  '0006_admin_actions': adminActions0006,
 };

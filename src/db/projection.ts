@@ -83,6 +83,17 @@ export interface DeviationRecord {
   downtime: boolean;
   escalation: 'none' | 'reminded' | 'escalated';
   reportedBy: string | null;
+  /**
+   * Coordinators' side (§6, migration 0005). Optional so that projections written before it
+   * still read; the writers store `null` for a missing value.
+   */
+  escalatedAt?: Instant | null;
+  escalationAcknowledgedAt?: Instant | null;
+  escalationAcknowledgedBy?: string | null;
+  /** the unit handling it when a coordinator reassigned it */
+  assignedTo?: PartyRef | null;
+  resolution?: string | null;
+  comments?: { at: Instant; by: string; text: string }[];
 }
 
 export interface EpisodeProjection {
@@ -139,4 +150,6 @@ export interface EpisodeProjection {
   messages: MessageRecord[];
   obligations: ObligationRecord[];
   deviations: DeviationRecord[];
+  /** the ready-to-go-home checklist is complete (worklist, migration 0005); missing → false */
+  checklistComplete?: boolean;
 }

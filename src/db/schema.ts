@@ -74,6 +74,8 @@ export interface EpisodesTable {
   outpatient_services_unavailable: boolean;
   /** something in this episode was registered during a declared downtime (001 §4) */
   downtime: boolean;
+  /** migration 0005: the ready-to-go-home checklist (hemgångsklar, 001 §6.1 step 8) is complete */
+  checklist_complete: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -120,6 +122,8 @@ export interface ObligationsTable {
   status: string;
   deviation_type: string;
   deviation_id: string | null;
+  /** migration 0005: kommunkod of the process's municipality (worklist filter) */
+  municipality: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface DeviationsTable {
@@ -146,6 +150,16 @@ export interface DeviationsTable {
   downtime: boolean;
   escalation: string;
   reported_by: string | null;
+  /** migration 0005 (§6 coordinators): escalated, taken on, reassigned, commented, closed how */
+  escalated_at: ColumnType<Instant | null, Instant | null | undefined, Instant | null>;
+  escalation_acknowledged_at: ColumnType<Instant | null, Instant | null | undefined, Instant | null>;
+  escalation_acknowledged_by: ColumnType<string | null, string | null | undefined, string | null>;
+  /** the unit handling it: the responsible one unless a coordinator reassigned it */
+  assigned_kind: ColumnType<string | null, string | null | undefined, string | null>;
+  assigned_id: ColumnType<string | null, string | null | undefined, string | null>;
+  resolution: ColumnType<string | null, string | null | undefined, string | null>;
+  /** JSON array of { at, by, text } */
+  comments: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 /** A declared downtime of the shared IT system (driftstopp, 001 §4). */
@@ -174,10 +188,24 @@ export interface NotificationsTable {
   delivered_at: Instant | null;
 }
 
+/** One delivery of a notification to one recipient on one channel (§6); delivered rows are never re-sent. */
+export interface NotificationDeliveriesTable {
+  notification_id: string;
+  recipient_key: string;
+  address: string;
+  channel: 'email' | 'webhook';
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  delivered_at: Instant | null;
+  created_at: CreatedAt;
+}
+
 /** Kysely's own bookkeeping tables are not part of this interface on purpose. */
 export interface Database {
   downtime_windows: DowntimeWindowsTable;
   notifications: NotificationsTable;
+  notification_deliveries: NotificationDeliveriesTable;
   episodes: EpisodesTable;
   episode_ready_periods: EpisodeReadyPeriodsTable;
   messages: MessagesTable;

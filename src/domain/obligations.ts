@@ -90,6 +90,16 @@ export interface Deviation {
   /** when the next step of the escalation ladder is due (escalation to coordinators) */
   escalateAt?: string;
   reportedBy?: string;
+  /** when it reached the coordinators (ladder step 2) */
+  escalatedAt?: string;
+  /** a coordinator took it on (src/domain/coordination.ts) */
+  escalationAcknowledgedAt?: string;
+  escalationAcknowledgedBy?: string;
+  /** the unit now handling it, when a coordinator reassigned it; `responsible` stays who missed the deadline */
+  assignedTo?: Party;
+  comments?: { at: string; by: string; text: string }[];
+  /** how a coordinator closed it (with `comment` as the free text) */
+  resolution?: string;
 }
 
 export interface Tracking {
@@ -219,6 +229,7 @@ export function processDue(t: Tracking, ctx: DueContext): { raised: Deviation[];
   for (const d of t.deviations) {
     if (d.status !== 'open' || !d.escalateAt || Date.parse(d.escalateAt) > now) continue;
     d.escalation = 'escalated';
+    d.escalatedAt = ctx.now;
     d.escalateAt = undefined;
     effects.push({ kind: 'escalate', deviationId: d.deviationId, to: d.responsible });
   }

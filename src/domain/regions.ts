@@ -4,6 +4,7 @@
  * Validated with zod; a bad entry stops start-up naming the field.
  */
 import { z } from 'zod';
+import { DEFAULT_ESCALATION, EscalationSchema } from './escalation';
 
 const kommunkod = z.string().regex(/^\d{4}$/, 'must be a 4-digit SCB kommunkod');
 const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
@@ -38,6 +39,8 @@ export const RegionSchema = z.object({
       followUpDays: z.number().int().min(0).max(365).default(30),
     })
     .default({ escalationWeekdays: 1, invitationLateDays: 3, followUpDays: 30 }),
+  /** §6 escalation ladder: organisations, coordinators, channels, digest (src/domain/escalation.ts) */
+  escalation: EscalationSchema.default(DEFAULT_ESCALATION),
 });
 
 export type Region = z.infer<typeof RegionSchema>;

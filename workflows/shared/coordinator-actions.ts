@@ -1,0 +1,42 @@
+/**
+ * Coordinators' actions on deviations (DOMAIN.md §6, §10), registered once for every process
+ * that runs a ProcessRuntime: the same Updates (`acknowledgeEscalation`, `commentDeviation`,
+ * `resolveDeviation`, `reassignDeviation`) on discharge episodes, home-care enrollments and
+ * single home visits, with the pure rules of src/domain/coordination.ts as validator and
+ * handler, through the shared staff-action wiring (so each action is on the timeline, refusals
+ * record nothing, and the Idempotency-Key is the update id).
+ */
+import { defineUpdate } from '@temporalio/workflow';
+import {
+  applyCoordinatorAction,
+  COORDINATOR_ACTIONS,
+  coordinatorRefusal,
+  type CoordinatorAction,
+  type CoordinatorActionType,
+} from '../../src/domain/coordination';
+import type { Deviation } from '../../src/domain/obligations';
+import type { ProcessRuntime } from './process-runtime';
+import { registerStaffActions } from './staff-actions';
+
+/** The answer: the deviation as it is now, and the hash of the request it answers. */
+export interface CoordinatorActionResult {
+  deviation: Deviation;
+  version: number;
+  requestHash?: string;
+}
+
+export const coordinatorUpdates = Object.fromEntries(
+  COORDINATOR_ACTIONS.map((t) => [t, defineUpdate<CoordinatorActionResult, [CoordinatorAction]>(t)]),
+) as Record<CoordinatorActionType, ReturnType<typeof defineUpdate<CoordinatorActionResult, [CoordinatorAction]>>>;
+
+export function registerCoordinatorActions(rt: ProcessRuntime, status: () => string): void {
+  registerStaffActions<CoordinatorAction, CoordinatorActionResult>({
+    rt,
+    types: COORDINATOR_ACTIONS,
+    updates: coordinatorUpdates,
+    refusal: (a) => coordinatorRefusal(rt.tracking, a),
+    apply: async (a, at) => applyCoordinatorAction(rt.tracking, a, at).summary,
+    respond: (a) => ({ deviation: rt.tracking.deviations.find((d) => d.deviationId === a.deviationId)!, version: rt.state.version, requestHash: a.requestHash }),
+    status,
+  });
+}
