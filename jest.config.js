@@ -8,6 +8,7 @@ module.exports = {
   },
   // Workflow code is bundled once per run (ARCHITECTURE.md "Testing"), not per file.
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+  globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
   setupFiles: ['<rootDir>/test/helpers/setup-pglite.ts'],
   maxWorkers: 2,
   testTimeout: 60_000,

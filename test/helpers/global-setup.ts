@@ -2,13 +2,18 @@
  * Runs once per `jest` run, before any test file:
  * - bundles the workflow code a single time (ARCHITECTURE.md "Testing": bundling per test file
  *   makes the suite slow); test files load it through `workflowBundle()`;
- * - builds the migrated PGlite template the test ledgers are copied from (test/helpers/ledger.ts).
+ * - builds the migrated PGlite template the test ledgers are copied from (test/helpers/ledger.ts);
+ * - starts a throwaway PostgreSQL from the machine's packages, so the ledger's production backend
+ *   runs the same cases as PGlite (test/db/backends.ts), unless TEST_DATABASE_URL names one already.
+ *   Stopped by ./global-teardown.ts.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { projectRoot } from '../../src/temporal/tools';
+import { freePorts } from '../../scripts/lib/service';
+import { postgresBinDir, startLocalPostgres, type LocalPostgres } from '../../scripts/lib/local-postgres';
 import { workflowsPath } from '../../workers/worker';
 import { BUNDLE_PATH, ledgerTemplateDir } from './paths';
 
@@ -27,5 +32,16 @@ export default async function globalSetup(): Promise<void> {
     rmSync(tmp, { recursive: true, force: true });
     execFileSync(process.execPath, [join(projectRoot, 'node_modules/tsx/dist/cli.mjs'), join(projectRoot, 'scripts/migrate.ts'), tmp], { stdio: 'inherit', cwd: projectRoot });
     renameSync(tmp, template);
+  }
+
+  if (!process.env.TEST_DATABASE_URL) {
+    if (postgresBinDir()) {
+      const [port] = await freePorts(1);
+      const pg = startLocalPostgres(port!);
+      (globalThis as { localPostgres?: LocalPostgres }).localPostgres = pg;
+      process.env.TEST_DATABASE_URL = pg.url;
+    } else {
+      console.warn('PostgreSQL is not installed (Debian package postgresql): the ledger tests run on PGlite only');
+    }
   }
 }
