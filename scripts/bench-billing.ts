@@ -5,8 +5,11 @@
  * and peak memory into its own section of BENCHMARKS.md. Also runs ¼ and ½ the size to show how
  * it grows. Temporal is not involved: the workflow only passes per-municipality summaries.
  *
- * The ledger is an in-memory PGlite (the embedded default) filled with bulk inserts; creating it
- * and loading the episodes is not measured. Rule set: gavleborg-2019 (individual invoices and
+ * Two ledger backends, each filled with bulk inserts (creating it and loading the episodes is not
+ * measured): PostgreSQL (production, `DATABASE_URL`; the machine's own PostgreSQL is started as a
+ * throwaway server when no DATABASE_URL is given) runs first, so the process's memory is the
+ * close's own; then the in-memory PGlite (the embedded default), whose database lives in the
+ * process and whose WebAssembly heap never shrinks. Rule set: gavleborg-2019 (individual invoices and
  * averages — every branch of the average engine) in 2019, a year with a known daily amount.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +20,8 @@ import { finaliseClose, freezeClose } from '../src/db/billing-close';
 import { computeMonth, ruleSet } from '../src/domain/billing';
 import { frozenEpisodes } from '../src/db/billing';
 import { projectRoot } from '../src/temporal/tools';
+import { postgresBinDir, startLocalPostgres, type LocalPostgres } from './lib/local-postgres';
+import { freePorts } from './lib/service';
 
 const TOTAL = Number(process.env.BENCH_EPISODES ?? 100_000);
 const MUNICIPALITIES = 290;
@@ -101,9 +106,10 @@ async function closeOnce(ledger: LedgerStore, month: string, n: number): Promise
   };
 }
 
-async function main(): Promise<void> {
-  const started = Date.now();
-  const ledger = await openLedger({});
+interface BackendRun { backend: 'postgres' | 'pglite'; rows: Row[]; openRssMb: number }
+
+async function runBackend(backend: BackendRun['backend'], databaseUrl?: string): Promise<BackendRun> {
+  const ledger = await openLedger(databaseUrl ? { databaseUrl } : {});
   const openRssMb = process.memoryUsage().rss / 2 ** 20;
   const sizes = [Math.round(TOTAL / 4), Math.round(TOTAL / 2), TOTAL];
   const rows: Row[] = [];
@@ -111,34 +117,68 @@ async function main(): Promise<void> {
     for (const [i, n] of sizes.entries()) {
       const row = await closeOnce(ledger, `2019-0${i + 1}`, n);
       rows.push(row);
-      console.log(`${n} episodes: freeze ${row.freezeMs.toFixed(0)} ms, finalise ${row.finaliseMs.toFixed(0)} ms, engine ${row.engineMs.toFixed(0)} ms, peak RSS ${row.peakRssMb.toFixed(0)} MB`);
+      console.log(`${backend}: ${n} episodes: freeze ${row.freezeMs.toFixed(0)} ms, finalise ${row.finaliseMs.toFixed(0)} ms, engine ${row.engineMs.toFixed(0)} ms, peak RSS ${row.peakRssMb.toFixed(0)} MB`);
     }
   } finally {
     await ledger.close();
   }
-  report(rows, (Date.now() - started) / 1000, openRssMb);
+  return { backend, rows, openRssMb };
 }
 
-function report(rows: Row[], wallS: number, openRssMb: number): void {
-  const full = rows[rows.length - 1]!;
-  const closeS = (full.freezeMs + full.finaliseMs) / 1000;
-  const per = rows.map((r) => ((r.freezeMs + r.finaliseMs) / r.episodes) * 1000);
+async function main(): Promise<void> {
+  const started = Date.now();
+  const runs: BackendRun[] = [];
+  let local: LocalPostgres | undefined;
+  try {
+    let url = process.env.DATABASE_URL;
+    if (!url && postgresBinDir()) {
+      local = startLocalPostgres((await freePorts(1))[0]!);
+      url = local.url;
+    }
+    if (url) runs.push(await runBackend('postgres', url));
+    else console.warn('No DATABASE_URL and no PostgreSQL installed: measuring the embedded PGlite only');
+  } finally {
+    local?.stop();
+  }
+  global.gc?.();
+  runs.push(await runBackend('pglite'));
+  report(runs, (Date.now() - started) / 1000);
+}
+
+function report(runs: BackendRun[], wallS: number): void {
+  const verdict = (ok: boolean) => `**${ok ? 'met' : 'NOT met'}**`;
+  const table = (r: BackendRun) => {
+    const per = r.rows.map((x) => ((x.freezeMs + x.finaliseMs) / x.episodes) * 1000);
+    return [
+      `| ${r.backend} | episodes | freeze | finalise | close total | engine alone | µs / episode | peak RSS (process) | RSS growth during the close | peak JS heap | RSS before |`,
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...r.rows.map((x, i) => `| | ${x.episodes.toLocaleString('en-US')} | ${(x.freezeMs / 1000).toFixed(2)} s | ${(x.finaliseMs / 1000).toFixed(2)} s | **${((x.freezeMs + x.finaliseMs) / 1000).toFixed(2)} s** | ${x.engineMs.toFixed(0)} ms | ${per[i]!.toFixed(0)} | ${x.peakRssMb.toFixed(0)} MB | ${(x.peakRssMb - x.baselineRssMb).toFixed(0)} MB | ${x.peakHeapMb.toFixed(0)} MB | ${x.baselineRssMb.toFixed(0)} MB |`),
+      '',
+    ];
+  };
+  const targets = (r: BackendRun) => {
+    const full = r.rows[r.rows.length - 1]!;
+    const closeS = (full.freezeMs + full.finaliseMs) / 1000;
+    const per = r.rows.map((x) => ((x.freezeMs + x.finaliseMs) / x.episodes) * 1000);
+    const where = r.backend === 'postgres'
+      ? 'the database is a separate process, so this is the close\'s own process'
+      : `the embedded database is inside the process: PGlite alone takes it to ${r.openRssMb.toFixed(0)} MB as soon as it is opened, before any episode is loaded`;
+    return `- **${r.backend}**: ${full.episodes.toLocaleString('en-US')} episodes in ${closeS.toFixed(1)} s (under 10 s: ${verdict(closeS < 10)}); whole process peaks at ${full.peakRssMb.toFixed(0)} MB (under 500 MB: ${verdict(full.peakRssMb < 500)}; ${where}); the close itself grows it by ${(full.peakRssMb - full.baselineRssMb).toFixed(0)} MB. Linear growth: ${per.map((p) => p.toFixed(0)).join(' / ')} µs per episode at ¼ / ½ / full size. Result check: ${full.invoices} invoices, ${full.totalKr.toLocaleString('en-US')} kr; the final total equals the preliminary total.`;
+  };
   const lines = [
     '<!-- bench:billing:begin -->',
     '## Monthly close (`npm run bench:billing`)',
     '',
-    `Run ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} · ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM · Node ${process.version} · in-memory PGlite ledger (the embedded default) · rule set gavleborg-2019 · ${MUNICIPALITIES} municipalities · whole run ${wallS.toFixed(0)} s (loading the episodes not measured).`,
+    `Run ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} · ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM · Node ${process.version} · rule set gavleborg-2019 · ${MUNICIPALITIES} municipalities · backends: ${runs.map((r) => r.backend).join(', ')} · whole run ${wallS.toFixed(0)} s (loading the episodes not measured).`,
     '',
-    'One close = **freeze** (read the region-month\'s episodes and ready periods from the ledger, compute every municipality\'s basis, store the frozen episodes, one JSON row per municipality) + **finalise** (read the frozen episodes back, recompute with the stored rule set, write the immutable invoices and their lines) — the two activities of `workflows/monthlyClose.ts`; the workflow itself carries only per-municipality summaries. "Engine" is the pure computation alone. Peak memory is the whole process\'s RSS (PGlite runs in-process, so the database is included), sampled every 20 ms.',
+    'One close = **freeze** (read the region-month\'s episodes and ready periods from the ledger, compute every municipality\'s basis, store the frozen episodes, one JSON row per municipality) + **finalise** (read the frozen episodes back, recompute with the stored rule set, write the immutable invoices and their lines) — the two activities of `workflows/monthlyClose.ts`; the workflow itself carries only per-municipality summaries. "Engine" is the pure computation alone. Peak memory is the process\'s RSS, sampled every 20 ms. PostgreSQL (production, `DATABASE_URL`; here a throwaway local server from the machine\'s `postgresql-15` package) runs first; PGlite (the embedded default of `npm start`) second, because its WebAssembly heap never shrinks.',
     '',
-    '| episodes | freeze | finalise | close total | engine alone | µs / episode | peak RSS (process) | RSS growth during the close | peak JS heap | RSS before |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r, i) => `| ${r.episodes.toLocaleString('en-US')} | ${(r.freezeMs / 1000).toFixed(2)} s | ${(r.finaliseMs / 1000).toFixed(2)} s | **${((r.freezeMs + r.finaliseMs) / 1000).toFixed(2)} s** | ${r.engineMs.toFixed(0)} ms | ${per[i]!.toFixed(0)} | ${r.peakRssMb.toFixed(0)} MB | ${(r.peakRssMb - r.baselineRssMb).toFixed(0)} MB | ${r.peakHeapMb.toFixed(0)} MB | ${r.baselineRssMb.toFixed(0)} MB |`),
+    ...runs.flatMap(table),
+    'Targets (a month of 100,000 episodes under 10 s and under 500 MB, growing linearly):',
     '',
-    `Targets: a month of ${full.episodes.toLocaleString('en-US')} episodes under 10 s: ${closeS.toFixed(1)} s — **${closeS < 10 ? 'met' : 'NOT met'}**; under 500 MB: the close itself grows the process by ${(full.peakRssMb - full.baselineRssMb).toFixed(0)} MB (peak JS heap ${full.peakHeapMb.toFixed(0)} MB) — **${full.peakRssMb - full.baselineRssMb < 500 ? 'met' : 'NOT met'}** for the close; the whole process peaks at ${full.peakRssMb.toFixed(0)} MB — **${full.peakRssMb < 500 ? 'met' : 'NOT met'}**, because the embedded PGlite alone already takes the process to ${openRssMb.toFixed(0)} MB RSS as soon as it is opened (measured right after \`openLedger\`, before any episode is loaded), with the database in the same process. With PostgreSQL (\`DATABASE_URL\`, production) that memory is not in the worker. Linear growth: ${per.map((p) => p.toFixed(0)).join(' / ')} µs per episode at ¼ / ½ / full size.`,
-    `Result check: ${full.invoices} invoices, ${full.totalKr.toLocaleString('en-US')} kr in total; the final total equals the preliminary total (no corrections).`,
+    ...runs.map(targets),
     '',
-    'Run: `npm run bench:billing` (`BENCH_EPISODES`, default 100000). Memory grows with the episodes of one month because the close holds them at once; the RSS also includes PGlite\'s WebAssembly heap, which does not shrink between runs.',
+    'Run: `npm run bench:billing` (`BENCH_EPISODES`, default 100000; `DATABASE_URL` to measure against an existing PostgreSQL). Memory grows with the episodes of one month because the close holds them at once.',
     '<!-- bench:billing:end -->',
   ];
   const file = join(projectRoot, 'BENCHMARKS.md');
