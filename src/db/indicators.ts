@@ -115,7 +115,7 @@ export async function loadIndicatorData(db: Db, region: string, period: Period):
     const devRows = await trx
       .selectFrom('deviations as d')
       .leftJoin('episodes as e', (j) => j.onRef('e.episode_id', '=', 'd.process_id').on('d.process_type', '=', 'discharge'))
-      .select(['d.municipality', 'd.type', 'd.responsible_kind', 'd.responsible_id', 'd.downtime', 'd.detected_at', 'e.hospital', 'e.inpatient_unit_hsa'])
+      .select(['d.municipality', 'd.type', 'd.responsible_kind', 'd.responsible_id', 'd.downtime', 'd.detected_at', 'e.hospital', 'e.inpatient_unit_hsa', 'e.psychiatric'])
       .where('d.region', '=', region)
       .where('d.detected_at', '>=', lo)
       .where('d.detected_at', '<', hi)
@@ -123,6 +123,7 @@ export async function loadIndicatorData(db: Db, region: string, period: Period):
     const deviations = devRows
       .filter((d) => within(localDate(d.detected_at), period))
       .map((d): IndicatorDeviation => ({
+        psychiatric: d.psychiatric ?? null,
         municipality: d.municipality,
         hospital: d.hospital ?? null,
         unit: d.inpatient_unit_hsa ?? null,

@@ -12,6 +12,8 @@ import {
   homeCareCounts,
   NEEDS_CATEGORIES,
   paymentCounts,
+  byCare,
+  type CareFilter,
   type DeviationCounts,
   type GroupBy,
   type GroupIndicators,
@@ -33,6 +35,7 @@ export interface ReportInput {
   window: Window;
   period: Period;
   groupBy: GroupBy;
+  care: CareFilter;
   invitationDays: number;
   /** the benchmark (riktmärke) of the rule set in force in `month`, in days, or why there is none */
   benchmark: { days: number | null; ruleSetId: string; note: string | null };
@@ -63,6 +66,7 @@ export interface IndicatorReport {
   window: Window;
   period: Period;
   groupBy: GroupBy;
+  care: CareFilter;
   benchmark: ReportInput['benchmark'];
   invitationDays: number;
   total: ReportGroup;
@@ -103,7 +107,8 @@ function group(key: string, name: string, eps: IndicatorEpisode[], devs: Indicat
   };
 }
 
-export function buildIndicatorReport(input: ReportInput): IndicatorReport {
+export function buildIndicatorReport(unfiltered: ReportInput): IndicatorReport {
+  const input = { ...unfiltered, episodes: byCare(unfiltered.episodes, unfiltered.care), deviations: byCare(unfiltered.deviations, unfiltered.care) };
   const { groupBy, region } = input;
   const keyOf = (x: { municipality: string; hospital: string | null; unit: string | null }) => groupKeyOf(groupBy, x);
   const names = new Map(region.municipalities.map((m) => [m.code, m.name]));
@@ -132,6 +137,9 @@ export function buildIndicatorReport(input: ReportInput): IndicatorReport {
   if (uninvoiced.length > 0) {
     notComputable.push({ indicator: 'payment', reason: `No final invoice in the ledger for ${uninvoiced.join(', ')}: payment figures cover only ${input.invoicedMonths.length ? input.invoicedMonths.join(', ') : 'no month'}.` });
   }
+  if (input.care !== 'all') {
+    notComputable.push({ indicator: `homeCare, payment (${input.care})`, reason: 'Home health care and invoices are not split by care type; they are given for all care.' });
+  }
   const followUpEnds = new Date(Date.parse(`${input.period.toExclusive}T00:00:00Z`) + 30 * 86_400_000).toISOString().slice(0, 10);
   if (input.today < followUpEnds) {
     notComputable.push({ indicator: 'readmission30Days (incomplete)', reason: `The 30-day follow-up of episodes discharged late in the period ends on ${followUpEnds}; until then the figure can still grow.` });
@@ -146,6 +154,7 @@ export function buildIndicatorReport(input: ReportInput): IndicatorReport {
     window: input.window,
     period: input.period,
     groupBy,
+    care: input.care,
     benchmark: input.benchmark,
     invitationDays: input.invitationDays,
     total,
@@ -164,7 +173,7 @@ export function indicatorCsv(report: IndicatorReport, opts: { decimalComma?: boo
   const kr = (ore: number | undefined): Cell => (ore === undefined ? null : num(ore / 100));
   const types = [...new Set([...DEVIATION_TYPES, ...report.groups.flatMap((g) => Object.keys(g.deviations.byType))])];
   const header = [
-    'region', 'month', 'window', 'groupBy', 'group', 'groupName',
+    'region', 'month', 'window', 'groupBy', 'care', 'group', 'groupName',
     'admitted', 'readyEpisodes', 'readyShare', 'readyShareOver65',
     'readyDischargedEpisodes', 'readyDaysTotal', 'readyDaysAverage', 'readyDaysMedian', 'readyDaysP90', 'individuals', 'readyDaysPerIndividual',
     'dischargedOnReadyDayShare', 'fourDaysOrMoreShare', 'readyDaysAverageOver65', 'benchmarkDays',
@@ -176,7 +185,7 @@ export function indicatorCsv(report: IndicatorReport, opts: { decimalComma?: boo
     'invoicedSEK', 'individualCharges', 'individualChargesSEK', 'individualChargeMedianSEK', 'individualChargeP90SEK',
   ];
   const row = (g: ReportGroup): Cell[] => [
-    report.region, report.month, report.window, report.groupBy, g.key, g.name,
+    report.region, report.month, report.window, report.groupBy, report.care, g.key, g.name,
     g.admissions.admitted, g.admissions.ready.count, num(g.admissions.ready.share), num(g.admissions.readyOver65.share),
     g.readyDays.episodes, g.readyDays.sum, num(g.readyDays.average), num(g.readyDays.median), num(g.readyDays.p90), g.readyDays.individuals, num(g.readyDays.daysPerIndividual),
     num(g.readyDays.dischargedOnReadyDay.share), num(g.readyDays.fourDaysOrMore.share), num(g.readyDays.over65.average), num(report.benchmark.days),

@@ -15,6 +15,8 @@ import { readyDays, type LocalDate } from './calendar';
 import type { DeviationType } from './obligations';
 
 export type GroupBy = 'municipality' | 'hospital' | 'unit';
+/** 004 §3.2 reports psychiatry's target group apart from the whole target group */
+export type CareFilter = 'all' | 'psychiatric' | 'somatic';
 export type NeedsCategory = 'unchanged' | 'newSocialServices' | 'newHealthCare' | 'newAdvancedHealthCare';
 export const NEEDS_CATEGORIES: readonly NeedsCategory[] = ['unchanged', 'newSocialServices', 'newHealthCare', 'newAdvancedHealthCare'];
 
@@ -50,6 +52,8 @@ export interface IndicatorEpisode {
 }
 
 export interface IndicatorDeviation {
+  /** of a discharge episode: its care type; null for home care and home visits */
+  psychiatric: boolean | null;
   municipality: string;
   hospital: string | null;
   unit: string | null;
@@ -329,6 +333,11 @@ export function paymentCounts(rows: readonly IndicatorPayment[]): PaymentCounts 
     invoicedOre: rows.reduce((a, r) => a + r.totalOre, 0),
     individual: spread(rows.flatMap((r) => r.individualOre), 0),
   };
+}
+
+/** Episodes and deviations of one care type; home care and payment are not split by it. */
+export function byCare<T extends { psychiatric: boolean | null }>(items: readonly T[], care: CareFilter): T[] {
+  return care === 'all' ? [...items] : items.filter((x) => x.psychiatric === (care === 'psychiatric'));
 }
 
 /** The group an episode or deviation falls in; null keys are reported as 'unknown'. */

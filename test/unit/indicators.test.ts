@@ -171,7 +171,7 @@ describe('one group', () => {
 
 describe('deviations and home care', () => {
   it('deviations in declared downtime are excluded from the responsible party figures (§6)', () => {
-    const d = (type: string, id: string, downtime = false) => ({ municipality: '1380', hospital: null, unit: null, type, responsibleKind: 'municipality', responsibleId: id, downtime });
+    const d = (type: string, id: string, downtime = false) => ({ psychiatric: null, municipality: '1380', hospital: null, unit: null, type, responsibleKind: 'municipality', responsibleId: id, downtime });
     const c = deviationCounts([d('ACK_MISSING', '1380'), d('ACK_MISSING', '1380'), d('INVITATION_LATE', '1381'), d('ACK_MISSING', '1380', true)]);
     expect(c).toEqual({
       total: 3,
@@ -198,6 +198,7 @@ describe('the report', () => {
     window: 'month',
     period: MARCH,
     groupBy: 'municipality',
+    care: 'all',
     invitationDays: 3,
     benchmark: { days: 2.8, ruleSetId: 'halland-average-2023-discount', note: null },
     today: '2024-06-01',

@@ -27,6 +27,7 @@ export const IndicatorQuery = z
     month: MonthSchema.meta({ description: 'the (last) month of the report', example: '2017-09' }),
     window: z.enum(['month', 'rolling12']).default('month').meta({ description: 'the month alone, or the 12 months ending with it' }),
     groupBy: z.enum(['municipality', 'hospital', 'unit']).default('municipality'),
+    care: z.enum(['all', 'psychiatric', 'somatic']).default('all').meta({ description: "episodes of psychiatric or somatic inpatient care only (004 §3.2 reports psychiatry's target group apart)" }),
     format: z.enum(['json', 'csv']).default('json'),
     decimal: z.enum(['comma', 'point']).default('point').meta({ description: 'CSV only: Swedish decimal comma for Excel' }),
   })
@@ -78,6 +79,7 @@ export function indicatorRoutes(registry: OpenAPIRegistry, deps: { config: Confi
       window: q.window,
       period,
       groupBy: q.groupBy,
+      care: q.care,
       invitationDays: region.process.invitationLateDays,
       benchmark: await benchmarkOf(ledger, region, q.month),
       today: localDateOf(new Date()),
@@ -89,7 +91,7 @@ export function indicatorRoutes(registry: OpenAPIRegistry, deps: { config: Confi
       return;
     }
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="indikatorer-${region.id}-${q.month}-${q.window}-${q.groupBy}.csv"`);
+    res.setHeader('Content-Disposition', `attachment; filename="indikatorer-${region.id}-${q.month}-${q.window}-${q.groupBy}-${q.care}.csv"`);
     res.send(indicatorCsv(report, { decimalComma: q.decimal === 'comma' }));
   });
 

@@ -20,7 +20,7 @@ function previousMonth() {
 }
 
 function query() {
-  return new URLSearchParams({ region: $('region').value, month: $('month').value, window: $('window').value, groupBy: 'municipality' });
+  return new URLSearchParams({ region: $('region').value, month: $('month').value, window: $('window').value, care: $('care').value, groupBy: 'municipality' });
 }
 
 function draw(id, config) {
@@ -83,14 +83,18 @@ function render(report) {
   $('csv').href = `/api/indicators?${query()}&format=csv&decimal=comma`;
 }
 
+let latest = 0;
+
 async function load() {
   const q = query();
+  const mine = ++latest;
   $('status').textContent = 'Laddar …';
   $('status').classList.remove('error');
   document.body.dataset.loaded = '';
   try {
     const res = await fetch(`/api/indicators?${q}`);
     const body = await res.json();
+    if (mine !== latest) return; // a newer selection is on its way: never show older figures
     if (!res.ok) throw new Error(body.error ? body.error.message : res.statusText);
     render(body);
     $('status').textContent = `${body.regionName}, ${body.period.from} – ${body.period.toExclusive} (exkl.)`;
@@ -98,6 +102,7 @@ async function load() {
     // a signal for people and tests alike: the figures on the page are those of this query
     document.body.dataset.loaded = q.toString();
   } catch (err) {
+    if (mine !== latest) return;
     $('status').textContent = `Kunde inte hämta indikatorerna: ${err.message}`;
     $('status').classList.add('error');
     document.body.dataset.loaded = `error:${q}`;
@@ -111,7 +116,8 @@ async function init() {
   $('region').value = params.get('region') || regions[0].id;
   $('month').value = params.get('month') || previousMonth();
   $('window').value = params.get('window') || 'month';
-  for (const id of ['region', 'month', 'window']) $(id).addEventListener('change', () => { if ($('month').value) load(); });
+  $('care').value = params.get('care') || 'all';
+  for (const id of ['region', 'month', 'window', 'care']) $(id).addEventListener('change', () => { if ($('month').value) load(); });
   await load();
 }
 
