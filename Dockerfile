@@ -38,6 +38,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# the indicator report page's static files (src/api/routes/indicators.ts serves them next to its compiled code)
+COPY --from=build /app/src/api/static ./dist/src/api/static
 RUN mkdir -p /data && chown node:node /data
 
 USER node

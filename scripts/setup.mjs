@@ -135,12 +135,39 @@ function testServer() {
   }
 }
 
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * 4. (`--with-browser`, what `npm test` passes) Chromium for the report page's browser test: the
+ * Debian package `chromium` through apt-get from the Debian archive; as root, or with sudo.
+ */
+function chromiumBrowser() {
+  if (existsSync(chromiumPath)) return false;
+  const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const sudo = asRoot ? [] : run('sudo', ['-n', 'true'], { capture: true }).ok ? ['sudo', '-n'] : null;
+  if (!sudo) {
+    throw new SetupError(`chromium: ${chromiumPath} is missing and installing the Debian package \`chromium\` needs root (or password-less sudo). Run \`apt-get update && apt-get install -y chromium\` as root, then \`npm run setup\` again.`);
+  }
+  const opts = { capture: true, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } };
+  const apt = (...args) => (sudo.length ? run(sudo[0], [...sudo.slice(1), 'apt-get', ...args], opts) : run('apt-get', args, opts));
+  const updated = apt('update');
+  const installed = updated.ok ? apt('install', '-y', '--no-install-recommends', 'chromium') : updated;
+  if (installed.ok && !existsSync(chromiumPath)) {
+    throw new SetupError(`chromium: the Debian package \`chromium\` is installed but ${chromiumPath} does not exist; set CHROMIUM_PATH to the browser's path and run \`npm run setup\` again.`);
+  }
+  if (!installed.ok) {
+    throw new SetupError(`chromium: \`apt-get ${updated.ok ? 'install -y chromium' : 'update'}\` from the Debian archive failed:\n${installed.output.trim().split('\n').slice(-4).join('\n')}\nCheck the apt sources (/etc/apt/sources.list.d) and run \`npm run setup\` again.`);
+  }
+  return true;
+}
+
 function main() {
   try {
     timed('node modules', nodeModules);
     mkdirSync(toolsDir, { recursive: true });
     timed(`temporal CLI ${tools.temporalCli.version}`, temporalCli);
     timed(`time-skipping test server ${tools.testServer.version}`, testServer);
+    if (process.argv.includes('--with-browser')) timed('chromium (Debian package)', chromiumBrowser);
   } catch (err) {
     if (err instanceof SetupError) {
       console.error(`[setup] FAILED — ${err.message}`);
