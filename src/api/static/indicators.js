@@ -110,6 +110,7 @@ async function load() {
 }
 
 async function init() {
+  $('controls').addEventListener('submit', (e) => e.preventDefault());
   const params = new URLSearchParams(location.search);
   const { regions } = await (await fetch('/api/indicators/regions')).json();
   $('region').replaceChildren(...regions.map((r) => new Option(r.name, r.id)));
