@@ -21,7 +21,9 @@ import {
   defineUpdate,
   proxyActivities,
   setHandler,
+  patched,
   startChild,
+  upsertSearchAttributes,
   workflowInfo,
   ParentClosePolicy,
   WorkflowIdReusePolicy,
@@ -38,6 +40,7 @@ import {
   type ReviewActionType,
   type ReviewState,
 } from '../src/domain/billing/review';
+import { SA } from '../src/temporal/search-attributes';
 
 // Freezing 100 000 episodes takes seconds; the activity is idempotent, so retries are safe.
 const act = proxyActivities<Activities>({ startToCloseTimeout: '5m', retry: { maximumInterval: '1m' } });
@@ -47,6 +50,9 @@ export interface MonthlyCloseInput extends CloseInput {
   reviewWeekdays: number;
   startedBy?: 'schedule' | 'billingOfficer';
 }
+
+/** Patch id of the search attributes added in issue 8 (see README "Versioning"). */
+export const PATCH_SEARCH_ATTRIBUTES = 'monthly-close-search-attributes';
 
 export const monthlyCloseWorkflowId = (region: string, month: string) => `monthly-close-${region}-${month}`;
 
@@ -113,6 +119,15 @@ export async function monthlyClose(input: MonthlyCloseInput): Promise<CloseView>
     );
   }
   setHandler(closeQuery, () => view(s));
+  // Region and ProcessStatus (= phase) let administrators find the closes in review
+  // (README "Administration API"). Added after closes had started: patched() keeps histories
+  // from before the change replaying (README "Versioning"); once no close started before it
+  // is open, this becomes deprecatePatch(), and later plain code.
+  const showsPhase = patched(PATCH_SEARCH_ATTRIBUTES);
+  const showPhase = () => {
+    if (showsPhase) upsertSearchAttributes([{ key: SA.region, value: input.region }, { key: SA.processStatus, value: s.phase }]);
+  };
+  showPhase();
 
   // 1–2. freeze and compute (fails the close with DAILY_AMOUNT_MISSING etc. when configuration lacks)
   s.summary = await act.billingFreezeClose({ region: input.region, month: input.month, municipalities: input.municipalities, agreements: input.agreements });
@@ -122,12 +137,14 @@ export async function monthlyClose(input: MonthlyCloseInput): Promise<CloseView>
   // 3. review period: a durable timer in weekdays
   s.reviewEndsAt = await act.billingReviewDeadline(now(), input.reviewWeekdays);
   s.phase = 'review';
+  showPhase();
   const remaining = Math.max(0, Date.parse(s.reviewEndsAt) - Date.now());
   const early = await condition(() => reviewComplete(s.review), remaining);
   s.timeline.push({ at: now(), action: 'reviewEnded', summary: early ? 'every municipality approved' : 'review period ended' });
 
   // 4. final: recomputed from the accepted corrections, immutable
   s.phase = 'final';
+  showPhase();
   const corrections = closeReview(s.review);
   s.final = await act.billingFinaliseClose(
     s.summary.closeId,

@@ -1,0 +1,59 @@
+/**
+ * CI's replay gate (ARCHITECTURE.md "Testing": replay tests): every committed history — the
+ * main paths of every workflow type, captured by `npm run replay:capture`, and the histories of
+ * older code under fixtures/versioning/ — replays against the current workflow code. A change
+ * that would break running workflows fails here (README "Versioning" says what to do instead).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WORKFLOW_TYPES } from '../../src/api/schemas/admin';
+import { historyFromJson } from '../../src/temporal/history-json';
+import { describeFailure, historiesFromFiles, replayHistories, workflowTypeOf } from '../../src/temporal/replay';
+import { workflowBundle } from '../helpers/temporal';
+
+const FIXTURES = join(__dirname, 'fixtures');
+const VERSIONING = join(FIXTURES, 'versioning');
+
+describe('replay of the committed histories', () => {
+  it('every fixture replays without non-determinism, and every workflow type has one', async () => {
+    const sources = historiesFromFiles([FIXTURES, VERSIONING]);
+    const summary = await replayHistories({ workflowBundle: workflowBundle() }, sources);
+    expect(summary.failures.map(describeFailure)).toEqual([]);
+    expect(summary.replayed).toBe(sources.length);
+    expect(Object.keys(summary.byType).sort()).toEqual([...WORKFLOW_TYPES].sort());
+  });
+
+  it('reports a history the code disagrees with, naming the workflow and the first diverging event', async () => {
+    // the monthly close as if an older version had scheduled another activity first
+    const file = join(FIXTURES, 'monthlyClose-reviewed-final.json');
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    const scheduled = json.events.find((e: any) => e.activityTaskScheduledEventAttributes);
+    expect(scheduled.activityTaskScheduledEventAttributes.activityType.name).toBe('billingFreezeClose');
+    scheduled.activityTaskScheduledEventAttributes.activityType.name = 'billingFinaliseClose';
+    const summary = await replayHistories({ workflowBundle: workflowBundle() }, [{ workflowId: 'tampered-close', history: historyFromJson(json), source: 'test' }]);
+    expect(summary.failures).toHaveLength(1);
+    const [f] = summary.failures;
+    expect(f).toMatchObject({ workflowId: 'tampered-close', workflowType: 'monthlyClose', kind: 'nondeterminism' });
+    expect(f!.divergingEvent).toEqual({ eventId: Number(scheduled.eventId), eventType: 'ACTIVITY_TASK_SCHEDULED' });
+    expect(describeFailure(f!)).toContain(`monthlyClose tampered-close at event ${scheduled.eventId} (ACTIVITY_TASK_SCHEDULED)`);
+  });
+});
+
+describe('versioning: the monthly close search-attribute patch (README "Versioning")', () => {
+  const markers = (file: string) =>
+    (historyFromJson(JSON.parse(readFileSync(file, 'utf8'))).events ?? [])
+      .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+      .map((e) => Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads![0]!.data!).toString());
+  const before = join(VERSIONING, 'monthlyClose-before-search-attributes-patch.json');
+  const after = join(FIXTURES, 'monthlyClose-reviewed-final.json');
+
+  it('a history from before the change and one from after it both replay on the current code', async () => {
+    expect(markers(before).join()).not.toContain('monthly-close-search-attributes');
+    expect(markers(after).join()).toContain('monthly-close-search-attributes');
+    const sources = historiesFromFiles([before, after]);
+    expect(sources.map((s) => workflowTypeOf(s.history as any))).toEqual(['monthlyClose', 'monthlyClose']);
+    const summary = await replayHistories({ workflowBundle: workflowBundle() }, sources);
+    expect(summary.failures.map(describeFailure)).toEqual([]);
+    expect(summary.replayed).toBe(2);
+  });
+});
