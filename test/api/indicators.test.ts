@@ -143,6 +143,11 @@ describe('GET /api/indicators', () => {
     expect(halland.body.total.readyDays.episodes).toBe(1);
   });
 
+  it('the benchmark is the one of the rule set in force in the month (§7)', async () => {
+    expect((await ctx.api.get(query({ ...Q, month: '2019-05' }))).body.benchmark).toMatchObject({ days: 2, ruleSetId: 'gavleborg-2019' });
+    expect((await ctx.api.get(query({ ...Q, region: 'halland', month: '2022-11' }))).body.benchmark).toMatchObject({ days: 2.3, ruleSetId: 'halland-average-2022' });
+  });
+
   it('by hospital and by unit', async () => {
     const unit = await ctx.api.get(query({ ...Q, groupBy: 'unit' }));
     expect(unit.body.groups.map((g: { key: string; readyDays: { episodes: number } }) => [g.key, g.readyDays.episodes])).toEqual([['SE2321000230-PSYK1', 38]]);
