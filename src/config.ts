@@ -60,6 +60,8 @@ export const envSchema = z.object({
   SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional()),
   /** sender address of those e-mails */
   NOTIFY_FROM: z.email('must be an e-mail address').default('utskrivning@localhost'),
+  /** requests per minute one client may make to /api (0: no limit); bursts above it get 429 */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
   PSEUDONYM_KEY: z.string().min(16, 'must be at least 16 characters').default('development-only-pseudonym-key'),
 });
 
@@ -94,6 +96,8 @@ export interface Config {
   /** §6 channels: SMTP for e-mail (none → e-mail deliveries are recorded as failed, naming why) */
   notify: { smtpUrl?: string; from: string };
   pseudonymKey: string;
+  /** requests per minute and client on /api; 0 = unlimited */
+  rateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -161,5 +165,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     regions,
     notify: { smtpUrl: e.SMTP_URL, from: e.NOTIFY_FROM },
     pseudonymKey: e.PSEUDONYM_KEY,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
   };
 }

@@ -4,6 +4,8 @@
  */
 import express, { type Express } from 'express';
 import swaggerUi from 'swagger-ui-express';
+import helmet from 'helmet';
+import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
@@ -54,7 +56,23 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   const metrics = createMetrics(deps.workerMetricsUrl);
   const registry = createRegistry();
+  // Security headers (DOMAIN.md §10). No upgrade-insecure-requests: the service speaks plain HTTP
+  // behind its TLS-terminating proxy, and on localhost for `npm start`.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(metrics.middleware);
+  if (config.rateLimitPerMinute > 0) {
+    // per client address; an honest retry storm or a runaway script gets 429, never the workflows
+    app.use('/api', rateLimit({
+      windowMs: 60_000,
+      limit: config.rateLimitPerMinute,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (_req, res) => {
+        res.status(429).json({ error: { code: 'RATE_LIMITED', message: `Too many requests: at most ${config.rateLimitPerMinute} a minute from one client. Wait a moment and try again.` } });
+      },
+    }));
+  }
+  // 256 kB is far above any real action; a larger body is refused with 413 before it is parsed
   app.use(express.json({ limit: '256kb' }));
 
   registry.registerPath({
