@@ -36,10 +36,13 @@ export function attributesOf(d: Pick<WorkflowExecutionDescription, 'typedSearchA
 /** Timers started and neither fired nor cancelled: when each fires. */
 export function pendingTimers(events: HistoryEvent[]): { timerId: string; startedEventId: number; firesAt: string | null }[] {
   const open = new Map<string, { timerId: string; startedEventId: number; firesAt: string | null }>();
+  // the workflow's clock is the time of the workflow task that started the timer
+  let taskStartedAt: string | null = null;
   for (const e of events) {
+    if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED) taskStartedAt = iso(e.eventTime);
     const started = e.timerStartedEventAttributes;
     if (started?.timerId) {
-      const at = iso(e.eventTime);
+      const at = taskStartedAt ?? iso(e.eventTime);
       open.set(started.timerId, {
         timerId: started.timerId,
         startedEventId: Number(e.eventId),
