@@ -2,7 +2,7 @@
  * `npm run replay`: replays workflow histories against the current workflow code and exits
  * non-zero on any non-determinism (README "Replay"; run it before every deploy).
  *
- *   npm run replay                                   # the committed fixtures (test/replay/fixtures)
+ *   npm run replay                                   # the committed fixtures (test/replay/fixtures, …/versioning)
  *   npm run replay -- --files a.json dir/            # history JSON files or folders of them
  *   npm run replay -- --query "WorkflowType = 'dischargeEpisode' AND Region = 'halland' AND ExecutionStatus = 'Running'"
  *
@@ -39,7 +39,7 @@ function parseArgs(argv: string[]): { files: string[]; query?: string; limit?: n
     } else if (a === '--help' || a === '-h') usage();
     else usage(`unknown argument ${a}`);
   }
-  if (!query && files.length === 0) files.push(join(projectRoot, 'test/replay/fixtures'));
+  if (!query && files.length === 0) files.push(join(projectRoot, 'test/replay/fixtures'), join(projectRoot, 'test/replay/fixtures/versioning'));
   return { files, query, limit };
 }
 
