@@ -8,7 +8,7 @@ import { checklistStatus } from '../src/domain/discharge/actions';
 import type { DischargeState } from '../src/domain/discharge/types';
 import type { Obligation, Deviation, Party } from '../src/domain/obligations';
 import type { LedgerStore } from '../src/db/ledger';
-import { upsertEpisode } from '../src/db/ledger';
+import { upsertEpisodeChanges, type StoredEpisode } from '../src/db/episodes';
 import type { DeviationRecord, EpisodeProjection, ObligationRecord } from '../src/db/projection';
 import { downtimeFlags } from '../src/db/operations';
 
@@ -117,10 +117,22 @@ export function dischargeProjection(s: DischargeState): EpisodeProjection {
   };
 }
 
+/** How many episodes' last writes a worker remembers (a few kB each); the least recently written is forgotten first. */
+const REMEMBERED_EPISODES = 5_000;
+
 export function createLedgerActivities(ledger: LedgerStore) {
+  // What this worker last wrote per episode, so the next projection writes only what changed
+  // (an action changes one or two rows, the episode has dozens). Lost on restart: then the next
+  // write of an episode is a whole one again.
+  const written = new Map<string, StoredEpisode>();
   return {
     async projectDischargeEpisode(state: DischargeState): Promise<void> {
-      await upsertEpisode(ledger.db, dischargeProjection(state));
+      const projection = dischargeProjection(state);
+      const before = written.get(projection.episodeId);
+      written.delete(projection.episodeId); // a failed write leaves the ledger's state unknown here
+      const { stored } = await upsertEpisodeChanges(ledger.db, projection, before);
+      if (stored) written.set(projection.episodeId, stored);
+      if (written.size > REMEMBERED_EPISODES) written.delete(written.keys().next().value!);
     },
     /** Which of these instants fall inside a declared downtime window of the region. */
     async downtimeFlags(region: string, instants: string[]): Promise<boolean[]> {

@@ -9,7 +9,8 @@
  * and writes the figures to BENCHMARKS.md (its discharge section; other sections are kept).
  *
  * Environment: BENCH_EPISODES (default 40), BENCH_CONCURRENCY (8), BENCH_WARMUP (2 per path,
- * not measured), BENCH_HISTORY_SAMPLE (10 per path).
+ * not measured), BENCH_HISTORY_SAMPLE (10 per path); BENCH_SERVICE_NODE_OPTIONS becomes the
+ * service's NODE_OPTIONS (e.g. `--require` a profiler).
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -85,6 +86,8 @@ async function startService(): Promise<Service> {
     TEMPORAL_TASK_QUEUE: TASK_QUEUE,
     TEMPORAL_NAMESPACE: NAMESPACE,
     PSEUDONYM_KEY,
+    // profiling aid, e.g. BENCH_SERVICE_NODE_OPTIONS='--require ./profiler.cjs'
+    ...(process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS } : {}),
   });
   const proc = child.proc;
   const output = () => (child.out() + child.err()).slice(-20_000);

@@ -3,7 +3,7 @@
  * activities call. Writes are idempotent and never go backwards, so an activity may be retried
  * or replayed any number of times (ARCHITECTURE.md "upsert by episode id + version").
  */
-import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
+import { sql, type Kysely, type OnConflictBuilder, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { DeviationRecord, EpisodeProjection, MessageRecord, ObligationRecord, ReadyPeriod } from './projection';
 import { coordinatorColumns } from './escalation';
 import type { Database, EpisodeRow, Instant, LocalDate, NewEpisodeRow, ProcessType } from './schema';
@@ -19,27 +19,75 @@ export type UpsertResult = 'inserted' | 'updated' | 'stale';
  * a retried write leaves exactly one set of rows and a row the workflow dropped disappears.
  */
 export async function upsertEpisode(db: Kysely<Database>, projection: EpisodeProjection): Promise<UpsertResult> {
-  const row = toEpisodeRow(projection);
-  return db.transaction().execute(async (trx) => {
-    const { episode_id: _key, ...changes } = row;
-    // The conflicting row is locked by the upsert, so concurrent writers of one episode queue up
-    // and the version guard holds. No row back: the guard refused. `xmax = 0` tells an insert
-    // from an update (an updated row version carries the updating transaction's id in xmax).
-    const written = await trx
-      .insertInto('episodes')
-      .values(row)
-      .onConflict((oc) =>
-        oc
-          .column('episode_id')
-          .doUpdateSet({ ...changes, updated_at: sql<Instant>`now()` })
-          .whereRef('episodes.version', '<', 'excluded.version'),
-      )
-      .returning(sql<boolean>`xmax = 0`.as('inserted'))
-      .executeTakeFirst();
-    if (written === undefined) return 'stale';
-    await replaceChildren(trx, projection);
-    return written.inserted ? 'inserted' : 'updated';
+  return db.transaction().execute((trx) => writeWhole(trx, projection, childRows(projection)));
+}
+
+/**
+ * What one write of an episode stored: its version and a fingerprint of every child row. Handed
+ * to the next write of the same episode (`upsertEpisodeChanges`), it lets that write send only
+ * the rows that changed instead of replacing them all.
+ */
+export interface StoredEpisode {
+  version: number;
+  rows: ReadonlyMap<string, string>;
+}
+
+/**
+ * The same write as `upsertEpisode`, cheaper when `stored` is what the previous write of this
+ * episode left: only the episode row and the child rows that differ from it are written. That
+ * knowledge is trusted only if the ledger still holds exactly `stored.version` (checked in the
+ * same transaction); otherwise — another worker wrote since, a restored database, a retried
+ * write — it falls back to the whole write with the usual version guard. Returns what it stored,
+ * for the next write.
+ */
+export async function upsertEpisodeChanges(
+  db: Kysely<Database>,
+  projection: EpisodeProjection,
+  stored: StoredEpisode | undefined,
+): Promise<{ result: UpsertResult; stored?: StoredEpisode }> {
+  const children = childRows(projection);
+  const rows = fingerprints(children);
+  const result = await db.transaction().execute(async (trx) => {
+    if (stored && stored.version < projection.version) {
+      const { episode_id: id, ...changes } = toEpisodeRow(projection);
+      const moved = await trx
+        .updateTable('episodes')
+        .set({ ...changes, updated_at: sql<Instant>`now()` })
+        .where('episode_id', '=', id)
+        .where('version', '=', stored.version)
+        .returning('version')
+        .executeTakeFirst();
+      if (moved !== undefined) {
+        await writeChangedChildren(trx, projection.episodeId, children, stored.rows, rows);
+        return 'updated' as const;
+      }
+    }
+    return writeWhole(trx, projection, children);
   });
+  return { result, stored: result === 'stale' ? undefined : { version: projection.version, rows } };
+}
+
+/** The episode row with the version guard, then all child rows replaced. */
+async function writeWhole(trx: Transaction<Database>, projection: EpisodeProjection, children: ChildRows): Promise<UpsertResult> {
+  const row = toEpisodeRow(projection);
+  const { episode_id: _key, ...changes } = row;
+  // The conflicting row is locked by the upsert, so concurrent writers of one episode queue up
+  // and the version guard holds. No row back: the guard refused. `xmax = 0` tells an insert
+  // from an update (an updated row version carries the updating transaction's id in xmax).
+  const written = await trx
+    .insertInto('episodes')
+    .values(row)
+    .onConflict((oc) =>
+      oc
+        .column('episode_id')
+        .doUpdateSet({ ...changes, updated_at: sql<Instant>`now()` })
+        .whereRef('episodes.version', '<', 'excluded.version'),
+    )
+    .returning(sql<boolean>`xmax = 0`.as('inserted'))
+    .executeTakeFirst();
+  if (written === undefined) return 'stale';
+  await replaceChildren(trx, projection.episodeId, children);
+  return written.inserted ? 'inserted' : 'updated';
 }
 
 /** The stored projection of one episode, or undefined when the ledger has never seen it. */
@@ -86,13 +134,9 @@ function snapshot<T>(db: Kysely<Database>, read: (trx: Transaction<Database>) =>
   return db.transaction().setIsolationLevel('repeatable read').execute(read);
 }
 
-async function replaceChildren(trx: Transaction<Database>, p: EpisodeProjection): Promise<void> {
+/** The child rows of an episode, by table, as they are stored. */
+function childRows(p: EpisodeProjection) {
   const id = p.episodeId;
-  await trx.deleteFrom('episode_ready_periods').where('episode_id', '=', id).execute();
-  await trx.deleteFrom('messages').where('process_type', '=', PROCESS).where('process_id', '=', id).execute();
-  await trx.deleteFrom('obligations').where('process_type', '=', PROCESS).where('process_id', '=', id).execute();
-  await trx.deleteFrom('deviations').where('process_type', '=', PROCESS).where('process_id', '=', id).execute();
-
   const periods = (p.readyPeriods ?? []).map((r) => ({
     episode_id: id,
     seq: r.seq,
@@ -150,11 +194,89 @@ async function replaceChildren(trx: Transaction<Database>, p: EpisodeProjection)
     reported_by: d.reportedBy ?? null,
     ...coordinatorColumns(d),
   }));
+  return { periods, messages, obligations, deviations };
+}
+
+type ChildRows = ReturnType<typeof childRows>;
+type ChildTable = keyof ChildRows;
+
+/** Each child row's primary key within the episode (the episode's own key is implied). */
+const CHILD_KEY: { [T in ChildTable]: (r: ChildRows[T][number]) => string } = {
+  periods: (r) => String((r as ChildRows['periods'][number]).seq),
+  messages: (r) => (r as ChildRows['messages'][number]).message_id,
+  obligations: (r) => (r as ChildRows['obligations'][number]).obligation_id,
+  deviations: (r) => (r as ChildRows['deviations'][number]).deviation_id,
+};
+const CHILD_TABLES = Object.keys(CHILD_KEY) as ChildTable[];
+const rowKey = (table: ChildTable, key: string) => `${table}/${key}`;
+
+function fingerprints(children: ChildRows): Map<string, string> {
+  const rows = new Map<string, string>();
+  for (const table of CHILD_TABLES) {
+    for (const r of children[table] as ChildRows[ChildTable][number][]) rows.set(rowKey(table, CHILD_KEY[table](r as never)), JSON.stringify(r));
+  }
+  return rows;
+}
+
+async function replaceChildren(trx: Transaction<Database>, id: string, c: ChildRows): Promise<void> {
+  await trx.deleteFrom('episode_ready_periods').where('episode_id', '=', id).execute();
+  await trx.deleteFrom('messages').where('process_type', '=', PROCESS).where('process_id', '=', id).execute();
+  await trx.deleteFrom('obligations').where('process_type', '=', PROCESS).where('process_id', '=', id).execute();
+  await trx.deleteFrom('deviations').where('process_type', '=', PROCESS).where('process_id', '=', id).execute();
+  await writeChildren(trx, c, false);
+}
+
+/**
+ * Inserts the rows that are new since `before`, brings the changed ones up to date and deletes
+ * the ones that are gone; a row whose fingerprint is unchanged is not touched.
+ */
+async function writeChangedChildren(trx: Transaction<Database>, id: string, c: ChildRows, before: ReadonlyMap<string, string>, now: ReadonlyMap<string, string>): Promise<void> {
+  const select = <T extends ChildTable>(table: T, pick: (before: string | undefined, now: string | undefined) => boolean) =>
+    (c[table] as ChildRows[ChildTable][number][]).filter((r) => {
+      const key = rowKey(table, CHILD_KEY[table](r as never));
+      return pick(before.get(key), now.get(key));
+    }) as ChildRows[T];
+  const by = (pick: (before: string | undefined, now: string | undefined) => boolean): ChildRows => ({
+    periods: select('periods', pick),
+    messages: select('messages', pick),
+    obligations: select('obligations', pick),
+    deviations: select('deviations', pick),
+  });
+  const gone = (table: ChildTable) =>
+    [...before.keys()].filter((k) => k.startsWith(`${table}/`) && !now.has(k)).map((k) => k.slice(table.length + 1));
+  const [periods, messages, obligations, deviations] = [gone('periods'), gone('messages'), gone('obligations'), gone('deviations')];
+  if (periods.length > 0) await trx.deleteFrom('episode_ready_periods').where('episode_id', '=', id).where('seq', 'in', periods.map(Number)).execute();
+  if (messages.length > 0) await trx.deleteFrom('messages').where('process_type', '=', PROCESS).where('process_id', '=', id).where('message_id', 'in', messages).execute();
+  if (obligations.length > 0) await trx.deleteFrom('obligations').where('process_type', '=', PROCESS).where('process_id', '=', id).where('obligation_id', 'in', obligations).execute();
+  if (deviations.length > 0) await trx.deleteFrom('deviations').where('process_type', '=', PROCESS).where('process_id', '=', id).where('deviation_id', 'in', deviations).execute();
+  // new rows are plain inserts, so a key taken elsewhere (deviation ids are global) still fails the write
+  await writeChildren(trx, by((b) => b === undefined), false);
+  await writeChildren(trx, by((b, n) => b !== undefined && b !== n), true);
+}
+
+/** Inserts child rows; with `update`, rows of this episode already stored under the same key take the new values. */
+async function writeChildren(trx: Transaction<Database>, c: ChildRows, update: boolean): Promise<void> {
+  // every column but the key takes the new value
+  const set = (rows: object[], key: string[]) => (eb: { ref(c: string): unknown }) =>
+    Object.fromEntries(Object.keys(rows[0]).filter((col) => !key.includes(col)).map((col) => [col, eb.ref(`excluded.${col}`)])) as never;
+  const conflict = (rows: object[], key: string[]) => (oc: OnConflictBuilder<Database, never>) => oc.columns(key as never).doUpdateSet(set(rows, key));
   // Kysely refuses an insert without rows.
-  if (periods.length > 0) await trx.insertInto('episode_ready_periods').values(periods).execute();
-  if (messages.length > 0) await trx.insertInto('messages').values(messages).execute();
-  if (obligations.length > 0) await trx.insertInto('obligations').values(obligations).execute();
-  if (deviations.length > 0) await trx.insertInto('deviations').values(deviations).execute();
+  if (c.periods.length > 0) {
+    const q = trx.insertInto('episode_ready_periods').values(c.periods);
+    await (update ? q.onConflict(conflict(c.periods, ['episode_id', 'seq']) as never) : q).execute();
+  }
+  if (c.messages.length > 0) {
+    const q = trx.insertInto('messages').values(c.messages);
+    await (update ? q.onConflict(conflict(c.messages, ['process_type', 'process_id', 'message_id']) as never) : q).execute();
+  }
+  if (c.obligations.length > 0) {
+    const q = trx.insertInto('obligations').values(c.obligations);
+    await (update ? q.onConflict(conflict(c.obligations, ['process_type', 'process_id', 'obligation_id']) as never) : q).execute();
+  }
+  if (c.deviations.length > 0) {
+    const q = trx.insertInto('deviations').values(c.deviations);
+    await (update ? q.onConflict(conflict(c.deviations, ['deviation_id']) as never) : q).execute();
+  }
 }
 
 /** Episode ids: a short list, or a subquery selecting them. */

@@ -5,7 +5,7 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import type { temporal } from '@temporalio/proto';
 
 export const SA = {
   /** Region running the process, e.g. 'halland'. */
@@ -23,19 +23,36 @@ export const SA = {
 
 export const ALL_SEARCH_ATTRIBUTES = Object.values(SA);
 
-const INDEXED: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueType> = {
-  [SearchAttributeType.TEXT]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
-  [SearchAttributeType.KEYWORD]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-  [SearchAttributeType.INT]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
-  [SearchAttributeType.DOUBLE]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
-  [SearchAttributeType.BOOL]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
-  [SearchAttributeType.DATETIME]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
-  [SearchAttributeType.KEYWORD_LIST]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
-};
+type IndexedValueType = temporal.api.enums.v1.IndexedValueType;
+
+/**
+ * Temporal's IndexedValueType enum, loaded only when registering: every workflow imports this
+ * module for `SA`, and the worker evaluates a workflow's imports again for each workflow it
+ * creates: the proto package (its whole JSON descriptor) took about 50 ms of CPU per new
+ * workflow in a profile of `npm run bench:discharge`.
+ */
+function indexedValueTypes(): typeof temporal.api.enums.v1.IndexedValueType {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('@temporalio/proto') as typeof import('@temporalio/proto')).temporal.api.enums.v1.IndexedValueType;
+}
+
+function indexed(type: SearchAttributeType): IndexedValueType {
+  const t = indexedValueTypes();
+  const byType: Record<SearchAttributeType, IndexedValueType> = {
+    [SearchAttributeType.TEXT]: t.INDEXED_VALUE_TYPE_TEXT,
+    [SearchAttributeType.KEYWORD]: t.INDEXED_VALUE_TYPE_KEYWORD,
+    [SearchAttributeType.INT]: t.INDEXED_VALUE_TYPE_INT,
+    [SearchAttributeType.DOUBLE]: t.INDEXED_VALUE_TYPE_DOUBLE,
+    [SearchAttributeType.BOOL]: t.INDEXED_VALUE_TYPE_BOOL,
+    [SearchAttributeType.DATETIME]: t.INDEXED_VALUE_TYPE_DATETIME,
+    [SearchAttributeType.KEYWORD_LIST]: t.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+  };
+  return byType[type];
+}
 
 /** Every search attribute with its indexed type, as AddSearchAttributes takes them. */
-export function searchAttributeTypes(): Record<string, temporal.api.enums.v1.IndexedValueType> {
-  return Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, INDEXED[k.type]]));
+export function searchAttributeTypes(): Record<string, IndexedValueType> {
+  return Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, indexed(k.type)]));
 }
 
 /**
@@ -46,14 +63,14 @@ export function searchAttributeTypes(): Record<string, temporal.api.enums.v1.Ind
 export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
   const known = { ...existing.systemAttributes, ...existing.customAttributes };
-  const missing: Record<string, temporal.api.enums.v1.IndexedValueType> = {};
+  const missing: Record<string, IndexedValueType> = {};
   for (const key of ALL_SEARCH_ATTRIBUTES) {
-    const want = INDEXED[key.type];
+    const want = indexed(key.type);
     const have = known[key.name];
     if (have === undefined || have === null) missing[key.name] = want;
     else if (have !== want) {
       throw new Error(
-        `Search attribute ${key.name} exists in namespace ${namespace} with type ${temporal.api.enums.v1.IndexedValueType[have]}, expected ${temporal.api.enums.v1.IndexedValueType[want]}`,
+        `Search attribute ${key.name} exists in namespace ${namespace} with type ${indexedValueTypes()[have]}, expected ${indexedValueTypes()[want]}`,
       );
     }
   }

@@ -13,6 +13,7 @@ import {
   type EpisodeProjection,
   type LedgerStore,
 } from '../../src/db/ledger';
+import { upsertEpisodeChanges } from '../../src/db/episodes';
 import { migrations } from '../../src/db/migrations';
 import { FAR_TIME_ZONE, ledgerBackends } from '../db/backends';
 import { episode } from '../db/fixtures';
@@ -184,6 +185,72 @@ describe.each(backends)('episode ledger on $name', (backend) => {
       await expect(upsertEpisode(store.db, { ...b, version: 2, status: 'changed', deviations: [dev] })).rejects.toThrow();
       expect(await getEpisode(store.db, b.episodeId)).toEqual(b);
       expect((await getEpisode(store.db, a.episodeId))?.deviations).toEqual([dev]);
+    });
+
+    describe('upsertEpisodeChanges: only what changed since the previous write', () => {
+      /** The transaction id that last wrote each child row: a row left alone keeps its xmin. */
+      const xmins = async (id: string) =>
+        Object.fromEntries(
+          (await sql<{ k: string; x: string }>`select 'messages/' || message_id as k, xmin::text as x from messages where process_id = ${id}
+            union all select 'obligations/' || obligation_id, xmin::text from obligations where process_id = ${id}
+            union all select 'periods/' || seq, xmin::text from episode_ready_periods where episode_id = ${id}`.execute(store.db)).rows.map((r) => [r.k, r.x]),
+        );
+      const withdrawn = (v1: EpisodeProjection): EpisodeProjection => ({
+        ...v1,
+        version: 2,
+        status: 'admitted',
+        readyDate: null,
+        readyPeriods: [{ ...v1.readyPeriods[0], endedDate: '2024-03-09', endReason: 'WITHDRAWN', withdrawalReason: 'fever' }],
+        messages: [...v1.messages, { messageId: 'msg-2', type: 'readinessWithdrawn', version: 1, sender: { kind: 'inpatient', id: v1.inpatientUnitHsa }, sentAt: '2024-03-09T09:00:00.000Z', recordedAt: '2024-03-09T09:00:00.000Z' }],
+        obligations: [{ ...v1.obligations[0], status: 'met', metAt: '2024-03-05T08:00:00.000Z' }],
+      });
+
+      it('writes the changed and new rows, leaves the others alone, and reads back like a whole write', async () => {
+        const v1 = episode();
+        const first = await upsertEpisodeChanges(store.db, v1, undefined);
+        expect(first.result).toBe('inserted');
+        const before = await xmins(v1.episodeId);
+
+        const v2 = withdrawn(v1);
+        const second = await upsertEpisodeChanges(store.db, v2, first.stored);
+        expect(second).toEqual({ result: 'updated', stored: expect.objectContaining({ version: 2 }) });
+        expect(await getEpisode(store.db, v1.episodeId)).toEqual(v2);
+        const after = await xmins(v1.episodeId);
+        expect(after['messages/msg-1']).toBe(before['messages/msg-1']); // unchanged: not rewritten
+        expect(after['obligations/ob-1']).not.toBe(before['obligations/ob-1']);
+        expect(after['periods/1']).not.toBe(before['periods/1']);
+
+        // a row the projection no longer has disappears, as with a whole write
+        const v3 = { ...v2, version: 3, messages: v2.messages.slice(1), readyPeriods: [] };
+        expect((await upsertEpisodeChanges(store.db, v3, second.stored)).result).toBe('updated');
+        expect(await getEpisode(store.db, v1.episodeId)).toEqual(v3);
+        expect(await childCounts(store, v1.episodeId)).toEqual({ readyPeriods: 0, messages: 1, obligations: 1, deviations: 0 });
+      });
+
+      it('writes the whole episode when the ledger moved on since (another writer), and is stale for a retried write', async () => {
+        const v1 = episode();
+        const first = await upsertEpisodeChanges(store.db, v1, undefined);
+        const v2 = withdrawn(v1);
+        expect(await upsertEpisode(store.db, v2)).toBe('updated'); // someone else's write
+        const v3 = { ...v2, version: 3, status: 'discharged', obligations: [] };
+        expect((await upsertEpisodeChanges(store.db, v3, first.stored)).result).toBe('updated');
+        expect(await getEpisode(store.db, v1.episodeId)).toEqual(v3);
+
+        // the same write again (an activity retried after its commit): nothing changes
+        expect(await upsertEpisodeChanges(store.db, v3, first.stored)).toEqual({ result: 'stale', stored: undefined });
+        expect(await getEpisode(store.db, v1.episodeId)).toEqual(v3);
+      });
+
+      it('a new deviation id already taken by another episode fails the write and changes nothing', async () => {
+        const a = episode();
+        const dev = { deviationId: `${a.episodeId}-taken`, type: 'MANUAL', responsible: { kind: 'inpatient', id: 'x' }, description: 'd', obligationId: null, deadlineAt: '2024-03-05T10:00:00.000Z', detectedAt: '2024-03-05T10:00:00.000Z', status: 'open' as const, resolvedAt: null, closedAt: null, closedBy: null, comment: null, downtime: false, escalation: 'none' as const, reportedBy: 'u1' };
+        await upsertEpisode(store.db, { ...a, deviations: [dev] });
+        const b = episode();
+        const first = await upsertEpisodeChanges(store.db, b, undefined);
+        await expect(upsertEpisodeChanges(store.db, { ...b, version: 2, status: 'changed', deviations: [dev] }, first.stored)).rejects.toThrow();
+        expect(await getEpisode(store.db, b.episodeId)).toEqual(b);
+        expect((await getEpisode(store.db, a.episodeId))?.deviations).toEqual([dev]);
+      });
     });
 
     it('refuses an instant without an offset and a malformed date', async () => {
