@@ -11,7 +11,7 @@
  */
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../src/config';
 import { connectionOptions } from '../src/temporal/connection';
 import { describeFailure, historiesFromFiles, historiesFromServer, replayHistories, type ReplaySource } from '../src/temporal/replay';
@@ -53,7 +53,8 @@ async function* limited<T>(source: AsyncIterable<T> | Iterable<T>, limit = Infin
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  // failures are reported below, once each; the core's own warnings would repeat them
+  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } } });
   const sources: (AsyncIterable<ReplaySource> | Iterable<ReplaySource>)[] = [];
   let connection: Connection | undefined;
   if (args.files.length) sources.push(historiesFromFiles(args.files));

@@ -127,7 +127,8 @@ export async function replayHistories(
         workflowType,
         source: src?.source ?? 'unknown',
         kind: r.error instanceof DeterminismViolationError || /nondeterminism/i.test(r.error.message) ? 'nondeterminism' : 'error',
-        message: r.error.message,
+        // core wraps the one sentence that matters in a Rust debug dump: keep the sentence
+        message: /message: "([^"]+)"/.exec(r.error.message)?.[1] ?? r.error.message,
         divergingEvent: divergingEvent(r.error.message, history),
       };
       summary.failures.push(failure);
