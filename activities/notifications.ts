@@ -77,16 +77,18 @@ export function createNotificationActivities(ledger: LedgerStore, deps: NotifyDe
   }
 
   /** Delivers what is pending of these deliveries; throws (retryable) while some fail and attempts remain. */
-  async function deliverAll(items: { key: DeliveryKey; channel: Channel; message: Omit<OutgoingMessage, 'deliveryId'> }[]): Promise<void> {
+  async function deliverAll(items: { key: DeliveryKey; channel: Channel; message: Omit<OutgoingMessage, 'deliveryId'> }[]): Promise<number> {
     const pending = await pendingDeliveries(ledger.db, items.map((i) => i.key));
     const pendingKeys = new Set(pending.map((p) => `${p.notification_id}\n${p.recipient_key}\n${p.address}`));
     const attempt = activityAttempt();
     const failures: string[] = [];
+    let delivered = 0;
     for (const i of items) {
       if (!pendingKeys.has(`${i.key.notificationId}\n${i.key.recipientKey}\n${i.key.address}`)) continue; // delivered before: never twice
       try {
         await send(i.channel, { deliveryId: deliveryId(i.key), ...i.message });
         await markDelivery(ledger.db, i.key, { ok: true, at: new Date().toISOString() });
+        delivered += 1;
       } catch (err) {
         const error = (err as Error).message;
         await markDelivery(ledger.db, i.key, { ok: false, error, final: attempt >= maxAttempts });
@@ -97,6 +99,7 @@ export function createNotificationActivities(ledger: LedgerStore, deps: NotifyDe
       // Temporal retries the activity with backoff; what was delivered is skipped next time
       throw ApplicationFailure.retryable(`${failures.length} delivery(ies) failed: ${failures.join('; ')}`, 'DELIVERY_FAILED');
     }
+    return delivered;
   }
 
   return {
@@ -122,7 +125,7 @@ export function createNotificationActivities(ledger: LedgerStore, deps: NotifyDe
      * and what falls due within the digest horizon, to every coordinator on every channel.
      * One digest per coordinator and local day: the schedule firing twice sends it once.
      */
-    async sendCoordinatorDigests(region: string, at?: string): Promise<{ sent: number; organisations: number }> {
+    async sendCoordinatorDigests(region: string, at?: string): Promise<{ delivered: number; organisations: number }> {
       const cfg = escalationOf(region);
       const now = DateTime.fromISO(at ?? new Date().toISOString()).setZone('Europe/Stockholm');
       const day = now.toISODate()!;
@@ -153,8 +156,7 @@ export function createNotificationActivities(ledger: LedgerStore, deps: NotifyDe
           }
         }
       }
-      await deliverAll(items);
-      return { sent: items.length, organisations };
+      return { delivered: await deliverAll(items), organisations };
     },
   };
 }

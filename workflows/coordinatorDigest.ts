@@ -11,9 +11,11 @@ const { sendCoordinatorDigests } = proxyActivities<Activities>({ startToCloseTim
 
 export interface CoordinatorDigestInput {
   region: string;
+  /** the instant whose local day the digest is for; default workflow time (the schedule's firing) */
+  at?: string;
 }
 
-export async function coordinatorDigest(input: CoordinatorDigestInput): Promise<{ sent: number; organisations: number }> {
+export async function coordinatorDigest(input: CoordinatorDigestInput): Promise<{ delivered: number; organisations: number }> {
   // workflow time decides the digest's day, so a retried or replayed run means the same day
-  return sendCoordinatorDigests(input.region, new Date().toISOString());
+  return sendCoordinatorDigests(input.region, input.at ?? new Date().toISOString());
 }

@@ -17,6 +17,7 @@ import { buildOpenApiDocument, createRegistry } from './openapi';
 import { adminRoutes } from './routes/admin';
 import { billingRoutes } from './routes/billing';
 import { calendarRoutes } from './routes/calendar';
+import { coordinatorRoutes } from './routes/coordinators';
 import { episodeRoutes } from './routes/episodes';
 import { homeCareRoutes } from './routes/homecare';
 import { indicatorRoutes } from './routes/indicators';
@@ -106,6 +107,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(calendarRoutes(registry, config.calendar));
   app.use(episodeRoutes(registry, { client, config }));
   app.use(unitRoutes(registry, { ledger, config }));
+  app.use(coordinatorRoutes(registry, { client, config, ledger }));
   app.use(homeCareRoutes(registry, { client, config, ledger }));
   app.use(billingRoutes(registry, { client, config, ledger }));
   app.use(adminRoutes(registry, { client, config, ledger }));
