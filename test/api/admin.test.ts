@@ -4,6 +4,10 @@
  * recorded with who and why in the append-only audit log; bad input and refusals record nothing.
  */
 import { sql } from 'kysely';
+import { setDailyAmount } from '../../src/db/billing';
+import { DEFAULT_REGIONS } from '../../src/domain/regions';
+import { closeInputFor } from '../../src/temporal/schedules';
+import { monthlyClose, monthlyCloseWorkflowId } from '../../workflows/monthlyClose';
 import { PERSONNUMMER, pollUntil, startBody, UNITS, useApi } from '../helpers/api';
 
 const ctx = useApi();
@@ -157,4 +161,30 @@ describe('admin API: re-run a failing activity', () => {
       if (!restored) await sql`alter table notifications_unavailable rename to notifications`.execute(db);
     }
   }, 60_000);
+});
+
+describe('admin API: a failed monthly close re-run after its configuration was fixed', () => {
+  it('fails without the year\'s daily amount; once it is set, a reset to the first workflow task freezes again and opens the review', async () => {
+    const halland = DEFAULT_REGIONS.find((r) => r.id === 'halland')!;
+    const workflowId = monthlyCloseWorkflowId('halland', '2031-03');
+    const handle = await ctx.h.env.client.workflow.start(monthlyClose, {
+      taskQueue: ctx.h.taskQueue, workflowId, args: [{ ...closeInputFor(halland, { closeDay: 5, closeHour: 6, reviewWeekdays: 10 }), month: '2031-03' }],
+    });
+    await expect(handle.result()).rejects.toThrow();
+    const failed = await admin.get(`/api/admin/workflows/${workflowId}`);
+    expect(failed.body).toMatchObject({ execution: 'FAILED', type: 'monthlyClose', searchAttributes: { region: 'halland', processStatus: 'freezing' } });
+
+    await setDailyAmount(ctx.h.ledger.db, 2031, 10_000_00, 'test', 'admin-anna');
+    const r = await admin.post(`/api/admin/workflows/${workflowId}/reset`, { reason: 'Daily amount for 2031 registered', to: 'firstWorkflowTask' });
+    expect(r.status).toBe(200);
+    const review = await pollUntil(() => admin.get(`/api/admin/workflows/${workflowId}`), (x) => x.body.state?.status === 'review' && x.body.pendingTimers?.length > 0, 20_000);
+    expect(review.body).toMatchObject({ runId: r.body.newRunId, execution: 'RUNNING', state: { status: 'review', undecidedFlags: [] } });
+    expect(review.body.state.municipalitiesNotApproved).toHaveLength(halland.municipalities.length);
+    // the review timer of 10 weekdays is pending; the close is found by its (patched-in) search attributes
+    expect(review.body.pendingTimers).toHaveLength(1);
+    expect(Date.parse(review.body.pendingTimers[0].firesAt)).toBeGreaterThan(Date.now() + 7 * 24 * 3_600_000);
+    const listed = await pollUntil(() => admin.get('/api/admin/workflows?type=monthlyClose&region=halland&status=review'), (x) => x.body.workflows?.some((w: any) => w.workflowId === workflowId));
+    expect(listed.body.workflows.map((w: any) => w.workflowId)).toContain(workflowId);
+    await admin.post(`/api/admin/workflows/${workflowId}/terminate`, { reason: 'Test close, not a real month' });
+  });
 });
