@@ -78,28 +78,5 @@ export async function notificationsFor(db: Kysely<Database>, recipientId: string
   return db.selectFrom('notifications').selectAll().where('recipient_id', '=', recipientId).orderBy('created_at').execute();
 }
 
-/**
- * A unit's inbox (HSA-id, or kommunkod for a municipality): messages awaiting its
- * acknowledgement, soonest deadline first, and its open deviations.
- */
-export async function unitInbox(db: Kysely<Database>, unitId: string, limit = 200) {
-  const acknowledgements = await db
-    .selectFrom('obligations as o')
-    .innerJoin('messages as m', (j) => j.onRef('m.process_id', '=', 'o.process_id').onRef('m.process_type', '=', 'o.process_type').onRef('m.message_id', '=', 'o.message_id'))
-    .select(['o.process_type', 'o.process_id', 'o.obligation_id', 'o.message_id', 'm.type as message_type', 'm.sent_at', 'o.due_at', 'o.status'])
-    .where('o.responsible_id', '=', unitId)
-    .where('o.kind', '=', 'acknowledge')
-    .where('o.status', 'in', ['open', 'overdue'])
-    .orderBy('o.due_at')
-    .limit(limit)
-    .execute();
-  const deviations = await db
-    .selectFrom('deviations')
-    .select(['process_type', 'process_id', 'deviation_id', 'type', 'description', 'deadline_at', 'detected_at', 'escalation', 'downtime'])
-    .where('responsible_id', '=', unitId)
-    .where('status', '=', 'open')
-    .orderBy('deadline_at')
-    .limit(limit)
-    .execute();
-  return { acknowledgements, deviations };
-}
+/** A unit's inbox: the worklist of ./worklist.ts (acknowledgements, invitations, checklists, deviations). */
+export { unitInbox } from './worklist';

@@ -26,7 +26,13 @@ export interface ApiHarness {
   stop(): Promise<void>;
 }
 
-export async function startApi(): Promise<ApiHarness> {
+/** Overrides for one test file: the regions (e.g. with escalation organisations) and the SMTP server of the channels. */
+export interface ApiOptions {
+  regions?: Config['regions'];
+  smtpUrl?: string;
+}
+
+export async function startApi(opts: ApiOptions = {}): Promise<ApiHarness> {
   const env = await devServerEnv();
   let ledger: LedgerStore | undefined;
   let workerHandle: Awaited<ReturnType<typeof startWorker>> | undefined;
@@ -47,8 +53,10 @@ export async function startApi(): Promise<ApiHarness> {
   try {
     // a copy of the migrated PGlite template (test/helpers/ledger.ts): the real database, without initdb per file
     ledger = await openTestLedger();
-    workerHandle = await startWorker(env, { ledger, calendar: loadConfig({}).calendar });
-    const config = loadConfig({ TEMPORAL_TASK_QUEUE: workerHandle.taskQueue });
+    const base = loadConfig({});
+    const regions = opts.regions ?? base.regions;
+    workerHandle = await startWorker(env, { ledger, calendar: base.calendar, notify: { regions, smtpUrl: opts.smtpUrl, from: base.notify.from } });
+    const config = { ...loadConfig({ TEMPORAL_TASK_QUEUE: workerHandle.taskQueue }), regions };
     const app = createApp({ config, logger: createLogger('silent'), client: env.client, ledger });
     const listening = app.listen(0, '127.0.0.1');
     server = listening;
@@ -139,10 +147,11 @@ export function stockholmDate(d: Date = new Date()): string {
 export const isoPlus = (ms: number, from: Date = new Date()) => new Date(from.getTime() + ms).toISOString();
 
 /** Registers beforeAll/afterAll for an API test file: one dev server, ledger, worker and app. */
-export function useApi(): { h: ApiHarness; api: ApiClient } {
+export function useApi(opts: ApiOptions | (() => ApiOptions) = {}): { h: ApiHarness; api: ApiClient } {
   const ctx = {} as { h: ApiHarness; api: ApiClient };
   beforeAll(async () => {
-    ctx.h = await startApi();
+    // a function is read when the harness starts, after the file's earlier beforeAll hooks ran
+    ctx.h = await startApi(typeof opts === 'function' ? opts() : opts);
     ctx.api = apiClient(ctx.h.baseUrl);
   }, 120_000); // PGlite's first start compiles its WebAssembly (seconds on a loaded machine)
   afterAll(async () => {

@@ -8,7 +8,8 @@ import { z } from 'zod';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Config } from '../../config';
 import type { LedgerStore } from '../../db/ledger';
-import { declareDowntime, listDowntime, unitInbox } from '../../db/operations';
+import { declareDowntime, listDowntime } from '../../db/operations';
+import { BadCursorError, unitInbox, WORKLIST_SECTIONS } from '../../db/worklist';
 import { isValidHsaId } from '../../domain/identifiers';
 import { findRegion } from '../../domain/regions';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
@@ -17,6 +18,17 @@ import { IsoInstant } from '../schemas/common';
 const UnitParam = z.object({
   unitId: z.string().refine((s) => isValidHsaId(s) || /^\d{4}$/.test(s), 'must be an HSA-id (e.g. SE2321000115-ABC1) or a 4-digit kommunkod'),
 });
+const InboxQuery = z
+  .object({
+    section: z.enum(WORKLIST_SECTIONS).optional().meta({ description: 'one section only, paged from `cursor`' }),
+    municipality: z.string().regex(/^\d{4}$/, 'must be a 4-digit kommunkod').optional(),
+    processType: z.enum(['discharge', 'homeHealthCare', 'singleHomeVisit']).optional(),
+    dueBefore: IsoInstant.optional().meta({ description: 'only items due at or before this instant' }),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z.string().max(400).optional().meta({ description: 'the `next.<section>` of the previous page; requires `section`' }),
+  })
+  .strict()
+  .refine((q) => !q.cursor || q.section, { path: ['cursor'], message: 'a cursor belongs to one section: give `section` too' });
 const RegionParam = z.object({ region: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be a region id') });
 const DowntimeBody = z
   .object({ startsAt: IsoInstant, endsAt: IsoInstant, reason: z.string().trim().min(1).max(500) })
@@ -30,13 +42,19 @@ export function unitRoutes(registry: OpenAPIRegistry, deps: { ledger: LedgerStor
     method: 'get',
     path: '/api/units/{unitId}/inbox',
     tags: ['Inkorg (inbox)'],
-    summary: 'A unit’s inbox: messages to acknowledge (soonest deadline first) and open deviations — inkorg',
-    request: { params: UnitParam },
+    summary: 'A unit’s worklist across every process — inkorg: messages to acknowledge (kvittera), invitations to answer (kallelse, hembesök), incomplete ready-to-go-home checklists of patients ready today (hemgångsklar), open deviations (avvikelser); soonest deadline first, paged by cursor',
+    request: { params: UnitParam, query: InboxQuery },
     responses: { 200: { description: 'The inbox' }, 400: { description: 'Bad unit id', content: { 'application/json': { schema: ErrorBody } } } },
   });
   router.get('/api/units/:unitId/inbox', async (req, res) => {
     const { unitId } = parseOr400(UnitParam, req.params, 'params');
-    res.json(await unitInbox(deps.ledger.db, unitId));
+    const q = parseOr400(InboxQuery, req.query, 'query');
+    try {
+      res.json(await unitInbox(deps.ledger.db, unitId, { ...q, dueBefore: q.dueBefore ? new Date(q.dueBefore).toISOString() : undefined }));
+    } catch (err) {
+      if (err instanceof BadCursorError) throw new HttpError(400, 'VALIDATION_FAILED', `query.cursor: ${err.message}`, [{ field: 'query.cursor', message: err.message }]);
+      throw err;
+    }
   });
 
   const regionOr404 = (id: string) => {
