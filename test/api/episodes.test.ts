@@ -706,7 +706,8 @@ describe('GET /api/units/:unitId/inbox (from the ledger projection)', () => {
   it('a unit with nothing pending has an empty inbox; a bad unit id is a 400', async () => {
     const empty = await ctx.api.get('/api/units/SE2321000115-NOBODY/inbox');
     expect(empty.status).toBe(200);
-    expect(empty.body).toEqual({ acknowledgements: [], deviations: [] });
+    // the worklist's four sections (issue 6), each empty and with no next page
+    expect(empty.body).toEqual({ acknowledgements: [], invitations: [], checklists: [], deviations: [], next: { acknowledgements: null, invitations: null, checklists: null, deviations: null } });
     const bad = await ctx.api.get('/api/units/not-a-unit/inbox');
     expect(bad.status).toBe(400);
     expect(bad.body.error.details).toEqual([
