@@ -36,6 +36,11 @@ describe('admin API: access and bad input', () => {
     expect(bad.body.error.details.map((d: any) => d.field).sort()).toEqual(['query', 'query.municipality', 'query.type'].sort());
     expect((await admin.get(`/api/admin/workflows/discharge-${'x'.repeat(10)}`)).status).toBe(404);
     expect((await admin.get('/api/admin/workflows/bad%20id')).body.error.code).toBe('VALIDATION_FAILED');
+    const paths = Object.keys((await ctx.api.get('/openapi.json')).body.paths);
+    expect(paths.filter((p) => p.startsWith('/api/admin/')).sort()).toEqual([
+      '/api/admin/actions', '/api/admin/workflows', '/api/admin/workflows/{workflowId}', '/api/admin/workflows/{workflowId}/activities/{activityId}/retry',
+      '/api/admin/workflows/{workflowId}/cancel', '/api/admin/workflows/{workflowId}/reset', '/api/admin/workflows/{workflowId}/terminate',
+    ]);
   });
 });
 
