@@ -12,16 +12,14 @@
  * process and whose WebAssembly heap never shrinks. Rule set: gavleborg-2019 (individual invoices and
  * averages — every branch of the average engine) in 2019, a year with a known daily amount.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
 import { openLedger, type LedgerStore } from '../src/db/ledger';
 import { finaliseClose, freezeClose } from '../src/db/billing-close';
 import { computeMonth, ruleSet } from '../src/domain/billing';
 import { frozenEpisodes } from '../src/db/billing';
-import { projectRoot } from '../src/temporal/tools';
 import { postgresBinDir, startLocalPostgres, type LocalPostgres } from './lib/local-postgres';
 import { freePorts } from './lib/service';
+import { writeBenchmarkSection } from './lib/benchmarks';
 
 const TOTAL = Number(process.env.BENCH_EPISODES ?? 100_000);
 const MUNICIPALITIES = 290;
@@ -166,7 +164,6 @@ function report(runs: BackendRun[], wallS: number): void {
     return `- **${r.backend}**: ${full.episodes.toLocaleString('en-US')} episodes in ${closeS.toFixed(1)} s (under 10 s: ${verdict(closeS < 10)}); whole process peaks at ${full.peakRssMb.toFixed(0)} MB (under 500 MB: ${verdict(full.peakRssMb < 500)}; ${where}); the close itself grows it by ${(full.peakRssMb - full.baselineRssMb).toFixed(0)} MB. Linear growth: ${per.map((p) => p.toFixed(0)).join(' / ')} µs per episode at ¼ / ½ / full size. Result check: ${full.invoices} invoices, ${full.totalKr.toLocaleString('en-US')} kr; the final total equals the preliminary total.`;
   };
   const lines = [
-    '<!-- bench:billing:begin -->',
     '## Monthly close (`npm run bench:billing`)',
     '',
     `Run ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} · ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM · Node ${process.version} · rule set gavleborg-2019 · ${MUNICIPALITIES} municipalities · backends: ${runs.map((r) => r.backend).join(', ')} · whole run ${wallS.toFixed(0)} s (loading the episodes not measured).`,
@@ -179,14 +176,8 @@ function report(runs: BackendRun[], wallS: number): void {
     ...runs.map(targets),
     '',
     'Run: `npm run bench:billing` (`BENCH_EPISODES`, default 100000; `DATABASE_URL` to measure against an existing PostgreSQL). Memory grows with the episodes of one month because the close holds them at once.',
-    '<!-- bench:billing:end -->',
   ];
-  const file = join(projectRoot, 'BENCHMARKS.md');
-  const section = lines.join('\n');
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const re = /<!-- bench:billing:begin -->[\s\S]*?<!-- bench:billing:end -->/;
-  writeFileSync(file, re.test(current) ? current.replace(re, section) : `${current.trimEnd()}\n\n${section}\n`);
-  console.log(section);
+  console.log(writeBenchmarkSection('billing', lines));
 }
 
 main().catch((err) => {

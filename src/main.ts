@@ -104,7 +104,12 @@ async function main(): Promise<void> {
     logger.info({ created: await ensureBillingSchedules(client, config.regions, config.temporal.taskQueue) }, 'monthly close schedules ensured (one per region)');
     logger.info({ created: await ensureDigestSchedules(client, config.regions, config.temporal.taskQueue) }, 'coordinator digest schedules ensured (regions with coordinators)');
 
-    ledger = await openLedger({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'ledger') });
+    ledger = await openLedger({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'ledger'),
+      // the pool reconnects on the next query; the activity that was writing retries
+      onConnectionError: (err) => logger.warn({ error: err.message }, 'ledger database connection lost'),
+    });
 
     if (runsWorker) {
       const nativeConnection = await connectWorker(connectionOptions(config, address));

@@ -14,7 +14,12 @@ import { join } from 'node:path';
 
 export interface LocalPostgres {
   url: string;
+  /** stops the server and removes the cluster */
   stop(): void;
+  /** stops the server but keeps the cluster (a database outage, for fault tests) */
+  pause(): void;
+  /** starts the paused server again on the same port */
+  resume(): void;
 }
 
 /** The newest installed server's bin directory, or undefined when PostgreSQL is not installed. */
@@ -47,17 +52,29 @@ export function startLocalPostgres(port: number): LocalPostgres {
   const run = (cmd: string, args: string[]) =>
     execFileSync(join(bin, cmd), args, { stdio: 'pipe', ...(owner ? { uid: owner.uid, gid: owner.gid } : {}), env: { ...process.env, LC_ALL: 'C.UTF-8' } });
   run('initdb', ['-D', data, '-U', 'ledger', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  const start = () => run('pg_ctl', ['-D', data, '-w', '-t', '60', '-l', join(dir, 'server.log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`, 'start']);
+  const halt = () => run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
   // loopback only, no unix socket outside the cluster's own directory; fsync off: throwaway data
-  run('pg_ctl', ['-D', data, '-w', '-t', '60', '-l', join(dir, 'server.log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`, 'start']);
-  let stopped = false;
+  start();
+  let running = true;
+  let removed = false;
   return {
     url: `postgres://ledger@127.0.0.1:${port}/postgres`,
+    pause() {
+      if (running) halt();
+      running = false;
+    },
+    resume() {
+      if (!running && !removed) start();
+      running = true;
+    },
     stop() {
-      if (stopped) return;
-      stopped = true;
+      if (removed) return;
+      removed = true;
       try {
-        run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+        if (running) halt();
       } finally {
+        running = false;
         rmSync(dir, { recursive: true, force: true });
       }
     },

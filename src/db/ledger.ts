@@ -122,7 +122,11 @@ function postgresDialect(connectionString: string, onConnectionError: (err: Erro
         parsers[oid] ?? pgTypes.getTypeParser(oid, format ?? 'text')) as typeof pgTypes.getTypeParser,
     },
   });
+  // An idle client's lost connection is reported on the pool, a checked-out one's on the client
+  // itself: without a listener there, a database restart mid-transaction would crash the process
+  // (found by test/e2e/faults.test.ts). The query in flight fails instead, and its activity retries.
   pool.on('error', onConnectionError);
+  pool.on('connect', (client) => client.on('error', onConnectionError));
   return new PostgresDialect({ pool });
 }
 

@@ -1,0 +1,232 @@
+/**
+ * Proof that nothing is lost (issue 7 "Faults"): real processes, broken while episodes are in
+ * flight, then every episode must finish and the ledger must match the workflows exactly.
+ *
+ * Set-up, as in production but on one machine: a Temporal dev server with its SQLite file, a
+ * PostgreSQL ledger (DATABASE_URL, a throwaway server from the machine's own package), and the
+ * service (`tsx src/main.ts`, worker and API) as a separate process using both.
+ *
+ * Staff keep working through the API the whole time, as a ward would: every action is retried
+ * with the same Idempotency-Key until it is answered, so a retry after a lost answer must never
+ * record anything twice. Faults, in order, each injected once a share of all actions is done:
+ *   1. the service (worker and API) is killed with SIGKILL mid-run and a new one is started;
+ *   2. the Temporal dev server is stopped and started again on its SQLite file;
+ *   3. the ledger database is unavailable for a while (activities retry);
+ *   4. the same request is delivered twice concurrently, for every action of one episode.
+ * The figures are written to .test-artifacts/faults.json (and quoted in the README).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { Kysely, PostgresDialect } from 'kysely';
+import { Pool } from 'pg';
+import { freePorts, spawnService, type ServiceProcess } from '../../scripts/lib/service';
+import { startLocalPostgres, type LocalPostgres } from '../../scripts/lib/local-postgres';
+import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
+import { createLogger } from '../../src/logger';
+import { processCounts } from '../../src/db/homecare';
+import type { Database } from '../../src/db/schema';
+import { dischargeWorkflowId } from '../../workflows/discharge';
+import { projectRoot } from '../../src/temporal/tools';
+
+jest.setTimeout(420_000);
+
+const EPISODES = 8;
+const MUNICIPALITY = '2180';
+const PRIMARY_CARE = 'SE2321000115-VC12';
+const INPATIENT = 'SE2321000115-AVD7';
+
+let dir: string;
+let pg: LocalPostgres;
+let dev: DevServer | undefined;
+let svc: ServiceProcess | undefined;
+let ports: { dev: number; ui: number; api: number; metrics: number; pg: number };
+
+const base = () => `http://127.0.0.1:${ports.api}`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const days = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
+
+/** Set when the service exits without being killed by this test: a crash fails the test at once. */
+let crashed: string | undefined;
+
+function startService(): ServiceProcess {
+  const s = spawnService({
+    ROLE: 'all',
+    PORT: String(ports.api),
+    DATA_DIR: join(dir, 'service'),
+    TEMPORAL_ADDRESS: `127.0.0.1:${ports.dev}`,
+    TEMPORAL_METRICS_BIND: `127.0.0.1:${ports.metrics}`,
+    DATABASE_URL: pg.url,
+    LOG_LEVEL: 'error',
+  });
+  void s.exited.then(({ code, signal }) => {
+    if (signal !== 'SIGKILL') crashed = `the service exited by itself (code ${code}, signal ${signal})\n${s.err().slice(-3000)}`;
+  });
+  return s;
+}
+
+async function waitHealthy(timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${base()}/health`, { signal: AbortSignal.timeout(3000) })).status === 200) return;
+    } catch { /* not yet */ }
+    await sleep(250);
+  }
+  throw new Error(`service not healthy within ${timeoutMs / 1000} s\n${svc?.err().slice(-2000)}`);
+}
+
+/** SIGKILL to the whole process group (tsx runs the service in a child process of its own). */
+async function killService(): Promise<void> {
+  const s = svc!;
+  try { process.kill(-s.proc.pid!, 'SIGKILL'); } catch { /* gone */ }
+  await s.exited;
+}
+
+const figures = { faultsInjected: [] as string[], episodesInFlight: 0, episodesCompleted: 0, actions: 0, retriedRequests: 0, duplicateDeliveries: 0, rowsLost: 0, rowsDuplicated: 0 };
+let progress = 0;
+
+/**
+ * One request, retried with the same Idempotency-Key until the service answers with anything
+ * but a network error or a 5xx (a 4xx is a real refusal and fails the test).
+ */
+async function post(path: string, body: unknown, key = randomUUID(), twice = false): Promise<any> {
+  let last = '';
+  for (let attempt = 0; ; attempt++) {
+    if (crashed) throw new Error(crashed);
+    if (attempt > 0) figures.retriedRequests += 1;
+    if (attempt > 600) throw new Error(`${path}: no answer after ${attempt} attempts; the last: ${last}\nservice log:\n${svc?.err().slice(-3000)}\n${svc?.out().slice(-3000)}`);
+    const send = () => fetch(`${base()}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'Idempotency-Key': key, 'X-Actor-Id': 'faults', 'X-Actor-Organisation': 'test' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
+    }).then(async (r) => ({ status: r.status, json: await r.json().catch(() => undefined) }));
+    try {
+      const answers = await Promise.all(twice ? [send(), send()] : [send()]);
+      if (twice) figures.duplicateDeliveries += 1;
+      const bad = answers.find((a) => a.status >= 500);
+      if (bad) { last = `${bad.status} ${JSON.stringify(bad.json)}`; await sleep(250); continue; }
+      const refused = answers.find((a) => a.status >= 400);
+      if (refused) throw new Error(`${path} refused: ${refused.status} ${JSON.stringify(refused.json)}`);
+      if (twice) expect(answers[1]!.json).toEqual(answers[0]!.json); // the second delivery returns the first result
+      figures.actions += 1;
+      progress += 1;
+      return answers[0]!.json;
+    } catch (err) {
+      if ((err as Error).message.includes('refused:') || crashed) throw err;
+      last = String((err as Error).cause ?? (err as Error).message);
+      await sleep(250); // connection refused or reset while a process is down
+    }
+  }
+}
+
+/** A complete episode, flow (a) with consent (DOMAIN.md §4), every message acknowledged. */
+async function runEpisode(i: number, twice: boolean): Promise<string> {
+  const start = await post('/api/episodes', { region: 'gavleborg', patient: { kind: 'reservnummer', value: `FAULT${i}X${Date.now() % 100000}` }, residenceMunicipality: MUNICIPALITY, inpatientUnit: INPATIENT, primaryCareUnit: PRIMARY_CARE }, undefined, twice);
+  const id = start.episodeId as string;
+  const act = (path: string, body: unknown) => post(`/api/episodes/${id}/${path}`, body, undefined, twice);
+  const ackAll = async (v: any, type: string) => {
+    // the episode's view may come from before the message was recorded (a start answers early)
+    const m = [...v.messages].reverse().find((x: any) => x.type === type);
+    for (const party of m.recipients) await act('acknowledgements', { messageId: m.messageId, party });
+  };
+  let v = await act('admission-notice', { expectedReadyDate: days(3) });
+  await ackAll(v, 'admissionNotice');
+  await act('named-care-contact', { party: { kind: 'primaryCare', id: PRIMARY_CARE }, contact: 'Distriktssköterska Fel' });
+  v = await act('planning-needed', { flow: 'a', consent: 'given', needs: 'newHealthCare' });
+  await ackAll(v, 'planningNeeded');
+  v = await act('invitations', { sender: { kind: 'primaryCare', id: PRIMARY_CARE }, meetingAt: new Date(Date.now() + 86_400_000).toISOString(), place: 'Avdelning 7', mode: 'video', location: 'hospital', inviteInpatient: false });
+  await ackAll(v, 'planningInvitation');
+  await act('planning-meetings', {});
+  await act('sip', { coordinator: 'Samordnare Fel', responsibilities: [{ party: 'Gävle kommun', responsibility: 'Hemtjänst' }], selfCareAssessment: true });
+  await act('checklist', { aidsAndMedicationListInPlace: true, medicinesSecured: true, informationTransferred: true });
+  v = await act('ready', { readyDate: days(0) });
+  await ackAll(v, 'readyForDischarge');
+  v = await act('discharge', { sendNotice: true });
+  await ackAll(v, 'dischargeNotice');
+  await act('sip/complete', {});
+  return id;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'faults-'));
+  const [devPort, ui, api, metrics, pgPort] = await freePorts(5);
+  ports = { dev: devPort!, ui: ui!, api: api!, metrics: metrics!, pg: pgPort! };
+  pg = startLocalPostgres(ports.pg);
+  dev = await startDevServer({ dataDir: join(dir, 'temporal'), port: ports.dev, uiPort: ports.ui, namespace: 'default', logger: createLogger('silent') });
+  svc = startService();
+  await waitHealthy();
+}, 180_000);
+
+afterAll(async () => {
+  if (svc) await killService().catch(() => undefined);
+  await dev?.stop();
+  pg?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('episodes in flight survive a killed worker, a restarted Temporal server, a database outage and duplicate deliveries; the ledger matches the workflows', async () => {
+  const STEPS_PER_EPISODE = 21; // start + the actions of runEpisode
+  const total = EPISODES * STEPS_PER_EPISODE;
+  const runs = Array.from({ length: EPISODES }, (_, i) => runEpisode(i, i === 0));
+  figures.episodesInFlight = EPISODES;
+  const waitFor = async (share: number) => { while (progress < total * share) await sleep(100); };
+
+  await waitFor(0.2);
+  figures.faultsInjected.push(`service (worker + API) killed with SIGKILL after ${progress} of ${total} actions, a new one started`);
+  await killService();
+  svc = startService();
+  await waitHealthy();
+
+  await waitFor(0.45);
+  figures.faultsInjected.push(`Temporal dev server stopped and started again on its SQLite file after ${progress} actions`);
+  await dev!.stop();
+  dev = await startDevServer({ dataDir: join(dir, 'temporal'), port: ports.dev, uiPort: ports.ui, namespace: 'default', logger: createLogger('silent') });
+
+  await waitFor(0.65);
+  figures.faultsInjected.push(`ledger database (PostgreSQL) unavailable for 8 s after ${progress} actions`);
+  pg.pause();
+  await sleep(8000);
+  pg.resume();
+  figures.faultsInjected.push('every request of one episode delivered twice at once with the same Idempotency-Key');
+
+  const ids = await Promise.all(runs);
+
+  // every workflow completes, and the ledger has exactly what each workflow recorded
+  const connection = await Connection.connect({ address: `127.0.0.1:${ports.dev}` });
+  const client = new Client({ connection });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: pg.url, max: 2 }) }) });
+  try {
+    for (const id of ids) {
+      const result = await client.workflow.getHandle(dischargeWorkflowId(id)).result();
+      figures.episodesCompleted += 1;
+      // the last projection may still be on its way: wait (bounded) for the workflow's final version
+      const rowOf = () => db.selectFrom('episodes').select(['version', 'status']).where('episode_id', '=', id).executeTakeFirst();
+      for (let i = 0; i < 150 && (await rowOf())?.version !== result.version; i++) await sleep(200);
+      expect(await rowOf()).toEqual({ version: result.version, status: result.status });
+      const { messages, obligations, deviations } = await processCounts(db, 'discharge', id);
+      const counts = { messages, obligations, deviations };
+      const expected = { messages: result.messages.length, obligations: result.obligations.length, deviations: result.deviations.length };
+      for (const k of Object.keys(expected) as (keyof typeof expected)[]) {
+        figures.rowsLost += Math.max(0, expected[k] - counts[k]);
+        figures.rowsDuplicated += Math.max(0, counts[k] - expected[k]);
+      }
+      expect(counts).toEqual(expected);
+      // one message per type and version: a retried request never sent one twice
+      expect(result.messages.filter((m: { type: string }) => m.type === 'dischargeNotice')).toHaveLength(1);
+    }
+    const episodes = await db.selectFrom('episodes').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    expect(Number(episodes.n)).toBe(EPISODES); // and no episode twice, though every start was retried under faults
+  } finally {
+    await db.destroy();
+    await connection.close();
+  }
+  mkdirSync(join(projectRoot, '.test-artifacts'), { recursive: true });
+  writeFileSync(join(projectRoot, '.test-artifacts', 'faults.json'), `${JSON.stringify(figures, null, 2)}\n`);
+  console.log(`fault injection: ${JSON.stringify(figures, null, 2)}`);
+  expect(figures.episodesCompleted).toBe(EPISODES);
+  expect(figures.rowsLost + figures.rowsDuplicated).toBe(0);
+});
