@@ -53,6 +53,12 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     '--namespace', opts.namespace,
     '--log-level', 'warn',
     '--log-format', 'json',
+    // SQLite's write-ahead log, synced at checkpoints rather than at every commit: a crash of
+    // any process loses nothing, a power loss or OS crash may lose the last moments (production
+    // runs Temporal on PostgreSQL). It cut the server's CPU per staff action from about 17 to
+    // 10 ms in `npm run bench:discharge`, most of it fsync's system time.
+    '--sqlite-pragma', 'journal_mode=wal',
+    '--sqlite-pragma', 'synchronous=normal',
   ];
   // Own process group: Ctrl-C reaches only us, so the worker can drain before the server stops.
   const child: ChildProcess = spawn(temporalCliPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
