@@ -25,6 +25,7 @@ import { historyToJson } from '../src/temporal/history-json';
 import { closeInputFor } from '../src/temporal/schedules';
 import { projectRoot } from '../src/temporal/tools';
 import { createWorker } from '../workers/worker';
+import { coordinatorDigest } from '../workflows/coordinatorDigest';
 import { monthlyClose, monthlyCloseScheduled, monthlyCloseWorkflowId, reviewUpdates, closeQuery } from '../workflows/monthlyClose';
 import { seed } from '../test/helpers/billing';
 import { Episode, episodeInput, eventually, primaryCare, sleepUntil } from '../test/helpers/discharge';
@@ -120,6 +121,10 @@ const SCENARIOS: Record<string, Scenario> = {
     const year = Number((await now()).slice(0, 4));
     for (const y of [year - 1, year]) await setDailyAmount(ledger.db, y, 9_300_00, 'replay fixture', 'replay:capture').catch(() => undefined);
     return env.client.workflow.start(monthlyCloseScheduled, { taskQueue, workflowId: 'monthly-close-trigger-halland', args: [closeInputFor(halland, { closeDay: 5, closeHour: 6, reviewWeekdays: 10 })] });
+  },
+  // §6 the coordinators' daily digest (started by a Schedule each day): nothing open, nothing sent
+  async 'coordinatorDigest-nothing-open'({ env, taskQueue }) {
+    return env.client.workflow.start(coordinatorDigest, { taskQueue, workflowId: 'coordinator-digest-halland', args: [{ region: 'halland' }] });
   },
 };
 

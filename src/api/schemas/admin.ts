@@ -4,10 +4,10 @@
  * query built from them cannot be widened by its input.
  */
 import { z } from 'zod';
+import * as workflows from '../../../workflows';
 
-/** Every workflow type the worker runs (workflows/index.ts). */
-export const WORKFLOW_TYPES = ['dischargeEpisode', 'homeCareEnrollment', 'singleHomeVisit', 'monthlyClose', 'monthlyCloseScheduled'] as const;
-export type WorkflowType = (typeof WORKFLOW_TYPES)[number];
+/** Every workflow type the worker runs: the exports of workflows/index.ts. */
+export const WORKFLOW_TYPES = Object.keys(workflows) as [keyof typeof workflows, ...(keyof typeof workflows)[]];
 
 const keyword = (what: string, re: RegExp) => z.string().regex(re, `must be ${what}`);
 
