@@ -137,7 +137,7 @@ export async function coordinatorInbox(db: Kysely<Database>, org: Organisation, 
   if (q.acknowledged !== undefined) query = query.where('escalation_acknowledged_at', q.acknowledged ? 'is not' : 'is', null);
   if (q.cursor) {
     const [at, id] = q.cursor;
-    query = query.where((eb) => eb.or([eb('deadline_at', '>', at), eb.and([eb('deadline_at', '=', at), eb('deviation_id', '>', id)])]));
+    query = query.where((eb) => eb(eb.refTuple('deadline_at', 'deviation_id'), '>', eb.tuple(at, id)));
   }
   const rows = await query.orderBy('deadline_at').orderBy('deviation_id').limit(q.limit + 1).execute();
   const items = rows.slice(0, q.limit).map((r) => ({ ...r, comments: (r.comments as unknown[] | null) ?? [] }));

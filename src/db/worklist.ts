@@ -54,7 +54,7 @@ function obligationsOf(db: Kysely<Database>, unitId: string, f: WorklistFilters,
   if (f.municipality) q = q.where('o.municipality', '=', f.municipality);
   if (f.processType) q = q.where('o.process_type', '=', f.processType);
   if (f.dueBefore) q = q.where('o.due_at', '<=', f.dueBefore);
-  if (cursor) q = q.where((eb) => eb.or([eb('o.due_at', '>', cursor[0]), eb.and([eb('o.due_at', '=', cursor[0]), eb('o.obligation_id', '>', cursor[1])])]));
+  if (cursor) q = q.where((eb) => eb(eb.refTuple('o.due_at', 'o.obligation_id'), '>', eb.tuple(cursor[0], cursor[1]))); // row comparison: one index range
   return q.orderBy('o.due_at').orderBy('o.obligation_id');
 }
 
@@ -82,7 +82,7 @@ export async function checklistsPage(db: Kysely<Database>, unitId: string, f: Wo
     .where(sql<SqlBool>`status = 'readyForDischarge' and not checklist_complete`) // literals: the partial index matches
     .where('ready_date', '<=', today);
   if (f.municipality) q = q.where('residence_municipality', '=', f.municipality);
-  if (c) q = q.where((eb) => eb.or([eb('ready_date', '>', c[0]), eb.and([eb('ready_date', '=', c[0]), eb('episode_id', '>', c[1])])]));
+  if (c) q = q.where((eb) => eb(eb.refTuple('ready_date', 'episode_id'), '>', eb.tuple(c[0], c[1])));
   const rows = await q.orderBy('ready_date').orderBy('episode_id').limit(limit + 1).execute();
   return page(
     rows.map((r) => ({ process_type: 'discharge' as const, process_id: r.episode_id, ...r })),
@@ -101,7 +101,7 @@ export async function deviationsPage(db: Kysely<Database>, unitId: string, f: Wo
   if (f.municipality) q = q.where('municipality', '=', f.municipality);
   if (f.processType) q = q.where('process_type', '=', f.processType);
   if (f.dueBefore) q = q.where('deadline_at', '<=', f.dueBefore);
-  if (c) q = q.where((eb) => eb.or([eb('deadline_at', '>', c[0]), eb.and([eb('deadline_at', '=', c[0]), eb('deviation_id', '>', c[1])])]));
+  if (c) q = q.where((eb) => eb(eb.refTuple('deadline_at', 'deviation_id'), '>', eb.tuple(c[0], c[1])));
   const rows = await q.orderBy('deadline_at').orderBy('deviation_id').limit(limit + 1).execute();
   return page(rows, limit, (r) => [r.deadline_at, r.deviation_id]);
 }

@@ -8,6 +8,7 @@
 import { closeTransports } from '../../activities/channels';
 import { DEFAULT_REGIONS, RegionSchema } from '../../src/domain/regions';
 import { loadWorklist } from '../../scripts/lib/worklist-data';
+import { ensureDigestSchedules, digestScheduleId } from '../../src/temporal/digest-schedules';
 import { isoPlus, newKey, pollUntil, startBody, UNITS, useApi } from '../helpers/api';
 import { startSmtpServer } from '../helpers/receivers';
 
@@ -112,6 +113,21 @@ describe('coordinator inbox and actions', () => {
     expect((await ctx.api.get('/api/coordinators/no-such-org/inbox')).body.error.code).toBe('ORGANISATION_NOT_FOUND');
     expect((await ctx.api.get(`/api/coordinators/${ORG}/inbox?cursor=garbage`)).status).toBe(400);
     expect((await ctx.api.get(`/api/coordinators/${ORG}/inbox?limit=0`)).body.error.details[0].field).toBe('query.limit');
+  });
+});
+
+describe('the daily digest schedule', () => {
+  it('one Schedule per region with coordinators, at the configured local hour; re-running start-up updates it, never duplicates', async () => {
+    const client = ctx.h.env.client;
+    const regions = [{ ...halland(), escalation: { ...halland().escalation, digestHour: 6 } }, DEFAULT_REGIONS[1]];
+    expect(await ensureDigestSchedules(client, regions, ctx.h.taskQueue)).toEqual([digestScheduleId('halland')]); // Gävleborg has no coordinators
+    const d = await client.schedule.getHandle(digestScheduleId('halland')).describe();
+    expect(d.spec.timezone).toBe('Europe/Stockholm');
+    expect(d.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 6, end: 6, step: 1 }] });
+    expect(d.action).toMatchObject({ type: 'startWorkflow', workflowType: 'coordinatorDigest', args: [{ region: 'halland' }] });
+    expect(await ensureDigestSchedules(client, [halland()], ctx.h.taskQueue)).toEqual([]);
+    expect((await client.schedule.getHandle(digestScheduleId('halland')).describe()).spec.calendars?.[0]).toMatchObject({ hour: [{ start: 7, end: 7, step: 1 }] });
+    await client.schedule.getHandle(digestScheduleId('halland')).delete();
   });
 });
 

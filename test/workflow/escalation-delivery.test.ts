@@ -15,6 +15,9 @@ import { admissionNoticeDeadline } from '../../src/domain/calendar';
 import { DEFAULT_REGIONS, RegionSchema } from '../../src/domain/regions';
 import { coordinatorDigest } from '../../workflows/coordinatorDigest';
 import { Episode, episodeInput, eventually, sleepUntil, UNITS } from '../helpers/discharge';
+import { VisitOrder, visitInput } from '../helpers/homecare';
+import { acknowledgementDeadline, localDateOf } from '../../src/domain/calendar';
+import { coordinatorUpdates } from '../../workflows/shared/coordinator-actions';
 import { openTestLedger } from '../helpers/ledger';
 import { startHttpReceiver, startSmtpServer } from '../helpers/receivers';
 import { startWorker, timeSkippingEnv } from '../helpers/temporal';
@@ -45,6 +48,7 @@ beforeAll(async () => {
           unitChannels: { [UNITS.inpatient]: [{ type: 'email', to: 'avd1@halland.example' }] },
           coordinators: [{ id: 'koord-1', name: 'Koordinator Ett', channels: [{ type: 'email', to: 'koord1@halland.example' }, { type: 'webhook', url: `${http.url}/hook`, secretEnv: 'TEST_WEBHOOK_KEY' }] }],
         },
+        { id: 'kommun-1380', name: 'Halmstads kommun', municipalities: ['1380'], coordinators: [{ id: 'koord-k', name: 'Kommunkoordinator', channels: [{ type: 'email', to: 'koord@halmstad.example' }] }] },
       ],
     },
   });
@@ -64,6 +68,7 @@ afterAll(async () => {
   await env?.teardown();
 });
 
+const dateAfter = (date: string, days: number) => new Date(Date.parse(`${date}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const plus = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
 const mailsTo = (address: string, notificationId: string) => smtp.inbox.items.filter((m) => m.to.includes(address) && (m.header('X-Utskrivning-Delivery') ?? '').startsWith(notificationId));
 
@@ -116,15 +121,39 @@ describe('escalation ladder delivered by e-mail and signed webhook', () => {
     // the daily digest: the open escalation, once per coordinator and day (a second run sends nothing)
     const before = { mails: smtp.inbox.items.length, hooks: http.inbox.items.length };
     const first = await env.client.workflow.execute(coordinatorDigest, { taskQueue, workflowId: `digest-test-${d.deviationId}`, args: [{ region: 'halland' }] });
-    expect(first).toEqual({ delivered: 2, organisations: 1 }); // e-mail and webhook of the one coordinator
+    expect(first).toEqual({ delivered: 3, organisations: 2 }); // the region's coordinator (e-mail, webhook), the municipality's (e-mail)
     const [digestHook] = (await http.inbox.waitFor((all) => all.length === before.hooks + 1, 'digest webhook')).slice(before.hooks);
     expect(JSON.parse(digestHook.body)).toMatchObject({ event: 'coordinator.digest', organisation: 'region-halland', escalatedCount: 1, escalations: [expect.objectContaining({ deviationId: d.deviationId, acknowledged: false })] });
-    await smtp.inbox.waitFor((all) => all.length === before.mails + 1, 'digest e-mail');
+    await smtp.inbox.waitFor((all) => all.length === before.mails + 2, 'digest e-mails');
     // the same day again (the schedule fired twice, or a retry): nothing is sent
     const day = JSON.parse(digestHook.body).date as string;
     const again = await env.client.workflow.execute(coordinatorDigest, { taskQueue, workflowId: `digest-test-again-${d.deviationId}`, args: [{ region: 'halland', at: `${day}T12:00:00+01:00` }] });
-    expect(again).toEqual({ delivered: 0, organisations: 1 });
+    expect(again).toEqual({ delivered: 0, organisations: 2 });
     expect(http.inbox.items).toHaveLength(before.hooks + 1);
-    expect(smtp.inbox.items).toHaveLength(before.mails + 1);
+    expect(smtp.inbox.items).toHaveLength(before.mails + 2);
+  });
+
+  it('a single home visit left unanswered reaches the municipality’s coordinator; the shared coordinator Updates work on it too', async () => {
+    const orderedAt = new Date(await env.currentTimeMs()).toISOString();
+    const startDate = localDateOf(new Date(orderedAt));
+    const o = await VisitOrder.start(env, taskQueue, visitInput({ orderedAt, startDate, endDate: dateAfter(startDate, 30) }));
+    const due = acknowledgementDeadline(new Date(orderedAt)).at.toISOString();
+    await sleepUntil(env, plus(due, 1000));
+    const devs = await eventually(async () => { const d = (await o.state()).deviations; return d.length === 2 ? d : undefined; }, 'deviations');
+    await sleepUntil(env, plus(devs[0].escalateAt!, 1000));
+    await eventually(async () => (await o.state()).deviations.every((d) => d.escalation === 'escalated'), 'escalation');
+    const unanswered = devs.find((d) => d.type === 'ORDER_UNANSWERED')!;
+    await smtp.inbox.waitFor(() => mailsTo('koord@halmstad.example', `${unanswered.deviationId}:escalate`).length === 1, 'municipal coordinator e-mail');
+
+    const actor = { userId: 'koord-k', organisation: 'kommun-1380' };
+    const ack = await o.handle.executeUpdate(coordinatorUpdates.acknowledgeEscalation, { args: [{ type: 'acknowledgeEscalation', deviationId: unanswered.deviationId, actor }] });
+    expect(ack.deviation).toMatchObject({ escalationAcknowledgedBy: 'koord-k' });
+    const closed = await o.handle.executeUpdate(coordinatorUpdates.resolveDeviation, { args: [{ type: 'resolveDeviation', deviationId: unanswered.deviationId, resolution: 'ACTION_TAKEN', comment: 'Hemsjukvården kontaktad', actor }] });
+    expect(closed.deviation).toMatchObject({ status: 'closed', resolution: 'ACTION_TAKEN', closedBy: 'koord-k' });
+    const refused = await o.handle.executeUpdate(coordinatorUpdates.resolveDeviation, { args: [{ type: 'resolveDeviation', deviationId: unanswered.deviationId, resolution: 'OTHER', comment: 'igen', actor }] }).catch((e) => e.cause?.type);
+    expect(refused).toBe('DEVIATION_CLOSED');
+    const s = await o.state();
+    expect(s.timeline.map((e) => e.action)).toEqual(expect.arrayContaining(['acknowledgeEscalation', 'resolveDeviation']));
+    expect(s.timeline.filter((e) => e.action === 'resolveDeviation')).toHaveLength(1);
   });
 });
