@@ -2,7 +2,12 @@
  * `npm run replay --query …`'s source: the histories of the workflows a visibility query selects
  * on a running server (here the real dev server), replayed against the current code.
  */
-import { historiesFromServer, replayHistories } from '../../src/temporal/replay';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { historiesFromFiles, historiesFromServer, replayHistories } from '../../src/temporal/replay';
+import { temporalCliPath } from '../../src/temporal/tools';
 import { pollUntil } from '../helpers/api';
 import { Episode, episodeInput, primaryCare } from '../helpers/discharge';
 import { useWorkflowTestContext, workflowBundle } from '../helpers/temporal';
@@ -26,4 +31,19 @@ it('replays the open discharge episodes of a region, selected by a visibility qu
   expect(summary.failures).toEqual([]);
   expect(summary.replayed).toBe(2);
   expect(summary.byType).toEqual({ dischargeEpisode: 2 });
+});
+
+it('replays a history file written by Temporal\'s own CLI (`temporal workflow show --output json`)', async () => {
+  const e = await Episode.start(ctx.env, ctx.taskQueue, episodeInput({ admittedAt: new Date().toISOString() }));
+  await e.act('admissionNotice', { expectedReadyDate: new Date().toISOString().slice(0, 10) });
+  const json = execFileSync(temporalCliPath, ['workflow', 'show', '--output', 'json', '--address', ctx.env.address, '--namespace', ctx.env.namespace ?? 'default', '--workflow-id', e.handle.workflowId], { encoding: 'utf8' });
+  const dir = mkdtempSync(join(tmpdir(), 'replay-cli-'));
+  try {
+    writeFileSync(join(dir, 'from-cli.json'), json);
+    const summary = await replayHistories({ workflowBundle: workflowBundle() }, historiesFromFiles([dir]));
+    expect(summary.failures).toEqual([]);
+    expect(summary.byType).toEqual({ dischargeEpisode: 1 });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
