@@ -65,7 +65,7 @@ export async function markDelivery(db: Kysely<Database>, k: DeliveryKey, outcome
     .execute();
 }
 
-/** The notification counts as delivered when every one of its deliveries is. */
+/** The notification counts as delivered when it has deliveries and every one of them is delivered. */
 export async function markNotificationsDelivered(db: Kysely<Database>, notificationIds: string[], at: Instant): Promise<void> {
   if (notificationIds.length === 0) return;
   await db
@@ -73,8 +73,12 @@ export async function markNotificationsDelivered(db: Kysely<Database>, notificat
     .set({ delivered_at: at })
     .where('notification_id', 'in', notificationIds)
     .where('delivered_at', 'is', null)
-    .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('notification_deliveries as nd').select('nd.notification_id').whereRef('nd.notification_id', '=', 'notifications.notification_id').where('nd.status', '!=', 'delivered'))),
+    // at least one delivery (a notification nobody is configured to receive stays undelivered), all of them done
+    .where(({ and, not, exists, selectFrom }) =>
+      and([
+        exists(selectFrom('notification_deliveries as nd').select('nd.notification_id').whereRef('nd.notification_id', '=', 'notifications.notification_id')),
+        not(exists(selectFrom('notification_deliveries as nd').select('nd.notification_id').whereRef('nd.notification_id', '=', 'notifications.notification_id').where('nd.status', '!=', 'delivered'))),
+      ]),
     )
     .execute();
 }
