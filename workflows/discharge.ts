@@ -126,7 +126,8 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
     region: input.region,
     escalationWeekdays: input.settings.escalationWeekdays,
     describe: (o) => (DESCRIBE[o.kind] ?? ((x: Obligation) => `${x.kind} not done by ${x.dueLocalDate}`))(o),
-    project: () => local.projectDischargeEpisode(s),
+    // the ledger does not keep the timeline: left out of every projection's input
+    project: () => local.projectDischargeEpisode({ ...s, timeline: [] }),
   });
   const p = parties(s);
   const allParties = (): Party[] => [p.municipality, ...outpatientParties(s)];
