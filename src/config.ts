@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_REGIONS, RegionSchema, type Region } from './domain/regions';
 import { missingWebhookSecrets } from './domain/escalation';
+import { DEVELOPMENT_PAYLOAD_KEYS, parsePayloadKeys, type PayloadKey } from './temporal/codec';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const optionalString = z
@@ -60,6 +61,20 @@ export const envSchema = z.object({
   SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional()),
   /** sender address of those e-mails */
   NOTIFY_FROM: z.email('must be an e-mail address').default('utskrivning@localhost'),
+  /**
+   * Keys of the payload encryption (src/temporal/codec.ts): `id:base64key[,id:base64key…]`, the
+   * first encrypts, all decrypt. Default: a public development key — set your own in production.
+   */
+  PAYLOAD_KEYS: z.string().default(DEVELOPMENT_PAYLOAD_KEYS).transform((v, ctx) => {
+    try {
+      return parsePayloadKeys(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  }),
+  /** origins of the Temporal Web UI allowed to call the codec endpoint (comma-separated); default: the embedded dev server's UI */
+  TEMPORAL_UI_ORIGINS: optionalString,
   /** requests per minute one client may make to /api (0: no limit); bursts above it get 429 */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
   PSEUDONYM_KEY: z.string().min(16, 'must be at least 16 characters').default('development-only-pseudonym-key'),
@@ -96,6 +111,10 @@ export interface Config {
   /** §6 channels: SMTP for e-mail (none → e-mail deliveries are recorded as failed, naming why) */
   notify: { smtpUrl?: string; from: string };
   pseudonymKey: string;
+  /** payload encryption keys, the first encrypts */
+  payloadKeys: PayloadKey[];
+  /** Web UI origins that may use the codec endpoint */
+  temporalUiOrigins: string[];
   /** requests per minute and client on /api; 0 = unlimited */
   rateLimitPerMinute: number;
 }
@@ -112,7 +131,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`),
+      parsed.error.issues.map((i) => {
+        const name = String(i.path[0]);
+        // a secret is never echoed, not even a wrong one
+        const got = /KEY|SECRET|PASSWORD|TOKEN/.test(name) ? 'a value that is not shown' : JSON.stringify(env[name]);
+        return `${i.path.join('.') || '(environment)'}: ${i.message} (got ${got})`;
+      }),
     );
   }
   const e = parsed.data;
@@ -166,5 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     notify: { smtpUrl: e.SMTP_URL, from: e.NOTIFY_FROM },
     pseudonymKey: e.PSEUDONYM_KEY,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    payloadKeys: e.PAYLOAD_KEYS,
+    temporalUiOrigins: e.TEMPORAL_UI_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean) ?? [`http://127.0.0.1:${e.TEMPORAL_UI_PORT}`, `http://localhost:${e.TEMPORAL_UI_PORT}`],
   };
 }

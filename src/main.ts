@@ -15,6 +15,7 @@ import { openLedger, type LedgerStore } from './db/ledger';
 import { createLogger, type Logger } from './logger';
 import { connectionOptions } from './temporal/connection';
 import { startDevServer, type DevServer } from './temporal/dev-server';
+import { dataConverter } from './temporal/codec';
 import { ensureSearchAttributes } from './temporal/search-attributes';
 import { ensureBillingSchedules } from './temporal/schedules';
 import { ensureDigestSchedules } from './temporal/digest-schedules';
@@ -94,11 +95,13 @@ async function main(): Promise<void> {
         uiPort: config.temporal.uiPort,
         namespace: config.temporal.namespace,
         logger,
+        // the Web UI decodes encrypted payloads through this service's codec endpoint
+        codecEndpoint: runsApi ? `http://127.0.0.1:${config.port}/codec` : undefined,
       });
       address = devServer.address;
     }
     connection = await connectClient(config, address, logger);
-    const client = new Client({ connection, namespace: config.temporal.namespace });
+    const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config.payloadKeys) });
     const added = await ensureSearchAttributes(connection, config.temporal.namespace);
     if (added.length) logger.info({ added }, 'registered search attributes');
     logger.info({ created: await ensureBillingSchedules(client, config.regions, config.temporal.taskQueue) }, 'monthly close schedules ensured (one per region)');
@@ -118,6 +121,7 @@ async function main(): Promise<void> {
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
         deps: { ledger, calendar: config.calendar, notify: { regions: config.regions, smtpUrl: config.notify.smtpUrl, from: config.notify.from } },
+        dataConverter: dataConverter(config.payloadKeys),
       });
       workerRun = worker.run().finally(() => nativeConnection.close());
       workerRun.catch((err) => {

@@ -5,6 +5,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { TemporalConnectionOptions } from '../src/temporal/connection';
+import { dataConverter } from '../src/temporal/codec';
 
 export const workflowsPath = require.resolve('../workflows');
 
@@ -15,6 +16,8 @@ export interface WorkerParams {
   deps: ActivityDeps;
   /** Pre-built bundle (tests bundle once per run); otherwise workflowsPath is bundled at start-up. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Payload encryption (src/temporal/codec.ts); default: PAYLOAD_KEYS or the development key. */
+  dataConverter?: WorkerOptions['dataConverter'];
 }
 
 export async function createWorker(p: WorkerParams): Promise<Worker> {
@@ -23,6 +26,7 @@ export async function createWorker(p: WorkerParams): Promise<Worker> {
     namespace: p.namespace,
     taskQueue: p.taskQueue,
     activities: createActivities(p.deps),
+    dataConverter: p.dataConverter ?? dataConverter(),
     ...(p.workflowBundle ? { workflowBundle: p.workflowBundle } : { workflowsPath }),
     // Graceful shutdown: in-flight activities get this long to finish before being cancelled.
     shutdownGraceTime: '10s',

@@ -22,6 +22,8 @@ import { episodeRoutes } from './routes/episodes';
 import { homeCareRoutes } from './routes/homecare';
 import { indicatorRoutes } from './routes/indicators';
 import { unitRoutes } from './routes/units';
+import { codecRoutes } from './routes/codec';
+import { EncryptionCodec } from '../temporal/codec';
 
 export interface AppDeps {
   config: Config;
@@ -104,6 +106,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.get('/metrics', metrics.handler);
 
+  app.use(codecRoutes(registry, { codec: new EncryptionCodec(config.payloadKeys), uiOrigins: config.temporalUiOrigins }));
   app.use(calendarRoutes(registry, config.calendar));
   app.use(episodeRoutes(registry, { client, config }));
   app.use(unitRoutes(registry, { ledger, config }));

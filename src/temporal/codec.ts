@@ -87,6 +87,6 @@ export class EncryptionCodec implements PayloadCodec {
 }
 
 /** The data converter every client, worker and replayer of this service uses. */
-export function dataConverter(keys: string = process.env.PAYLOAD_KEYS || DEVELOPMENT_PAYLOAD_KEYS) {
-  return { payloadCodecs: [new EncryptionCodec(parsePayloadKeys(keys))] };
+export function dataConverter(keys: PayloadKey[] | string = process.env.PAYLOAD_KEYS || DEVELOPMENT_PAYLOAD_KEYS) {
+  return { payloadCodecs: [new EncryptionCodec(typeof keys === 'string' ? parsePayloadKeys(keys) : keys)] };
 }

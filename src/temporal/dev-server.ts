@@ -15,6 +15,8 @@ export interface DevServerOptions {
   uiPort: number;
   namespace: string;
   logger: Logger;
+  /** the remote codec the Web UI decodes payloads with (src/api/routes/codec.ts) */
+  codecEndpoint?: string;
 }
 
 export interface DevServer {
@@ -59,6 +61,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     // 10 ms in `npm run bench:discharge`, most of it fsync's system time.
     '--sqlite-pragma', 'journal_mode=wal',
     '--sqlite-pragma', 'synchronous=normal',
+    ...(opts.codecEndpoint ? ['--ui-codec-endpoint', opts.codecEndpoint] : []),
   ];
   // Own process group: Ctrl-C reaches only us, so the worker can drain before the server stops.
   const child: ChildProcess = spawn(temporalCliPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -13,6 +13,7 @@ import { basename, join } from 'node:path';
 import type { Client, HistoryAndWorkflowId } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
+import { dataConverter } from './codec';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { historyFromJson } from './history-json';
 
@@ -113,7 +114,8 @@ export async function replayHistories(
       yield h;
     }
   }
-  for await (const r of Worker.runReplayHistories(options, tap())) {
+  // histories hold encrypted payloads (src/temporal/codec.ts): the replayer needs the same keys
+  for await (const r of Worker.runReplayHistories({ dataConverter: dataConverter(), ...options }, tap())) {
     const src = seen.get(r.workflowId)?.shift();
     const history = (src?.history ?? {}) as History;
     const workflowType = workflowTypeOf(history);

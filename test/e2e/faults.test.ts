@@ -15,21 +15,16 @@
  *   4. the same request is delivered twice concurrently, for every action of one episode.
  * The figures are written to .test-artifacts/faults.json (and quoted in the README).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
-import { freePorts, spawnService, type ServiceProcess } from '../../scripts/lib/service';
-import { startLocalPostgres, type LocalPostgres } from '../../scripts/lib/local-postgres';
-import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
-import { createLogger } from '../../src/logger';
 import { processCounts } from '../../src/db/homecare';
 import type { Database } from '../../src/db/schema';
 import { dischargeWorkflowId } from '../../workflows/discharge';
 import { projectRoot } from '../../src/temporal/tools';
+import { RealStack } from '../helpers/real-service';
 
 jest.setTimeout(420_000);
 
@@ -38,52 +33,9 @@ const MUNICIPALITY = '2180';
 const PRIMARY_CARE = 'SE2321000115-VC12';
 const INPATIENT = 'SE2321000115-AVD7';
 
-let dir: string;
-let pg: LocalPostgres;
-let dev: DevServer | undefined;
-let svc: ServiceProcess | undefined;
-let ports: { dev: number; ui: number; api: number; metrics: number; pg: number };
-
-const base = () => `http://127.0.0.1:${ports.api}`;
+let stack: RealStack;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const days = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
-
-/** Set when the service exits without being killed by this test: a crash fails the test at once. */
-let crashed: string | undefined;
-
-function startService(): ServiceProcess {
-  const s = spawnService({
-    ROLE: 'all',
-    PORT: String(ports.api),
-    DATA_DIR: join(dir, 'service'),
-    TEMPORAL_ADDRESS: `127.0.0.1:${ports.dev}`,
-    TEMPORAL_METRICS_BIND: `127.0.0.1:${ports.metrics}`,
-    DATABASE_URL: pg.url,
-    LOG_LEVEL: 'error',
-  });
-  void s.exited.then(({ code, signal }) => {
-    if (signal !== 'SIGKILL') crashed = `the service exited by itself (code ${code}, signal ${signal})\n${s.err().slice(-3000)}`;
-  });
-  return s;
-}
-
-async function waitHealthy(timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${base()}/health`, { signal: AbortSignal.timeout(3000) })).status === 200) return;
-    } catch { /* not yet */ }
-    await sleep(250);
-  }
-  throw new Error(`service not healthy within ${timeoutMs / 1000} s\n${svc?.err().slice(-2000)}`);
-}
-
-/** SIGKILL to the whole process group (tsx runs the service in a child process of its own). */
-async function killService(): Promise<void> {
-  const s = svc!;
-  try { process.kill(-s.proc.pid!, 'SIGKILL'); } catch { /* gone */ }
-  await s.exited;
-}
 
 const figures = { faultsInjected: [] as string[], episodesInFlight: 0, episodesCompleted: 0, actions: 0, retriedRequests: 0, duplicateDeliveries: 0, rowsLost: 0, rowsDuplicated: 0 };
 let progress = 0;
@@ -95,10 +47,10 @@ let progress = 0;
 async function post(path: string, body: unknown, key = randomUUID(), twice = false): Promise<any> {
   let last = '';
   for (let attempt = 0; ; attempt++) {
-    if (crashed) throw new Error(crashed);
+    if (stack.crashed) throw new Error(stack.crashed);
     if (attempt > 0) figures.retriedRequests += 1;
-    if (attempt > 600) throw new Error(`${path}: no answer after ${attempt} attempts; the last: ${last}\nservice log:\n${svc?.err().slice(-3000)}\n${svc?.out().slice(-3000)}`);
-    const send = () => fetch(`${base()}${path}`, {
+    if (attempt > 600) throw new Error(`${path}: no answer after ${attempt} attempts; the last: ${last}\nservice log:\n${stack.serviceLog().slice(-3000)}`);
+    const send = () => fetch(`${stack.base}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'Idempotency-Key': key, 'X-Actor-Id': 'faults', 'X-Actor-Organisation': 'test' },
       body: JSON.stringify(body),
@@ -116,7 +68,7 @@ async function post(path: string, body: unknown, key = randomUUID(), twice = fal
       progress += 1;
       return answers[0]!.json;
     } catch (err) {
-      if ((err as Error).message.includes('refused:') || crashed) throw err;
+      if ((err as Error).message.includes('refused:') || stack.crashed) throw err;
       last = String((err as Error).cause ?? (err as Error).message);
       await sleep(250); // connection refused or reset while a process is down
     }
@@ -152,20 +104,11 @@ async function runEpisode(i: number, twice: boolean): Promise<string> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'faults-'));
-  const [devPort, ui, api, metrics, pgPort] = await freePorts(5);
-  ports = { dev: devPort!, ui: ui!, api: api!, metrics: metrics!, pg: pgPort! };
-  pg = startLocalPostgres(ports.pg);
-  dev = await startDevServer({ dataDir: join(dir, 'temporal'), port: ports.dev, uiPort: ports.ui, namespace: 'default', logger: createLogger('silent') });
-  svc = startService();
-  await waitHealthy();
+  stack = await RealStack.start();
 }, 180_000);
 
 afterAll(async () => {
-  if (svc) await killService().catch(() => undefined);
-  await dev?.stop();
-  pg?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await stack?.stop();
 });
 
 test('episodes in flight survive a killed worker, a restarted Temporal server, a database outage and duplicate deliveries; the ledger matches the workflows', async () => {
@@ -177,28 +120,27 @@ test('episodes in flight survive a killed worker, a restarted Temporal server, a
 
   await waitFor(0.2);
   figures.faultsInjected.push(`service (worker + API) killed with SIGKILL after ${progress} of ${total} actions, a new one started`);
-  await killService();
-  svc = startService();
-  await waitHealthy();
+  await stack.killService();
+  stack.startService();
+  await stack.waitHealthy();
 
   await waitFor(0.45);
   figures.faultsInjected.push(`Temporal dev server stopped and started again on its SQLite file after ${progress} actions`);
-  await dev!.stop();
-  dev = await startDevServer({ dataDir: join(dir, 'temporal'), port: ports.dev, uiPort: ports.ui, namespace: 'default', logger: createLogger('silent') });
+  await stack.stopTemporal();
+  await stack.startTemporal();
 
   await waitFor(0.65);
   figures.faultsInjected.push(`ledger database (PostgreSQL) unavailable for 8 s after ${progress} actions`);
-  pg.pause();
+  stack.pg.pause();
   await sleep(8000);
-  pg.resume();
+  stack.pg.resume();
   figures.faultsInjected.push('every request of one episode delivered twice at once with the same Idempotency-Key');
 
   const ids = await Promise.all(runs);
 
   // every workflow completes, and the ledger has exactly what each workflow recorded
-  const connection = await Connection.connect({ address: `127.0.0.1:${ports.dev}` });
-  const client = new Client({ connection });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: pg.url, max: 2 }) }) });
+  const { client, close } = await stack.client();
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: stack.pg.url, max: 2 }) }) });
   try {
     for (const id of ids) {
       const result = await client.workflow.getHandle(dischargeWorkflowId(id)).result();
@@ -222,7 +164,7 @@ test('episodes in flight survive a killed worker, a restarted Temporal server, a
     expect(Number(episodes.n)).toBe(EPISODES); // and no episode twice, though every start was retried under faults
   } finally {
     await db.destroy();
-    await connection.close();
+    await close();
   }
   mkdirSync(join(projectRoot, '.test-artifacts'), { recursive: true });
   writeFileSync(join(projectRoot, '.test-artifacts', 'faults.json'), `${JSON.stringify(figures, null, 2)}\n`);

@@ -7,6 +7,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { ensureSearchAttributes, searchAttributeTypes } from '../../src/temporal/search-attributes';
 import { testServerPath, temporalCliPath } from '../../src/temporal/tools';
+import { dataConverter } from '../../src/temporal/codec';
 import { createWorker } from '../../workers/worker';
 import type { ActivityDeps } from '../../activities';
 import type { LedgerStore } from '../../src/db/ledger';
@@ -29,6 +30,7 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: testServerPath } },
+    client: { dataConverter: dataConverter() }, // the same payload encryption as the workers
   });
   // The Java test server has AddSearchAttributes but not ListSearchAttributes.
   await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes: searchAttributeTypes() });
@@ -40,6 +42,7 @@ export async function devServerEnv(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   const env = await TestWorkflowEnvironment.createLocal({
     server: { executable: { type: 'existing-path', path: temporalCliPath }, log: { format: 'json', level: 'error' } },
+    client: { dataConverter: dataConverter() },
   });
   await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
   return env;
