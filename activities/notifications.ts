@@ -27,7 +27,7 @@ export interface NotifyDeps {
   from: string;
   /** webhook keys are read from here by the channel's `secretEnv` (default: process.env) */
   env?: Record<string, string | undefined>;
-  /** attempts before a delivery is recorded as failed (default 10: about 15 minutes of backoff) */
+  /** attempts before a delivery is recorded as failed (default 10: about ten minutes of backoff) */
   maxAttempts?: number;
 }
 
