@@ -65,9 +65,9 @@ export const envSchema = z.object({
    * Keys of the payload encryption (src/temporal/codec.ts): `id:base64key[,id:base64key…]`, the
    * first encrypts, all decrypt. Default: a public development key — set your own in production.
    */
-  PAYLOAD_KEYS: z.string().default(DEVELOPMENT_PAYLOAD_KEYS).transform((v, ctx) => {
+  PAYLOAD_KEYS: z.string().optional().transform((v, ctx) => {
     try {
-      return parsePayloadKeys(v);
+      return parsePayloadKeys(v?.trim() ? v : DEVELOPMENT_PAYLOAD_KEYS);
     } catch (err) {
       ctx.addIssue({ code: 'custom', message: (err as Error).message });
       return z.NEVER;
