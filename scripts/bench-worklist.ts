@@ -8,16 +8,14 @@
  * BENCH_WORKLIST_EPISODES (default 20 000) episodes × 4 messages × 2 recipients: 160 000
  * acknowledgements, of which each health centre and municipality holds tens of thousands open.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
 import { openLedger } from '../src/db/ledger';
 import { unitInbox } from '../src/db/worklist';
 import { coordinatorInbox } from '../src/db/escalation';
 import { OrganisationSchema } from '../src/domain/escalation';
-import { projectRoot } from '../src/temporal/tools';
 import { loadWorklist } from './lib/worklist-data';
+import { writeBenchmarkSection } from './lib/benchmarks';
 
 const EPISODES = Number(process.env.BENCH_WORKLIST_EPISODES ?? 20_000);
 const RUNS = Number(process.env.BENCH_WORKLIST_RUNS ?? 60);
@@ -70,7 +68,6 @@ async function main(): Promise<void> {
   await ledger.close();
 
   const lines = [
-    '<!-- bench:worklist:begin -->',
     '## Worklists (`npm run bench:worklist`)',
     '',
     `Run ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} · ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM · Node ${process.version} · in-memory PGlite · whole run ${((Date.now() - started) / 1000).toFixed(0)} s.`,
@@ -82,14 +79,8 @@ async function main(): Promise<void> {
     ...results.map((r) => `| ${r.name} | ${r.p50.toFixed(1)} ms | ${r.p95.toFixed(1)} ms | ${r.max.toFixed(1)} ms |`),
     '',
     'Run: `npm run bench:worklist` (`BENCH_WORKLIST_EPISODES`, default 20000; `BENCH_WORKLIST_RUNS`, default 60).',
-    '<!-- bench:worklist:end -->',
   ];
-  const file = join(projectRoot, 'BENCHMARKS.md');
-  const section = lines.join('\n');
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const re = /<!-- bench:worklist:begin -->[\s\S]*?<!-- bench:worklist:end -->/;
-  writeFileSync(file, re.test(current) ? current.replace(re, section) : `${current.trimEnd()}\n\n${section}\n`);
-  console.log(section);
+  console.log(writeBenchmarkSection('worklist', lines));
 }
 
 main().catch((err) => {

@@ -4,7 +4,8 @@
  * (Europe/Stockholm). Created idempotently at start-up like the billing schedules: an existing
  * schedule is updated to the current configuration, never duplicated.
  */
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { ensureSchedules } from './schedules';
 import type { Region } from '../domain/regions';
 import { coordinatorDigest } from '../../workflows/coordinatorDigest';
 
@@ -21,17 +22,7 @@ export function digestScheduleOptions(region: Region, taskQueue: string): Schedu
 }
 
 /** Creates or updates the schedule of every region with at least one coordinator; returns the ids created. */
-export async function ensureDigestSchedules(client: Client, regions: Region[], taskQueue: string): Promise<string[]> {
-  const created: string[] = [];
-  for (const region of regions.filter((r) => r.escalation.organisations.some((o) => o.coordinators.length > 0))) {
-    const options = digestScheduleOptions(region, taskQueue);
-    try {
-      await client.schedule.create(options);
-      created.push(options.scheduleId);
-    } catch (err) {
-      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-      await client.schedule.getHandle(options.scheduleId).update((prev) => ({ ...prev, spec: options.spec, action: options.action, policies: options.policies }));
-    }
-  }
-  return created;
+export function ensureDigestSchedules(client: Client, regions: Region[], taskQueue: string): Promise<string[]> {
+  const withCoordinators = regions.filter((r) => r.escalation.organisations.some((o) => o.coordinators.length > 0));
+  return ensureSchedules(client, withCoordinators.map((region) => digestScheduleOptions(region, taskQueue)));
 }

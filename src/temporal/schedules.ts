@@ -64,11 +64,13 @@ function scheduleOptions(region: Region, taskQueue: string, settings: BillingSet
   };
 }
 
-/** Creates or updates one schedule per region; returns the ids created (not the updated ones). */
-export async function ensureBillingSchedules(client: Client, regions: Region[], taskQueue: string, settings: BillingSettings = billingSettings()): Promise<string[]> {
+/**
+ * Creates each schedule, or updates an existing one to these options (never a second schedule):
+ * the start-up step of every scheduled process. Returns the ids created (not the updated ones).
+ */
+export async function ensureSchedules(client: Client, schedules: ScheduleOptions[]): Promise<string[]> {
   const created: string[] = [];
-  for (const region of regions) {
-    const options = scheduleOptions(region, taskQueue, settings);
+  for (const options of schedules) {
     try {
       await client.schedule.create(options);
       created.push(options.scheduleId);
@@ -78,4 +80,9 @@ export async function ensureBillingSchedules(client: Client, regions: Region[], 
     }
   }
   return created;
+}
+
+/** Creates or updates one schedule per region; returns the ids created (not the updated ones). */
+export function ensureBillingSchedules(client: Client, regions: Region[], taskQueue: string, settings: BillingSettings = billingSettings()): Promise<string[]> {
+  return ensureSchedules(client, regions.map((region) => scheduleOptions(region, taskQueue, settings)));
 }
