@@ -11,6 +11,8 @@ import {
   type CalendarOptions,
   type DeadlineRule,
 } from '../src/domain/calendar';
+import { organisationOf } from '../src/domain/escalation';
+import type { Region } from '../src/domain/regions';
 
 /** A Deadline as it travels through payloads (instants as ISO strings, not Date). */
 export interface DeadlineDto {
@@ -24,10 +26,17 @@ export interface DeadlineDto {
   basis: string;
 }
 
-export type DeadlineRequest =
+export type DeadlineRequest = (
   | { rule: DeadlineRule; from: string }
   /** end of the local day `days` calendar days after `fromDate` (e.g. 004 §4.1: invitation within 3 days of ready) */
-  | { rule: 'calendarDays'; fromDate: string; days: number };
+  | { rule: 'calendarDays'; fromDate: string; days: number }
+) & EscalationScope;
+
+/** Who is responsible, in which region: an organisation may set its own escalation period (§6, src/domain/escalation.ts). */
+export interface EscalationScope {
+  region?: string;
+  responsible?: { kind: string; id: string };
+}
 
 export interface ObligationDeadline {
   dueAt: string;
@@ -43,7 +52,13 @@ function addCalendarDays(date: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-export function createCalendarActivities(options: CalendarOptions) {
+export function createCalendarActivities(options: CalendarOptions, regions: Region[] = []) {
+  /** The responsible organisation's own escalation period, else the process's (the region's). */
+  const escalationWeekdaysFor = (scope: EscalationScope, fallback: number): number => {
+    const region = scope.region ? regions.find((r) => r.id === scope.region) : undefined;
+    const org = region && scope.responsible ? organisationOf(region.escalation, scope.responsible as never) : undefined;
+    return org?.escalationWeekdays ?? fallback;
+  };
   /** End of the n-th weekday after the local day in which `instant` falls. */
   const weekdaysAfter = (instant: Date, n: number): string => {
     // an end-of-day deadline is the midnight that *ends* a day: count from the day it ends
@@ -73,7 +88,7 @@ export function createCalendarActivities(options: CalendarOptions) {
           localDate = d.localDate;
           basis = d.basis;
         }
-        return { dueAt: at.toISOString(), dueLocalDate: localDate, escalateAt: weekdaysAfter(at, escalationWeekdays), basis };
+        return { dueAt: at.toISOString(), dueLocalDate: localDate, escalateAt: weekdaysAfter(at, escalationWeekdaysFor(r, escalationWeekdays)), basis };
       });
     },
 
@@ -83,8 +98,8 @@ export function createCalendarActivities(options: CalendarOptions) {
     },
 
     /** Escalation instant for a deviation reported by hand at `atIso`. */
-    async escalationAt(atIso: string, escalationWeekdays: number): Promise<string> {
-      return weekdaysAfter(new Date(atIso), escalationWeekdays);
+    async escalationAt(atIso: string, escalationWeekdays: number, scope: EscalationScope = {}): Promise<string> {
+      return weekdaysAfter(new Date(atIso), escalationWeekdaysFor(scope, escalationWeekdays));
     },
   };
 }

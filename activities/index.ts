@@ -17,7 +17,7 @@ export interface ActivityDeps {
 
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createCalendarActivities(deps.calendar),
+    ...createCalendarActivities(deps.calendar, deps.notify?.regions),
     ...createLedgerActivities(deps.ledger),
     ...createBillingActivities(deps.ledger),
     ...createHomeCareActivities(deps.ledger),

@@ -43,6 +43,8 @@ describe('escalation configuration', () => {
     expect(configError({ REGIONS_FILE: regionsFile(badHook) })).toContain('REGIONS_FILE 0.escalation.organisations.0.reminderChannels.0.url');
     const dup = [{ ...DEFAULT_REGIONS[0], escalation: { organisations: [{ id: 'a', name: 'A' }, { id: 'a', name: 'B' }] } }];
     expect(configError({ REGIONS_FILE: regionsFile(dup) })).toContain('REGIONS_FILE 0.escalation.organisations.1.id: duplicate organisation id a');
+    const badPeriod = [{ ...DEFAULT_REGIONS[0], escalation: { organisations: [{ id: 'org', name: 'Org', escalationWeekdays: -1 }] } }];
+    expect(configError({ REGIONS_FILE: regionsFile(badPeriod) })).toContain('REGIONS_FILE 0.escalation.organisations.0.escalationWeekdays');
     expect(configError({ SMTP_URL: 'http://mail' })).toContain('SMTP_URL');
   });
 

@@ -16,7 +16,7 @@ import { DEFAULT_REGIONS, RegionSchema } from '../../src/domain/regions';
 import { coordinatorDigest } from '../../workflows/coordinatorDigest';
 import { Episode, episodeInput, eventually, sleepUntil, UNITS } from '../helpers/discharge';
 import { VisitOrder, visitInput } from '../helpers/homecare';
-import { acknowledgementDeadline, localDateOf } from '../../src/domain/calendar';
+import { acknowledgementDeadline, addWeekdays, endOfLocalDay, localDateOf } from '../../src/domain/calendar';
 import { coordinatorUpdates } from '../../workflows/shared/coordinator-actions';
 import { openTestLedger } from '../helpers/ledger';
 import { startHttpReceiver, startSmtpServer } from '../helpers/receivers';
@@ -48,7 +48,7 @@ beforeAll(async () => {
           unitChannels: { [UNITS.inpatient]: [{ type: 'email', to: 'avd1@halland.example' }] },
           coordinators: [{ id: 'koord-1', name: 'Koordinator Ett', channels: [{ type: 'email', to: 'koord1@halland.example' }, { type: 'webhook', url: `${http.url}/hook`, secretEnv: 'TEST_WEBHOOK_KEY' }] }],
         },
-        { id: 'kommun-1380', name: 'Halmstads kommun', municipalities: ['1380'], coordinators: [{ id: 'koord-k', name: 'Kommunkoordinator', channels: [{ type: 'email', to: 'koord@halmstad.example' }] }] },
+        { id: 'kommun-1380', name: 'Halmstads kommun', municipalities: ['1380'], escalationWeekdays: 2, coordinators: [{ id: 'koord-k', name: 'Kommunkoordinator', channels: [{ type: 'email', to: 'koord@halmstad.example' }] }] },
       ],
     },
   });
@@ -140,6 +140,11 @@ describe('escalation ladder delivered by e-mail and signed webhook', () => {
     const due = acknowledgementDeadline(new Date(orderedAt)).at.toISOString();
     await sleepUntil(env, plus(due, 1000));
     const devs = await eventually(async () => { const d = (await o.state()).deviations; return d.length === 2 ? d : undefined; }, 'deviations');
+    // the municipality's organisation escalates after 2 weekdays (its own period), not the region's 1
+    const dueDay = (await o.state()).obligations[0].dueLocalDate;
+    expect(devs.map((d) => d.escalateAt)).toEqual([endOfLocalDay(addWeekdays(dueDay, 2)).toISOString(), endOfLocalDay(addWeekdays(dueDay, 2)).toISOString()]);
+    await sleepUntil(env, plus(devs[0].escalateAt!, -1000));
+    expect((await o.state()).deviations.map((d) => d.escalation)).toEqual(['reminded', 'reminded']);
     await sleepUntil(env, plus(devs[0].escalateAt!, 1000));
     await eventually(async () => (await o.state()).deviations.every((d) => d.escalation === 'escalated'), 'escalation');
     const unanswered = devs.find((d) => d.type === 'ORDER_UNANSWERED')!;

@@ -107,7 +107,8 @@ export class ProcessRuntime {
   async openObligations(specs: ObligationSpec[]): Promise<Obligation[]> {
     if (specs.length === 0) return [];
     const deadlines = await local.obligationDeadlines(
-      specs.map((s) => s.deadline),
+      // the responsible organisation may have its own escalation period (§6)
+      specs.map((s) => ({ ...s.deadline, region: this.host.region, responsible: s.responsible })),
       this.host.escalationWeekdays,
     );
     const openedAt = this.now();
@@ -136,7 +137,7 @@ export class ProcessRuntime {
 
   /** A deviation reported by hand (001 §3: every professional involved must report them). */
   async reportDeviation(r: { type: DeviationType; responsible: Party; description: string; occurredAt: string; reportedBy?: string }): Promise<Deviation> {
-    const escalateAt = await local.escalationAt(this.now(), this.host.escalationWeekdays);
+    const escalateAt = await local.escalationAt(this.now(), this.host.escalationWeekdays, { region: this.host.region, responsible: r.responsible });
     const [downtime] = await local.downtimeFlags(this.host.region, [r.occurredAt]);
     const d = raiseDeviation(this.tracking, {
       deviationId: uuid4(),
