@@ -26,6 +26,7 @@ import type { Message, StartEpisodeInput } from '../src/domain/discharge/types';
 import { patientAge, pseudonymousPatientRef, validatePatientIdentifier } from '../src/domain/identifiers';
 import type { Party } from '../src/domain/obligations';
 import { agreementOn, DEFAULT_REGIONS, findRegion } from '../src/domain/regions';
+import { dataConverter } from '../src/temporal/codec';
 import { SA } from '../src/temporal/search-attributes';
 import { projectRoot, toolVersions } from '../src/temporal/tools';
 import { freePorts, spawnService } from './lib/service';
@@ -559,7 +560,8 @@ async function main(): Promise<void> {
   try {
     console.log(`service up at ${svc.base} (Temporal ${svc.temporalAddress}, data ${svc.dataDir})`);
     connection = await Connection.connect({ address: svc.temporalAddress });
-    const client = new Client({ connection, namespace: NAMESPACE });
+    // the service encrypts payloads (src/temporal/codec.ts; PAYLOAD_KEYS or the development key): so must we
+    const client = new Client({ connection, namespace: NAMESPACE, dataConverter: dataConverter() });
 
     const cpuBefore = cpuSnapshot();
     console.log('API phase…');
