@@ -43,6 +43,8 @@ export interface ObligationDeadline {
   dueLocalDate: string;
   /** when a deviation raised at dueAt goes to the coordinators if still open (§6 ladder) */
   escalateAt: string;
+  /** when the unit is reminded, only when a reminder period is configured (else: at dueAt) */
+  remindAt?: string;
   basis: string;
 }
 
@@ -58,6 +60,12 @@ export function createCalendarActivities(options: CalendarOptions, regions: Regi
     const region = scope.region ? regions.find((r) => r.id === scope.region) : undefined;
     const org = region && scope.responsible ? organisationOf(region.escalation, scope.responsible as never) : undefined;
     return org?.escalationWeekdays ?? fallback;
+  };
+  /** The responsible organisation's reminder period, else the region's; 0 = at the deadline. */
+  const reminderWeekdaysFor = (scope: EscalationScope): number => {
+    const region = scope.region ? regions.find((r) => r.id === scope.region) : undefined;
+    const org = region && scope.responsible ? organisationOf(region.escalation, scope.responsible as never) : undefined;
+    return org?.reminderWeekdays ?? region?.process.reminderWeekdays ?? 0;
   };
   /** End of the n-th weekday after the local day in which `instant` falls. */
   const weekdaysAfter = (instant: Date, n: number): string => {
@@ -88,7 +96,11 @@ export function createCalendarActivities(options: CalendarOptions, regions: Regi
           localDate = d.localDate;
           basis = d.basis;
         }
-        return { dueAt: at.toISOString(), dueLocalDate: localDate, escalateAt: weekdaysAfter(at, escalationWeekdaysFor(r, escalationWeekdays)), basis };
+        // §6 ladder: reminder (at the deadline unless a reminder period is configured), then escalation
+        const reminderDays = reminderWeekdaysFor(r);
+        const remindAt = reminderDays > 0 ? weekdaysAfter(at, reminderDays) : undefined;
+        const escalateAt = weekdaysAfter(remindAt ? new Date(remindAt) : at, escalationWeekdaysFor(r, escalationWeekdays));
+        return { dueAt: at.toISOString(), dueLocalDate: localDate, escalateAt, ...(remindAt ? { remindAt } : {}), basis };
       });
     },
 

@@ -54,7 +54,9 @@ export const OrganisationSchema = z
     coordinators: z.array(CoordinatorSchema).default([]),
     /** where reminders to this organisation's units go when a unit has no channels of its own */
     reminderChannels: z.array(ChannelSchema).default([]),
-    /** weekdays from a missed deadline to the escalation for this organisation's units; default the region's `process.escalationWeekdays` */
+    /** weekdays from a missed deadline to the reminder of the responsible unit; default the region's `process.reminderWeekdays` */
+    reminderWeekdays: z.number().int().min(0).max(20).optional(),
+    /** weekdays from the reminder to the escalation for this organisation's units; default the region's `process.escalationWeekdays` */
     escalationWeekdays: z.number().int().min(0).max(20).optional(),
     /** a unit's own channels (its functional mailbox), by HSA-id or kommunkod */
     unitChannels: z.record(z.string().regex(/^(SE[0-9A-Za-z-]{4,60}|\d{4})$/, 'must be an HSA-id or kommunkod'), z.array(ChannelSchema)).default({}),

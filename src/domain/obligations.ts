@@ -60,6 +60,8 @@ export interface Obligation {
   deviationType: DeviationType;
   /** if the deviation raised at dueAt is still open then, it goes to the coordinators (§6 ladder) */
   escalateAt: string;
+  /** when the responsible unit is reminded of the deviation; absent: at dueAt (§6 ladder step 1) */
+  remindAt?: string;
   status: 'open' | 'met' | 'late' | 'overdue' | 'cancelled';
   openedAt: string;
   /** when the party acted (its real time, `occurredAt`) */
@@ -89,6 +91,8 @@ export interface Deviation {
   escalation: EscalationLevel;
   /** when the next step of the escalation ladder is due (escalation to coordinators) */
   escalateAt?: string;
+  /** a reminder still to come (a configured reminder period after the deadline) */
+  remindAt?: string;
   reportedBy?: string;
   /** when it reached the coordinators (ladder step 2) */
   escalatedAt?: string;
@@ -187,6 +191,7 @@ export function nextDueAt(t: Tracking): string | undefined {
   const times = [
     ...t.obligations.filter((o) => o.status === 'open').map((o) => o.dueAt),
     ...t.deviations.filter((d) => d.status === 'open' && d.escalateAt).map((d) => d.escalateAt as string),
+    ...t.deviations.filter((d) => d.status === 'open' && d.escalation === 'none' && d.remindAt).map((d) => d.remindAt as string),
   ];
   if (times.length === 0) return undefined;
   return times.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b));
@@ -201,13 +206,20 @@ export interface DueContext {
 
 /**
  * Everything whose time has come: open obligations past their deadline raise a deviation and
- * remind the responsible unit (ladder step 1); open deviations past `escalateAt` are escalated
- * to the responsible organisation's coordinators (step 2).
+ * remind the responsible unit (ladder step 1) — at once, or at the obligation's `remindAt` when a
+ * reminder period is configured; open deviations past `escalateAt` are escalated to the
+ * responsible organisation's coordinators (step 2).
  */
 export function processDue(t: Tracking, ctx: DueContext): { raised: Deviation[]; effects: TrackingEffect[] } {
   const now = Date.parse(ctx.now);
   const raised: Deviation[] = [];
   const effects: TrackingEffect[] = [];
+  const remind = (d: Deviation, o: Obligation | undefined) => {
+    d.escalation = 'reminded';
+    d.remindAt = undefined;
+    d.escalateAt = o?.escalateAt;
+    effects.push({ kind: 'remind', deviationId: d.deviationId, to: d.responsible });
+  };
   for (const o of t.obligations) {
     if (o.status !== 'open' || Date.parse(o.dueAt) > now) continue;
     o.status = 'overdue';
@@ -221,10 +233,13 @@ export function processDue(t: Tracking, ctx: DueContext): { raised: Deviation[];
       obligationId: o.obligationId,
     });
     o.deviationId = d.deviationId;
-    d.escalation = 'reminded';
-    d.escalateAt = o.escalateAt;
     raised.push(d);
-    effects.push({ kind: 'remind', deviationId: d.deviationId, to: o.responsible });
+    if (o.remindAt && Date.parse(o.remindAt) > now) d.remindAt = o.remindAt;
+    else remind(d, o);
+  }
+  for (const d of t.deviations) {
+    if (d.status !== 'open' || d.escalation !== 'none' || !d.remindAt || Date.parse(d.remindAt) > now) continue;
+    remind(d, t.obligations.find((o) => o.obligationId === d.obligationId));
   }
   for (const d of t.deviations) {
     if (d.status !== 'open' || !d.escalateAt || Date.parse(d.escalateAt) > now) continue;

@@ -31,14 +31,16 @@ export const RegionSchema = z.object({
     .default([]),
   process: z
     .object({
-      /** §6: weekdays after a missed deadline before the coordinators get the deviation */
+      /** §6: weekdays after a missed deadline before the responsible unit is reminded (0: at the deadline, DOMAIN.md §6) */
+      reminderWeekdays: z.number().int().min(0).max(20).default(0),
+      /** §6: weekdays after the reminder before the coordinators get the deviation */
       escalationWeekdays: z.number().int().min(0).max(20).default(1),
       /** 004 §4.1: invitation within this many days after the ready notice (Gävleborg: 3) */
       invitationLateDays: z.number().int().min(0).max(30).default(3),
       /** §10-style follow-up: days after discharge the episode stays open for SIP completion */
       followUpDays: z.number().int().min(0).max(365).default(30),
     })
-    .default({ escalationWeekdays: 1, invitationLateDays: 3, followUpDays: 30 }),
+    .default({ reminderWeekdays: 0, escalationWeekdays: 1, invitationLateDays: 3, followUpDays: 30 }),
   /** §6 escalation ladder: organisations, coordinators, channels, digest (src/domain/escalation.ts) */
   escalation: EscalationSchema.default(DEFAULT_ESCALATION),
 });

@@ -120,3 +120,22 @@ describe('webhook signatures (HMAC-SHA256 over timestamp and body)', () => {
     expect(verifyWebhook('k'.repeat(20), { timestamp: '1700000001', signature }, body, 1700000010)).toBe(false);
   });
 });
+
+describe('reminder and escalation periods in weekdays, per region and organisation (calendar activity)', () => {
+  it('default: reminded at the deadline, escalated one weekday later; configured: a reminder period first, escalation counted from it', async () => {
+    const { createCalendarActivities } = await import('../../activities/calendar');
+    const { DEFAULT_REGIONS, RegionSchema } = await import('../../src/domain/regions');
+    const gavle = DEFAULT_REGIONS.find((r) => r.id === 'gavleborg')!;
+    const configured = RegionSchema.parse({ ...gavle, process: { ...gavle.process, reminderWeekdays: 1 }, escalation: { ...gavle.escalation, organisations: [{ id: 'gavle', name: 'Gävle kommun', municipalities: ['2180'], reminderWeekdays: 2, escalationWeekdays: 3 }] } });
+    const request = { rule: 'acknowledgement' as const, from: '2026-12-23T09:00:00+01:00', region: 'gavleborg', responsible: { kind: 'municipality', id: '2180' } };
+    // sent Wed 23 Dec: due end of Mon 28 Dec (24–27 are not weekdays)
+    const [plain] = await createCalendarActivities({ invitationCutoff: '14:00' }, [gavle]).obligationDeadlines([request], 1);
+    expect(plain).toMatchObject({ dueLocalDate: '2026-12-28', escalateAt: '2026-12-29T23:00:00.000Z' });
+    expect(plain!.remindAt).toBeUndefined(); // nothing new in the histories of regions without a reminder period
+    const [org] = await createCalendarActivities({ invitationCutoff: '14:00' }, [configured]).obligationDeadlines([request], 1);
+    // +2 weekdays (Tue 29, Wed 30), then +3: Mon 4, Tue 5, Thu 7 Jan (nyårsafton, nyårsdagen, the weekend and trettondedag jul are not weekdays)
+    expect(org).toMatchObject({ remindAt: '2026-12-30T23:00:00.000Z', escalateAt: '2027-01-07T23:00:00.000Z' });
+    const [region] = await createCalendarActivities({ invitationCutoff: '14:00' }, [configured]).obligationDeadlines([{ ...request, responsible: { kind: 'primaryCare', id: 'SE2321000115-VC12' } }], 1);
+    expect(region).toMatchObject({ remindAt: '2026-12-29T23:00:00.000Z', escalateAt: '2026-12-30T23:00:00.000Z' }); // the region's 1, then 1
+  });
+});

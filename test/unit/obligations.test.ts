@@ -108,3 +108,40 @@ describe('shared obligation machinery (DOMAIN.md §6)', () => {
     ).toThrow(/already exists/);
   });
 });
+
+describe('a configured reminder period (§6 ladder, per region and organisation)', () => {
+  /** o1 due Mon 28 Dec, reminder Tue 29 Dec, escalation Wed 30 Dec (end of each local day) */
+  function withReminder(): Tracking {
+    const t = emptyTracking();
+    openObligation(t, {
+      obligationId: 'o1', kind: 'acknowledge', messageId: 'm1', responsible: municipality,
+      dueAt: '2026-12-28T23:00:00.000Z', dueLocalDate: '2026-12-28',
+      remindAt: '2026-12-29T23:00:00.000Z', escalateAt: '2026-12-30T23:00:00.000Z',
+      deviationType: 'ACK_MISSING', openedAt: '2026-12-23T09:00:00.000Z',
+    });
+    return t;
+  }
+
+  it('the deviation is raised at the deadline, the unit reminded at remindAt, the coordinators reached at escalateAt', () => {
+    const t = withReminder();
+    const atDeadline = processDue(t, ctx('2026-12-28T23:00:00.000Z'));
+    expect(atDeadline.raised).toHaveLength(1);
+    expect(atDeadline.effects).toEqual([]);
+    expect(t.deviations[0]).toMatchObject({ escalation: 'none', remindAt: '2026-12-29T23:00:00.000Z' });
+    expect(nextDueAt(t)).toBe('2026-12-29T23:00:00.000Z');
+    expect(processDue(t, ctx('2026-12-29T22:59:59.999Z')).effects).toEqual([]);
+    const atReminder = processDue(t, ctx('2026-12-29T23:00:00.000Z'));
+    expect(atReminder.effects).toEqual([{ kind: 'remind', deviationId: t.deviations[0]!.deviationId, to: municipality }]);
+    expect(t.deviations[0]).toMatchObject({ escalation: 'reminded', escalateAt: '2026-12-30T23:00:00.000Z' });
+    expect(processDue(t, ctx('2026-12-30T23:00:00.000Z')).effects.map((e) => e.kind)).toEqual(['escalate']);
+  });
+
+  it('a late acknowledgement before the reminder resolves the deviation: no reminder is sent', () => {
+    const t = withReminder();
+    processDue(t, ctx('2026-12-28T23:00:00.000Z'));
+    meetObligation(t, 'o1', '2026-12-29T08:00:00.000Z');
+    expect(t.deviations[0]!.status).toBe('resolved');
+    expect(processDue(t, ctx('2026-12-31T00:00:00.000Z')).effects).toEqual([]);
+    expect(nextDueAt(t)).toBeUndefined();
+  });
+});

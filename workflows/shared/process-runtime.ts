@@ -122,6 +122,7 @@ export class ProcessRuntime {
         dueAt: deadlines[i].dueAt,
         dueLocalDate: deadlines[i].dueLocalDate,
         escalateAt: deadlines[i].escalateAt,
+        ...(deadlines[i].remindAt ? { remindAt: deadlines[i].remindAt } : {}),
         openedAt,
       }),
     );
