@@ -4,7 +4,7 @@
  * never duplicate a row or move a row backwards.
  */
 import { localDateOf } from '../src/domain/calendar';
-import { checklistStatus } from '../src/domain/discharge/actions';
+import { checklistStatus, sipAcknowledgedAt } from '../src/domain/discharge/actions';
 import type { DischargeState } from '../src/domain/discharge/types';
 import type { Obligation, Deviation, Party } from '../src/domain/obligations';
 import type { LedgerStore } from '../src/db/ledger';
@@ -114,6 +114,8 @@ export function dischargeProjection(s: DischargeState): EpisodeProjection {
     obligations: s.tracking.obligations.map(obligationRecord),
     deviations: s.tracking.deviations.map(deviationRecord),
     checklistComplete: checklistStatus(s).complete,
+    admissionType: i.admissionType ?? null,
+    sipAcknowledgedAt: sipAcknowledgedAt(s) ?? null,
   };
 }
 

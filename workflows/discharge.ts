@@ -45,7 +45,7 @@ export const episodeQuery = defineQuery<EpisodeView>('episode');
 export const DISCHARGE_ACTIONS: readonly DischargeActionType[] = [
   'careRequest', 'outOfEpisodeMessage', 'admissionNotice', 'acknowledge', 'appointNamedCareContact',
   'appointNamedDoctor', 'planningNeeded', 'sendInvitation', 'recordPlanningMeeting', 'recordSip',
-  'completeSip', 'updateChecklist', 'recordTreatmentPlan', 'markReady', 'withdrawReadiness', 'discharge',
+  'completeSip', 'acknowledgeSip', 'updateChecklist', 'recordTreatmentPlan', 'markReady', 'withdrawReadiness', 'discharge',
   'sendDischargeNotice', 'cancel', 'setOutpatientServicesUnavailable', 'reportDeviation', 'closeDeviation',
   'linkHomeCareEnrollment',
 ];
@@ -71,6 +71,7 @@ function fullView(s: DischargeState) {
     outOfCounty: s.input.outOfCounty,
     parties: parties(s),
     admittedAt: s.input.admittedAt,
+    admissionType: s.input.admissionType,
     expectedReadyDate: s.expectedReadyDate,
     admissionNoticeVersion: s.admissionNoticeVersion,
     namedCareContacts: s.namedCareContacts,
@@ -248,13 +249,20 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
       return 'Planning meeting (samordnad planering) held';
     },
     async recordSip(a, at) {
-      s.sip = { createdAt: s.sip?.createdAt ?? at, updatedAt: at, coordinator: a.coordinator, responsibilities: a.responsibilities, selfCareAssessment: a.selfCareAssessment };
+      const acknowledgements = s.sip?.acknowledgements; // an update keeps who acknowledged the SIP
+      s.sip = { createdAt: s.sip?.createdAt ?? at, updatedAt: at, coordinator: a.coordinator, responsibilities: a.responsibilities, selfCareAssessment: a.selfCareAssessment, ...(acknowledgements ? { acknowledgements } : {}) };
       return s.sip.createdAt === at ? 'SIP created' : 'SIP updated';
     },
     // 10. SIP completed after discharge
     async completeSip(_a, at) {
       if (s.sip) s.sip.completedAt = at;
       return 'SIP completed';
+    },
+    // §9 SIP kvitterad: recorded per party; no obligation or timer (the process's commands are unchanged)
+    async acknowledgeSip(a, at) {
+      const sip = s.sip!;
+      sip.acknowledgements = [...(sip.acknowledgements ?? []), { party: a.party, at }];
+      return `SIP acknowledged (kvitterad) by ${a.party.kind} ${a.party.id}`;
     },
     // 8. hemgångsklar checklist; medicines secured for three days (§3)
     async updateChecklist(a, at) {

@@ -424,6 +424,8 @@ function toEpisodeRow(p: EpisodeProjection): NewEpisodeRow {
     outpatient_services_unavailable: p.outpatientServicesUnavailable ?? false,
     downtime: p.downtime ?? false,
     checklist_complete: p.checklistComplete ?? false,
+    admission_type: p.admissionType ?? null,
+    sip_acknowledged_at: optInstant('sipAcknowledgedAt', p.sipAcknowledgedAt),
   };
 }
 
@@ -461,6 +463,8 @@ function fromEpisodeRow(r: EpisodeRow): EpisodeScalars {
     invitationSentAt: r.invitation_sent_at,
     sipCreatedAt: r.sip_created_at,
     sipCompletedAt: r.sip_completed_at,
+    admissionType: r.admission_type as EpisodeProjection['admissionType'],
+    sipAcknowledgedAt: r.sip_acknowledged_at,
     treatmentPlanAt: r.treatment_plan_at,
     planningBasisDate: r.planning_basis_date,
     outpatientServicesUnavailable: r.outpatient_services_unavailable,

@@ -7,7 +7,7 @@
  */
 import type { Kysely } from 'kysely';
 import { localDateOf } from '../domain/calendar';
-import type { IndicatorDeviation, IndicatorEnrollment, IndicatorEpisode, IndicatorPayment, NeedsCategory, Period } from '../domain/indicators';
+import type { IndicatorAdmission, IndicatorDeviation, IndicatorEnrollment, IndicatorEpisode, IndicatorPayment, NeedsCategory, Period } from '../domain/indicators';
 import { READMISSION_DAYS } from '../domain/indicators';
 import type { Database, LocalDate } from './schema';
 
@@ -15,7 +15,7 @@ type Db = Kysely<Database>;
 
 export interface IndicatorData {
   episodes: IndicatorEpisode[];
-  admissionsByPatient: Map<string, { episodeId: string; admittedDate: LocalDate }[]>;
+  admissionsByPatient: Map<string, IndicatorAdmission[]>;
   deviations: IndicatorDeviation[];
   enrollments: IndicatorEnrollment[];
   payments: IndicatorPayment[];
@@ -55,13 +55,14 @@ export async function loadIndicatorData(db: Db, region: string, period: Period):
           eb.and([eb('discharge_date', '>=', period.from), eb('discharge_date', '<', period.toExclusive)]),
           eb.and([eb('sip_created_at', '>=', lo), eb('sip_created_at', '<', hi)]),
           eb.and([eb('sip_completed_at', '>=', lo), eb('sip_completed_at', '<', hi)]),
+          eb.and([eb('sip_acknowledged_at', '>=', lo), eb('sip_acknowledged_at', '<', hi)]),
         ]),
       );
     const rows = await relevant
       .select([
         'episode_id', 'patient_ref', 'residence_municipality', 'hospital', 'inpatient_unit_hsa', 'psychiatric', 'age_at_admission',
         'admitted_at', 'admission_notice_sent_at', 'discharge_date', 'consent', 'planning_flow', 'needs_category',
-        'named_care_contact_at', 'invitation_sent_at', 'sip_created_at', 'sip_completed_at',
+        'named_care_contact_at', 'invitation_sent_at', 'sip_created_at', 'sip_completed_at', 'sip_acknowledged_at',
       ])
       .execute();
     const periods = await trx
@@ -95,20 +96,22 @@ export async function loadIndicatorData(db: Db, region: string, period: Period):
         invitationSentDate: optLocalDate(r.invitation_sent_at),
         sipCreatedDate: optLocalDate(r.sip_created_at),
         sipCompletedDate: optLocalDate(r.sip_completed_at),
+        sipAcknowledgedDate: optLocalDate(r.sip_acknowledged_at),
       }),
     );
 
     // §9 readmission: admissions of the region from the period's start to 30 days after its end
     const admissions = await trx
       .selectFrom('episodes')
-      .select(['episode_id', 'patient_ref', 'admitted_at'])
+      .select(['episode_id', 'patient_ref', 'admitted_at', 'admission_type'])
       .where('region', '=', region)
       .where('admitted_at', '>=', lo)
       .where('admitted_at', '<', bound(period.toExclusive, READMISSION_DAYS + 2))
       .execute();
-    const admissionsByPatient = new Map<string, { episodeId: string; admittedDate: LocalDate }[]>();
+    const admissionsByPatient = new Map<string, IndicatorAdmission[]>();
     for (const a of admissions) {
-      admissionsByPatient.set(a.patient_ref, [...(admissionsByPatient.get(a.patient_ref) ?? []), { episodeId: a.episode_id, admittedDate: localDate(a.admitted_at) }]);
+      const admissionType = a.admission_type === 'acute' || a.admission_type === 'planned' ? a.admission_type : null;
+      admissionsByPatient.set(a.patient_ref, [...(admissionsByPatient.get(a.patient_ref) ?? []), { episodeId: a.episode_id, admittedDate: localDate(a.admitted_at), admissionType }]);
     }
 
     // §6: deviations by type, responsible party and municipality; hospital and unit from the episode

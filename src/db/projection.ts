@@ -24,6 +24,8 @@ export interface PartyRef {
 export type Consent = 'given' | 'declined';
 /** 001 §5.1: (a) new needs, (b) existing municipal services only, (c) social services only */
 export type PlanningFlow = 'a' | 'b' | 'c';
+/** akut / planerad inskrivning (DOMAIN.md §4 step 1) */
+export type AdmissionType = 'acute' | 'planned';
 /** 000's split of needs before discharge (DOMAIN.md §9) */
 export type NeedsCategory = 'unchanged' | 'newSocialServices' | 'newHealthCare' | 'newAdvancedHealthCare';
 /** CANCELLED: planning cancelled or the patient died while ready (001 §6.1 step 9b) */
@@ -152,4 +154,8 @@ export interface EpisodeProjection {
   deviations: DeviationRecord[];
   /** the ready-to-go-home checklist is complete (worklist, migration 0005); missing → false */
   checklistComplete?: boolean;
+  /** akut / planerad inskrivning (migration 0007); missing → null (not stated) */
+  admissionType?: AdmissionType | null;
+  /** when every party but inpatient care had acknowledged the SIP (migration 0007); missing → null */
+  sipAcknowledgedAt?: Instant | null;
 }

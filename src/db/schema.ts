@@ -76,6 +76,10 @@ export interface EpisodesTable {
   downtime: boolean;
   /** migration 0005: the ready-to-go-home checklist (hemgångsklar, 001 §6.1 step 8) is complete */
   checklist_complete: ColumnType<boolean, boolean | undefined, boolean>;
+  /** migration 0007: 'acute' | 'planned' (akut / planerad inskrivning); null when not stated */
+  admission_type: string | null;
+  /** migration 0007: when every party but inpatient care had acknowledged the SIP (kvitterad) */
+  sip_acknowledged_at: Instant | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

@@ -18,6 +18,7 @@ import {
   type GroupBy,
   type GroupIndicators,
   type HomeCareCounts,
+  type IndicatorAdmission,
   type IndicatorDeviation,
   type IndicatorEnrollment,
   type IndicatorEpisode,
@@ -42,7 +43,7 @@ export interface ReportInput {
   /** today's local date: tells whether the 30-day readmission follow-up is complete */
   today: string;
   episodes: IndicatorEpisode[];
-  admissionsByPatient: ReadonlyMap<string, readonly { episodeId: string; admittedDate: string }[]>;
+  admissionsByPatient: ReadonlyMap<string, readonly IndicatorAdmission[]>;
   deviations: IndicatorDeviation[];
   enrollments: IndicatorEnrollment[];
   payments: IndicatorPayment[];
@@ -79,16 +80,12 @@ export const NOT_COMPUTABLE: readonly { indicator: string; reason: string }[] = 
   {
     indicator: 'readmission30Days (unplanned)',
     reason:
-      'The ledger does not record whether a readmission was planned, and holds only episodes of the law\'s target group (not every admission). `readmission30Days` counts every readmission of the same pseudonymous patient within 30 days that the ledger sees: an upper bound of unplanned readmissions within the target group, a lower bound of all readmissions.',
+      'The ledger holds only episodes of the law\'s target group (not every admission). `readmission30Days` counts a readmission of the same pseudonymous patient within 30 days unless it was recorded as planned (planerad inskrivning); a readmission whose admission type was not stated (episodes started without `admissionType`, or before it was recorded) counts as unplanned, so the figure is an upper bound of unplanned readmissions within the target group.',
   },
   {
     indicator: 'admissions.ready (share of all admitted)',
     reason:
       'Admissions outside the target group (patients needing no services after discharge) never start a process and are not in the ledger. The share is of the target-group episodes admitted in the period.',
-  },
-  {
-    indicator: 'SIPs acknowledged (kvitterade)',
-    reason: 'The ledger records when a SIP was established and completed, not a separate acknowledgement of it; `sipsCompleted` is reported instead.',
   },
   {
     indicator: 'SIP before admission; avoidable inpatient care (004 §4.1)',
@@ -177,7 +174,7 @@ export function indicatorCsv(report: IndicatorReport, opts: { decimalComma?: boo
     'admitted', 'readyEpisodes', 'readyShare', 'readyShareOver65',
     'readyDischargedEpisodes', 'readyDaysTotal', 'readyDaysAverage', 'readyDaysMedian', 'readyDaysP90', 'individuals', 'readyDaysPerIndividual',
     'dischargedOnReadyDayShare', 'fourDaysOrMoreShare', 'readyDaysAverageOver65', 'benchmarkDays',
-    'admissionNoticeWithin24hShare', 'namedCareContactShare', 'invitationWithinDaysShare', 'sipDeclined', 'sipsEstablished', 'sipsCompleted',
+    'admissionNoticeWithin24hShare', 'namedCareContactShare', 'invitationWithinDaysShare', 'sipDeclined', 'sipsEstablished', 'sipsCompleted', 'sipsAcknowledged',
     'readmission30DaysShare', 'readmission30DaysShareOver65',
     ...NEEDS_CATEGORIES.map((c) => `needsPsychiatric_${c}`), ...NEEDS_CATEGORIES.map((c) => `needsSomatic_${c}`),
     'deviations', 'deviationsDowntimeExcluded', ...types.map((t) => `deviations_${t}`),
@@ -189,7 +186,7 @@ export function indicatorCsv(report: IndicatorReport, opts: { decimalComma?: boo
     g.admissions.admitted, g.admissions.ready.count, num(g.admissions.ready.share), num(g.admissions.readyOver65.share),
     g.readyDays.episodes, g.readyDays.sum, num(g.readyDays.average), num(g.readyDays.median), num(g.readyDays.p90), g.readyDays.individuals, num(g.readyDays.daysPerIndividual),
     num(g.readyDays.dischargedOnReadyDay.share), num(g.readyDays.fourDaysOrMore.share), num(g.readyDays.over65.average), num(report.benchmark.days),
-    num(g.admissionNoticeWithin24h.share), num(g.namedCareContact.share), num(g.invitationWithinDays.share), g.sipDeclined, g.sipsEstablished, g.sipsCompleted,
+    num(g.admissionNoticeWithin24h.share), num(g.namedCareContact.share), num(g.invitationWithinDays.share), g.sipDeclined, g.sipsEstablished, g.sipsCompleted, g.sipsAcknowledged,
     num(g.readmission30Days.all.share), num(g.readmission30Days.over65.share),
     ...NEEDS_CATEGORIES.map((c) => num(g.needsBeforeDischarge.psychiatric.shares[c])), ...NEEDS_CATEGORIES.map((c) => num(g.needsBeforeDischarge.somatic.shares[c])),
     g.deviations.total, g.deviations.downtimeExcluded, ...types.map((t) => g.deviations.byType[t] ?? 0),

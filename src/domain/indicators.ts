@@ -49,6 +49,15 @@ export interface IndicatorEpisode {
   invitationSentDate: LocalDate | null;
   sipCreatedDate: LocalDate | null;
   sipCompletedDate: LocalDate | null;
+  /** when every party but inpatient care had acknowledged the SIP (kvitterad); null until then */
+  sipAcknowledgedDate: LocalDate | null;
+}
+
+/** One admission of a patient, for linking readmissions; `admissionType` null when not stated. */
+export interface IndicatorAdmission {
+  episodeId: string;
+  admittedDate: LocalDate;
+  admissionType?: 'acute' | 'planned' | null;
 }
 
 export interface IndicatorDeviation {
@@ -169,14 +178,17 @@ export function invitationWithin(e: Pick<IndicatorEpisode, 'readyPeriods' | 'inv
 }
 
 /**
- * Readmission: another episode of the same patient (pseudonym) admitted within 30 days after
- * this discharge. The ledger cannot tell a planned from an unplanned readmission, and it holds
- * only episodes of the law's target group, so this counts every readmission it can see.
+ * Unplanned readmission: another episode of the same patient (pseudonym) admitted within 30 days
+ * after this discharge and not recorded as a planned admission (planerad inskrivning). An
+ * admission whose type was not stated counts as unplanned; the ledger holds only episodes of the
+ * law's target group, so readmissions outside it are not seen.
  */
-export function readmittedWithin(e: IndicatorEpisode, admissionsByPatient: ReadonlyMap<string, readonly { episodeId: string; admittedDate: LocalDate }[]>, days = READMISSION_DAYS): boolean {
+export function readmittedWithin(e: IndicatorEpisode, admissionsByPatient: ReadonlyMap<string, readonly IndicatorAdmission[]>, days = READMISSION_DAYS): boolean {
   if (e.dischargeDate === null) return false;
   const last = addDays(e.dischargeDate, days);
-  return (admissionsByPatient.get(e.patientRef) ?? []).some((a) => a.episodeId !== e.episodeId && a.admittedDate >= e.dischargeDate! && a.admittedDate <= last);
+  return (admissionsByPatient.get(e.patientRef) ?? []).some(
+    (a) => a.episodeId !== e.episodeId && a.admissionType !== 'planned' && a.admittedDate >= e.dischargeDate! && a.admittedDate <= last,
+  );
 }
 
 // ---- one group's indicators ------------------------------------------------------------------
@@ -207,6 +219,8 @@ export interface GroupIndicators {
   sipDeclined: number;
   sipsEstablished: number;
   sipsCompleted: number;
+  /** SIPs acknowledged (kvitterade) by every party but inpatient care in the period */
+  sipsAcknowledged: number;
   readmission30Days: { all: Ratio; over65: Ratio };
   needsBeforeDischarge: { psychiatric: NeedsSplit; somatic: NeedsSplit };
 }
@@ -216,7 +230,7 @@ export interface IndicatorContext {
   /** 004 §4.1, configurable per region (Region.process.invitationLateDays) */
   invitationDays: number;
   /** every admission of the region's patients from the period's start to 30 days after its end */
-  admissionsByPatient: ReadonlyMap<string, readonly { episodeId: string; admittedDate: LocalDate }[]>;
+  admissionsByPatient: ReadonlyMap<string, readonly IndicatorAdmission[]>;
 }
 
 function needsSplit(eps: readonly IndicatorEpisode[]): NeedsSplit {
@@ -268,6 +282,7 @@ export function groupIndicators(episodes: readonly IndicatorEpisode[], ctx: Indi
     sipDeclined: discharged.filter((e) => e.consent === 'declined').length,
     sipsEstablished: episodes.filter((e) => inPeriod(e.sipCreatedDate, period)).length,
     sipsCompleted: episodes.filter((e) => inPeriod(e.sipCompletedDate, period)).length,
+    sipsAcknowledged: episodes.filter((e) => inPeriod(e.sipAcknowledgedDate, period)).length,
     readmission30Days: {
       all: ratio(discharged.filter((e) => readmittedWithin(e, ctx.admissionsByPatient)).length, discharged.length),
       over65: ratio(discharged65.filter((e) => readmittedWithin(e, ctx.admissionsByPatient)).length, discharged65.length),

@@ -189,6 +189,14 @@ describe('POST /api/episodes (inskrivning)', () => {
     expect(r.body.error.details).toEqual([{ field: 'body', message: expect.stringContaining('patientName') }]);
   });
 
+  it('admission type (akut / planerad inskrivning): accepted and carried; a bad value is a 400 naming the field', async () => {
+    const id = await startEpisode({ admissionType: 'planned' });
+    expect((await getEpisode(id)).admissionType).toBe('planned');
+    const r = await ctx.api.post('/api/episodes', startBody({ admissionType: 'elective' }));
+    expect(r.status).toBe(400);
+    expect(r.body.error.details.map((d: any) => d.field)).toEqual(['body.admissionType']);
+  });
+
   it('400: a kommunkod that is not four digits', async () => {
     const r = await ctx.api.post('/api/episodes', startBody({ residenceMunicipality: '218' }));
     expect(r.status).toBe(400);
@@ -372,6 +380,25 @@ describe('refusals: 409 with a code and a sentence, nothing recorded', () => {
     // someone who did not receive it cannot acknowledge it either
     await expectRefused(id, 'acknowledgements', { messageId, party: municipality('2181') }, 'NOT_A_RECIPIENT', 'Only a recipient of the message can acknowledge it.');
     await expectRefused(id, 'acknowledgements', { messageId: randomUUID(), party: municipality() }, 'UNKNOWN_MESSAGE', 'There is no such message in this episode.');
+  });
+
+  it('SIP acknowledged (kvitterad) per party: 200, then NO_SIP / NOT_A_PARTY / ALREADY_ACKNOWLEDGED refused', async () => {
+    const id = await startEpisode();
+    await expectRefused(id, 'sip/acknowledgements', { party: municipality() }, 'NO_SIP', 'There is no SIP to acknowledge.');
+    await act(id, 'sip', { coordinator: 'Eva (vårdcentralen)', responsibilities: [{ party: 'kommunen', responsibility: 'hemtjänst' }], selfCareAssessment: false });
+    let s = await act(id, 'sip/acknowledgements', { party: municipality() });
+    expect(s.sip.acknowledgements).toEqual([{ party: municipality(), at: expect.any(String) }]);
+    expect(s.timeline.at(-1).action).toBe('acknowledgeSip');
+    await expectRefused(id, 'sip/acknowledgements', { party: municipality() }, 'ALREADY_ACKNOWLEDGED', 'This unit has already acknowledged the SIP.');
+    await expectRefused(id, 'sip/acknowledgements', { party: inpatient }, 'NOT_A_PARTY', /acknowledged \(kvitteras\) by the patient’s municipality/);
+    await expectRefused(id, 'sip/acknowledgements', { party: municipality('2181') }, 'NOT_A_PARTY', /kvitteras/);
+    s = await act(id, 'sip/acknowledgements', { party: primaryCare });
+    expect(s.sip.acknowledgements.map((x: any) => x.party)).toEqual([municipality(), primaryCare]);
+    // no obligation is opened for it
+    expect(s.openObligations.map((o: any) => o.kind)).toEqual(['sendAdmissionNotice']);
+    // an update of the SIP keeps who acknowledged it
+    s = await act(id, 'sip', { coordinator: 'Eva (vårdcentralen)', responsibilities: [{ party: 'kommunen', responsibility: 'hemtjänst, trygghetslarm' }], selfCareAssessment: false });
+    expect(s.sip.acknowledgements).toHaveLength(2);
   });
 
   it('an invitation after the patient declined consent → CONSENT_DECLINED', async () => {

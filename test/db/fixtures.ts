@@ -37,6 +37,8 @@ export function episode(overrides: Partial<EpisodeProjection> = {}): EpisodeProj
     invitationSentAt: '2024-03-06T10:00:00.000Z',
     sipCreatedAt: null,
     sipCompletedAt: null,
+    admissionType: null,
+    sipAcknowledgedAt: null,
     treatmentPlanAt: '2024-03-07T14:00:00.000Z',
     planningBasisDate: '2024-03-08',
     outpatientServicesUnavailable: false,

@@ -64,6 +64,14 @@ describe.each(ledgerBackends())('indicator reads on $name', (backend) => {
       expect(dates).toMatchObject({ 'april-local': '2024-04-01', 'march-local': '2024-03-01' });
     });
 
+    it('admission type and SIP acknowledgement (migration 0007) reach the indicators', async () => {
+      await upsertEpisode(ledger.db, episode({ episodeId: 'ack-1', patientRef: 'p-0007', admissionType: 'acute', sipCreatedAt: '2024-03-06T10:00:00.000Z', sipAcknowledgedAt: '2024-03-07T10:00:00.000Z' }));
+      await upsertEpisode(ledger.db, episode({ episodeId: 'ack-2', patientRef: 'p-0007', admittedAt: '2024-03-20T08:00:00.000Z', admissionType: 'planned' }));
+      const data = await loadIndicatorData(ledger.db, 'halland', MARCH);
+      expect(data.episodes.find((e) => e.episodeId === 'ack-1')?.sipAcknowledgedDate).toBe('2024-03-07');
+      expect(data.admissionsByPatient.get('p-0007')?.map((x) => [x.episodeId, x.admissionType]).sort()).toEqual([['ack-1', 'acute'], ['ack-2', 'planned']]);
+    });
+
     it('deviations carry the episode unit and care type; home care and other regions apart', async () => {
       const dev = (id: string, detectedAt: string, downtime = false) => ({
         deviationId: id, type: 'ACK_MISSING', responsible: { kind: 'municipality', id: '1380' }, description: 'x', obligationId: null,

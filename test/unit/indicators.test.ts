@@ -16,6 +16,7 @@ import {
   percentile,
   ratio,
   spread,
+  type IndicatorAdmission,
   type IndicatorEpisode,
 } from '../../src/domain/indicators';
 
@@ -44,17 +45,18 @@ function ep(o: Partial<IndicatorEpisode> = {}): IndicatorEpisode {
     invitationSentDate: '2024-03-09',
     sipCreatedDate: null,
     sipCompletedDate: null,
+    sipAcknowledgedDate: null,
     ...o,
   };
 }
 
-const ctx = (admissions: IndicatorEpisode[] = []) => ({
+const ctx = (admissions: (IndicatorEpisode & { admissionType?: IndicatorAdmission['admissionType'] })[] = []) => ({
   period: MARCH,
   invitationDays: 3,
   admissionsByPatient: new Map(
     Object.entries(
-      admissions.reduce<Record<string, { episodeId: string; admittedDate: string }[]>>((m, e) => {
-        (m[e.patientRef] ??= []).push({ episodeId: e.episodeId, admittedDate: e.admittedDate });
+      admissions.reduce<Record<string, IndicatorAdmission[]>>((m, e) => {
+        (m[e.patientRef] ??= []).push({ episodeId: e.episodeId, admittedDate: e.admittedDate, admissionType: e.admissionType ?? null });
         return m;
       }, {}),
     ),
@@ -159,6 +161,27 @@ describe('one group', () => {
     expect(g.readmission30Days.all).toEqual({ count: 1, of: 2, share: 0.5 });
   });
 
+  it('readmission: a planned readmission (planerad inskrivning) is not counted; acute and unstated are', () => {
+    const planned = ep({ patientRef: 'q1', dischargeDate: '2024-03-10' });
+    const acute = ep({ patientRef: 'q2', dischargeDate: '2024-03-10' });
+    const unstated = ep({ patientRef: 'q3', dischargeDate: '2024-03-10' });
+    const back = (patientRef: string, admissionType: IndicatorAdmission['admissionType']) => ({ ...ep({ patientRef, admittedDate: '2024-03-20', dischargeDate: null, readyPeriods: [] }), admissionType });
+    const g = groupIndicators([planned, acute, unstated], ctx([planned, back('q1', 'planned'), acute, back('q2', 'acute'), unstated, back('q3', null)]));
+    expect(g.readmission30Days.all).toEqual({ count: 2, of: 3, share: 0.6667 });
+  });
+
+  it('SIPs acknowledged: by the date every party but inpatient care had acknowledged, in the period', () => {
+    const g = groupIndicators(
+      [
+        ep({ sipCreatedDate: '2024-03-06', sipAcknowledgedDate: '2024-03-07' }),
+        ep({ sipCreatedDate: '2024-03-06', sipAcknowledgedDate: null }),
+        ep({ sipCreatedDate: '2024-02-20', sipAcknowledgedDate: '2024-04-02' }),
+      ],
+      ctx(),
+    );
+    expect([g.sipsEstablished, g.sipsAcknowledged]).toEqual([2, 1]);
+  });
+
   it('needs before discharge split psychiatric / somatic, unrecorded apart', () => {
     const g = groupIndicators(
       [ep({ psychiatric: true, needsCategory: 'unchanged' }), ep({ psychiatric: true, needsCategory: 'newAdvancedHealthCare' }), ep({ psychiatric: true, needsCategory: null }), ep({ needsCategory: 'newSocialServices' })],
@@ -218,6 +241,8 @@ describe('the report', () => {
     expect(r.total).toMatchObject({ key: 'region', readyDays: { episodes: 2, average: 3.5 }, payment: { invoicedOre: 1_234_50 } });
     expect(r.notComputable.map((x) => x.indicator)).toContain('readmission30Days (unplanned)');
     expect(r.notComputable.map((x) => x.indicator)).not.toContain('payment');
+    expect(r.notComputable.map((x) => x.indicator)).not.toContain('SIPs acknowledged (kvitterade)');
+    expect(r.notComputable.find((x) => x.indicator === 'readmission30Days (unplanned)')?.reason).toMatch(/not stated .* counts as unplanned/);
   });
 
   it('by unit: home care and payment are not given per unit, and the report says so', () => {
@@ -240,5 +265,7 @@ describe('the report', () => {
     expect(halmstad[h.indexOf('benchmarkDays')]).toBe('2,8');
     expect(halmstad[h.indexOf('invoicedSEK')]).toBe('1234,5');
     expect(rows[3]![h.indexOf('group')]).toBe('region');
+    expect(h).toContain('sipsAcknowledged');
+    expect(rows[3]![h.indexOf('sipsAcknowledged')]).toBe('0');
   });
 });

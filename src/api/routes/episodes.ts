@@ -107,6 +107,7 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
       psychiatricOutpatientUnit: body.psychiatricOutpatientUnit,
       homeHealthCare: body.homeHealthCare,
       admittedAt,
+      ...(body.admissionType ? { admissionType: body.admissionType } : {}),
       actor: actor(req),
       settings: region.process,
       agreements: region.agreements,

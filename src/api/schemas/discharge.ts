@@ -39,6 +39,7 @@ export const StartEpisodeBody = z
     psychiatricOutpatientUnit: HsaIdSchema.optional().meta({ description: 'psykiatrisk öppenvård (HSA-id), required for psychiatric stays' }),
     homeHealthCare: z.enum(['none', 'enrolled', 'planned']).default('none').meta({ description: 'hemsjukvård' }),
     admittedAt: occurredAt,
+    admissionType: z.enum(['acute', 'planned']).optional().meta({ description: 'akut / planerad inskrivning (acute or planned admission); a planned readmission is not counted as a readmission (§9)' }),
   })
   .strict()
   .superRefine((b, ctx) => {
@@ -123,6 +124,12 @@ export const ACTION_BODIES: { [K in DischargeActionType]: { path: string; sv: st
       selfCareAssessment: z.boolean().meta({ description: 'egenvårdsbedömning' }),
       occurredAt,
     }),
+  },
+  acknowledgeSip: {
+    path: 'sip/acknowledgements',
+    sv: 'SIP kvitterad',
+    summary: 'SIP acknowledged by a party (the municipality, primary care or psychiatric outpatient care)',
+    body: z.object({ party: PartySchema, occurredAt }),
   },
   completeSip: { path: 'sip/complete', sv: 'SIP slutförd', summary: 'SIP completed (after discharge, with the patient)', body: z.object({ occurredAt }) },
   updateChecklist: {

@@ -28,6 +28,7 @@ export type DischargeAction =
   | ({ type: 'recordPlanningMeeting'; invitationId?: string } & Base)
   | ({ type: 'recordSip'; coordinator: string; responsibilities: { party: string; responsibility: string }[]; selfCareAssessment: boolean } & Base)
   | ({ type: 'completeSip' } & Base)
+  | ({ type: 'acknowledgeSip'; party: Party } & Base)
   | ({ type: 'updateChecklist'; aidsAndMedicationListInPlace?: boolean; medicinesSecured?: boolean; informationTransferred?: boolean; plannedDischargeDate?: string } & Base)
   | ({ type: 'recordTreatmentPlan' } & Base)
   | ({ type: 'markReady'; readyDate: string } & Base)
@@ -66,6 +67,23 @@ export function outpatientParties(s: Pick<DischargeState, 'input'>): Party[] {
   return p.psychiatricOutpatient ? [p.primaryCare, p.psychiatricOutpatient] : [p.primaryCare];
 }
 
+/** The parties that acknowledge the SIP (kvitterar): every party of the episode but inpatient care. */
+export function sipAcknowledgingParties(s: Pick<DischargeState, 'input'>): Party[] {
+  return [parties(s).municipality, ...outpatientParties(s)];
+}
+
+/** When the last of `sipAcknowledgingParties` acknowledged the SIP; undefined until all have. */
+export function sipAcknowledgedAt(s: Pick<DischargeState, 'input' | 'sip'>): string | undefined {
+  const acks = s.sip?.acknowledgements ?? [];
+  let last: string | undefined;
+  for (const party of sipAcknowledgingParties(s)) {
+    const ack = acks.find((x) => sameParty(x.party, party));
+    if (!ack) return undefined;
+    if (last === undefined || Date.parse(ack.at) > Date.parse(last)) last = ack.at;
+  }
+  return last;
+}
+
 export function isParty(s: Pick<DischargeState, 'input'>, x: Party): boolean {
   const p = parties(s);
   return [p.inpatient, p.municipality, p.primaryCare, p.psychiatricOutpatient].some((q) => q && sameParty(q, x));
@@ -101,6 +119,7 @@ const ENDED_ALLOWED: ReadonlySet<DischargeActionType> = new Set([
   'acknowledge',
   'recordSip',
   'completeSip',
+  'acknowledgeSip',
   'appointNamedDoctor',
   'sendDischargeNotice',
   'reportDeviation',
@@ -189,6 +208,13 @@ export function refusal(s: DischargeState, a: DischargeAction, now: string): Ref
     case 'completeSip':
       if (!s.sip) return refuse('NO_SIP', 'There is no SIP to complete.');
       if (s.sip.completedAt) return refuse('SIP_COMPLETED', 'The SIP has already been completed.');
+      return undefined;
+    case 'acknowledgeSip':
+      if (!s.sip) return refuse('NO_SIP', 'There is no SIP to acknowledge.');
+      if (!sipAcknowledgingParties(s).some((x) => sameParty(x, a.party))) {
+        return refuse('NOT_A_PARTY', 'The SIP is acknowledged (kvitteras) by the patient’s municipality and primary care, or psychiatric outpatient care for psychiatric stays.');
+      }
+      if (s.sip.acknowledgements?.some((x) => sameParty(x.party, a.party))) return refuse('ALREADY_ACKNOWLEDGED', 'This unit has already acknowledged the SIP.');
       return undefined;
     case 'updateChecklist':
     case 'recordTreatmentPlan':

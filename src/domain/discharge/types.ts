@@ -39,6 +39,8 @@ export interface Message {
 export type PlanningFlow = 'a' | 'b' | 'c';
 export type HomeHealthCare = 'none' | 'enrolled' | 'planned';
 export type CancellationReason = 'PLANNING_CANCELLED' | 'PATIENT_DIED';
+/** akut / planerad inskrivning (DOMAIN.md §4 step 1) */
+export type AdmissionType = 'acute' | 'planned';
 
 /** What starts an episode: the admission (inskrivning). */
 export interface StartEpisodeInput {
@@ -59,6 +61,8 @@ export interface StartEpisodeInput {
   psychiatricOutpatientUnit?: string;
   homeHealthCare: HomeHealthCare;
   admittedAt: string;
+  /** akut / planerad inskrivning; undefined when not stated (and in histories from before it was recorded) */
+  admissionType?: AdmissionType;
   actor?: Actor;
   /** from region configuration at admission, so the process never reads configuration at replay */
   settings: { escalationWeekdays: number; invitationLateDays: number; followUpDays: number };
@@ -111,7 +115,16 @@ export interface DischargeState {
   planning?: { flow: PlanningFlow; consent: 'given' | 'declined'; formOfCare?: string; sentAt: string; needs?: string };
   invitations: Invitation[];
   meetings: { heldAt: string; invitationId?: string }[];
-  sip?: { createdAt: string; updatedAt: string; completedAt?: string; coordinator: string; responsibilities: { party: string; responsibility: string }[]; selfCareAssessment: boolean };
+  sip?: {
+    createdAt: string;
+    updatedAt: string;
+    completedAt?: string;
+    coordinator: string;
+    responsibilities: { party: string; responsibility: string }[];
+    selfCareAssessment: boolean;
+    /** SIP kvitterad: one entry per party that acknowledged it (§9); absent before the first */
+    acknowledgements?: { party: Party; at: string }[];
+  };
   treatmentPlan?: { establishedAt: string };
   checklist: Checklist;
   readyPeriods: ReadyPeriod[];
