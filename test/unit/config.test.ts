@@ -1,16 +1,7 @@
 /** Configuration of the security settings (src/config.ts): validated at start-up, secrets never echoed. */
 import { randomBytes } from 'node:crypto';
-import { ConfigError, loadConfig } from '../../src/config';
-
-function errorOf(env: Record<string, string>): string {
-  try {
-    loadConfig(env);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.message;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { loadConfig } from '../../src/config';
+import { configError } from '../helpers/config';
 
 describe('configuration: payload keys, codec origins, rate limit', () => {
   it('defaults: the development payload key, the dev server UI as codec origin, 6000 requests a minute', () => {
@@ -28,14 +19,14 @@ describe('configuration: payload keys, codec origins, rate limit', () => {
 
   it('a bad PAYLOAD_KEYS stops start-up naming the variable and what is wrong, never showing the value', () => {
     const secret = randomBytes(16).toString('base64'); // 16 bytes: too short for AES-256
-    const msg = errorOf({ PAYLOAD_KEYS: `k1:${secret}` });
+    const msg = configError({ PAYLOAD_KEYS: `k1:${secret}` });
     expect(msg).toMatch(/PAYLOAD_KEYS: key k1: must be 32 bytes/);
     expect(msg).not.toContain(secret);
-    expect(errorOf({ PSEUDONYM_KEY: 'short-secret' })).not.toContain('short-secret');
+    expect(configError({ PSEUDONYM_KEY: 'short-secret' })).not.toContain('short-secret');
   });
 
   it('RATE_LIMIT_PER_MINUTE and TEMPORAL_UI_ORIGINS', () => {
-    expect(errorOf({ RATE_LIMIT_PER_MINUTE: '-1' })).toMatch(/RATE_LIMIT_PER_MINUTE/);
+    expect(configError({ RATE_LIMIT_PER_MINUTE: '-1' })).toMatch(/RATE_LIMIT_PER_MINUTE/);
     expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '0' }).rateLimitPerMinute).toBe(0);
     expect(loadConfig({ TEMPORAL_UI_ORIGINS: 'https://ui.example, http://localhost:8080' }).temporalUiOrigins).toEqual(['https://ui.example', 'http://localhost:8080']);
   });

@@ -6,7 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signWebhook, verifyWebhook } from '../../activities/channels';
-import { ConfigError, loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config';
+import { configError } from '../helpers/config';
 import { applyCoordinatorAction, coordinatorRefusal } from '../../src/domain/coordination';
 import { escalationRecipients, EscalationSchema, organisationOf, reminderRecipients } from '../../src/domain/escalation';
 import { emptyTracking, raiseDeviation } from '../../src/domain/obligations';
@@ -25,16 +26,6 @@ function regionsFile(regions: unknown): string {
   writeFileSync(f, JSON.stringify(regions));
   return f;
 }
-const configError = (env: Record<string, string>): string => {
-  try {
-    loadConfig(env);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.message;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-};
-
 describe('escalation configuration', () => {
   it('a bad value stops start-up naming the field', () => {
     const bad = [{ ...DEFAULT_REGIONS[0], escalation: { organisations: [{ id: 'org', name: 'Org', coordinators: [{ id: 'k', name: 'K', channels: [{ type: 'email', to: 'not-an-address' }] }] }] } }];
