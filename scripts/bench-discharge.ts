@@ -13,7 +13,7 @@
  * service's NODE_OPTIONS (e.g. `--require` a profiler).
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -28,8 +28,9 @@ import type { Party } from '../src/domain/obligations';
 import { agreementOn, DEFAULT_REGIONS, findRegion } from '../src/domain/regions';
 import { dataConverter } from '../src/temporal/codec';
 import { SA } from '../src/temporal/search-attributes';
-import { projectRoot, toolVersions } from '../src/temporal/tools';
+import { toolVersions } from '../src/temporal/tools';
 import { freePorts, spawnService } from './lib/service';
+import { writeBenchmarkSection } from './lib/benchmarks';
 import { dischargeEpisode, dischargeUpdates, dischargeWorkflowId, type EpisodeView } from '../workflows/discharge';
 
 // ---- parameters ----------------------------------------------------------------------------------
@@ -508,35 +509,6 @@ function report(api: PhaseResult, direct: PhaseResult, meta: { startedAt: Date; 
   return lines.join('\n');
 }
 
-const BEGIN = '<!-- bench:discharge:begin -->';
-const END = '<!-- bench:discharge:end -->';
-const HEADER = `# Benchmarks
-
-Measured figures of this service, newest run of each benchmark. Each benchmark script rewrites
-its own section between its markers and keeps the others. Figures depend on the machine and on
-whatever else runs on it; the machine is named in each section.
-
-## How to run
-
-- \`npm run bench:discharge\` — complete discharge episodes through the HTTP API and, for
-  comparison, directly as Temporal Updates. It starts its own service (like \`npm start\`) with a
-  temporary DATA_DIR and free ports, so it never touches a running instance. Parameters:
-  \`BENCH_EPISODES\` (default 40), \`BENCH_CONCURRENCY\` (8), \`BENCH_WARMUP\` (2 per path, not
-  measured), \`BENCH_HISTORY_SAMPLE\` (10 per path), e.g.
-  \`BENCH_EPISODES=100 BENCH_CONCURRENCY=16 npm run bench:discharge\`.
-`;
-
-function writeReport(section: string): string {
-  const file = join(projectRoot, 'BENCHMARKS.md');
-  const block = `${BEGIN}\n${section}\n${END}`;
-  let text = existsSync(file) ? readFileSync(file, 'utf8') : HEADER;
-  const b = text.indexOf(BEGIN);
-  const e = text.indexOf(END);
-  if (b >= 0 && e > b) text = text.slice(0, b) + block + text.slice(e + END.length);
-  else text = `${text.trimEnd()}\n\n${block}\n`;
-  writeFileSync(file, text);
-  return file;
-}
 
 // ---- main ---------------------------------------------------------------------------------------------
 
@@ -577,8 +549,8 @@ async function main(): Promise<void> {
     stopped = true;
     serviceExit = await stopService(svc);
     const section = report(api, direct, { startedAt, totalS: (Date.now() - startedAt.getTime()) / 1000, serviceExit, loadBefore, cpu });
-    const file = writeReport(section);
-    console.log(`\n${section}\n\nwritten to ${file}`);
+    writeBenchmarkSection('discharge', section.split('\n'));
+    console.log(`\n${section}\n\nwritten to BENCHMARKS.md`);
     if (api.failed.length || direct.failed.length) process.exitCode = 1;
   } finally {
     await connection?.close().catch(() => undefined);

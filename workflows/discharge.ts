@@ -29,7 +29,7 @@ import {
   type DischargeActionType,
 } from '../src/domain/discharge/actions';
 import type { DischargeState, Message, MessageType, StartEpisodeInput } from '../src/domain/discharge/types';
-import { openObligations, sameParty, type Obligation, type Party } from '../src/domain/obligations';
+import { closeDeviation, openObligations, sameParty, type Obligation, type Party } from '../src/domain/obligations';
 import { SA } from '../src/temporal/search-attributes';
 import { ProcessRuntime, type ObligationSpec } from './shared/process-runtime';
 import { registerStaffActions } from './shared/staff-actions';
@@ -355,12 +355,7 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
       return 'Deviation reported';
     },
     async closeDeviation(a, at) {
-      const d = s.tracking.deviations.find((x) => x.deviationId === a.deviationId)!;
-      d.status = 'closed';
-      d.closedAt = at;
-      d.closedBy = a.actor?.userId ?? 'unknown';
-      d.comment = a.comment;
-      d.escalateAt = undefined;
+      closeDeviation(s.tracking, a.deviationId, a.actor?.userId ?? 'unknown', a.comment, at);
       return 'Deviation closed';
     },
     async linkHomeCareEnrollment(a) {

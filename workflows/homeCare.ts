@@ -23,7 +23,7 @@ import type { Activities } from '../activities';
 import { END_SUMMARY, HOME_CARE_ACTIONS, enrollmentClosed, enrollmentParties, refusal, type HomeCareAction, type HomeCareActionType } from '../src/domain/homecare/actions';
 import { boundCarriedState } from '../src/domain/homecare/bounded';
 import type { EndReason, HomeCareState, StartEnrollmentInput } from '../src/domain/homecare/types';
-import { openObligations, sameParty, type Obligation } from '../src/domain/obligations';
+import { closeDeviation, openObligations, sameParty, type Obligation } from '../src/domain/obligations';
 import { acknowledge, openOf, sendMessage } from './shared/home-messages';
 import { ProcessRuntime } from './shared/process-runtime';
 import { registerStaffActions } from './shared/staff-actions';
@@ -226,8 +226,7 @@ export async function homeCareEnrollment(input: StartEnrollmentInput, carried?: 
       return 'Deviation reported';
     },
     async closeDeviation(a, at) {
-      const d = s.tracking.deviations.find((x) => x.deviationId === a.deviationId)!;
-      Object.assign(d, { status: 'closed', closedAt: at, closedBy: a.actor?.userId ?? 'unknown', comment: a.comment, escalateAt: undefined });
+      closeDeviation(s.tracking, a.deviationId, a.actor?.userId ?? 'unknown', a.comment, at);
       return 'Deviation closed';
     },
   };

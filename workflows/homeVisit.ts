@@ -12,7 +12,7 @@ import { defineQuery, defineUpdate, proxyLocalActivities, setHandler, upsertSear
 import type { Activities } from '../activities';
 import type { StartVisitOrderInput, VisitOrderState } from '../src/domain/homecare/types';
 import { VISIT_ACTIONS, orderClosed, visitParties, visitRefusal, type VisitAction, type VisitActionType } from '../src/domain/homecare/visit-actions';
-import { openObligations, type Obligation } from '../src/domain/obligations';
+import { closeDeviation, openObligations, type Obligation } from '../src/domain/obligations';
 import { SA } from '../src/temporal/search-attributes';
 import { acknowledge, openOf, sendMessage } from './shared/home-messages';
 import { ProcessRuntime } from './shared/process-runtime';
@@ -120,8 +120,7 @@ export async function singleHomeVisit(input: StartVisitOrderInput): Promise<Visi
       return 'Deviation reported';
     },
     async closeDeviation(a, at) {
-      const d = s.tracking.deviations.find((x) => x.deviationId === a.deviationId)!;
-      Object.assign(d, { status: 'closed', closedAt: at, closedBy: a.actor?.userId ?? 'unknown', comment: a.comment, escalateAt: undefined });
+      closeDeviation(s.tracking, a.deviationId, a.actor?.userId ?? 'unknown', a.comment, at);
       return 'Deviation closed';
     },
   };

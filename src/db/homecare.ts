@@ -221,14 +221,9 @@ export async function processCounts(db: Kysely<Database>, type: ProcessType, id:
   return { messages: await count('messages'), obligations: await count('obligations'), deviations: await count('deviations'), timeline: await count('process_timeline') };
 }
 
-/**
- * DOMAIN.md §9 "home health care: patients per municipality, new and ended, under/over 65" for
- * one region and period [from, to): per municipality, the patients enrolled at some time in the
- * period split by age at the start of planning (> 65 and ≤ 65, as the other indicators), how
- * many are still enrolled at its end, how many were newly enrolled and how many ended within it.
- */
-export async function homeCareFigures(db: Kysely<Database>, region: string, from: Instant, to: Instant) {
-  const rows = await db
+/** The region's enrollments enrolled before `to` and not ended before `from` (DOMAIN.md §9 home health care). */
+export function enrollmentsActiveDuring(db: Kysely<Database>, region: string, from: Instant, to: Instant) {
+  return db
     .selectFrom('home_care_enrollments')
     .select(['residence_municipality', 'age_at_start', 'enrolled_at', 'ended_at'])
     .where('region', '=', region)
@@ -236,6 +231,16 @@ export async function homeCareFigures(db: Kysely<Database>, region: string, from
     .where('enrolled_at', '<', to)
     .where((eb) => eb.or([eb('ended_at', 'is', null), eb('ended_at', '>=', from)]))
     .execute();
+}
+
+/**
+ * DOMAIN.md §9 "home health care: patients per municipality, new and ended, under/over 65" for
+ * one region and period [from, to): per municipality, the patients enrolled at some time in the
+ * period split by age at the start of planning (> 65 and ≤ 65, as the other indicators), how
+ * many are still enrolled at its end, how many were newly enrolled and how many ended within it.
+ */
+export async function homeCareFigures(db: Kysely<Database>, region: string, from: Instant, to: Instant) {
+  const rows = await enrollmentsActiveDuring(db, region, from, to);
   const figures = new Map<string, { municipality: string; patients: number; enrolled: number; new: number; ended: number; over65: number; upTo65: number; unknownAge: number }>();
   const t0 = Date.parse(from);
   const t1 = Date.parse(to);

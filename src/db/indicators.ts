@@ -10,6 +10,7 @@ import { localDateOf } from '../domain/calendar';
 import type { IndicatorAdmission, IndicatorDeviation, IndicatorEnrollment, IndicatorEpisode, IndicatorPayment, NeedsCategory, Period } from '../domain/indicators';
 import { READMISSION_DAYS } from '../domain/indicators';
 import type { Database, LocalDate } from './schema';
+import { enrollmentsActiveDuring } from './homecare';
 
 type Db = Kysely<Database>;
 
@@ -137,14 +138,7 @@ export async function loadIndicatorData(db: Db, region: string, period: Period):
       }));
 
     // §9 home health care: enrolled before the period ended and not ended before it began
-    const enrollRows = await trx
-      .selectFrom('home_care_enrollments')
-      .select(['residence_municipality', 'age_at_start', 'enrolled_at', 'ended_at'])
-      .where('region', '=', region)
-      .where('enrolled_at', 'is not', null)
-      .where('enrolled_at', '<', hi)
-      .where((eb) => eb.or([eb('ended_at', 'is', null), eb('ended_at', '>=', lo)]))
-      .execute();
+    const enrollRows = await enrollmentsActiveDuring(trx, region, lo, hi);
     const enrollments = enrollRows.map((r): IndicatorEnrollment => {
       const enrolled = localDate(r.enrolled_at!);
       const ended = optLocalDate(r.ended_at);

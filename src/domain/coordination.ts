@@ -6,7 +6,7 @@
  * (workflows/shared/coordinator-actions.ts), so each one is on the process's timeline.
  */
 import type { Actor } from './process';
-import type { Deviation, Party, Tracking } from './obligations';
+import { closeDeviation, type Deviation, type Party, type Tracking } from './obligations';
 
 /** How a coordinator closed a deviation (the comment carries the details). */
 export const RESOLUTIONS = ['ACTION_TAKEN', 'ROUTINE_CHANGED', 'NOT_A_DEVIATION', 'DUPLICATE', 'OTHER'] as const;
@@ -70,12 +70,8 @@ export function applyCoordinatorAction(t: Tracking, a: CoordinatorAction, at: st
       return { deviation: d, summary: `Coordinator comment on deviation ${d.type}: ${a.comment}` };
     case 'resolveDeviation':
       // §6: "closed by a coordinator with a comment"; the ladder stops
-      d.status = 'closed';
-      d.closedAt = at;
-      d.closedBy = by;
+      closeDeviation(t, d.deviationId, by, a.comment, at);
       d.resolution = a.resolution;
-      d.comment = a.comment;
-      d.escalateAt = undefined;
       return { deviation: d, summary: `Deviation ${d.type} closed by coordinator ${by} (${a.resolution}): ${a.comment}` };
     case 'reassignDeviation':
       d.assignedTo = { kind: a.unit.kind, id: a.unit.id };
