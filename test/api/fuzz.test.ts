@@ -116,8 +116,14 @@ beforeAll(async () => {
       .filter(([m]) => ['post', 'put', 'patch'].includes(m))
       .map(([m, op]) => ({ method: m.toUpperCase() as WriteOp['method'], template, properties: propertiesOf(op.requestBody?.content?.['application/json']?.schema, components) })),
   );
-  // the first GET after a start may come before the workflow's first task: wait for a settled version
-  for (let i = 0; i < 50 && (before = await versions()).some((v) => typeof v !== 'number'); i++) await new Promise((r) => setTimeout(r, 100));
+  // a start answers before the workflow's first tasks have recorded it: wait until every process
+  // has recorded its start and its version holds still across two reads
+  for (let i = 0; i < 50; i++) {
+    before = await versions();
+    await new Promise((r) => setTimeout(r, 200));
+    const again = await versions();
+    if (before.every((v) => typeof v === 'number' && v >= 1) && JSON.stringify(again) === JSON.stringify(before)) break;
+  }
 }, 120_000);
 
 describe('fuzzing every write endpoint', () => {

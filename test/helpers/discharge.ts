@@ -53,7 +53,11 @@ export class Episode {
       taskQueue,
       args: [input],
     });
-    return new Episode(handle);
+    const episode = new Episode(handle);
+    // the admission is recorded by the workflow's first task, a moment after the start returns:
+    // tests compare versions from here on, so wait until it is (a query answers before that)
+    await eventually(async () => (await episode.state()).version >= 1, 'admission recorded');
+    return episode;
   }
 
   /** Sends a staff action; resolves with the new state or rejects with the refusal. */
