@@ -56,7 +56,7 @@ export class Episode {
     const episode = new Episode(handle);
     // the admission is recorded by the workflow's first task, a moment after the start returns:
     // tests compare versions from here on, so wait until it is (a query answers before that)
-    await eventually(async () => (await episode.state()).version >= 1, 'admission recorded');
+    await eventually(async () => (await episode.state()).version >= 1, 'admission recorded', 400);
     return episode;
   }
 

@@ -10,7 +10,7 @@ import type { StartEnrollmentInput, StartVisitOrderInput } from '../../src/domai
 import type { VisitAction, VisitActionType } from '../../src/domain/homecare/visit-actions';
 import { enrollmentQuery, homeCareEnrollment, homeCareUpdates, homeCareWorkflowId, type EnrollmentView } from '../../workflows/homeCare';
 import { homeVisitUpdates, homeVisitWorkflowId, singleHomeVisit, visitOrderQuery, type VisitOrderView } from '../../workflows/homeVisit';
-import { UNITS } from './discharge';
+import { eventually, UNITS } from './discharge';
 
 export function enrollmentInput(overrides: Partial<StartEnrollmentInput> & { startedAt: string }): StartEnrollmentInput {
   return {
@@ -32,7 +32,12 @@ export class Enrollment {
 
   static async start(env: TestWorkflowEnvironment, taskQueue: string, input: StartEnrollmentInput): Promise<Enrollment> {
     const handle = await env.client.workflow.start(homeCareEnrollment, { workflowId: homeCareWorkflowId(input.enrollmentId), taskQueue, args: [input] });
-    return new Enrollment(handle);
+    const enrollment = new Enrollment(handle);
+    // the start is recorded (and a municipality's contact sent) by the workflow's first tasks, a
+    // moment after the start returns: wait for them, as tests read the state from here on
+    const started = (s: EnrollmentView) => s.version >= 1 && (input.initiatedBy !== 'municipality' || s.messages.length > 0);
+    await eventually(async () => started(await enrollment.state()), 'enrollment started', 400);
+    return enrollment;
   }
 
   act<K extends HomeCareActionType>(type: K, body: Omit<Extract<HomeCareAction, { type: K }>, 'type'>, updateId?: string): Promise<EnrollmentView> {
@@ -72,7 +77,10 @@ export class VisitOrder {
 
   static async start(env: TestWorkflowEnvironment, taskQueue: string, input: StartVisitOrderInput): Promise<VisitOrder> {
     const handle = await env.client.workflow.start(singleHomeVisit, { workflowId: homeVisitWorkflowId(input.orderId), taskQueue, args: [input] });
-    return new VisitOrder(handle);
+    const order = new VisitOrder(handle);
+    // the order is sent and recorded by the workflow's first tasks (see Enrollment.start)
+    await eventually(async () => (await order.state()).version >= 1, 'order sent', 400);
+    return order;
   }
 
   act<K extends VisitActionType>(type: K, body: Omit<Extract<VisitAction, { type: K }>, 'type'>, updateId?: string): Promise<VisitOrderView> {
