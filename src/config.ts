@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_REGIONS, RegionSchema, type Region } from './domain/regions';
 import { missingWebhookSecrets } from './domain/escalation';
+import { DEV_ISSUER, type AuthConfig } from './auth/tokens';
 import { DEVELOPMENT_PAYLOAD_KEYS, parsePayloadKeys, type PayloadKey } from './temporal/codec';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -78,6 +79,16 @@ export const envSchema = z.object({
   /** requests per minute one client may make to /api (0: no limit); bursts above it get 429 */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
   PSEUDONYM_KEY: z.string().min(16, 'must be at least 16 characters').default('development-only-pseudonym-key'),
+
+  /** §10 authentication: the OIDC issuer whose tokens are accepted (with AUTH_JWKS_URL) */
+  AUTH_ISSUER: optionalString,
+  /** the issuer's JWKS, e.g. https://idp.example/.well-known/jwks.json; unset → local development tokens */
+  AUTH_JWKS_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
+  /** the `aud` every token must carry */
+  AUTH_AUDIENCE: z.string().min(1).default('utskrivning-api'),
+  /** the development signing key (only without AUTH_JWKS_URL); default DATA_DIR/auth/dev-signing-key.json */
+  AUTH_DEV_KEY_FILE: optionalString,
+  NODE_ENV: optionalString,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -117,6 +128,8 @@ export interface Config {
   temporalUiOrigins: string[];
   /** requests per minute and client on /api; 0 = unlimited */
   rateLimitPerMinute: number;
+  /** bearer-token verification (src/auth/tokens.ts) */
+  auth: AuthConfig;
 }
 
 export class ConfigError extends Error {
@@ -146,6 +159,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (!e.TEMPORAL_ADDRESS && (tlsGiven || e.TEMPORAL_API_KEY)) {
     throw new ConfigError(['TEMPORAL_ADDRESS: TLS settings or an API key were given but no server address; set TEMPORAL_ADDRESS']);
+  }
+  if ((e.AUTH_ISSUER === undefined) !== (e.AUTH_JWKS_URL === undefined)) {
+    throw new ConfigError(['AUTH_ISSUER and AUTH_JWKS_URL: set both to accept your identity provider\'s tokens, or neither for local development tokens']);
+  }
+  if (e.NODE_ENV === 'production' && !e.AUTH_JWKS_URL) {
+    throw new ConfigError(['AUTH_JWKS_URL: required when NODE_ENV=production; local development tokens are never accepted in production']);
   }
   let regions = DEFAULT_REGIONS;
   if (e.REGIONS_FILE) {
@@ -190,6 +209,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     notify: { smtpUrl: e.SMTP_URL, from: e.NOTIFY_FROM },
     pseudonymKey: e.PSEUDONYM_KEY,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    auth: {
+      issuer: e.AUTH_ISSUER ?? DEV_ISSUER,
+      audience: e.AUTH_AUDIENCE,
+      jwksUrl: e.AUTH_JWKS_URL,
+      devKeyFile: resolve(e.AUTH_DEV_KEY_FILE ?? `${e.DATA_DIR}/auth/dev-signing-key.json`),
+    },
     payloadKeys: e.PAYLOAD_KEYS,
     temporalUiOrigins: e.TEMPORAL_UI_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean) ?? [`http://127.0.0.1:${e.TEMPORAL_UI_PORT}`, `http://localhost:${e.TEMPORAL_UI_PORT}`],
   };

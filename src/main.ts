@@ -153,6 +153,8 @@ async function main(): Promise<void> {
       runsApi ? `  Health, metrics  ${api}/health   ${api}/metrics` : undefined,
       devServer ? `  Temporal Web UI  ${devServer.uiUrl}` : `  Temporal         ${address} (namespace ${config.temporal.namespace})`,
       devServer ? `  Temporal gRPC    ${devServer.address}` : undefined,
+      runsApi && devServer ? `  Codec login      ${api}/codec/login   (administrators; lets the Web UI decode payloads)` : undefined,
+      runsApi ? (config.auth.jwksUrl ? `  Sign-in          tokens of ${config.auth.issuer}` : '  Sign-in          development tokens: npm run token -- --role inpatientStaff --organisation SE2321000115-AVD7 --region gavleborg') : undefined,
       `  Data             ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : config.dataDir}`,
       '  Stop with Ctrl-C.',
       '',

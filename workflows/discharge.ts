@@ -67,6 +67,8 @@ function fullView(s: DischargeState) {
     version: s.version,
     status: s.status,
     region: s.input.region,
+    /** pseudonymous (HMAC), for the access log of this read (DOMAIN.md §10) */
+    patientRef: s.input.patientRef,
     psychiatric: s.input.psychiatric,
     outOfCounty: s.input.outOfCounty,
     parties: parties(s),

@@ -51,6 +51,8 @@ function view(s: HomeCareState) {
     version: s.version,
     status: s.status,
     region: s.input.region,
+    /** pseudonymous (HMAC), for the access log of this read (DOMAIN.md §10) */
+    patientRef: s.input.patientRef,
     parties: p,
     initiatedBy: s.input.initiatedBy,
     startedAt: s.input.startedAt,

@@ -31,6 +31,8 @@ function view(s: VisitOrderState) {
     version: s.version,
     status: s.status,
     region: s.input.region,
+    /** pseudonymous (HMAC), for the access log of this read (DOMAIN.md §10) */
+    patientRef: s.input.patientRef,
     parties: visitParties(s),
     interventions: s.input.interventions,
     startDate: s.input.startDate,

@@ -24,6 +24,9 @@ import { indicatorRoutes } from './routes/indicators';
 import { unitRoutes } from './routes/units';
 import { codecRoutes } from './routes/codec';
 import { EncryptionCodec } from '../temporal/codec';
+import { auditRoutes } from './routes/audit';
+import { authenticate, ProcessAccess, requireRole } from './auth';
+import { createVerifier, type Verifier } from '../auth/tokens';
 
 export interface AppDeps {
   config: Config;
@@ -32,6 +35,20 @@ export interface AppDeps {
   ledger: LedgerStore;
   /** URL of the in-process worker's core metrics, when the worker runs in this process. */
   workerMetricsUrl?: string;
+  /** bearer-token verification; default: from config.auth (src/auth/tokens.ts) */
+  verify?: Verifier;
+}
+
+/** The verifier of config.auth, created on first use (it may read the development key file). */
+function lazyVerifier(auth: Config['auth']): Verifier {
+  let v: Promise<Verifier> | undefined;
+  return async (header) => {
+    v ??= createVerifier(auth).catch((err) => {
+      v = undefined;
+      throw err;
+    });
+    return (await v)(header);
+  };
 }
 
 const HealthBody = z
@@ -75,8 +92,11 @@ export function createApp(deps: AppDeps): Express {
       },
     }));
   }
+  // §10: every request but /health and the API's description carries a verified bearer token
+  app.use(authenticate(deps.verify ?? lazyVerifier(config.auth)));
   // 256 kB is far above any real action; a larger body is refused with 413 before it is parsed
   app.use(express.json({ limit: '256kb' }));
+  const access = new ProcessAccess({ client, regions: config.regions, db: ledger.db });
 
   registry.registerPath({
     method: 'get',
@@ -104,17 +124,21 @@ export function createApp(deps: AppDeps): Express {
     summary: 'Prometheus metrics (HTTP and Temporal worker)',
     responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
   });
-  app.get('/metrics', metrics.handler);
+  app.get('/metrics', (req, res, next) => {
+    requireRole(req, ['administrator'], 'read the service metrics');
+    return metrics.handler(req, res, next);
+  });
 
   app.use(codecRoutes(registry, { codec: new EncryptionCodec(config.payloadKeys), uiOrigins: config.temporalUiOrigins }));
   app.use(calendarRoutes(registry, config.calendar));
-  app.use(episodeRoutes(registry, { client, config }));
-  app.use(unitRoutes(registry, { ledger, config }));
-  app.use(coordinatorRoutes(registry, { client, config, ledger }));
-  app.use(homeCareRoutes(registry, { client, config, ledger }));
+  app.use(episodeRoutes(registry, { client, config, access }));
+  app.use(unitRoutes(registry, { ledger, config, access }));
+  app.use(coordinatorRoutes(registry, { client, config, ledger, access }));
+  app.use(homeCareRoutes(registry, { client, config, ledger, access }));
   app.use(billingRoutes(registry, { client, config, ledger }));
-  app.use(adminRoutes(registry, { client, config, ledger }));
+  app.use(adminRoutes(registry, { client, config, ledger, processes: access }));
   app.use(indicatorRoutes(registry, { config, ledger }));
+  app.use(auditRoutes(registry, { config, ledger }));
 
   const openapi = buildOpenApiDocument(registry);
   app.get('/openapi.json', (_req, res) => { res.json(openapi); });

@@ -12,6 +12,7 @@ import { billing0004 } from './migration-0004-billing';
 import { escalation0005 } from './migration-0005-escalation';
 import { adminActions0006 } from './migration-0006-admin-actions';
 import { admissionTypeSipAck0007 } from './migration-0007-admission-type-sip-ack';
+import { accessLog0008 } from './migration-0008-access-log';
 
 const ledger0001: Migration = {
   async up(db: Kysely<any>): Promise<void> {
@@ -194,4 +195,5 @@ export const migrations: Record<string, Migration> = {
   '0005_escalation': escalation0005,
   '0006_admin_actions': adminActions0006,
   '0007_admission_type_sip_ack': admissionTypeSipAck0007,
+  '0008_access_log': accessLog0008,
 };

@@ -16,6 +16,7 @@ import type { LedgerStore } from '../../src/db/ledger';
 import { createLogger } from '../../src/logger';
 import { openTestLedger } from './ledger';
 import { devServerEnv, startWorker } from './temporal';
+import { autoPrincipal, rememberStart, testKeyFile, tokenFor, type TestPrincipal } from './auth';
 
 export interface ApiHarness {
   baseUrl: string;
@@ -56,7 +57,7 @@ export async function startApi(opts: ApiOptions = {}): Promise<ApiHarness> {
     const base = loadConfig({});
     const regions = opts.regions ?? base.regions;
     workerHandle = await startWorker(env, { ledger, calendar: base.calendar, notify: { regions, smtpUrl: opts.smtpUrl, from: base.notify.from } });
-    const config = { ...loadConfig({ TEMPORAL_TASK_QUEUE: workerHandle.taskQueue }), regions };
+    const config = { ...loadConfig({ TEMPORAL_TASK_QUEUE: workerHandle.taskQueue, AUTH_DEV_KEY_FILE: testKeyFile() }), regions };
     const app = createApp({ config, logger: createLogger('silent'), client: env.client, ledger });
     const listening = app.listen(0, '127.0.0.1');
     server = listening;
@@ -78,25 +79,36 @@ export interface ApiResponse<T = any> {
   headers: Headers;
 }
 
-/** A small JSON client over `fetch`. */
-export function apiClient(baseUrl: string) {
-  async function request<T = any>(method: string, path: string, opts: { body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
-    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+/**
+ * A small JSON client over `fetch`, signed in: as `as` when given ('anonymous': no token), else as
+ * the person who does each step in practice (test/helpers/auth.ts `autoPrincipal`).
+ */
+export function apiClient(baseUrl: string, opts: { as?: TestPrincipal | 'anonymous' } = {}) {
+  async function request<T = any>(method: string, path: string, o: { body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...(o.headers ?? {}) };
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'authorization') && opts.as !== 'anonymous') {
+      const who = opts.as ?? autoPrincipal(method, path, o.body, headers);
+      if (who) headers.authorization = `Bearer ${await tokenFor(who)}`;
+    }
+    const opts_ = o;
     let body: string | undefined;
-    if (opts.rawBody !== undefined) {
-      body = opts.rawBody;
+    if (opts_.rawBody !== undefined) {
+      body = opts_.rawBody;
       headers['content-type'] ??= 'application/json';
-    } else if (opts.body !== undefined) {
-      body = JSON.stringify(opts.body);
+    } else if (opts_.body !== undefined) {
+      body = JSON.stringify(opts_.body);
       headers['content-type'] = 'application/json';
     }
     const res = await fetch(`${baseUrl}${path}`, { method, headers, body });
     const text = await res.text();
     let parsed: unknown = text;
     if ((res.headers.get('content-type') ?? '').includes('json')) parsed = text === '' ? undefined : JSON.parse(text);
+    rememberStart(method, path, opts_.body, res.status, parsed);
     return { status: res.status, body: parsed as T, headers: res.headers };
   }
   return {
+    /** the same client, signed in as someone else */
+    as: (who: TestPrincipal | 'anonymous') => apiClient(baseUrl, { as: who }),
     request,
     get: <T = any>(path: string, headers?: Record<string, string>) => request<T>('GET', path, { headers }),
     post: <T = any>(path: string, body: unknown, headers?: Record<string, string>) => request<T>('POST', path, { body, headers }),

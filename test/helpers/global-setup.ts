@@ -10,6 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { projectRoot } from '../../src/temporal/tools';
 import { freePorts } from '../../scripts/lib/service';
@@ -22,6 +23,9 @@ export default async function globalSetup(): Promise<void> {
   const { code } = await bundleWorkflowCode({ workflowsPath, logger: { trace: quiet, debug: quiet, info: quiet, log: quiet, warn: console.warn, error: console.error } });
   mkdirSync(dirname(BUNDLE_PATH), { recursive: true });
   writeFileSync(BUNDLE_PATH, code);
+
+  // one development signing key for the run's test services and the tokens the tests mint (./auth.ts)
+  process.env.AUTH_DEV_KEY_FILE ??= join(tmpdir(), `utskrivning-test-auth-${process.pid}`, 'dev-signing-key.json');
 
   const template = ledgerTemplateDir();
   // test workers are started after this and inherit the environment: all use this very template

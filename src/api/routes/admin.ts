@@ -5,9 +5,10 @@
  * to the append-only audit log (migration 0006) with who and why; a refused or malformed one
  * changes nothing and records nothing.
  *
- * Access: `adminAccess` decides who may act. For now it is the X-Actor-Id / X-Actor-Organisation
- * headers like the rest of the API; token authentication and the administrator role check of
- * issue 7 replace that one function (AppDeps can pass another).
+ * Access (DOMAIN.md §10): administrators, from their bearer token, and only the workflows of
+ * their own region (the Region search attribute); another region's workflow is answered like
+ * one that does not exist. Reading a process's state is a read of patient data and is
+ * access-logged.
  */
 import { randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
@@ -20,6 +21,9 @@ import { listAdminActions, recordAdminAction, type AdminActionType } from '../..
 import type { LedgerStore } from '../../db/ledger';
 import { attributesOf, pendingActivities, pendingTimers, processState, resetPoints, resetTarget } from '../../temporal/workflow-admin';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
+import { SA } from '../../temporal/search-attributes';
+import { actorOf } from '../../auth/principal';
+import { principal, requireRole, type ProcessAccess } from '../auth';
 import { ActivityParams, ListActionsQuery, ListWorkflowsQuery, ReasonBody, ResetBody, visibilityQuery, WorkflowIdParam } from '../schemas/admin';
 
 export interface AdminActor {
@@ -27,22 +31,14 @@ export interface AdminActor {
   organisation: string;
 }
 
-/** Who is acting, or a 401/403. The one place issue 7's role check goes. */
+/** Who is acting, or a 401/403. */
 export type AdminAccess = (req: Request) => AdminActor;
 
-export const actorHeadersAccess: AdminAccess = (req) => {
-  const userId = req.header('X-Actor-Id')?.trim();
-  const organisation = req.header('X-Actor-Organisation')?.trim();
-  if (!userId || !organisation) {
-    throw new HttpError(401, 'ACTOR_REQUIRED', 'Administration requires the X-Actor-Id and X-Actor-Organisation headers: every admin action is recorded with who did it.');
-  }
-  return { userId: userId.slice(0, 100), organisation: organisation.slice(0, 100) };
-};
+export const administratorAccess: AdminAccess = (req) => actorOf(requireRole(req, ['administrator'], 'administer workflows'));
 
 const TAG = 'Administration (workflows)';
 const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
 const err = (description: string) => json(ErrorBody, description);
-const actorHeaders = z.object({ 'X-Actor-Id': z.string(), 'X-Actor-Organisation': z.string() });
 
 /** Temporal's answers → the admin API's codes. */
 function adminError(e: unknown, workflowId: string): never {
@@ -58,19 +54,24 @@ function adminError(e: unknown, workflowId: string): never {
 
 export function adminRoutes(
   registry: OpenAPIRegistry,
-  deps: { client: Client; config: Config; ledger: LedgerStore; access?: AdminAccess },
+  deps: { client: Client; config: Config; ledger: LedgerStore; access?: AdminAccess; processes: ProcessAccess },
 ): Router {
   const { client, config, ledger } = deps;
-  const access = deps.access ?? actorHeadersAccess;
+  const access = deps.access ?? administratorAccess;
   const namespace = config.temporal.namespace;
   const router = Router();
 
-  async function describe(workflowId: string): Promise<WorkflowExecutionDescription> {
+  /** The workflow, when it is one of the administrator's region (by its Region search attribute). */
+  async function describe(req: Request, workflowId: string): Promise<WorkflowExecutionDescription> {
+    let d: WorkflowExecutionDescription;
     try {
-      return await client.workflow.getHandle(workflowId).describe();
+      d = await client.workflow.getHandle(workflowId).describe();
     } catch (e) {
       adminError(e, workflowId);
     }
+    const region = d.typedSearchAttributes.get(SA.region);
+    if (region !== undefined && region !== principal(req).region) adminError(new WorkflowNotFoundError('not found', workflowId, undefined), workflowId);
+    return d;
   }
   async function history(workflowId: string, runId: string) {
     return (await client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
@@ -92,13 +93,14 @@ export function adminRoutes(
   registry.registerPath({
     method: 'get', path: '/api/admin/workflows', tags: [TAG],
     summary: 'List and search workflows by type and search attributes (Region, MunicipalityCode, ProcessStatus, ReadySince)',
-    request: { query: ListWorkflowsQuery, headers: actorHeaders },
-    responses: { 200: { description: 'Matching workflows, newest first, at most `limit`' }, 400: err('A bad filter; the fields are named'), 401: err('Who is acting is missing') },
+    request: { query: ListWorkflowsQuery },
+    responses: { 200: { description: 'Matching workflows, newest first, at most `limit`' }, 400: err('A bad filter; the fields are named'), 401: err('No valid bearer token'), 403: err('Not an administrator, or not a workflow of your region') },
   });
   router.get('/api/admin/workflows', async (req, res) => {
     access(req);
     const q = parseOr400(ListWorkflowsQuery, req.query, 'query');
-    const query = visibilityQuery(q);
+    // an administrator lists their own region's workflows
+    const query = visibilityQuery({ ...q, region: principal(req).region });
     const workflows = [];
     for await (const w of client.workflow.list({ query, pageSize: Math.min(q.limit, 100) })) {
       workflows.push({
@@ -114,19 +116,23 @@ export function adminRoutes(
   registry.registerPath({
     method: 'get', path: '/api/admin/workflows/{workflowId}', tags: [TAG],
     summary: 'Describe a workflow: execution status, search attributes, pending timers and activities, reset points, open obligations and deviations',
-    request: { params: WorkflowIdParam, headers: actorHeaders },
-    responses: { 200: { description: 'The workflow' }, 401: err('Who is acting is missing'), 404: err('No such workflow') },
+    request: { params: WorkflowIdParam },
+    responses: { 200: { description: 'The workflow' }, 401: err('No valid bearer token'), 403: err('Not an administrator, or not a workflow of your region'), 404: err('No such workflow') },
   });
   router.get('/api/admin/workflows/:workflowId', async (req, res) => {
     access(req);
     const { workflowId } = parseOr400(WorkflowIdParam, req.params, 'params');
-    const d = await describe(workflowId);
+    const d = await describe(req, workflowId);
     const events = await history(workflowId, d.runId);
     // a closed workflow still answers queries while a worker runs its code; otherwise say why not
     const state = await processState(client, workflowId, d.type).then(
       (s) => ({ state: s, stateError: null }),
       (e: Error) => ({ state: null, stateError: e.message }),
     );
+    const patientRef = (state.state as { patientRef?: unknown } | null)?.patientRef;
+    if (typeof patientRef === 'string') {
+      await deps.processes.logRead(req, { purpose: 'workflow administration', processId: workflowId, patientRefs: [patientRef] });
+    }
     res.json({
       workflowId, runId: d.runId, type: d.type, execution: d.status.name, taskQueue: d.taskQueue,
       startTime: d.startTime.toISOString(), closeTime: d.closeTime?.toISOString() ?? null, historyLength: d.historyLength,
@@ -146,14 +152,14 @@ export function adminRoutes(
       summary: action === 'terminate'
         ? 'Terminate a running workflow at once (no clean-up code runs), with a reason'
         : 'Request cancellation of a running workflow (its code may clean up), with a reason',
-      request: { params: WorkflowIdParam, headers: actorHeaders, body: { content: { 'application/json': { schema: ReasonBody } } } },
-      responses: { 200: { description: 'Done, and recorded in the audit log' }, 400: err('No reason or a bad field'), 401: err('Who is acting is missing'), 404: err('No such workflow'), 409: err('The workflow is not running') },
+      request: { params: WorkflowIdParam, body: { content: { 'application/json': { schema: ReasonBody } } } },
+      responses: { 200: { description: 'Done, and recorded in the audit log' }, 400: err('No reason or a bad field'), 401: err('No valid bearer token'), 403: err('Not an administrator, or not a workflow of your region'), 404: err('No such workflow'), 409: err('The workflow is not running') },
     });
     router.post(`/api/admin/workflows/:workflowId/${action}`, async (req, res) => {
+      access(req);
       const { workflowId } = parseOr400(WorkflowIdParam, req.params, 'params');
       const { reason } = parseOr400(ReasonBody, req.body ?? {}, 'body');
-      access(req);
-      const d = await describe(workflowId);
+      const d = await describe(req, workflowId);
       if (d.status.name !== 'RUNNING') adminError(new Error('not running'), workflowId);
       const handle = client.workflow.getHandle(workflowId, d.runId);
       const { recorded } = await act(req, action, workflowId, d.runId, reason, {}, async () => {
@@ -169,14 +175,14 @@ export function adminRoutes(
   registry.registerPath({
     method: 'post', path: '/api/admin/workflows/{workflowId}/reset', tags: [TAG],
     summary: 'Reset a workflow to a workflow-task event (a new run replays up to it and continues with the current code)',
-    request: { params: WorkflowIdParam, headers: actorHeaders, body: { content: { 'application/json': { schema: ResetBody } } } },
-    responses: { 200: { description: 'Reset; the new run id, recorded in the audit log' }, 400: err('No reason, or the event is not a workflow-task event'), 401: err('Who is acting is missing'), 404: err('No such workflow') },
+    request: { params: WorkflowIdParam, body: { content: { 'application/json': { schema: ResetBody } } } },
+    responses: { 200: { description: 'Reset; the new run id, recorded in the audit log' }, 400: err('No reason, or the event is not a workflow-task event'), 401: err('No valid bearer token'), 403: err('Not an administrator, or not a workflow of your region'), 404: err('No such workflow') },
   });
   router.post('/api/admin/workflows/:workflowId/reset', async (req, res) => {
+    access(req);
     const { workflowId } = parseOr400(WorkflowIdParam, req.params, 'params');
     const body = parseOr400(ResetBody, req.body ?? {}, 'body');
-    access(req);
-    const d = await describe(workflowId);
+    const d = await describe(req, workflowId);
     const events = await history(workflowId, d.runId);
     const points = resetPoints(events);
     const eventId = body.eventId ?? (body.to === 'firstWorkflowTask' ? points[0] : points[points.length - 1])?.eventId;
@@ -200,14 +206,14 @@ export function adminRoutes(
   registry.registerPath({
     method: 'post', path: '/api/admin/workflows/{workflowId}/activities/{activityId}/retry', tags: [TAG],
     summary: 'Re-run a pending activity now: its attempts start over and the retry back-off is skipped (e.g. after the cause of its failures was fixed)',
-    request: { params: ActivityParams, headers: actorHeaders, body: { content: { 'application/json': { schema: ReasonBody } } } },
-    responses: { 200: { description: 'Scheduled again; recorded in the audit log' }, 400: err('No reason or a bad field'), 401: err('Who is acting is missing'), 404: err('No such workflow, or no such pending activity') },
+    request: { params: ActivityParams, body: { content: { 'application/json': { schema: ReasonBody } } } },
+    responses: { 200: { description: 'Scheduled again; recorded in the audit log' }, 400: err('No reason or a bad field'), 401: err('No valid bearer token'), 403: err('Not an administrator, or not a workflow of your region'), 404: err('No such workflow, or no such pending activity') },
   });
   router.post('/api/admin/workflows/:workflowId/activities/:activityId/retry', async (req, res) => {
+    access(req);
     const { workflowId, activityId } = parseOr400(ActivityParams, req.params, 'params');
     const { reason } = parseOr400(ReasonBody, req.body ?? {}, 'body');
-    access(req);
-    const d = await describe(workflowId);
+    const d = await describe(req, workflowId);
     const pending = pendingActivities(d).find((a) => a.activityId === activityId);
     if (!pending) throw new HttpError(404, 'ACTIVITY_NOT_PENDING', `Workflow ${workflowId} has no pending activity ${activityId} (local activities are retried by the workflow task itself).`);
     const { recorded } = await act(req, 'retryActivity', workflowId, d.runId, reason, { activityId, activityType: pending.activityType, attemptBefore: pending.attempt }, async () => {
@@ -221,11 +227,11 @@ export function adminRoutes(
   registry.registerPath({
     method: 'get', path: '/api/admin/actions', tags: [TAG],
     summary: 'The audit log of admin actions (who, when, what, why), newest first',
-    request: { query: ListActionsQuery, headers: actorHeaders },
-    responses: { 200: { description: 'Admin actions' }, 400: err('A bad filter'), 401: err('Who is acting is missing') },
+    request: { query: ListActionsQuery },
+    responses: { 200: { description: 'Admin actions' }, 400: err('A bad filter'), 401: err('No valid bearer token'), 403: err('Not an administrator, or not a workflow of your region') },
   });
   router.get('/api/admin/actions', async (req, res) => {
-    access(req);
+    requireRole(req, ['administrator', 'auditor'], 'read the admin audit log');
     const q = parseOr400(ListActionsQuery, req.query, 'query');
     res.json({ actions: await listAdminActions(ledger.db, q) });
   });

@@ -5,7 +5,7 @@
  * Excel-friendly CSV, administrators keep the daily amounts, and politicians simulate rule sets.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
@@ -43,13 +43,28 @@ import {
   YearParam,
 } from '../schemas/billing';
 import { idempotencyKey, temporalError } from './episodes';
+import { REVIEW_ROLES } from '../../auth/policy';
+import { actorOf, type Principal, type Role } from '../../auth/principal';
+import { notAccessible, principal, requireRole } from '../auth';
 
 const TAG = 'Betalningsansvar (billing)';
 
-function actor(req: Request) {
-  const userId = req.header('X-Actor-Id');
-  const organisation = req.header('X-Actor-Organisation');
-  return userId && organisation ? { userId: userId.slice(0, 100), organisation: organisation.slice(0, 100) } : undefined;
+const FINANCE: Role[] = ['billingOfficer', 'invoiceReviewer'];
+
+/**
+ * §10: a billing officer works with every basis of their region; an invoice reviewer with their
+ * own municipality's part of it, in their region. Another region's close is refused like one
+ * that does not exist.
+ */
+function financeScope(p: Principal, region: string): { municipality?: string } {
+  if (p.region !== region) throw notAccessible('close');
+  return p.role === 'invoiceReviewer' ? { municipality: p.organisation } : {};
+}
+
+/** A reviewer's view of a close: their municipality's review state and flags, not the others'. */
+function reviewerView(v: CloseView, municipality: string) {
+  const { preliminary: _p, final: _f, timeline: _t, ...rest } = v;
+  return { ...rest, municipalities: v.municipalities.filter((m) => m.municipality === municipality), flags: v.flags.filter((f) => f.municipality === municipality) };
 }
 
 function regionOr400(config: Config, id: string): Region {
@@ -93,6 +108,8 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
   const router = Router();
   const errors = {
     400: { description: 'Malformed input: the fields are named', content: { 'application/json': { schema: ErrorBody } } },
+    401: { description: 'No valid bearer token', content: { 'application/json': { schema: ErrorBody } } },
+    403: { description: 'Your role may not do this, or the close/municipality is not yours', content: { 'application/json': { schema: ErrorBody } } },
     404: { description: 'No such close or invoice', content: { 'application/json': { schema: ErrorBody } } },
     409: { description: 'Refused by the state of the close or missing configuration; `code` says why', content: { 'application/json': { schema: ErrorBody } } },
   };
@@ -101,14 +118,17 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
 
   // ---- rule sets ----------------------------------------------------------------------------
   reg('get', '/api/billing/rule-sets', 'Every rule set of DOMAIN §7 with its parameters');
-  router.get('/api/billing/rule-sets', (_req, res) => {
+  router.get('/api/billing/rule-sets', (req, res) => {
+    principal(req);
     res.json({ ruleSets: Object.values(RULE_SETS) });
   });
 
   // ---- start a close ------------------------------------------------------------------------
   reg('post', '/api/billing/closes', 'Close a month for a region (billing officer); starting twice returns the same close', { body: { content: { 'application/json': { schema: StartCloseBody } } } }, { 201: { description: 'Started' } });
   router.post('/api/billing/closes', async (req, res) => {
+    const p = requireRole(req, ['billingOfficer'], 'close a month');
     const body = parseOr400(StartCloseBody, req.body, 'body');
+    financeScope(p, body.region);
     const region = regionOr400(config, body.region);
     const today = new Date().toISOString().slice(0, 10);
     if (lastDayOfMonth(body.month) >= today) throw new HttpError(409, 'MONTH_NOT_ENDED', `${body.month} has not ended; late registrations are allowed until it has.`);
@@ -135,14 +155,16 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
   // ---- inspect ------------------------------------------------------------------------------
   reg('get', '/api/billing/closes/{region}/{month}', 'A close: phase, rule set, preliminary totals, review flags, final invoices', { params: CloseParams });
   router.get('/api/billing/closes/:region/:month', async (req, res) => {
+    const p = requireRole(req, FINANCE, 'read a monthly close');
     const { region, month } = parseOr400(CloseParams, req.params, 'params');
+    const scope = financeScope(p, region);
     let v: CloseView;
     try {
       v = await client.workflow.getHandle(monthlyCloseWorkflowId(region, month)).query(closeQuery);
     } catch (err) {
       closeError(err);
     }
-    res.json(v);
+    res.json(scope.municipality ? reviewerView(v, scope.municipality) : v);
   });
 
   // ---- review actions -----------------------------------------------------------------------
@@ -150,26 +172,46 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
     const body = spec.body.strict();
     reg('post', `/api/billing/closes/{region}/{month}/${spec.path}`, spec.summary, { params: CloseParams, body: { content: { 'application/json': { schema: body } } } });
     router.post(`/api/billing/closes/:region/:month/${spec.path}`, async (req, res) => {
+      const p = requireRole(req, REVIEW_ROLES[type], spec.summary.split(' (')[0].toLowerCase());
       const { region, month } = parseOr400(CloseParams, req.params, 'params');
+      const scope = financeScope(p, region);
       const key = idempotencyKey(req);
       const parsed = parseOr400(body, req.body ?? {}, 'body') as Record<string, unknown>;
-      const action = { ...parsed, type, actor: actor(req) } as ReviewAction;
+      const handle = client.workflow.getHandle(monthlyCloseWorkflowId(region, month));
+      if (scope.municipality) {
+        // a reviewer acts for their own municipality: on its lines, or on its own flags
+        let owner = parsed.municipality as string | undefined;
+        if (owner === undefined && typeof parsed.flagId === 'string') {
+          const current = await handle.query(closeQuery).catch((err) => closeError(err));
+          owner = current.flags.find((f) => f.flagId === parsed.flagId)?.municipality ?? scope.municipality;
+        }
+        if (owner !== scope.municipality) throw new HttpError(403, 'NOT_YOUR_MUNICIPALITY', `You review for ${scope.municipality}; ${owner}'s basis is not yours to act on.`);
+      }
+      const action = { ...parsed, type, actor: actorOf(p) } as ReviewAction;
       let v: CloseView;
       try {
-        v = await client.workflow.getHandle(monthlyCloseWorkflowId(region, month)).executeUpdate(reviewUpdates[type], { args: [action], updateId: key ?? randomUUID() });
+        v = await handle.executeUpdate(reviewUpdates[type], { args: [action], updateId: key ?? randomUUID() });
       } catch (err) {
         closeError(err);
       }
-      res.json(v);
+      res.json(scope.municipality ? reviewerView(v, scope.municipality) : v);
     });
   }
 
   // ---- exports ------------------------------------------------------------------------------
+  /** A reviewer's export is their municipality's; asking for another's is refused. */
+  const scoped = <Q extends { municipality?: string }>(p: Principal, region: string, q: Q): Q => {
+    const scope = financeScope(p, region);
+    if (!scope.municipality) return q;
+    if (q.municipality && q.municipality !== scope.municipality) throw new HttpError(403, 'NOT_YOUR_MUNICIPALITY', `You review for ${scope.municipality}; ${q.municipality}'s basis is not yours to read.`);
+    return { ...q, municipality: scope.municipality };
+  };
   const fmt = (q: { decimal: 'comma' | 'point' }): FormatOptions => ({ decimalComma: q.decimal === 'comma' });
   reg('get', '/api/billing/closes/{region}/{month}/basis', 'The frozen invoice basis (JSON or CSV for Excel)', { params: CloseParams, query: ExportQuery });
   router.get('/api/billing/closes/:region/:month/basis', async (req, res) => {
+    const p = requireRole(req, FINANCE, 'read an invoice basis');
     const { region, month } = parseOr400(CloseParams, req.params, 'params');
-    const q = parseOr400(ExportQuery, req.query, 'query');
+    const q = scoped(p, region, parseOr400(ExportQuery, req.query, 'query'));
     const closeId = closeIdOf(region, month);
     const close = await getClose(ledger.db, closeId);
     if (!close) throw new HttpError(404, 'CLOSE_NOT_FOUND', 'This month has not been frozen for that region.');
@@ -179,8 +221,9 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
 
   reg('get', '/api/billing/closes/{region}/{month}/invoices', 'The final invoices with lines and credit/debit notes (JSON or CSV)', { params: CloseParams, query: ExportQuery });
   router.get('/api/billing/closes/:region/:month/invoices', async (req, res) => {
+    const p = requireRole(req, FINANCE, 'read invoices');
     const { region, month } = parseOr400(CloseParams, req.params, 'params');
-    const q = parseOr400(ExportQuery, req.query, 'query');
+    const q = scoped(p, region, parseOr400(ExportQuery, req.query, 'query'));
     const closeId = closeIdOf(region, month);
     const invoices = (await invoicesOfClose(ledger.db, closeId)).filter((i) => !q.municipality || i.municipality === q.municipality);
     if (invoices.length === 0 && !(await getClose(ledger.db, closeId))) throw new HttpError(404, 'CLOSE_NOT_FOUND', 'This month has not been closed for that region.');
@@ -190,12 +233,15 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
   // ---- credit/debit notes -------------------------------------------------------------------
   reg('post', '/api/billing/invoices/{invoiceId}/notes', 'A later correction: credit/debit note referencing a final invoice', { body: { content: { 'application/json': { schema: NoteBody } } } }, { 201: { description: 'Created' } });
   router.post('/api/billing/invoices/:invoiceId/notes', async (req, res) => {
+    const p = requireRole(req, ['billingOfficer'], 'issue a credit or debit note');
     const invoiceId = String(req.params.invoiceId).slice(0, 80);
+    const invoice = await ledger.db.selectFrom('billing_invoices').select('region').where('invoice_id', '=', invoiceId).executeTakeFirst();
+    if (invoice?.region !== p.region) throw notAccessible('invoice');
     const key = idempotencyKey(req);
     const body = parseOr400(NoteBody, req.body, 'body');
     const noteId = key ? createHash('sha256').update(`note:${invoiceId}:${key}`).digest('hex').slice(0, 32) : randomUUID();
     try {
-      const note = await correctionNote(ledger.db, invoiceId, { noteId, reason: body.reason, lineRefs: body.lineRefs, amountOre: body.amountOre, createdBy: actor(req)?.userId ?? null });
+      const note = await correctionNote(ledger.db, invoiceId, { noteId, reason: body.reason, lineRefs: body.lineRefs, amountOre: body.amountOre, createdBy: p.userId });
       res.status(201).json({ noteId: note.note_id, invoiceId, kind: note.kind, amountOre: Number(note.amount_ore), reason: note.reason, lineRefs: note.line_refs });
     } catch (err) {
       domainError(err);
@@ -205,7 +251,9 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
   // ---- simulation ---------------------------------------------------------------------------
   reg('post', '/api/billing/simulate', 'What each municipality would have been charged under one or two rule sets (no side effects)', { body: { content: { 'application/json': { schema: SimulateBody } } } });
   router.post('/api/billing/simulate', async (req, res) => {
+    const p = requireRole(req, ['billingOfficer'], 'simulate rule sets');
     const body = parseOr400(SimulateBody, req.body, 'body');
+    financeScope(p, body.region);
     const region = regionOr400(config, body.region);
     const ruleSets = [resolveRuleSet(body.ruleSet), ...(body.compareWith ? [resolveRuleSet(body.compareWith)] : [])];
     try {
@@ -221,7 +269,8 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
 
   // ---- administered tables ------------------------------------------------------------------
   reg('get', '/api/billing/daily-amounts', 'Daily amounts per year (belopp per vårddygn) and national averages');
-  router.get('/api/billing/daily-amounts', async (_req, res) => {
+  router.get('/api/billing/daily-amounts', async (req, res) => {
+    requireRole(req, [...FINANCE, 'administrator'], 'read the daily amounts');
     const amounts = await listDailyAmounts(ledger.db);
     const averages = await nationalAverages(ledger.db);
     res.json({
@@ -231,16 +280,18 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
   });
   reg('put', '/api/billing/daily-amounts/{year}', 'Set the daily amount of a year (administrator)', { params: YearParam, body: { content: { 'application/json': { schema: DailyAmountBody } } } });
   router.put('/api/billing/daily-amounts/:year', async (req, res) => {
+    const p = requireRole(req, ['administrator'], 'set the daily amounts');
     const { year } = parseOr400(YearParam, req.params, 'params');
     const body = parseOr400(DailyAmountBody, req.body, 'body');
-    await setDailyAmount(ledger.db, year, body.amountOre, body.source, actor(req)?.userId ?? null);
+    await setDailyAmount(ledger.db, year, body.amountOre, body.source, p.userId);
     res.json({ year, amountOre: body.amountOre, source: body.source });
   });
   reg('put', '/api/billing/national-averages/{year}', 'Set the national average ready days of a year (benchmark of the next year, 000)', { params: YearParam, body: { content: { 'application/json': { schema: NationalAverageBody } } } });
   router.put('/api/billing/national-averages/:year', async (req, res) => {
+    const p = requireRole(req, ['administrator'], 'set the national averages');
     const { year } = parseOr400(YearParam, req.params, 'params');
     const body = parseOr400(NationalAverageBody, req.body, 'body');
-    await setNationalAverage(ledger.db, year, body.hundredths, body.source, actor(req)?.userId ?? null);
+    await setNationalAverage(ledger.db, year, body.hundredths, body.source, p.userId);
     res.json({ year, hundredths: body.hundredths, source: body.source });
   });
   return router;

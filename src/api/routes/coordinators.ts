@@ -6,7 +6,7 @@
  * and record nothing, and the Idempotency-Key makes a retried request record once.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Client } from '@temporalio/client';
@@ -23,6 +23,9 @@ import { homeCareWorkflowId } from '../../../workflows/homeCare';
 import { homeVisitWorkflowId } from '../../../workflows/homeVisit';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
 import { idempotencyKey, temporalError } from './episodes';
+import { COORDINATOR_ACTION_ROLES } from '../../auth/policy';
+import { actorOf, type Principal } from '../../auth/principal';
+import { notAccessible, requireRegion, requireRole, type ProcessAccess } from '../auth';
 
 const OrgParam = z.object({ organisationId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be an organisation id') });
 const DeviationParam = z.object({ deviationId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a deviation id') });
@@ -53,8 +56,8 @@ const ACTIONS: Record<CoordinatorActionType, { path: string; summary: string; bo
 
 const WORKFLOW_ID: Record<string, (id: string) => string> = { discharge: dischargeWorkflowId, homeHealthCare: homeCareWorkflowId, singleHomeVisit: homeVisitWorkflowId };
 
-export function coordinatorRoutes(registry: OpenAPIRegistry, deps: { client: Client; config: Config; ledger: LedgerStore }): Router {
-  const { client, config, ledger } = deps;
+export function coordinatorRoutes(registry: OpenAPIRegistry, deps: { client: Client; config: Config; ledger: LedgerStore; access: ProcessAccess }): Router {
+  const { client, config, ledger, access } = deps;
   const router = Router();
   const err = (d: string) => ({ description: d, content: { 'application/json': { schema: ErrorBody } } });
 
@@ -72,31 +75,32 @@ export function coordinatorRoutes(registry: OpenAPIRegistry, deps: { client: Cli
     tags: ['Koordinator (coordinators)'],
     summary: 'Open escalated deviations of an organisation, with the process state and the deadline missed — koordinatorns inkorg',
     request: { params: OrgParam, query: InboxQuery },
-    responses: { 200: { description: '{ items, nextCursor }: oldest missed deadline first' }, 400: err('Bad parameter'), 404: err('No such organisation') },
+    responses: { 200: { description: '{ items, nextCursor }: oldest missed deadline first' }, 400: err('Bad parameter'), 401: err('No valid bearer token'), 403: err('Not a coordinator of this organisation'), 404: err('No such organisation') },
   });
   router.get('/api/coordinators/:organisationId/inbox', async (req, res) => {
+    const p = requireRole(req, COORDINATOR_ACTION_ROLES.resolveDeviation, 'read a coordinator inbox');
     const { organisationId } = parseOr400(OrgParam, req.params, 'params');
     const q = parseOr400(InboxQuery, req.query, 'query');
-    const { org } = organisation(organisationId);
+    // §10: a coordinator sees the escalations of their own organisation only
+    if (p.organisation !== organisationId) throw notAccessible('coordinator inbox');
+    const { org, region } = organisation(organisationId);
+    requireRegion(p, region, 'coordinator inbox');
     const cursor = q.cursor ? decodeCursor(q.cursor, 2) : undefined;
     if (q.cursor && !cursor) throw new HttpError(400, 'VALIDATION_FAILED', 'query.cursor: not a cursor of this list', [{ field: 'query.cursor', message: 'not a cursor of this list' }]);
-    res.json(await coordinatorInbox(ledger.db, org, { limit: q.limit, cursor: cursor as [string, string] | undefined, acknowledged: q.acknowledged === undefined ? undefined : q.acknowledged === 'true' }));
+    const page = await coordinatorInbox(ledger.db, org, { limit: q.limit, cursor: cursor as [string, string] | undefined, acknowledged: q.acknowledged === undefined ? undefined : q.acknowledged === 'true' });
+    await access.logRead(req, { purpose: 'the coordinators’ inbox of their organisation', patientRefs: [] });
+    res.json(page);
   });
 
-  /** The acting coordinator must belong to the organisation responsible for the deviation (§10). */
-  function actingCoordinator(req: Request, region: string, responsible: { kind: string; id: string }) {
-    const userId = req.header('X-Actor-Id');
-    const orgId = req.header('X-Actor-Organisation');
-    if (!userId || !orgId) {
-      const missing = [!userId && 'header.X-Actor-Id', !orgId && 'header.X-Actor-Organisation'].filter((x): x is string => !!x);
-      throw new HttpError(400, 'VALIDATION_FAILED', `${missing.join(', ')}: required for a coordinator's action`, missing.map((field) => ({ field, message: 'required' })));
-    }
-    const r = findRegion(config.regions, region);
-    const owner = r ? organisationOf(r.escalation, responsible as never) : undefined;
-    if (!owner || owner.id !== orgId || !owner.coordinators.some((c) => c.id === userId)) {
-      throw new HttpError(403, 'NOT_YOUR_ORGANISATION', 'Only a coordinator of the organisation responsible for this deviation can act on it.');
-    }
-    return { userId: userId.slice(0, 100), organisation: orgId.slice(0, 100) };
+  /**
+   * §10: a coordinator acts on the deviations of their own organisation — the one responsible for
+   * the deviation. Any other deviation gets the same answer as one that does not exist.
+   */
+  function actingCoordinator(p: Principal, loc: { region: string; responsible_kind: string; responsible_id: string } | undefined) {
+    const r = loc && p.region === loc.region ? findRegion(config.regions, loc.region) : undefined;
+    const owner = r && loc ? organisationOf(r.escalation, { kind: loc.responsible_kind, id: loc.responsible_id } as never) : undefined;
+    if (!owner || owner.id !== p.organisation) throw notAccessible('deviation');
+    return actorOf(p);
   }
 
   for (const [type, spec] of Object.entries(ACTIONS) as [CoordinatorActionType, (typeof ACTIONS)[CoordinatorActionType]][]) {
@@ -109,20 +113,21 @@ export function coordinatorRoutes(registry: OpenAPIRegistry, deps: { client: Cli
       request: { params: DeviationParam, body: { content: { 'application/json': { schema: body } } } },
       responses: {
         200: { description: 'Recorded on the process’s timeline; the deviation as it is now' },
-        400: err('Malformed input, or the X-Actor-* headers are missing'),
-        403: err('Not a coordinator of the responsible organisation'),
-        404: err('No such deviation'),
+        400: err('Malformed input'),
+        401: err('No valid bearer token'),
+        403: err('Not a coordinator, or no such deviation among your organisation’s (the same answer whether or not it exists)'),
         409: err('The deviation’s state does not allow this (DEVIATION_CLOSED, NOT_ESCALATED, …)'),
         422: err('The Idempotency-Key was already used for a different request'),
       },
     });
     router.post(`/api/deviations/:deviationId/${spec.path}`, async (req, res) => {
+      const p = requireRole(req, COORDINATOR_ACTION_ROLES[type], spec.summary.split(' — ')[0].toLowerCase());
       const { deviationId } = parseOr400(DeviationParam, req.params, 'params');
+      const loc = await deviationLocation(ledger.db, deviationId);
+      const actor = actingCoordinator(p, loc ?? undefined);
       const key = idempotencyKey(req);
       const parsed = parseOr400(body, req.body ?? {}, 'body') as Record<string, unknown>;
-      const loc = await deviationLocation(ledger.db, deviationId);
-      if (!loc) throw new HttpError(404, 'DEVIATION_NOT_FOUND', 'There is no deviation with that id.');
-      const actor = actingCoordinator(req, loc.region, { kind: loc.responsible_kind, id: loc.responsible_id });
+      if (!loc) throw notAccessible('deviation');
       const requestHash = createHash('sha256').update(`${type}\n${deviationId}\n${JSON.stringify(parsed)}`).digest('hex').slice(0, 32);
       const action = { ...parsed, type, deviationId, actor, requestHash } as CoordinatorAction;
       let r: CoordinatorActionResult;

@@ -11,7 +11,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
 import type { Config } from '../../config';
-import type { DischargeAction, DischargeActionType } from '../../domain/discharge/actions';
+import { parties as dischargeParties, type DischargeAction, type DischargeActionType } from '../../domain/discharge/actions';
 import type { StartEpisodeInput } from '../../domain/discharge/types';
 import { patientAge, pseudonymousPatientRef, validateKommunkod, validateOutOfCountyKommunkod } from '../../domain/identifiers';
 import { findRegion } from '../../domain/regions';
@@ -19,6 +19,9 @@ import { SA } from '../../temporal/search-attributes';
 import { dischargeEpisode, dischargeUpdates, dischargeWorkflowId, episodeQuery, type EpisodeView } from '../../../workflows/discharge';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
 import { ACTION_BODIES, StartEpisodeBody } from '../schemas/discharge';
+import { ACTION_ROLES, READ_ROLES, START_ROLES } from '../../auth/policy';
+import { actorOf } from '../../auth/principal';
+import { requireRole, withActingParty, type ProcessAccess, type ProcessRef } from '../auth';
 
 const EpisodeIdParam = z.object({ episodeId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an episode id') });
 
@@ -33,13 +36,6 @@ export function idempotencyKey(req: Request): string | undefined {
     ]);
   }
   return key;
-}
-
-/** Who acts: until token authentication lands, the caller names itself in headers. */
-function actor(req: Request) {
-  const userId = req.header('X-Actor-Id');
-  const organisation = req.header('X-Actor-Organisation');
-  return userId && organisation ? { userId: userId.slice(0, 100), organisation: organisation.slice(0, 100) } : undefined;
 }
 
 /** Temporal's answers → HTTP: refusals 409 with the workflow's code, unknown episode 404. */
@@ -59,13 +55,18 @@ export function temporalError(err: unknown): never {
   throw err;
 }
 
-export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client; config: Config }): Router {
-  const { client, config } = deps;
+export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client; config: Config; access: ProcessAccess }): Router {
+  const { client, config, access } = deps;
+  const episode = (episodeId: string): ProcessRef => {
+    const workflowId = dischargeWorkflowId(episodeId);
+    return { processType: 'discharge', processId: episodeId, workflowId, read: () => client.workflow.getHandle(workflowId).query(episodeQuery) };
+  };
   const router = Router();
   const idemHeader = z.object({ 'Idempotency-Key': z.string().optional().meta({ description: 'Retries with the same key return the first result and record nothing twice' }) });
   const errors = {
     400: { description: 'Malformed input: the fields are named', content: { 'application/json': { schema: ErrorBody } } },
-    404: { description: 'No such episode', content: { 'application/json': { schema: ErrorBody } } },
+    401: { description: 'No valid bearer token', content: { 'application/json': { schema: ErrorBody } } },
+    403: { description: 'ROLE_NOT_PERMITTED: your role may not do this; NOT_ACCESSIBLE: no such episode among yours (the same answer whether or not it exists); NOT_YOUR_PARTY: the body names another party than yours', content: { 'application/json': { schema: ErrorBody } } },
     409: { description: 'The episode’s state does not allow this action; `code` says why', content: { 'application/json': { schema: ErrorBody } } },
     422: { description: 'The Idempotency-Key was already used for a different request', content: { 'application/json': { schema: ErrorBody } } },
   };
@@ -80,8 +81,13 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
     responses: { 201: { description: 'Episode started' }, 200: { description: 'Already started with this Idempotency-Key' }, 400: errors[400] },
   });
   router.post('/api/episodes', async (req, res) => {
+    const p = requireRole(req, START_ROLES.discharge, 'start an episode (inskrivning)');
     const key = idempotencyKey(req);
     const body = parseOr400(StartEpisodeBody, req.body, 'body');
+    // §10: inpatient staff start the episodes of their own unit, in their own region
+    if (body.region !== p.region || body.inpatientUnit !== p.organisation) {
+      throw new HttpError(403, 'NOT_YOUR_UNIT', `You can start episodes only at your own unit (${p.organisation}) in your region (${p.region}).`);
+    }
     const region = findRegion(config.regions, body.region);
     if (!region) throw new HttpError(400, 'VALIDATION_FAILED', `body.region: unknown region; configured: ${config.regions.map((r) => r.id).join(', ')}`, [{ field: 'body.region', message: 'unknown region' }]);
     const mun = body.outOfCounty
@@ -108,7 +114,7 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
       homeHealthCare: body.homeHealthCare,
       admittedAt,
       ...(body.admissionType ? { admissionType: body.admissionType } : {}),
-      actor: actor(req),
+      actor: actorOf(p),
       settings: region.process,
       agreements: region.agreements,
     };
@@ -133,6 +139,9 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
       if ((err as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
       existed = true;
     }
+    if (!existed) {
+      access.remember({ processType: 'discharge', workflowId }, { region: region.id, patientRef: input.patientRef, parties: dischargeParties({ input }) });
+    }
     res.status(existed ? 200 : 201).location(`/api/episodes/${episodeId}`).json({ episodeId, workflowId, status: 'admitted' });
   });
 
@@ -143,16 +152,19 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
     tags: ['Utskrivning (discharge)'],
     summary: 'An episode: state, timeline, open obligations with deadlines, deviations — vårdtillfälle',
     request: { params: EpisodeIdParam },
-    responses: { 200: { description: 'The episode' }, 404: errors[404] },
+    responses: { 200: { description: 'The episode' }, 401: errors[401], 403: errors[403] },
   });
   router.get('/api/episodes/:episodeId', async (req, res) => {
     const { episodeId } = parseOr400(EpisodeIdParam, req.params, 'params');
+    const ref = episode(episodeId);
+    const { purpose } = await access.authorize(req, ref, READ_ROLES.discharge, 'read episodes', 'episode');
     let v: EpisodeView;
     try {
-      v = await client.workflow.getHandle(dischargeWorkflowId(episodeId)).query(episodeQuery);
+      v = await client.workflow.getHandle(ref.workflowId).query(episodeQuery);
     } catch (err) {
       temporalError(err);
     }
+    await access.logRead(req, { purpose, processType: 'discharge', processId: episodeId, patientRefs: [v.patientRef] });
     res.json(v);
   });
 
@@ -170,11 +182,14 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
     });
     router.post(`/api/episodes/:episodeId/${spec.path}`, async (req, res) => {
       const { episodeId } = parseOr400(EpisodeIdParam, req.params, 'params');
+      const ref = episode(episodeId);
+      // §10 before anything is parsed or sent: a refused request records nothing
+      const { principal: p, purpose } = await access.authorize(req, ref, ACTION_ROLES.discharge[type], `record “${spec.sv}” (${spec.summary.toLowerCase()})`, 'episode');
       const key = idempotencyKey(req);
-      const parsed = parseOr400(body, req.body ?? {}, 'body') as Record<string, unknown>;
+      const parsed = withActingParty(p, Object.keys(body.shape), parseOr400(body, req.body ?? {}, 'body') as Record<string, unknown>);
       const requestHash = createHash('sha256').update(`${type}\n${JSON.stringify(parsed)}`).digest('hex').slice(0, 32);
-      const action = { ...parsed, type, actor: actor(req), requestHash } as DischargeAction;
-      const handle = client.workflow.getHandle(dischargeWorkflowId(episodeId));
+      const action = { ...parsed, type, actor: actorOf(p), requestHash } as DischargeAction;
+      const handle = client.workflow.getHandle(ref.workflowId);
       let v: EpisodeView;
       try {
         // the key is scoped to the action: the same key on another endpoint is another request
@@ -185,6 +200,7 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
       if (v.requestHash && v.requestHash !== requestHash) {
         throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request on this episode; nothing new was recorded. Use a new key for a new request.');
       }
+      await access.logRead(req, { purpose, processType: 'discharge', processId: episodeId, patientRefs: [v.patientRef] });
       res.json(v);
     });
   }

@@ -23,14 +23,12 @@ import { homeVisitUpdates, homeVisitWorkflowId, singleHomeVisit, visitOrderQuery
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
 import { ENROLLMENT_ACTIONS, StartEnrollmentBody, StartVisitOrderBody, VISIT_ORDER_ACTIONS } from '../schemas/homecare';
 import { idempotencyKey, temporalError } from './episodes';
+import { ACTION_ROLES, READ_ROLES, START_ROLES } from '../../auth/policy';
+import { actorOf, partyOf, type Principal, type Role } from '../../auth/principal';
+import { sameParty, type Party } from '../../domain/obligations';
+import { requireRole, withActingParty, type ProcessAccess, type ProcessRef } from '../auth';
 
 const IdParam = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an id') });
-
-function actor(req: Request) {
-  const userId = req.header('X-Actor-Id');
-  const organisation = req.header('X-Actor-Organisation');
-  return userId && organisation ? { userId: userId.slice(0, 100), organisation: organisation.slice(0, 100) } : undefined;
-}
 
 /** Temporal errors → HTTP, with this process's own not-found code. */
 function processError(err: unknown, notFound: { code: string; message: string }): never {
@@ -47,7 +45,7 @@ interface ProcessSpec {
   base: string;
   tag: string;
   noun: string;
-  processType: ProcessType;
+  processType: Exclude<ProcessType, 'discharge'>;
   notFound: { code: string; message: string };
   workflowId: (id: string) => string;
   query: typeof enrollmentQuery | typeof visitOrderQuery;
@@ -55,13 +53,21 @@ interface ProcessSpec {
   updates: Record<string, unknown>;
 }
 
-export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client; config: Config; ledger: LedgerStore }): Router {
-  const { client, config, ledger } = deps;
+export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client; config: Config; ledger: LedgerStore; access: ProcessAccess }): Router {
+  const { client, config, ledger, access } = deps;
+  /** §10: the caller starts a process only as one of its parties, in their own region. */
+  const startingParty = (p: Principal, region: string, parties: Record<string, Party>) => {
+    const own = partyOf(p);
+    if (p.region !== region || !own || !Object.values(parties).some((x) => sameParty(x, own as Party))) {
+      throw new HttpError(403, 'NOT_YOUR_PARTY', `You can start this only as one of its parties (your ${p.role === 'municipalityStaff' ? 'municipality' : 'unit'} ${p.organisation}) in your region (${p.region}).`);
+    }
+  };
   const router = Router();
   const idemHeader = z.object({ 'Idempotency-Key': z.string().optional().meta({ description: 'Retries with the same key return the first result and record nothing twice' }) });
   const errors = (noun: string) => ({
     400: { description: 'Malformed input: the fields are named', content: { 'application/json': { schema: ErrorBody } } },
-    404: { description: `No such ${noun}`, content: { 'application/json': { schema: ErrorBody } } },
+    401: { description: 'No valid bearer token', content: { 'application/json': { schema: ErrorBody } } },
+    403: { description: `ROLE_NOT_PERMITTED: your role may not do this; NOT_ACCESSIBLE: no such ${noun} among yours (the same answer whether or not it exists); NOT_YOUR_PARTY: another party than yours`, content: { 'application/json': { schema: ErrorBody } } },
     409: { description: `The ${noun}’s state does not allow this action; \`code\` says why`, content: { 'application/json': { schema: ErrorBody } } },
   });
 
@@ -101,15 +107,19 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
     responses: { 201: { description: 'Started' }, 200: { description: 'Already started with this Idempotency-Key' }, 400: errors('enrollment')[400], 404: { description: 'The discharge episode does not exist', content: { 'application/json': { schema: ErrorBody } } } },
   });
   router.post('/api/home-care/enrollments', async (req, res) => {
+    const p = requireRole(req, START_ROLES.homeHealthCare, 'start home health care planning');
     const body = parseOr400(StartEnrollmentBody, req.body, 'body');
+    const startParties = { municipality: { kind: 'municipality', id: body.residenceMunicipality }, primaryCare: { kind: 'primaryCare', id: body.primaryCareUnit } } as const;
+    startingParty(p, body.region, startParties);
     const region = regionOf(body.region, body.residenceMunicipality);
     const enrollmentId = processId(req, 'enrollment');
     if (body.dischargeEpisodeId) {
-      // the episode must exist; the workflow then links it (DOMAIN.md §5)
-      await client.workflow.getHandle(dischargeWorkflowId(body.dischargeEpisodeId)).query(episodeQuery).catch((err) => temporalError(err));
+      // the episode must exist and be one the caller may see; the workflow then links it (DOMAIN.md §5)
+      const workflowId = dischargeWorkflowId(body.dischargeEpisodeId);
+      await access.authorize(req, { processType: 'discharge', processId: body.dischargeEpisodeId, workflowId, read: () => client.workflow.getHandle(workflowId).query(episodeQuery) }, START_ROLES.homeHealthCare, 'link an episode', 'episode');
     }
     const startedAt = body.startedAt ? new Date(body.startedAt).toISOString() : new Date().toISOString();
-    const p = patient(body.patient, startedAt);
+    const p_ = patient(body.patient, startedAt);
     const workflowId = homeCareWorkflowId(enrollmentId);
     const existed = await startOnce(() =>
       client.workflow.start(homeCareEnrollment, {
@@ -117,12 +127,13 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
         taskQueue: config.temporal.taskQueue,
         typedSearchAttributes: attributes(region.id, body.residenceMunicipality, 'planning'),
         args: [{
-          enrollmentId, region: region.id, patientRef: p.patientRef, patientAgeAtStart: p.age, residenceMunicipality: body.residenceMunicipality,
+          enrollmentId, region: region.id, patientRef: p_.patientRef, patientAgeAtStart: p_.age, residenceMunicipality: body.residenceMunicipality,
           primaryCareUnit: body.primaryCareUnit, initiatedBy: body.initiatedBy, consent: body.consent, dischargeEpisodeId: body.dischargeEpisodeId,
-          startedAt, actor: actor(req), settings: { escalationWeekdays: region.process.escalationWeekdays, invitationAckRule: 'acknowledgement' },
+          startedAt, actor: actorOf(p), settings: { escalationWeekdays: region.process.escalationWeekdays, invitationAckRule: 'acknowledgement' },
         }],
       }),
     );
+    if (!existed) access.remember({ processType: 'homeHealthCare', workflowId }, { region: region.id, patientRef: p_.patientRef, parties: startParties });
     res.status(existed ? 200 : 201).location(`/api/home-care/enrollments/${enrollmentId}`).json({ enrollmentId, workflowId, status: 'planning' });
   });
 
@@ -134,11 +145,14 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
     responses: { 201: { description: 'Ordered' }, 200: { description: 'Already ordered with this Idempotency-Key' }, 400: errors('order')[400] },
   });
   router.post('/api/home-visits', async (req, res) => {
+    const p = requireRole(req, START_ROLES.singleHomeVisit, 'order a single home visit');
     const body = parseOr400(StartVisitOrderBody, req.body, 'body');
+    const startParties = { municipality: { kind: 'municipality', id: body.residenceMunicipality }, primaryCare: { kind: 'primaryCare', id: body.primaryCareUnit } } as const;
+    startingParty(p, body.region, { primaryCare: startParties.primaryCare });
     const region = regionOf(body.region, body.residenceMunicipality);
     const orderId = processId(req, 'visit');
     const orderedAt = body.orderedAt ? new Date(body.orderedAt).toISOString() : new Date().toISOString();
-    const p = patient(body.patient, orderedAt);
+    const p_ = patient(body.patient, orderedAt);
     const workflowId = homeVisitWorkflowId(orderId);
     const existed = await startOnce(() =>
       client.workflow.start(singleHomeVisit, {
@@ -146,12 +160,13 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
         taskQueue: config.temporal.taskQueue,
         typedSearchAttributes: attributes(region.id, body.residenceMunicipality, 'ordered'),
         args: [{
-          orderId, region: region.id, patientRef: p.patientRef, patientAgeAtOrder: p.age, residenceMunicipality: body.residenceMunicipality,
+          orderId, region: region.id, patientRef: p_.patientRef, patientAgeAtOrder: p_.age, residenceMunicipality: body.residenceMunicipality,
           primaryCareUnit: body.primaryCareUnit, interventions: body.interventions, startDate: body.startDate, endDate: body.endDate, orderedAt,
-          actor: actor(req), settings: { escalationWeekdays: region.process.escalationWeekdays },
+          actor: actorOf(p), settings: { escalationWeekdays: region.process.escalationWeekdays },
         }],
       }),
     );
+    if (!existed) access.remember({ processType: 'singleHomeVisit', workflowId }, { region: region.id, patientRef: p_.patientRef, parties: startParties });
     res.status(existed ? 200 : 201).location(`/api/home-visits/${orderId}`).json({ orderId, workflowId, status: 'ordered' });
   });
 
@@ -169,30 +184,38 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
     },
   ];
   for (const spec of specs) {
+    const query = (id: string) => client.workflow.getHandle(spec.workflowId(id)).query(spec.query as typeof enrollmentQuery);
+    const ref = (id: string): ProcessRef => ({ processType: spec.processType, processId: id, workflowId: spec.workflowId(id), read: () => query(id) });
     const state = async (id: string) => {
       try {
-        return (await client.workflow.getHandle(spec.workflowId(id)).query(spec.query as typeof enrollmentQuery)) as { timeline: { seq: number }[] };
+        return (await query(id)) as { timeline: { seq: number }[]; patientRef: string };
       } catch (err) {
         processError(err, spec.notFound);
       }
     };
+    const read = async (req: Request, id: string) => {
+      const { purpose } = await access.authorize(req, ref(id), READ_ROLES[spec.processType], `read ${spec.noun}s`, spec.noun);
+      const v = await state(id);
+      await access.logRead(req, { purpose, processType: spec.processType, processId: id, patientRefs: [v.patientRef] });
+      return v;
+    };
     registry.registerPath({
       method: 'get', path: `${spec.base}/{id}`, tags: [spec.tag], summary: `The ${spec.noun}: state, open obligations with deadlines, deviations`,
-      request: { params: IdParam }, responses: { 200: { description: `The ${spec.noun}` }, 404: errors(spec.noun)[404] },
+      request: { params: IdParam }, responses: { 200: { description: `The ${spec.noun}` }, 401: errors(spec.noun)[401], 403: errors(spec.noun)[403] },
     });
     router.get(`${spec.base}/:id`, async (req, res) => {
       const { id } = parseOr400(IdParam, req.params, 'params');
-      res.json(await state(id));
+      res.json(await read(req, id));
     });
 
     registry.registerPath({
       method: 'get', path: `${spec.base}/{id}/timeline`, tags: [spec.tag], summary: `The ${spec.noun}’s full timeline — händelseförlopp (from the ledger, with the newest entries from the process)`,
-      request: { params: IdParam }, responses: { 200: { description: 'Every entry, oldest first' }, 404: errors(spec.noun)[404] },
+      request: { params: IdParam }, responses: { 200: { description: 'Every entry, oldest first' }, 401: errors(spec.noun)[401], 403: errors(spec.noun)[403] },
     });
     router.get(`${spec.base}/:id/timeline`, async (req, res) => {
       const { id } = parseOr400(IdParam, req.params, 'params');
       // a long-lived process carries only its newest entries; the ledger has them all
-      const [live, stored] = await Promise.all([state(id), processTimeline(ledger.db, spec.processType, id)]);
+      const [live, stored] = await Promise.all([read(req, id), processTimeline(ledger.db, spec.processType, id)]);
       const seen = new Set(stored.map((e) => e.seq));
       res.json({ timeline: [...stored, ...live.timeline.filter((e) => !seen.has(e.seq))].sort((a, b) => a.seq - b.seq) });
     });
@@ -206,14 +229,18 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
       });
       router.post(`${spec.base}/:id/${action.path}`, async (req, res) => {
         const { id } = parseOr400(IdParam, req.params, 'params');
+        const roles = (ACTION_ROLES[spec.processType] as Record<string, Role[]>)[type];
+        const { principal: p, purpose } = await access.authorize(req, ref(id), roles, `record “${action.sv}” (${action.summary.toLowerCase()})`, spec.noun);
         const key = idempotencyKey(req);
-        const parsed = parseOr400(body, req.body ?? {}, 'body') as Record<string, unknown>;
+        const parsed = withActingParty(p, Object.keys(body.shape), parseOr400(body, req.body ?? {}, 'body') as Record<string, unknown>);
+        let v: { patientRef: string };
         try {
-          const v = await client.workflow.getHandle(spec.workflowId(id)).executeUpdate(spec.updates[type] as never, { args: [{ ...parsed, type, actor: actor(req) }] as never, updateId: key ?? randomUUID() });
-          res.json(v);
+          v = await client.workflow.getHandle(spec.workflowId(id)).executeUpdate(spec.updates[type] as never, { args: [{ ...parsed, type, actor: actorOf(p) }] as never, updateId: key ?? randomUUID() });
         } catch (err) {
           processError(err, spec.notFound);
         }
+        await access.logRead(req, { purpose, processType: spec.processType, processId: id, patientRefs: [v.patientRef] });
+        res.json(v);
       });
     }
   }

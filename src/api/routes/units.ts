@@ -3,7 +3,7 @@
  * deviations) and the region's declared downtime windows (driftstopp, 001 §4).
  */
 import { randomUUID } from 'node:crypto';
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Config } from '../../config';
@@ -14,6 +14,10 @@ import { isValidHsaId } from '../../domain/identifiers';
 import { findRegion } from '../../domain/regions';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
 import { IsoInstant } from '../schemas/common';
+import { partyOf, ROLES, type Role } from '../../auth/principal';
+import { notAccessible, requireRole, type ProcessAccess } from '../auth';
+
+const STAFF_ROLES: Role[] = ['inpatientStaff', 'primaryCareStaff', 'psychiatricOutpatientStaff', 'municipalityStaff'];
 
 const UnitParam = z.object({
   unitId: z.string().refine((s) => isValidHsaId(s) || /^\d{4}$/.test(s), 'must be an HSA-id (e.g. SE2321000115-ABC1) or a 4-digit kommunkod'),
@@ -36,7 +40,7 @@ const DowntimeBody = z
   .refine((b) => Date.parse(b.endsAt) > Date.parse(b.startsAt), { path: ['endsAt'], message: 'must be after startsAt' })
   .meta({ id: 'Downtime' });
 
-export function unitRoutes(registry: OpenAPIRegistry, deps: { ledger: LedgerStore; config: Config }): Router {
+export function unitRoutes(registry: OpenAPIRegistry, deps: { ledger: LedgerStore; config: Config; access: ProcessAccess }): Router {
   const router = Router();
   registry.registerPath({
     method: 'get',
@@ -44,21 +48,37 @@ export function unitRoutes(registry: OpenAPIRegistry, deps: { ledger: LedgerStor
     tags: ['Inkorg (inbox)'],
     summary: 'A unit’s worklist across every process — inkorg: messages to acknowledge (kvittera), invitations to answer (kallelse, hembesök), incomplete ready-to-go-home checklists of patients ready today (hemgångsklar), open deviations (avvikelser); soonest deadline first, paged by cursor',
     request: { params: UnitParam, query: InboxQuery },
-    responses: { 200: { description: 'The inbox' }, 400: { description: 'Bad unit id', content: { 'application/json': { schema: ErrorBody } } } },
+    responses: {
+      200: { description: 'The inbox' },
+      400: { description: 'Bad unit id', content: { 'application/json': { schema: ErrorBody } } },
+      403: { description: 'Not your unit or municipality', content: { 'application/json': { schema: ErrorBody } } },
+    },
   });
   router.get('/api/units/:unitId/inbox', async (req, res) => {
+    const p = requireRole(req, STAFF_ROLES, 'read a unit’s inbox');
     const { unitId } = parseOr400(UnitParam, req.params, 'params');
+    // §10: staff read their own unit's (or municipality's) inbox only
+    if (partyOf(p)?.id !== unitId) throw notAccessible('inbox');
     const q = parseOr400(InboxQuery, req.query, 'query');
+    let inbox;
     try {
-      res.json(await unitInbox(deps.ledger.db, unitId, { ...q, dueBefore: q.dueBefore ? new Date(q.dueBefore).toISOString() : undefined }));
+      inbox = await unitInbox(deps.ledger.db, unitId, { ...q, dueBefore: q.dueBefore ? new Date(q.dueBefore).toISOString() : undefined });
     } catch (err) {
       if (err instanceof BadCursorError) throw new HttpError(400, 'VALIDATION_FAILED', `query.cursor: ${err.message}`, [{ field: 'query.cursor', message: err.message }]);
       throw err;
     }
+    await deps.access.logRead(req, { purpose: 'the worklist of their own unit or municipality', patientRefs: [] });
+    res.json(inbox);
   });
 
   const regionOr404 = (id: string) => {
     if (!findRegion(deps.config.regions, id)) throw new HttpError(404, 'REGION_NOT_FOUND', `No region ${id} is configured.`);
+  };
+  /** Downtime is the region's own business: its staff read it, its administrators declare it. */
+  const ownRegion = (req: Request, roles: readonly Role[], what: string, region: string) => {
+    const p = requireRole(req, roles, what);
+    if (p.region !== region) throw new HttpError(403, 'NOT_YOUR_REGION', `You work in ${p.region}; ${region}'s downtime is not yours to ${what.startsWith('declare') ? 'declare' : 'read'}.`);
+    return p;
   };
   registry.registerPath({
     method: 'post',
@@ -70,9 +90,10 @@ export function unitRoutes(registry: OpenAPIRegistry, deps: { ledger: LedgerStor
   });
   router.post('/api/regions/:region/downtime', async (req, res) => {
     const { region } = parseOr400(RegionParam, req.params, 'params');
+    const p = ownRegion(req, ['administrator'], 'declare a downtime window', region);
     regionOr404(region);
     const b = parseOr400(DowntimeBody, req.body ?? {}, 'body');
-    const w = { windowId: randomUUID(), region, startsAt: new Date(b.startsAt).toISOString(), endsAt: new Date(b.endsAt).toISOString(), reason: b.reason, declaredBy: req.header('X-Actor-Id') ?? null };
+    const w = { windowId: randomUUID(), region, startsAt: new Date(b.startsAt).toISOString(), endsAt: new Date(b.endsAt).toISOString(), reason: b.reason, declaredBy: p.userId };
     await declareDowntime(deps.ledger.db, w);
     res.status(201).json(w);
   });
@@ -86,6 +107,7 @@ export function unitRoutes(registry: OpenAPIRegistry, deps: { ledger: LedgerStor
   });
   router.get('/api/regions/:region/downtime', async (req, res) => {
     const { region } = parseOr400(RegionParam, req.params, 'params');
+    ownRegion(req, ROLES, 'read downtime windows', region);
     regionOr404(region);
     res.json(await listDowntime(deps.ledger.db, region));
   });

@@ -19,6 +19,9 @@ export const PartySchema = z
   ])
   .meta({ id: 'Party', description: 'A unit (HSA-id) or a municipality (kommunkod)' });
 
+/** The acting party: optional, the caller's own unit or municipality from the token (DOMAIN.md §10). */
+export const ActingParty = PartySchema.optional().meta({ description: 'The party acting; default and only allowed value: your own unit or municipality (from your token)' });
+
 const occurredAt = isoInstant.optional().meta({
   description: 'When it really happened, for back-registration after downtime (driftstopp); defaults to now. Deadlines count from it.',
 });
@@ -51,12 +54,12 @@ export const StartEpisodeBody = z
 
 /** Body schema, Swedish term, and summary of every action endpoint. */
 export const ACTION_BODIES: { [K in DischargeActionType]: { path: string; sv: string; summary: string; body: z.ZodObject } } = {
-  careRequest: { path: 'care-request', sv: 'vårdbegäran', summary: 'Care request from the municipality', body: z.object({ sender: PartySchema, occurredAt }) },
+  careRequest: { path: 'care-request', sv: 'vårdbegäran', summary: 'Care request from the municipality', body: z.object({ sender: ActingParty, occurredAt }) },
   outOfEpisodeMessage: {
     path: 'out-of-episode-message',
     sv: 'meddelande utanför vårdtillfälle',
     summary: 'Message outside the episode (e.g. from the emergency department)',
-    body: z.object({ sender: PartySchema, recipients: z.array(PartySchema).min(1).max(10), text: text(2000).optional(), occurredAt }),
+    body: z.object({ sender: ActingParty, recipients: z.array(PartySchema).min(1).max(10), text: text(2000).optional(), occurredAt }),
   },
   admissionNotice: {
     path: 'admission-notice',
@@ -68,13 +71,13 @@ export const ACTION_BODIES: { [K in DischargeActionType]: { path: string; sv: st
     path: 'acknowledgements',
     sv: 'kvittens',
     summary: 'Acknowledge a message',
-    body: z.object({ messageId: z.string().uuid('must be a message id from the episode'), party: PartySchema, occurredAt }),
+    body: z.object({ messageId: z.string().uuid('must be a message id from the episode'), party: ActingParty, occurredAt }),
   },
   appointNamedCareContact: {
     path: 'named-care-contact',
     sv: 'fast vårdkontakt',
     summary: 'Appoint the named care contact',
-    body: z.object({ party: PartySchema, contact: text(200).meta({ description: 'The contact person (staff), not the patient' }), occurredAt }),
+    body: z.object({ party: ActingParty, contact: text(200).meta({ description: 'The contact person (staff), not the patient' }), occurredAt }),
   },
   appointNamedDoctor: {
     path: 'named-doctor',
@@ -99,7 +102,7 @@ export const ACTION_BODIES: { [K in DischargeActionType]: { path: string; sv: st
     sv: 'kallelse till samordnad planering',
     summary: 'Planning invitation (acknowledged under the 14:00 rule)',
     body: z.object({
-      sender: PartySchema,
+      sender: ActingParty,
       meetingAt: isoInstant,
       place: text(200),
       mode: z.enum(['phone', 'video', 'inPerson']),
@@ -129,7 +132,7 @@ export const ACTION_BODIES: { [K in DischargeActionType]: { path: string; sv: st
     path: 'sip/acknowledgements',
     sv: 'SIP kvitterad',
     summary: 'SIP acknowledged by a party (the municipality, primary care or psychiatric outpatient care)',
-    body: z.object({ party: PartySchema, occurredAt }),
+    body: z.object({ party: ActingParty, occurredAt }),
   },
   completeSip: { path: 'sip/complete', sv: 'SIP slutförd', summary: 'SIP completed (after discharge, with the patient)', body: z.object({ occurredAt }) },
   updateChecklist: {

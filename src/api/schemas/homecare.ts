@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { HsaIdSchema, PatientIdentifierSchema } from '../../domain/identifiers';
 import type { HomeCareActionType } from '../../domain/homecare/actions';
 import type { VisitActionType } from '../../domain/homecare/visit-actions';
-import { KommunkodSchema, LocalDateSchema, PartySchema } from './discharge';
+import { ActingParty, KommunkodSchema, LocalDateSchema, PartySchema } from './discharge';
 
 const isoInstant = z
   .string()
@@ -55,12 +55,12 @@ export const ENROLLMENT_ACTIONS: { [K in HomeCareActionType]: Spec } = {
     path: 'invitations', sv: 'kallelse till samordnad planering', summary: 'Primary care invites the municipality to coordinated planning',
     body: z.object({ meetingAt: isoInstant, location: z.enum(['healthCentre', 'home']).meta({ description: 'på vårdcentralen eller i hemmet' }), occurredAt }),
   },
-  acknowledge: { path: 'acknowledgements', sv: 'kvittens', summary: 'Acknowledge a message', body: z.object({ messageId: z.string().uuid('must be a message id from the enrollment'), party: PartySchema, occurredAt }) },
+  acknowledge: { path: 'acknowledgements', sv: 'kvittens', summary: 'Acknowledge a message', body: z.object({ messageId: z.string().uuid('must be a message id from the enrollment'), party: ActingParty, occurredAt }) },
   appointNamedCareContact: { path: 'named-care-contact', sv: 'fast vårdkontakt', summary: 'Appoint or change the named care contact in primary care', body: z.object({ contact: text(200), occurredAt }) },
   recordPlanningMeeting: { path: 'planning-meetings', sv: 'samordnad planering genomförd', summary: 'Planning meeting held', body: z.object({ occurredAt }) },
   recordSip: {
     path: 'sip', sv: 'SIP upprättad, med egenvårdsbedömning', summary: 'SIP established with the self-care assessment and the writing party’s part',
-    body: z.object({ selfCareAssessment: text(2000).meta({ description: 'egenvårdsbedömning' }), party: PartySchema, part: text(4000), occurredAt }),
+    body: z.object({ selfCareAssessment: text(2000).meta({ description: 'egenvårdsbedömning' }), party: ActingParty, part: text(4000), occurredAt }),
   },
   appointNamedDoctor: { path: 'named-doctor', sv: 'fast läkarkontakt', summary: 'Appoint or change the named doctor at the listed health centre', body: z.object({ doctor: text(200), unit: HsaIdSchema, occurredAt }) },
   recordMedicationReview: { path: 'medication-review', sv: 'läkemedelsgenomgång', summary: 'Medication review held', body: z.object({ occurredAt }) },
@@ -69,8 +69,8 @@ export const ENROLLMENT_ACTIONS: { [K in HomeCareActionType]: Spec } = {
     path: 'decision', sv: 'beslut om inskrivning i hemsjukvård', summary: 'The municipality’s licensed staff decide to enroll or not (with a reason)',
     body: z.object({ decision: z.enum(['enroll', 'decline']), reason: text(1000).optional(), occurredAt }),
   },
-  updateSip: { path: 'sip/parts', sv: 'SIP uppdaterad', summary: 'A party updates its own part of the SIP', body: z.object({ party: PartySchema, part: text(4000), occurredAt }) },
-  sendMessage: { path: 'messages', sv: 'generellt meddelande', summary: 'A message to the other party, to be acknowledged', body: z.object({ sender: PartySchema, text: text(4000), occurredAt }) },
+  updateSip: { path: 'sip/parts', sv: 'SIP uppdaterad', summary: 'A party updates its own part of the SIP', body: z.object({ party: ActingParty, part: text(4000), occurredAt }) },
+  sendMessage: { path: 'messages', sv: 'generellt meddelande', summary: 'A message to the other party, to be acknowledged', body: z.object({ sender: ActingParty, text: text(4000), occurredAt }) },
   careNoLongerNeeded: {
     path: 'out-of-episode-message', sv: 'meddelande utanför vårdtillfälle: behov av hemsjukvård upphör', summary: 'The municipality: care at home is no longer needed',
     body: z.object({ text: text(4000).optional(), occurredAt }),
@@ -83,7 +83,7 @@ export const ENROLLMENT_ACTIONS: { [K in HomeCareActionType]: Spec } = {
 };
 
 export const VISIT_ORDER_ACTIONS: { [K in VisitActionType]: Spec } = {
-  acknowledge: { path: 'acknowledgements', sv: 'kvittens', summary: 'Acknowledge a message', body: z.object({ messageId: z.string().uuid('must be a message id from the order'), party: PartySchema, occurredAt }) },
+  acknowledge: { path: 'acknowledgements', sv: 'kvittens', summary: 'Acknowledge a message', body: z.object({ messageId: z.string().uuid('must be a message id from the order'), party: ActingParty, occurredAt }) },
   accept: { path: 'accept', sv: 'uppdraget accepteras', summary: 'The municipality accepts the assignment', body: z.object({ occurredAt }) },
   decline: { path: 'decline', sv: 'uppdraget avböjs', summary: 'The municipality declines the assignment (with a reason)', body: z.object({ reason: text(1000), occurredAt }) },
   reportVisit: {

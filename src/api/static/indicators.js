@@ -80,7 +80,38 @@ function render(report) {
       return li;
     }),
   );
-  $('csv').href = `/api/indicators?${query()}&format=csv&decimal=comma`;
+}
+
+// §10: the API needs a bearer token. It comes in the address's fragment (#token=…, never sent to
+// a server or written to its logs) or is pasted once; it is kept for this browser tab only.
+function token() {
+  const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (fromHash) {
+    sessionStorage.setItem('token', fromHash);
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  let t = sessionStorage.getItem('token');
+  if (!t) {
+    t = (window.prompt('Klistra in din inloggningstoken (bearer token)') || '').trim();
+    if (t) sessionStorage.setItem('token', t);
+  }
+  return t;
+}
+
+const authFetch = (url) => fetch(url, { headers: { Authorization: `Bearer ${token()}` } });
+
+async function downloadCsv(e) {
+  e.preventDefault();
+  const res = await authFetch(`/api/indicators?${query()}&format=csv&decimal=comma`);
+  if (!res.ok) {
+    $('status').textContent = `Kunde inte hämta CSV: ${res.statusText}`;
+    return;
+  }
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(await res.blob());
+  a.download = `indikatorer-${query().get('region')}-${query().get('month')}.csv`;
+  a.click();
+  URL.revokeObjectURL(a.href);
 }
 
 let latest = 0;
@@ -92,7 +123,8 @@ async function load() {
   $('status').classList.remove('error');
   document.body.dataset.loaded = '';
   try {
-    const res = await fetch(`/api/indicators?${q}`);
+    const res = await authFetch(`/api/indicators?${q}`);
+    if (res.status === 401) sessionStorage.removeItem('token');
     const body = await res.json();
     if (mine !== latest) return; // a newer selection is on its way: never show older figures
     if (!res.ok) throw new Error(body.error ? body.error.message : res.statusText);
@@ -112,7 +144,8 @@ async function load() {
 async function init() {
   $('controls').addEventListener('submit', (e) => e.preventDefault());
   const params = new URLSearchParams(location.search);
-  const { regions } = await (await fetch('/api/indicators/regions')).json();
+  $('csv').addEventListener('click', downloadCsv);
+  const { regions } = await (await authFetch('/api/indicators/regions')).json();
   $('region').replaceChildren(...regions.map((r) => new Option(r.name, r.id)));
   $('region').value = params.get('region') || regions[0].id;
   $('month').value = params.get('month') || previousMonth();

@@ -1,0 +1,183 @@
+/**
+ * Authentication and authorisation at the HTTP edge (DOMAIN.md §10), on top of src/auth:
+ *  - `authenticate` verifies the bearer token of every request but `/health` and the public
+ *    documents, and puts the caller on the request;
+ *  - routes ask `requireRole` (may this role do this at all?) and `ProcessAccess.authorize`
+ *    (is this process one of the caller's?) before they parse the body or touch a workflow, so
+ *    a refused request records nothing;
+ *  - `ProcessAccess.logRead` writes the access log entry before patient data is sent.
+ */
+import type { Request, RequestHandler } from 'express';
+import { LRUCache } from 'lru-cache';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import { recordAccess } from '../db/access-log';
+import type { Database } from '../db/schema';
+import type { Party } from '../domain/obligations';
+import type { Region } from '../domain/regions';
+import { actingParty, relationTo, type ProcessParties, type ProcessType } from '../auth/policy';
+import { ROLE_SV, type Principal, type Role } from '../auth/principal';
+import { TokenRefused, type Verifier } from '../auth/tokens';
+import { HttpError } from './errors';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    principal?: Principal;
+  }
+}
+
+/** Paths answered without a token: health, and the API's own description (no data in either). */
+const PUBLIC = [/^\/health$/, /^\/openapi\.json$/, /^\/docs(\/|$)/, /^\/reports\/indicators$/, /^\/reports\/(assets|vendor)\//, /^\/codec\/login(\.js)?$/];
+
+/** The Temporal Web UI's codec calls carry the administrator's session cookie (see routes/codec.ts) instead of a header. */
+export const CODEC_COOKIE = 'codec_session';
+function codecCookie(req: Request): string | undefined {
+  if (!req.path.startsWith('/codec/')) return undefined;
+  const m = new RegExp(`(?:^|;\\s*)${CODEC_COOKIE}=([A-Za-z0-9_.-]+)`).exec(req.header('cookie') ?? '');
+  return m ? `Bearer ${m[1]}` : undefined;
+}
+
+export function authenticate(verify: Verifier, opts: { public?: RegExp[] } = {}): RequestHandler {
+  const open = [...PUBLIC, ...(opts.public ?? [])];
+  return (req, res, next) => {
+    if (req.method === 'OPTIONS' || open.some((r) => r.test(req.path))) return next();
+    verify(req.header('authorization') ?? codecCookie(req)).then(
+      (p) => {
+        req.principal = p;
+        next();
+      },
+      (err) => {
+        if (err instanceof TokenRefused) {
+          res.setHeader('WWW-Authenticate', `Bearer error="${err.code === 'TOKEN_MISSING' ? 'invalid_request' : 'invalid_token'}"`);
+          next(new HttpError(401, err.code, err.message));
+        } else next(err);
+      },
+    );
+  };
+}
+
+export function principal(req: Request): Principal {
+  if (!req.principal) throw new HttpError(401, 'TOKEN_MISSING', 'Sign in: this endpoint needs a bearer token (Authorization: Bearer <token>).');
+  return req.principal;
+}
+
+const list = (roles: readonly Role[]) => roles.map((r) => `${r} (${ROLE_SV[r]})`).join(', ');
+
+/** The caller, when their role may do `what`; else 403 naming who may. Reveals nothing about any process. */
+export function requireRole(req: Request, roles: readonly Role[], what: string): Principal {
+  const p = principal(req);
+  if (!roles.includes(p.role)) {
+    throw new HttpError(403, 'ROLE_NOT_PERMITTED', `Your role, ${p.role} (${ROLE_SV[p.role]}), may not ${what}. This is done by: ${list(roles)}.`);
+  }
+  return p;
+}
+
+/** The caller's region must be `region`; else the same 403 as a resource that is not theirs. */
+export function requireRegion(p: Principal, region: string, noun: string): void {
+  if (p.region !== region) throw notAccessible(noun);
+}
+
+/** One answer for "not yours" and "does not exist": a refusal must not reveal that a process exists. */
+export function notAccessible(noun: string): HttpError {
+  return new HttpError(403, 'NOT_ACCESSIBLE', `No ${noun} with that id is accessible to you: it does not exist, or it is not one your role and organisation may see.`);
+}
+
+/** What the routes read of a process view to authorise and log. */
+interface ViewLike {
+  region: string;
+  patientRef?: string;
+  parties: Record<string, Party | undefined>;
+}
+
+export interface ProcessRef {
+  processType: ProcessType;
+  processId: string;
+  workflowId: string;
+  /** reads the process's state (a Workflow Query); rejects when it does not exist */
+  read: () => Promise<ViewLike>;
+}
+
+export interface Authorized {
+  principal: Principal;
+  purpose: string;
+  patientRef?: string;
+}
+
+/**
+ * Authorisation of the processes and the access log. A process's parties never change, so they
+ * are cached by workflow id after the first lookup (one query); a process that does not exist is
+ * not cached, so it is found the moment it is started.
+ */
+export class ProcessAccess {
+  private readonly cache = new LRUCache<string, { parties: ProcessParties; patientRef?: string }>({ max: 50_000 });
+
+  constructor(private readonly deps: { client: Client; regions: readonly Region[]; db: Kysely<Database> }) {}
+
+  private async lookup(ref: ProcessRef) {
+    const hit = this.cache.get(ref.workflowId);
+    if (hit) return hit;
+    let v: ViewLike;
+    try {
+      v = await ref.read();
+    } catch (err) {
+      // unknown: refused like any process that is not the caller's; anything else (Temporal
+      // unreachable, worker down) is a server error the caller may retry, never a false 403
+      if (err instanceof WorkflowNotFoundError || (err as { code?: number })?.code === 5 || /not found/i.test((err as Error)?.message ?? '')) return undefined;
+      throw err;
+    }
+    return this.remember(ref, v);
+  }
+
+  /** Caches a process's parties; the start routes call it with the view they start the process with. */
+  remember(ref: Pick<ProcessRef, 'processType' | 'workflowId'>, v: ViewLike) {
+    const entry = {
+      parties: { processType: ref.processType, region: v.region, parties: Object.values(v.parties).filter((x): x is Party => !!x) },
+      patientRef: v.patientRef,
+    };
+    this.cache.set(ref.workflowId, entry);
+    return entry;
+  }
+
+  /**
+   * The caller may act on or read this process: their role is among `roles` (else 403 naming
+   * who may) and the process is theirs (else 403 NOT_ACCESSIBLE, the same as a process that
+   * does not exist).
+   */
+  async authorize(req: Request, ref: ProcessRef, roles: readonly Role[], what: string, noun: string): Promise<Authorized> {
+    const p = requireRole(req, roles, what);
+    const found = await this.lookup(ref);
+    const purpose = found && relationTo(p, found.parties, this.deps.regions);
+    if (!found || !purpose) throw notAccessible(noun);
+    return { principal: p, purpose, patientRef: found.patientRef };
+  }
+
+  /** Records a read of patient data; called before the data is sent (a read that cannot be logged is not answered). */
+  async logRead(req: Request, e: { purpose: string; processType?: string; processId?: string; patientRefs: string[] }): Promise<void> {
+    const p = principal(req);
+    await recordAccess(this.deps.db, {
+      userId: p.userId,
+      role: p.role,
+      organisation: p.organisation,
+      region: p.region,
+      endpoint: `${req.method} ${req.baseUrl}${req.route?.path ?? req.path}`,
+      processType: e.processType ?? null,
+      processId: e.processId ?? null,
+      patientRefs: [...new Set(e.patientRefs)],
+      purpose: e.purpose,
+    });
+  }
+}
+
+/** Body fields that name the party acting: filled from the token when left out, refused when another party is named. */
+const ACTING_FIELDS = ['party', 'sender'] as const;
+
+export function withActingParty(p: Principal, schemaKeys: readonly string[], body: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...body };
+  for (const field of ACTING_FIELDS) {
+    if (!schemaKeys.includes(field)) continue;
+    const acting = actingParty(p, out[field] as Party | undefined);
+    if ('refused' in acting) throw new HttpError(403, 'NOT_YOUR_PARTY', acting.refused);
+    out[field] = acting;
+  }
+  return out;
+}

@@ -1,0 +1,167 @@
+/**
+ * Who may do what (DOMAIN.md §10, the table "Roles and access"), written once: every route asks
+ * this module, and the access-matrix test (test/api/access-matrix.test.ts) checks every role
+ * against every endpoint from its own, separately written table.
+ *
+ * Two questions, in this order:
+ *  1. may the role do this kind of thing at all (`ACTION_ROLES`, `roleMay`) — refused with a
+ *     sentence naming who may;
+ *  2. is this process one of the caller's (`relationTo`): its unit, its listed patients, its
+ *     residents, its organisation's escalations — refused with the same answer as a process that
+ *     does not exist, so a refusal reveals nothing.
+ */
+import type { DischargeActionType } from '../domain/discharge/actions';
+import type { HomeCareActionType } from '../domain/homecare/actions';
+import type { VisitActionType } from '../domain/homecare/visit-actions';
+import type { ReviewActionType } from '../domain/billing/review';
+import type { CoordinatorActionType } from '../domain/coordination';
+import { organisationOf } from '../domain/escalation';
+import { sameParty, type Party } from '../domain/obligations';
+import type { Region } from '../domain/regions';
+import { partyOf, type Principal, type Role } from './principal';
+
+const INPATIENT: Role[] = ['inpatientStaff'];
+const PRIMARY: Role[] = ['primaryCareStaff'];
+const MUNICIPALITY: Role[] = ['municipalityStaff'];
+const CARE_CONTACT: Role[] = ['primaryCareStaff', 'psychiatricOutpatientStaff'];
+const EPISODE_PARTIES: Role[] = ['inpatientStaff', 'primaryCareStaff', 'psychiatricOutpatientStaff', 'municipalityStaff'];
+const HOME_CARE_PARTIES: Role[] = ['primaryCareStaff', 'municipalityStaff'];
+const COORDINATOR: Role[] = ['coordinator'];
+
+export type ProcessType = 'discharge' | 'homeHealthCare' | 'singleHomeVisit';
+
+/** Which roles may perform each staff action (§10: inpatient staff send notices, set dates, …). */
+export const ACTION_ROLES: {
+  discharge: Record<DischargeActionType, Role[]>;
+  homeHealthCare: Record<HomeCareActionType, Role[]>;
+  singleHomeVisit: Record<VisitActionType, Role[]>;
+} = {
+  discharge: {
+    careRequest: MUNICIPALITY,
+    outOfEpisodeMessage: EPISODE_PARTIES,
+    admissionNotice: INPATIENT,
+    acknowledge: EPISODE_PARTIES,
+    appointNamedCareContact: CARE_CONTACT,
+    appointNamedDoctor: CARE_CONTACT,
+    planningNeeded: INPATIENT,
+    sendInvitation: [...CARE_CONTACT, 'inpatientStaff'],
+    recordPlanningMeeting: [...CARE_CONTACT, 'inpatientStaff'],
+    recordSip: CARE_CONTACT,
+    acknowledgeSip: ['municipalityStaff', 'primaryCareStaff', 'psychiatricOutpatientStaff'],
+    completeSip: CARE_CONTACT,
+    updateChecklist: INPATIENT,
+    recordTreatmentPlan: INPATIENT,
+    markReady: INPATIENT,
+    withdrawReadiness: INPATIENT,
+    discharge: INPATIENT,
+    sendDischargeNotice: INPATIENT,
+    cancel: INPATIENT,
+    setOutpatientServicesUnavailable: INPATIENT,
+    reportDeviation: EPISODE_PARTIES,
+    closeDeviation: COORDINATOR,
+    linkHomeCareEnrollment: [...HOME_CARE_PARTIES, 'inpatientStaff'],
+  },
+  homeHealthCare: {
+    sendInvitation: PRIMARY,
+    acknowledge: HOME_CARE_PARTIES,
+    appointNamedCareContact: PRIMARY,
+    recordPlanningMeeting: PRIMARY,
+    recordSip: HOME_CARE_PARTIES,
+    appointNamedDoctor: PRIMARY,
+    recordMedicationReview: PRIMARY,
+    recordEndOfLifeConversation: PRIMARY,
+    decideEnrollment: MUNICIPALITY,
+    updateSip: HOME_CARE_PARTIES,
+    sendMessage: HOME_CARE_PARTIES,
+    careNoLongerNeeded: MUNICIPALITY,
+    closeSip: PRIMARY,
+    recordDeath: HOME_CARE_PARTIES,
+    recordMove: MUNICIPALITY,
+    reportDeviation: HOME_CARE_PARTIES,
+    closeDeviation: COORDINATOR,
+  },
+  singleHomeVisit: {
+    acknowledge: HOME_CARE_PARTIES,
+    accept: MUNICIPALITY,
+    decline: MUNICIPALITY,
+    reportVisit: MUNICIPALITY,
+    cancel: PRIMARY,
+    reportDeviation: HOME_CARE_PARTIES,
+    closeDeviation: COORDINATOR,
+  },
+};
+
+/** Roles that may read a process (GET): its parties and the coordinators of their organisations. */
+export const READ_ROLES: Record<ProcessType, Role[]> = {
+  discharge: [...EPISODE_PARTIES, 'coordinator'],
+  homeHealthCare: [...HOME_CARE_PARTIES, 'coordinator'],
+  singleHomeVisit: [...HOME_CARE_PARTIES, 'coordinator'],
+};
+
+/** Who starts a process: the unit admitting, or the party initiating home care. */
+export const START_ROLES: Record<ProcessType, Role[]> = {
+  discharge: INPATIENT,
+  homeHealthCare: HOME_CARE_PARTIES,
+  singleHomeVisit: PRIMARY,
+};
+
+export const REVIEW_ROLES: Record<ReviewActionType, Role[]> = {
+  flagLine: ['invoiceReviewer'],
+  decideFlag: ['billingOfficer'],
+  raiseDispute: ['invoiceReviewer'],
+  escalateDispute: ['invoiceReviewer', 'billingOfficer'],
+  approveBasis: ['invoiceReviewer'],
+};
+
+export const COORDINATOR_ACTION_ROLES: Record<CoordinatorActionType, Role[]> = {
+  acknowledgeEscalation: COORDINATOR,
+  commentDeviation: COORDINATOR,
+  resolveDeviation: COORDINATOR,
+  reassignDeviation: COORDINATOR,
+};
+
+/** The parties of a process (its units and municipality), as its state names them. */
+export interface ProcessParties {
+  processType: ProcessType;
+  region: string;
+  parties: Pick<Party, 'kind' | 'id'>[];
+}
+
+const PURPOSE: Partial<Record<Party['kind'], string>> = {
+  inpatient: 'the inpatient unit of the stay',
+  primaryCare: 'the health centre the patient is listed at',
+  psychiatricOutpatient: 'the psychiatric outpatient unit of the stay',
+  municipality: 'the patient’s municipality of residence',
+};
+
+/**
+ * Why the caller may see this process — recorded in the access log as the purpose of the read —
+ * or undefined when it is not one of theirs: staff see the processes their unit or municipality
+ * is a party of (a psychiatric outpatient unit is a party only of psychiatric stays), a
+ * coordinator those where a party belongs to their organisation.
+ */
+export function relationTo(p: Principal, process: ProcessParties, regions: readonly Region[]): string | undefined {
+  if (p.region !== process.region) return undefined;
+  const own = partyOf(p);
+  if (own) return process.parties.some((x) => sameParty(x as Party, own as Party)) ? PURPOSE[own.kind] : undefined;
+  if (p.role === 'coordinator') {
+    const region = regions.find((r) => r.id === process.region);
+    const owners = region ? process.parties.map((party) => organisationOf(region.escalation, party)?.id) : [];
+    return owners.includes(p.organisation) ? 'a coordinator of an organisation taking part' : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The party a staff member acts as when an action names one (`party`, `sender`): their own unit
+ * or municipality. Naming another party is refused; leaving it out means their own. Inpatient
+ * staff may send as the hospital's emergency department (001 §5.1 "meddelande utanför
+ * vårdtillfälle" from akutmottagningen) with their own unit's HSA-id.
+ */
+export function actingParty(p: Principal, named: Pick<Party, 'kind' | 'id'> | undefined): Party | { refused: string } {
+  const own = partyOf(p);
+  if (!own) return { refused: 'Only staff of a party of the process can act as a party.' };
+  if (!named || sameParty(named as Party, own as Party)) return own as Party;
+  if (p.role === 'inpatientStaff' && named.kind === 'emergencyDepartment' && named.id === p.organisation) return named as Party;
+  return { refused: `You act for ${own.kind} ${own.id}; an action cannot be recorded in the name of ${named.kind} ${named.id}.` };
+}

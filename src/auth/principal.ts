@@ -1,0 +1,90 @@
+/**
+ * Who is calling (DOMAIN.md §10 "Roles and access"): the person and organisation a verified
+ * bearer token names. Every route takes the acting person from here, never from the request
+ * body or a header the caller writes itself.
+ */
+import { z } from 'zod';
+import { isValidHsaId } from '../domain/identifiers';
+import type { Party } from '../domain/obligations';
+
+/** The roles of DOMAIN.md §10, plus the auditor who reads the access log (§10 last paragraph). */
+export const ROLES = [
+  'inpatientStaff',
+  'primaryCareStaff',
+  'psychiatricOutpatientStaff',
+  'municipalityStaff',
+  'coordinator',
+  'invoiceReviewer',
+  'billingOfficer',
+  'administrator',
+  'auditor',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Swedish names, for messages staff read. */
+export const ROLE_SV: Record<Role, string> = {
+  inpatientStaff: 'slutenvårdens personal',
+  primaryCareStaff: 'primärvårdens personal',
+  psychiatricOutpatientStaff: 'psykiatriska öppenvårdens personal',
+  municipalityStaff: 'kommunens personal',
+  coordinator: 'samordnare',
+  invoiceReviewer: 'kommunens fakturagranskare',
+  billingOfficer: 'regionens debiteringsansvarig',
+  administrator: 'administratör',
+  auditor: 'granskare av loggar',
+};
+
+/** What the organisation claim of each role is: a unit's HSA-id, a kommunkod, or a configured id. */
+const ORGANISATION_KIND: Record<Role, 'hsaId' | 'kommunkod' | 'name'> = {
+  inpatientStaff: 'hsaId',
+  primaryCareStaff: 'hsaId',
+  psychiatricOutpatientStaff: 'hsaId',
+  municipalityStaff: 'kommunkod',
+  coordinator: 'name',
+  invoiceReviewer: 'kommunkod',
+  billingOfficer: 'name',
+  administrator: 'name',
+  auditor: 'name',
+};
+
+export interface Principal {
+  /** the person (token `sub`), e.g. an HSA-id of a person or the IdP's user id */
+  userId: string;
+  role: Role;
+  /** the organisation the person acts for (see ORGANISATION_KIND) */
+  organisation: string;
+  /** the region whose processes the person works in */
+  region: string;
+}
+
+/** The claims this service reads from a verified token; anything else in the token is ignored. */
+export const ClaimsSchema = z
+  .object({
+    sub: z.string().trim().min(1).max(100),
+    role: z.enum(ROLES),
+    organisation: z.string().trim().min(1).max(100),
+    region: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be a region id'),
+  })
+  .superRefine((c, ctx) => {
+    const kind = ORGANISATION_KIND[c.role];
+    const ok = kind === 'hsaId' ? isValidHsaId(c.organisation) : kind === 'kommunkod' ? /^\d{4}$/.test(c.organisation) : /^[a-z0-9][a-z0-9-]{0,63}$/.test(c.organisation);
+    if (!ok) ctx.addIssue({ code: 'custom', path: ['organisation'], message: `for the role ${c.role} must be ${kind === 'hsaId' ? 'an HSA-id' : kind === 'kommunkod' ? 'a 4-digit kommunkod' : 'an organisation id (a-z, 0-9, -)'}` });
+  });
+
+export function principalOf(claims: z.infer<typeof ClaimsSchema>): Principal {
+  return { userId: claims.sub, role: claims.role, organisation: claims.organisation, region: claims.region };
+}
+
+/** The party of a process a staff role acts as (its unit or municipality), or undefined for other roles. */
+export function partyOf(p: Principal): Pick<Party, 'kind' | 'id'> | undefined {
+  switch (p.role) {
+    case 'inpatientStaff': return { kind: 'inpatient', id: p.organisation };
+    case 'primaryCareStaff': return { kind: 'primaryCare', id: p.organisation };
+    case 'psychiatricOutpatientStaff': return { kind: 'psychiatricOutpatient', id: p.organisation };
+    case 'municipalityStaff': return { kind: 'municipality', id: p.organisation };
+    default: return undefined;
+  }
+}
+
+/** What an action records as its actor. */
+export const actorOf = (p: Principal) => ({ userId: p.userId, organisation: p.organisation });

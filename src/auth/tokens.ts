@@ -1,0 +1,133 @@
+/**
+ * Bearer tokens (DOMAIN.md §10): JWTs verified with `jose` against the configured issuer and its
+ * JWKS (any OIDC provider), or — for local use only — against a development key kept in
+ * DATA_DIR, for which `npm run token` mints tokens. Production (NODE_ENV=production) refuses the
+ * development key (src/config.ts).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+  SignJWT,
+  type JWK,
+  type JWTVerifyGetKey,
+} from 'jose';
+import { ClaimsSchema, principalOf, type Principal, type Role } from './principal';
+
+export interface AuthConfig {
+  issuer: string;
+  audience: string;
+  /** the provider's JWKS; without it the development key file is used */
+  jwksUrl?: string;
+  devKeyFile: string;
+}
+
+/** The issuer of locally minted development tokens. */
+export const DEV_ISSUER = 'urn:utskrivning:local-development';
+const DEV_ALG = 'ES256';
+
+interface DevKey {
+  kid: string;
+  privateJwk: JWK;
+  publicJwk: JWK;
+}
+
+/**
+ * The development signing key: read from `file`, or created there (mode 0600) on first use. Two
+ * processes creating it at once is settled by the exclusive create: the loser reads the winner's.
+ */
+export async function loadOrCreateDevKey(file: string): Promise<DevKey> {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as DevKey;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`Cannot read the development signing key ${file}: ${(err as Error).message}`);
+  }
+  const { privateKey, publicKey } = await generateKeyPair(DEV_ALG, { extractable: true });
+  const kid = `dev-${randomUUID().slice(0, 8)}`;
+  const key: DevKey = {
+    kid,
+    privateJwk: { ...(await exportJWK(privateKey)), kid, alg: DEV_ALG, use: 'sig' },
+    publicJwk: { ...(await exportJWK(publicKey)), kid, alg: DEV_ALG, use: 'sig' },
+  };
+  mkdirSync(dirname(file), { recursive: true });
+  try {
+    writeFileSync(file, JSON.stringify(key), { flag: 'wx', mode: 0o600 });
+    return key;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return JSON.parse(readFileSync(file, 'utf8')) as DevKey;
+    throw err;
+  }
+}
+
+export interface MintOptions {
+  userId: string;
+  role: Role;
+  organisation: string;
+  region: string;
+  /** lifetime, e.g. '8h' (default) or '5m' */
+  expiresIn?: string;
+  audience: string;
+}
+
+/** A development token signed with the local key (npm run token; the tests). */
+export async function mintDevToken(file: string, o: MintOptions): Promise<string> {
+  const key = await loadOrCreateDevKey(file);
+  return new SignJWT({ role: o.role, organisation: o.organisation, region: o.region })
+    .setProtectedHeader({ alg: DEV_ALG, kid: key.kid, typ: 'JWT' })
+    .setSubject(o.userId)
+    .setIssuer(DEV_ISSUER)
+    .setAudience(o.audience)
+    .setIssuedAt()
+    .setExpirationTime(o.expiresIn ?? '8h')
+    .sign(await importJWK(key.privateJwk, DEV_ALG));
+}
+
+/** Why a token was refused; the message is safe to show the caller. */
+export class TokenRefused extends Error {
+  constructor(readonly code: 'TOKEN_MISSING' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED', message: string) {
+    super(message);
+    this.name = 'TokenRefused';
+  }
+}
+
+export type Verifier = (authorization: string | undefined) => Promise<Principal>;
+
+/** Verifies `Authorization: Bearer <jwt>`: signature (JWKS), issuer, audience, expiry and our claims. */
+export async function createVerifier(cfg: AuthConfig): Promise<Verifier> {
+  let keys: JWTVerifyGetKey;
+  let issuer = cfg.issuer;
+  if (cfg.jwksUrl) {
+    keys = createRemoteJWKSet(new URL(cfg.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+  } else {
+    keys = createLocalJWKSet({ keys: [(await loadOrCreateDevKey(cfg.devKeyFile)).publicJwk] });
+    issuer = DEV_ISSUER;
+  }
+  return async (authorization) => {
+    const m = /^Bearer ([A-Za-z0-9_.~+/=-]+)$/.exec(authorization?.trim() ?? '');
+    if (!m) {
+      throw new TokenRefused('TOKEN_MISSING', authorization ? 'The Authorization header must be "Bearer <token>".' : 'Sign in: this endpoint needs a bearer token (Authorization: Bearer <token>).');
+    }
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(m[1], keys, { issuer, audience: cfg.audience, algorithms: ['ES256', 'ES384', 'RS256', 'RS384', 'RS512', 'PS256', 'EdDSA'], clockTolerance: 30 }));
+    } catch (err) {
+      if (err instanceof errors.JWTExpired) throw new TokenRefused('TOKEN_EXPIRED', 'The token has expired; sign in again.');
+      if (err instanceof errors.JWTClaimValidationFailed) throw new TokenRefused('TOKEN_INVALID', `The token was refused: its ${err.claim} claim is not accepted here.`);
+      if (err instanceof errors.JOSEError) throw new TokenRefused('TOKEN_INVALID', 'The token was refused: it is malformed or not signed by the configured issuer.');
+      throw err; // the JWKS could not be fetched: a server problem, not the caller's
+    }
+    const claims = ClaimsSchema.safeParse(payload);
+    if (!claims.success) {
+      const what = claims.error.issues.map((i) => `${i.path.join('.') || 'claims'} ${i.message}`).join('; ');
+      throw new TokenRefused('TOKEN_INVALID', `The token was refused: ${what}.`);
+    }
+    return principalOf(claims.data);
+  };
+}
