@@ -51,6 +51,15 @@ const getEpisode = async (episodeId: string) => {
 
 const messagesOf = (s: any, type: string) => s.messages.filter((m: any) => m.type === type);
 
+/** Posts an action §10 refuses: 403 with `code`, and the episode unchanged. */
+async function expectForbidden(episodeId: string, path: string, body: unknown, code: 'NOT_ACCESSIBLE' | 'ROLE_NOT_PERMITTED') {
+  const before = await getEpisode(episodeId);
+  const r = await ctx.api.post(`/api/episodes/${episodeId}/${path}`, body);
+  expect(r.status).toBe(403);
+  expect(r.body.error.code).toBe(code);
+  expect(await getEpisode(episodeId)).toEqual(before);
+}
+
 /** Posts an action that must be refused: 409 with `code` and `message`, and the episode unchanged. */
 async function expectRefused(episodeId: string, path: string, body: unknown, code: string, message: string | RegExp) {
   const before = await getEpisode(episodeId);
@@ -377,8 +386,9 @@ describe('refusals: 409 with a code and a sentence, nothing recorded', () => {
     const messageId = s.messages[0].messageId;
     await act(id, 'acknowledgements', { messageId, party: municipality() });
     await expectRefused(id, 'acknowledgements', { messageId, party: municipality() }, 'ALREADY_ACKNOWLEDGED', 'This message has already been acknowledged by this unit.');
-    // someone who did not receive it cannot acknowledge it either
-    await expectRefused(id, 'acknowledgements', { messageId, party: municipality('2181') }, 'NOT_A_RECIPIENT', 'Only a recipient of the message can acknowledge it.');
+    // someone who did not receive it cannot acknowledge it either: another municipality does not
+    // even see the episode (§10; the workflow's own NOT_A_RECIPIENT is tested in test/workflow)
+    await expectForbidden(id, 'acknowledgements', { messageId, party: municipality('2181') }, 'NOT_ACCESSIBLE');
     await expectRefused(id, 'acknowledgements', { messageId: randomUUID(), party: municipality() }, 'UNKNOWN_MESSAGE', 'There is no such message in this episode.');
   });
 
@@ -390,8 +400,9 @@ describe('refusals: 409 with a code and a sentence, nothing recorded', () => {
     expect(s.sip.acknowledgements).toEqual([{ party: municipality(), at: expect.any(String) }]);
     expect(s.timeline.at(-1).action).toBe('acknowledgeSip');
     await expectRefused(id, 'sip/acknowledgements', { party: municipality() }, 'ALREADY_ACKNOWLEDGED', 'This unit has already acknowledged the SIP.');
-    await expectRefused(id, 'sip/acknowledgements', { party: inpatient }, 'NOT_A_PARTY', /acknowledged \(kvitteras\) by the patient’s municipality/);
-    await expectRefused(id, 'sip/acknowledgements', { party: municipality('2181') }, 'NOT_A_PARTY', /kvitteras/);
+    // §10: inpatient staff do not acknowledge a SIP, and another municipality does not see the episode
+    await expectForbidden(id, 'sip/acknowledgements', { party: inpatient }, 'ROLE_NOT_PERMITTED');
+    await expectForbidden(id, 'sip/acknowledgements', { party: municipality('2181') }, 'NOT_ACCESSIBLE');
     s = await act(id, 'sip/acknowledgements', { party: primaryCare });
     expect(s.sip.acknowledgements.map((x: any) => x.party)).toEqual([municipality(), primaryCare]);
     // no obligation is opened for it
@@ -528,14 +539,18 @@ describe('cancelled and closed episodes', () => {
 });
 
 describe('404 and 400 on episodes', () => {
-  it('404 for an unknown episode on GET and on an action', async () => {
+  it('an unknown episode is answered exactly like another unit’s episode: 403 NOT_ACCESSIBLE (§10: a refusal reveals nothing)', async () => {
+    const theirs = await startEpisode();
     const unknown = randomUUID();
-    const g = await ctx.api.get(`/api/episodes/${unknown}`);
-    expect(g.status).toBe(404);
-    expect(g.body.error).toEqual({ code: 'EPISODE_NOT_FOUND', message: 'There is no episode with that id.' });
-    const a = await ctx.api.post(`/api/episodes/${unknown}/admission-notice`, { expectedReadyDate: stockholmDate() });
-    expect(a.status).toBe(404);
-    expect(a.body.error).toEqual({ code: 'EPISODE_NOT_FOUND', message: 'There is no episode with that id.' });
+    const otherUnit = ctx.api.as({ role: 'inpatientStaff', organisation: 'SE2321000115-AVD9', region: 'gavleborg' });
+    const answers = [];
+    for (const id of [unknown, theirs]) {
+      const g = await otherUnit.get(`/api/episodes/${id}`);
+      const a = await otherUnit.post(`/api/episodes/${id}/admission-notice`, { expectedReadyDate: stockholmDate() });
+      answers.push([g.status, g.body, a.status, a.body]);
+    }
+    expect(answers[0]).toEqual([403, { error: { code: 'NOT_ACCESSIBLE', message: expect.stringMatching(/does not exist, or it is not one/) } }, 403, expect.anything()]);
+    expect(answers[1]).toEqual(answers[0]);
   });
 
   it('400 for a malformed episode id', async () => {
