@@ -11,14 +11,19 @@ import { monthlyClose, monthlyCloseWorkflowId } from '../../workflows/monthlyClo
 import { PERSONNUMMER, pollUntil, startBody, UNITS, useApi } from '../helpers/api';
 
 const ctx = useApi();
-const ADMIN = { 'X-Actor-Id': 'admin-anna', 'X-Actor-Organisation': 'Region Gävleborg IT' };
+const ADMIN = { role: 'administrator', organisation: 'region-gavleborg-it', region: 'gavleborg', userId: 'admin-anna' } as const;
 const admin = {
-  get: (path: string) => ctx.api.get(path, ADMIN),
-  post: (path: string, body: unknown) => ctx.api.post(path, body, ADMIN),
+  get: (path: string) => ctx.api.as(ADMIN).get(path),
+  post: (path: string, body: unknown) => ctx.api.as(ADMIN).post(path, body),
+};
+/** An administrator of Region Halland: an administrator sees their own region's workflows only (§10). */
+const hallandAdmin = {
+  get: (path: string) => ctx.api.as({ ...ADMIN, organisation: 'region-halland-it', region: 'halland' }).get(path),
+  post: (path: string, body: unknown) => ctx.api.as({ ...ADMIN, organisation: 'region-halland-it', region: 'halland' }).post(path, body),
 };
 
 async function admit(municipality = '2180'): Promise<{ episodeId: string; workflowId: string }> {
-  const r = await ctx.api.post('/api/episodes', startBody({ residenceMunicipality: municipality }), ADMIN);
+  const r = await ctx.api.post('/api/episodes', startBody({ residenceMunicipality: municipality }));
   expect(r.status).toBe(201);
   return r.body;
 }
@@ -28,9 +33,12 @@ const execution = (workflowId: string, want: string) =>
 
 describe('admin API: access and bad input', () => {
   it('refuses without who is acting (401) and names bad filters (400)', async () => {
-    const anon = await ctx.api.get('/api/admin/workflows');
+    const anon = await ctx.api.as('anonymous').get('/api/admin/workflows');
     expect(anon.status).toBe(401);
-    expect(anon.body.error.code).toBe('ACTOR_REQUIRED');
+    expect(anon.body.error.code).toBe('TOKEN_MISSING');
+    const nurse = await ctx.api.as({ role: 'inpatientStaff', organisation: UNITS.inpatient, region: 'gavleborg' }).get('/api/admin/workflows');
+    expect(nurse.status).toBe(403);
+    expect(nurse.body.error.code).toBe('ROLE_NOT_PERMITTED');
     const bad = await admin.get('/api/admin/workflows?municipality=abc&type=nope&colour=red');
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.map((d: any) => d.field).sort()).toEqual(['query', 'query.municipality', 'query.type'].sort());
@@ -86,7 +94,8 @@ describe('admin API: terminate, cancel, reset — recorded with who and why', ()
     const noReason = await admin.post(`/api/admin/workflows/${workflowId}/terminate`, { reason: ' ' });
     expect(noReason.status).toBe(400);
     expect(noReason.body.error.details[0].field).toBe('body.reason');
-    expect((await ctx.api.post(`/api/admin/workflows/${workflowId}/terminate`, { reason: 'Registered twice by mistake' })).status).toBe(401);
+    expect((await ctx.api.as('anonymous').post(`/api/admin/workflows/${workflowId}/terminate`, { reason: 'Registered twice by mistake' })).status).toBe(401);
+    expect((await hallandAdmin.post(`/api/admin/workflows/${workflowId}/terminate`, { reason: 'Registered twice by mistake' })).status).toBe(404);
     expect(await actionsOf(workflowId)).toEqual([]);
     expect((await admin.get(`/api/admin/workflows/${workflowId}`)).body.execution).toBe('RUNNING');
 
@@ -94,7 +103,7 @@ describe('admin API: terminate, cancel, reset — recorded with who and why', ()
     expect(r.status).toBe(200);
     expect((await execution(workflowId, 'TERMINATED')).execution).toBe('TERMINATED');
     expect(await actionsOf(workflowId)).toEqual([
-      expect.objectContaining({ action: 'terminate', workflowId, runId: r.body.runId, reason: 'Registered twice by mistake', actor: { userId: 'admin-anna', organisation: 'Region Gävleborg IT' } }),
+      expect.objectContaining({ action: 'terminate', workflowId, runId: r.body.runId, reason: 'Registered twice by mistake', actor: { userId: 'admin-anna', organisation: 'region-gavleborg-it' } }),
     ]);
     const again = await admin.post(`/api/admin/workflows/${workflowId}/terminate`, { reason: 'Registered twice by mistake' });
     expect(again.status).toBe(409);
@@ -176,20 +185,20 @@ describe('admin API: a failed monthly close re-run after its configuration was f
       taskQueue: ctx.h.taskQueue, workflowId, args: [{ ...closeInputFor(halland, { closeDay: 5, closeHour: 6, reviewWeekdays: 10 }), month: '2031-03' }],
     });
     await expect(handle.result()).rejects.toThrow();
-    const failed = await admin.get(`/api/admin/workflows/${workflowId}`);
+    const failed = await hallandAdmin.get(`/api/admin/workflows/${workflowId}`);
     expect(failed.body).toMatchObject({ execution: 'FAILED', type: 'monthlyClose', searchAttributes: { region: 'halland', processStatus: 'freezing' } });
 
     await setDailyAmount(ctx.h.ledger.db, 2031, 10_000_00, 'test', 'admin-anna');
-    const r = await admin.post(`/api/admin/workflows/${workflowId}/reset`, { reason: 'Daily amount for 2031 registered', to: 'firstWorkflowTask' });
+    const r = await hallandAdmin.post(`/api/admin/workflows/${workflowId}/reset`, { reason: 'Daily amount for 2031 registered', to: 'firstWorkflowTask' });
     expect(r.status).toBe(200);
-    const review = await pollUntil(() => admin.get(`/api/admin/workflows/${workflowId}`), (x) => x.body.state?.status === 'review' && x.body.pendingTimers?.length > 0, 20_000);
+    const review = await pollUntil(() => hallandAdmin.get(`/api/admin/workflows/${workflowId}`), (x) => x.body.state?.status === 'review' && x.body.pendingTimers?.length > 0, 20_000);
     expect(review.body).toMatchObject({ runId: r.body.newRunId, execution: 'RUNNING', state: { status: 'review', undecidedFlags: [] } });
     expect(review.body.state.municipalitiesNotApproved).toHaveLength(halland.municipalities.length);
     // the review timer of 10 weekdays is pending; the close is found by its (patched-in) search attributes
     expect(review.body.pendingTimers).toHaveLength(1);
     expect(Date.parse(review.body.pendingTimers[0].firesAt)).toBeGreaterThan(Date.now() + 7 * 24 * 3_600_000);
-    const listed = await pollUntil(() => admin.get('/api/admin/workflows?type=monthlyClose&region=halland&status=review'), (x) => x.body.workflows?.some((w: any) => w.workflowId === workflowId));
+    const listed = await pollUntil(() => hallandAdmin.get('/api/admin/workflows?type=monthlyClose&region=halland&status=review'), (x) => x.body.workflows?.some((w: any) => w.workflowId === workflowId));
     expect(listed.body.workflows.map((w: any) => w.workflowId)).toContain(workflowId);
-    await admin.post(`/api/admin/workflows/${workflowId}/terminate`, { reason: 'Test close, not a real month' });
+    await hallandAdmin.post(`/api/admin/workflows/${workflowId}/terminate`, { reason: 'Test close, not a real month' });
   });
 });

@@ -4,6 +4,7 @@
  * Idempotency-Key, finalisation, exports (JSON, Excel CSV), credit notes, daily-amount
  * administration, simulation without side effects, and the schedule created idempotently and fired.
  */
+import { authHeader } from '../helpers/auth';
 import { BOM } from '../../src/domain/billing';
 import { DEFAULT_REGIONS } from '../../src/domain/regions';
 import { billingScheduleId, ensureBillingSchedules } from '../../src/temporal/schedules';
@@ -73,7 +74,7 @@ describe('billing API', () => {
     const csv = await ctx.api.get(`${path}/invoices?format=csv&decimal=comma`);
     expect(csv.headers.get('content-type')).toMatch(/text\/csv; charset=utf-8/);
     // fetch's text() drops a BOM: read the bytes
-    const raw = Buffer.from(await (await fetch(`${ctx.h.baseUrl}${path}/invoices?format=csv`)).arrayBuffer());
+    const raw = Buffer.from(await (await fetch(`${ctx.h.baseUrl}${path}/invoices?format=csv`, { headers: await authHeader({ role: 'billingOfficer', organisation: 'region-gavleborg', region: 'gavleborg' }) })).arrayBuffer());
     expect(raw.subarray(0, 3)).toEqual(Buffer.from(BOM, 'utf8'));
     expect(csv.body as string).toContain('gavleborg-2019-05-2180;2180;2019-05;gavleborg-2019;1;individual;2180-00001;');
     expect(csv.body as string).toContain(';3,00;23400,00\r\n');

@@ -64,8 +64,9 @@ describe('coordinator inbox and actions', () => {
     expect(other.body.items.map((i: { deviation_id: string }) => i.deviation_id)).not.toContain(deviationId);
 
     const post = (path: string, body: unknown, headers: Record<string, string> = COORDINATOR) => ctx.api.post(`/api/deviations/${deviationId}/${path}`, body, headers);
-    // who may act: headers required, and only the responsible organisation's coordinators
-    expect((await post('acknowledge-escalation', {}, {})).body.error).toMatchObject({ code: 'VALIDATION_FAILED' });
+    // who may act: a signed-in coordinator, and only of the responsible organisation
+    expect((await ctx.api.as('anonymous').post(`/api/deviations/${deviationId}/acknowledge-escalation`, {})).body.error).toMatchObject({ code: 'TOKEN_MISSING' });
+    expect((await ctx.api.as({ role: 'inpatientStaff', organisation: UNITS.inpatient, region: 'gavleborg' }).post(`/api/deviations/${deviationId}/acknowledge-escalation`, {})).body.error).toMatchObject({ code: 'ROLE_NOT_PERMITTED' });
     expect((await post('acknowledge-escalation', {}, { 'X-Actor-Id': 'koord-k', 'X-Actor-Organisation': 'kommun-1380' })).status).toBe(403);
 
     const key = newKey('ack');
@@ -108,8 +109,8 @@ describe('coordinator inbox and actions', () => {
     expect(episode.body.timeline.find((e: { action: string }) => e.action === 'resolveDeviation').actor).toEqual({ userId: 'koord-1', organisation: ORG });
   });
 
-  it('unknown deviation 404, unknown organisation 404, bad cursor 400', async () => {
-    expect((await ctx.api.post('/api/deviations/no-such-deviation/comments', { comment: 'x' }, COORDINATOR)).body.error.code).toBe('DEVIATION_NOT_FOUND');
+  it('unknown deviation 403 (as one of another organisation), unknown organisation 404, bad cursor 400', async () => {
+    expect((await ctx.api.post('/api/deviations/no-such-deviation/comments', { comment: 'x' }, COORDINATOR)).body.error.code).toBe('NOT_ACCESSIBLE');
     expect((await ctx.api.get('/api/coordinators/no-such-org/inbox')).body.error.code).toBe('ORGANISATION_NOT_FOUND');
     expect((await ctx.api.get(`/api/coordinators/${ORG}/inbox?cursor=garbage`)).status).toBe(400);
     expect((await ctx.api.get(`/api/coordinators/${ORG}/inbox?limit=0`)).body.error.details[0].field).toBe('query.limit');

@@ -49,13 +49,13 @@ describe('hemsjukvård over HTTP', () => {
     await enrollmentAct(r1.body.enrollmentId, 'move', {});
   });
 
-  it('404 for an unknown enrollment, order or discharge episode', async () => {
-    expect((await ctx.api.get('/api/home-care/enrollments/nope')).body.error.code).toBe('ENROLLMENT_NOT_FOUND');
+  it('an unknown enrollment, order or discharge episode: 403 NOT_ACCESSIBLE, as for one that is not yours (§10)', async () => {
+    expect((await ctx.api.get('/api/home-care/enrollments/nope')).body.error.code).toBe('NOT_ACCESSIBLE');
     const r = await ctx.api.post('/api/home-care/enrollments/nope/messages', { sender: primaryCare, text: 'x' });
-    expect([r.status, r.body.error.code]).toEqual([404, 'ENROLLMENT_NOT_FOUND']);
-    expect((await ctx.api.get('/api/home-visits/nope')).status).toBe(404);
+    expect([r.status, r.body.error.code]).toEqual([403, 'NOT_ACCESSIBLE']);
+    expect((await ctx.api.get('/api/home-visits/nope')).status).toBe(403);
     const start = await ctx.api.post('/api/home-care/enrollments', enrollmentBody({ dischargeEpisodeId: 'no-such-episode' }));
-    expect([start.status, start.body.error.code]).toEqual([404, 'EPISODE_NOT_FOUND']);
+    expect([start.status, start.body.error.code]).toEqual([403, 'NOT_ACCESSIBLE']);
   });
 
   it('planning to enrollment: the kallelse in the municipality’s inbox, refusals are 409 and record nothing, retries record once, the full timeline', async () => {

@@ -10,6 +10,7 @@
  * patient whose municipality averages round to the source's half day, and whose total is exactly
  * 38 × 7.5 = 285 days.
  */
+import { authHeader, tokenFor } from '../helpers/auth';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { upsertEpisode, type EpisodeProjection } from '../../src/db/ledger';
@@ -19,6 +20,8 @@ import { billingEpisode } from '../helpers/billing';
 import { ARTIFACTS_DIR } from '../helpers/paths';
 import { useApi } from '../helpers/api';
 
+/** Indicators are aggregates: any signed-in role may read them (§9, §10). */
+const READER = { role: 'municipalityStaff', organisation: '2180', region: 'gavleborg' } as const;
 const ctx = useApi();
 
 /** 004 §3.2: kommun → [patients, average days as printed] */
@@ -157,7 +160,7 @@ describe('GET /api/indicators', () => {
 
   it('CSV for Excel: UTF-8 with BOM, semicolons, decimal comma; one row per municipality and the total', async () => {
     const path = query({ ...Q, format: 'csv', decimal: 'comma' });
-    const res = await fetch(`${ctx.h.baseUrl}${path}`);
+    const res = await fetch(`${ctx.h.baseUrl}${path}`, { headers: await authHeader(READER) });
     expect(res.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/);
     expect(res.headers.get('content-disposition')).toContain('indikatorer-gavleborg-2017-09-rolling12-municipality-psychiatric.csv');
     const raw = Buffer.from(await res.arrayBuffer());
@@ -195,7 +198,8 @@ describe('the report page in headless Chromium', () => {
       const failed: string[] = [];
       page.on('requestfailed', (r) => failed.push(r.url()));
       page.on('pageerror', (e) => failed.push(e.message));
-      await page.goto(`${ctx.h.baseUrl}/reports/indicators?${new URLSearchParams(Q)}`);
+      // the token travels in the fragment, as a sign-in page would hand it over (never to the server)
+      await page.goto(`${ctx.h.baseUrl}/reports/indicators?${new URLSearchParams(Q)}#token=${await tokenFor(READER)}`);
       const loaded = (q: Record<string, string>) => page.waitForFunction((expected) => (globalThis as any).document.body.dataset.loaded === expected, new URLSearchParams({ ...q, groupBy: 'municipality' }).toString());
       await loaded(Q);
 
