@@ -42,7 +42,7 @@ describe('admin API: access and bad input', () => {
     const bad = await admin.get('/api/admin/workflows?municipality=abc&type=nope&colour=red');
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.map((d: any) => d.field).sort()).toEqual(['query', 'query.municipality', 'query.type'].sort());
-    expect((await admin.get(`/api/admin/workflows/discharge-${'x'.repeat(10)}`)).status).toBe(404);
+    expect((await admin.get(`/api/admin/workflows/discharge-${'x'.repeat(10)}`)).status).toBe(403);
     expect((await admin.get('/api/admin/workflows/bad%20id')).body.error.code).toBe('VALIDATION_FAILED');
     const paths = Object.keys((await ctx.api.get('/openapi.json')).body.paths);
     expect(paths.filter((p) => p.startsWith('/api/admin/')).sort()).toEqual([
@@ -95,7 +95,7 @@ describe('admin API: terminate, cancel, reset — recorded with who and why', ()
     expect(noReason.status).toBe(400);
     expect(noReason.body.error.details[0].field).toBe('body.reason');
     expect((await ctx.api.as('anonymous').post(`/api/admin/workflows/${workflowId}/terminate`, { reason: 'Registered twice by mistake' })).status).toBe(401);
-    expect((await hallandAdmin.post(`/api/admin/workflows/${workflowId}/terminate`, { reason: 'Registered twice by mistake' })).status).toBe(404);
+    expect((await hallandAdmin.post(`/api/admin/workflows/${workflowId}/terminate`, { reason: 'Registered twice by mistake' })).status).toBe(403);
     expect(await actionsOf(workflowId)).toEqual([]);
     expect((await admin.get(`/api/admin/workflows/${workflowId}`)).body.execution).toBe('RUNNING');
 

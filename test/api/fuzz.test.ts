@@ -22,7 +22,9 @@ function pathFor(template: string): string {
   return template.replace(/\{(\w+)\}/g, (_m, name: string) => {
     if (name === 'episodeId') return real.episodeId;
     if (name === 'id') return template.startsWith('/api/home-visits') ? real.orderId : real.enrollmentId;
-    if (name === 'workflowId') return `discharge-${real.episodeId}`;
+    // not the real episode's: a well-formed admin request (a hostile but valid reason) would
+    // really terminate it; the admin endpoints still parse and refuse everything sent to them
+    if (name === 'workflowId') return 'discharge-fuzz-does-not-exist';
     if (name === 'region') return 'gavleborg';
     if (name === 'month') return '2019-03';
     if (name === 'year') return '2019';
@@ -179,7 +181,7 @@ describe('fuzzing every write endpoint', () => {
     expect(failed).toEqual([]);
     // not stuck either: the episode still takes a real action
     const r = await ctx.api.post(`/api/episodes/${real.episodeId}/admission-notice`, { expectedReadyDate: new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10) }, { 'Idempotency-Key': newKey() });
-    expect(r.status).toBe(200);
+    expect([r.status, r.body?.error]).toEqual([200, undefined]);
   });
 
   it('answers with security headers', async () => {

@@ -15,6 +15,7 @@
  *   4. the same request is delivered twice concurrently, for every action of one episode.
  * The figures are written to .test-artifacts/faults.json (and quoted in the README).
  */
+import { autoAuth, rememberStart } from '../helpers/auth';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -46,13 +47,14 @@ let progress = 0;
  */
 async function post(path: string, body: unknown, key = randomUUID(), twice = false): Promise<any> {
   let last = '';
+  const auth = await autoAuth('POST', path, body);
   for (let attempt = 0; ; attempt++) {
     if (stack.crashed) throw new Error(stack.crashed);
     if (attempt > 0) figures.retriedRequests += 1;
     if (attempt > 600) throw new Error(`${path}: no answer after ${attempt} attempts; the last: ${last}\nservice log:\n${stack.serviceLog().slice(-3000)}`);
     const send = () => fetch(`${stack.base}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'Idempotency-Key': key, 'X-Actor-Id': 'faults', 'X-Actor-Organisation': 'test' },
+      headers: { 'content-type': 'application/json', 'Idempotency-Key': key, ...auth },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(30_000),
     }).then(async (r) => ({ status: r.status, json: await r.json().catch(() => undefined) }));
@@ -66,6 +68,7 @@ async function post(path: string, body: unknown, key = randomUUID(), twice = fal
       if (twice) expect(answers[1]!.json).toEqual(answers[0]!.json); // the second delivery returns the first result
       figures.actions += 1;
       progress += 1;
+      rememberStart('POST', path, body, answers[0]!.status, answers[0]!.json);
       return answers[0]!.json;
     } catch (err) {
       if ((err as Error).message.includes('refused:') || stack.crashed) throw err;

@@ -7,6 +7,7 @@
  * The control: decoded with the service's payload codec, the same histories do hold the data —
  * so the scan looks in the right places, and the codec is what protects them.
  */
+import { autoAuth, authHeader, rememberStart } from '../helpers/auth';
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
@@ -29,10 +30,11 @@ let stack: RealStack;
 async function post(path: string, body: unknown): Promise<any> {
   const r = await fetch(`${stack.base}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'Idempotency-Key': randomUUID(), 'X-Actor-Id': 'privacy-test', 'X-Actor-Organisation': 'test' },
+    headers: { 'content-type': 'application/json', 'Idempotency-Key': randomUUID(), ...(await autoAuth('POST', path, body)) },
     body: JSON.stringify(body),
   });
   const json = await r.json();
+  rememberStart('POST', path, body, r.status, json);
   if (r.status >= 300) throw new Error(`${path}: ${r.status} ${JSON.stringify(json)}`);
   return json;
 }
@@ -89,7 +91,7 @@ test('histories as stored, workflow ids, search attributes, logs and metrics hol
   }
   expect(found([stack.serviceLog()])).toEqual([]);
   expect(stack.serviceLog().length).toBeGreaterThan(0); // debug logs were written and scanned
-  const metrics = await (await fetch(`${stack.base}/metrics`)).text();
+  const metrics = await (await fetch(`${stack.base}/metrics`, { headers: await authHeader({ role: 'administrator', organisation: 'region-gavleborg-it', region: 'gavleborg' }) })).text();
   expect(metrics).toMatch(/http_request/);
   expect(found([metrics])).toEqual([]);
 });

@@ -10,6 +10,7 @@
  * SQLite) and its ledger row (PGlite), and a bad configuration refusing to start.
  */
 import type { ChildProcess } from 'node:child_process';
+import { autoAuth, rememberStart } from '../helpers/auth';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,16 +37,19 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 async function get(url: string): Promise<Response> {
-  return fetch(url, { signal: AbortSignal.timeout(5000) });
+  return fetch(url, { headers: await autoAuth('GET', new URL(url).pathname), signal: AbortSignal.timeout(5000) });
 }
 
 async function postJson(url: string, body: unknown): Promise<Response> {
-  return fetch(url, {
+  const path = new URL(url).pathname;
+  const r = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'X-Actor-Id': 'e2e', 'X-Actor-Organisation': 'test' },
+    headers: { 'content-type': 'application/json', ...(await autoAuth('POST', path, body)) },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(15_000),
   });
+  rememberStart('POST', path, body, r.status, await r.clone().json().catch(() => undefined));
+  return r;
 }
 
 /** Polls GET /health until 200 (bounded); fails early, with the output, if the process exits. */

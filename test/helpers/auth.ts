@@ -180,3 +180,9 @@ export function rememberStart(method: string, path: string, body: unknown, statu
 export const setLastRegion = (r: string) => {
   lastRegion = r;
 };
+
+/** The Authorization header `autoPrincipal` picks, for tests that call `fetch` themselves (call `rememberStart` with the answer). */
+export async function autoAuth(method: string, path: string, body?: unknown): Promise<Record<string, string>> {
+  const who = autoPrincipal(method, path, body, {});
+  return who ? authHeader(who) : {};
+}

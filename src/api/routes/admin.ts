@@ -47,7 +47,8 @@ function adminError(e: unknown, workflowId: string): never {
     throw new HttpError(409, 'WORKFLOW_NOT_RUNNING', `Workflow ${workflowId} is not running; only a running workflow can be terminated, cancelled or have an activity re-run.`);
   }
   if (e instanceof WorkflowNotFoundError || (e as { code?: number })?.code === 5 || /not found/i.test(msg)) {
-    throw new HttpError(404, 'WORKFLOW_NOT_FOUND', `There is no workflow with id ${workflowId}.`);
+    // §10: another region's workflow is answered exactly like one that does not exist
+    throw new HttpError(403, 'NOT_ACCESSIBLE', `No workflow ${workflowId} in your region: it does not exist, or it belongs to another region.`);
   }
   throw e;
 }
@@ -117,7 +118,7 @@ export function adminRoutes(
     method: 'get', path: '/api/admin/workflows/{workflowId}', tags: [TAG],
     summary: 'Describe a workflow: execution status, search attributes, pending timers and activities, reset points, open obligations and deviations',
     request: { params: WorkflowIdParam },
-    responses: { 200: { description: 'The workflow' }, 401: err('No valid bearer token'), 403: err('Not an administrator, or not a workflow of your region'), 404: err('No such workflow') },
+    responses: { 200: { description: 'The workflow' }, 401: err('No valid bearer token'), 403: err('Not an administrator, or not a workflow of your region') },
   });
   router.get('/api/admin/workflows/:workflowId', async (req, res) => {
     access(req);
@@ -153,13 +154,13 @@ export function adminRoutes(
         ? 'Terminate a running workflow at once (no clean-up code runs), with a reason'
         : 'Request cancellation of a running workflow (its code may clean up), with a reason',
       request: { params: WorkflowIdParam, body: { content: { 'application/json': { schema: ReasonBody } } } },
-      responses: { 200: { description: 'Done, and recorded in the audit log' }, 400: err('No reason or a bad field'), 401: err('No valid bearer token'), 403: err('Not an administrator, or not a workflow of your region'), 404: err('No such workflow'), 409: err('The workflow is not running') },
+      responses: { 200: { description: 'Done, and recorded in the audit log' }, 400: err('No reason or a bad field'), 401: err('No valid bearer token'), 403: err('Not an administrator, or not a workflow of your region'), 409: err('The workflow is not running') },
     });
     router.post(`/api/admin/workflows/:workflowId/${action}`, async (req, res) => {
       access(req);
       const { workflowId } = parseOr400(WorkflowIdParam, req.params, 'params');
-      const { reason } = parseOr400(ReasonBody, req.body ?? {}, 'body');
       const d = await describe(req, workflowId);
+      const { reason } = parseOr400(ReasonBody, req.body ?? {}, 'body');
       if (d.status.name !== 'RUNNING') adminError(new Error('not running'), workflowId);
       const handle = client.workflow.getHandle(workflowId, d.runId);
       const { recorded } = await act(req, action, workflowId, d.runId, reason, {}, async () => {
@@ -176,13 +177,13 @@ export function adminRoutes(
     method: 'post', path: '/api/admin/workflows/{workflowId}/reset', tags: [TAG],
     summary: 'Reset a workflow to a workflow-task event (a new run replays up to it and continues with the current code)',
     request: { params: WorkflowIdParam, body: { content: { 'application/json': { schema: ResetBody } } } },
-    responses: { 200: { description: 'Reset; the new run id, recorded in the audit log' }, 400: err('No reason, or the event is not a workflow-task event'), 401: err('No valid bearer token'), 403: err('Not an administrator, or not a workflow of your region'), 404: err('No such workflow') },
+    responses: { 200: { description: 'Reset; the new run id, recorded in the audit log' }, 400: err('No reason, or the event is not a workflow-task event'), 401: err('No valid bearer token'), 403: err('Not an administrator, or not a workflow of your region') },
   });
   router.post('/api/admin/workflows/:workflowId/reset', async (req, res) => {
     access(req);
     const { workflowId } = parseOr400(WorkflowIdParam, req.params, 'params');
-    const body = parseOr400(ResetBody, req.body ?? {}, 'body');
     const d = await describe(req, workflowId);
+    const body = parseOr400(ResetBody, req.body ?? {}, 'body');
     const events = await history(workflowId, d.runId);
     const points = resetPoints(events);
     const eventId = body.eventId ?? (body.to === 'firstWorkflowTask' ? points[0] : points[points.length - 1])?.eventId;
@@ -212,8 +213,8 @@ export function adminRoutes(
   router.post('/api/admin/workflows/:workflowId/activities/:activityId/retry', async (req, res) => {
     access(req);
     const { workflowId, activityId } = parseOr400(ActivityParams, req.params, 'params');
-    const { reason } = parseOr400(ReasonBody, req.body ?? {}, 'body');
     const d = await describe(req, workflowId);
+    const { reason } = parseOr400(ReasonBody, req.body ?? {}, 'body');
     const pending = pendingActivities(d).find((a) => a.activityId === activityId);
     if (!pending) throw new HttpError(404, 'ACTIVITY_NOT_PENDING', `Workflow ${workflowId} has no pending activity ${activityId} (local activities are retried by the workflow task itself).`);
     const { recorded } = await act(req, 'retryActivity', workflowId, d.runId, reason, { activityId, activityType: pending.activityType, attemptBefore: pending.attempt }, async () => {

@@ -58,10 +58,12 @@ export function codecRoutes(registry: OpenAPIRegistry, deps: { codec: PayloadCod
   registry.registerPath({
     method: 'post', path: '/codec/session', tags: ['Drift (operations)'],
     summary: 'Give this browser the codec cookie (administrators), so the Temporal Web UI can decode payloads',
-    responses: { 204: { description: 'Cookie set until the token expires' }, 401: { description: 'No valid token', content: { 'application/json': { schema: ErrorBody } } }, 403: { description: 'Not an administrator', content: { 'application/json': { schema: ErrorBody } } } },
+    request: { body: { content: { 'application/json': { schema: z.object({}).strict() } } } },
+    responses: { 204: { description: 'Cookie set until the token expires' }, 400: { description: 'A body was sent: this takes none', content: { 'application/json': { schema: ErrorBody } } }, 401: { description: 'No valid token', content: { 'application/json': { schema: ErrorBody } } }, 403: { description: 'Not an administrator', content: { 'application/json': { schema: ErrorBody } } } },
   });
   router.post('/codec/session', (req, res) => {
     requireRole(req, ['administrator'], 'decode workflow payloads');
+    parseOr400(z.object({}).strict(), req.body ?? {}, 'body');
     const token = /^Bearer (\S+)$/.exec(req.header('authorization') ?? '')?.[1];
     if (!token) throw new HttpError(400, 'TOKEN_IN_HEADER_REQUIRED', 'Send your token in the Authorization header to get the codec cookie.');
     const exp = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8') || '{}').exp as number | undefined;
