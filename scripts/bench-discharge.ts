@@ -30,6 +30,8 @@ import { dataConverter } from '../src/temporal/codec';
 import { SA } from '../src/temporal/search-attributes';
 import { toolVersions } from '../src/temporal/tools';
 import { freePorts, spawnService } from './lib/service';
+import { mintDevToken } from '../src/auth/tokens';
+import type { Role } from '../src/auth/principal';
 import { writeBenchmarkSection } from './lib/benchmarks';
 import { dischargeEpisode, dischargeUpdates, dischargeWorkflowId, type EpisodeView } from '../workflows/discharge';
 
@@ -145,9 +147,27 @@ interface Sample {
 
 class ActionError extends Error {}
 
-function httpDriver(base: string, samples: Sample[]): Driver {
-  const headers = { 'content-type': 'application/json', 'X-Actor-Id': ACTOR.userId, 'X-Actor-Organisation': ACTOR.organisation };
+/**
+ * Signs each request in as the party who sends it (DOMAIN.md §10), with development tokens of
+ * the service's own key (DATA_DIR/auth), minted once per party before the clock starts.
+ */
+async function partyTokens(dataDir: string): Promise<(type: Sample['type'], body: unknown) => string> {
+  const mint = (role: Role, organisation: string) => mintDevToken(join(dataDir, 'auth', 'dev-signing-key.json'), { userId: ACTOR.userId, role, organisation, region: REGION.id, audience: 'utskrivning-api' });
+  const byKind: Record<string, string> = {
+    inpatient: await mint('inpatientStaff', INPATIENT),
+    primaryCare: await mint('primaryCareStaff', PRIMARY_CARE),
+    municipality: await mint('municipalityStaff', MUNICIPALITY),
+  };
+  const PRIMARY_CARE_STEPS = new Set(['appointNamedCareContact', 'sendInvitation', 'recordPlanningMeeting', 'recordSip', 'completeSip']);
+  return (type, body) => {
+    const named = (body as { party?: Party } | undefined)?.party;
+    return byKind[named ? named.kind : PRIMARY_CARE_STEPS.has(type) ? 'primaryCare' : 'inpatient']!;
+  };
+}
+
+function httpDriver(base: string, samples: Sample[], tokenFor: (type: Sample['type'], body: unknown) => string): Driver {
   async function post(type: Sample['type'], path: string, body: unknown): Promise<unknown> {
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${tokenFor(type, body)}` };
     const t0 = performance.now();
     const r = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(60_000) });
     const json = await r.json();
@@ -535,9 +555,10 @@ async function main(): Promise<void> {
     // the service encrypts payloads (src/temporal/codec.ts; PAYLOAD_KEYS or the development key): so must we
     const client = new Client({ connection, namespace: NAMESPACE, dataConverter: dataConverter() });
 
+    const tokenFor = await partyTokens(svc.dataDir);
     const cpuBefore = cpuSnapshot();
     console.log('API phase…');
-    const api = await runPhase('api', client, (samples) => httpDriver(svc.base, samples));
+    const api = await runPhase('api', client, (samples) => httpDriver(svc.base, samples, tokenFor));
     console.log(`  ${api.episodes - api.failed.length}/${api.episodes} episodes in ${api.wallS.toFixed(1)} s`);
     console.log('direct phase…');
     const direct = await runPhase('direct', client, (samples) => directDriver(client, 'direct', samples));
