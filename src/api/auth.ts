@@ -11,7 +11,7 @@ import type { Request, RequestHandler } from 'express';
 import { LRUCache } from 'lru-cache';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
-import { recordAccess } from '../db/access-log';
+import { AccessLogWriter } from '../db/access-log';
 import type { Database } from '../db/schema';
 import type { Party } from '../domain/obligations';
 import type { Region } from '../domain/regions';
@@ -111,7 +111,11 @@ export interface Authorized {
 export class ProcessAccess {
   private readonly cache = new LRUCache<string, { parties: ProcessParties; patientRef?: string }>({ max: 50_000 });
 
-  constructor(private readonly deps: { client: Client; regions: readonly Region[]; db: Kysely<Database> }) {}
+  private readonly log: AccessLogWriter;
+
+  constructor(private readonly deps: { client: Client; regions: readonly Region[]; db: Kysely<Database> }) {
+    this.log = new AccessLogWriter(deps.db);
+  }
 
   private async lookup(ref: ProcessRef) {
     const hit = this.cache.get(ref.workflowId);
@@ -154,7 +158,7 @@ export class ProcessAccess {
   /** Records a read of patient data; called before the data is sent (a read that cannot be logged is not answered). */
   async logRead(req: Request, e: { purpose: string; processType?: string; processId?: string; patientRefs: string[] }): Promise<void> {
     const p = principal(req);
-    await recordAccess(this.deps.db, {
+    await this.log.record({
       userId: p.userId,
       role: p.role,
       organisation: p.organisation,

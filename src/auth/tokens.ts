@@ -19,6 +19,7 @@ import {
   type JWK,
   type JWTVerifyGetKey,
 } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { ClaimsSchema, principalOf, type Principal, type Role } from './principal';
 
 export interface AuthConfig {
@@ -109,14 +110,19 @@ export async function createVerifier(cfg: AuthConfig): Promise<Verifier> {
     keys = createLocalJWKSet({ keys: [(await loadOrCreateDevKey(cfg.devKeyFile)).publicJwk] });
     issuer = DEV_ISSUER;
   }
+  // A token verified once is not verified again until it expires: staff send the same token with
+  // every request, and a signature check costs more CPU than the rest of the authorisation.
+  const verified = new LRUCache<string, { principal: Principal; exp: number }>({ max: 10_000 });
   return async (authorization) => {
     const m = /^Bearer ([A-Za-z0-9_.~+/=-]+)$/.exec(authorization?.trim() ?? '');
     if (!m) {
       throw new TokenRefused('TOKEN_MISSING', authorization ? 'The Authorization header must be "Bearer <token>".' : 'Sign in: this endpoint needs a bearer token (Authorization: Bearer <token>).');
     }
+    const hit = verified.get(m[1]);
+    if (hit && hit.exp * 1000 > Date.now()) return hit.principal;
     let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(m[1], keys, { issuer, audience: cfg.audience, algorithms: ['ES256', 'ES384', 'RS256', 'RS384', 'RS512', 'PS256', 'EdDSA'], clockTolerance: 30 }));
+      ({ payload } = await jwtVerify(m[1], keys, { issuer, audience: cfg.audience, algorithms: ['ES256', 'ES384', 'RS256', 'RS384', 'RS512', 'PS256', 'EdDSA'], requiredClaims: ['exp', 'sub'], clockTolerance: 30 }));
     } catch (err) {
       if (err instanceof errors.JWTExpired) throw new TokenRefused('TOKEN_EXPIRED', 'The token has expired; sign in again.');
       if (err instanceof errors.JWTClaimValidationFailed) throw new TokenRefused('TOKEN_INVALID', `The token was refused: its ${err.claim} claim is not accepted here.`);
@@ -128,6 +134,8 @@ export async function createVerifier(cfg: AuthConfig): Promise<Verifier> {
       const what = claims.error.issues.map((i) => `${i.path.join('.') || 'claims'} ${i.message}`).join('; ');
       throw new TokenRefused('TOKEN_INVALID', `The token was refused: ${what}.`);
     }
-    return principalOf(claims.data);
+    const principal = principalOf(claims.data);
+    verified.set(m[1], { principal, exp: payload.exp as number });
+    return principal;
   };
 }
