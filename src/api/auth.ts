@@ -155,6 +155,18 @@ export class ProcessAccess {
     return { principal: p, purpose, patientRef: found.patientRef };
   }
 
+  /**
+   * Runs `read` (a query or an action answering with patient data) while its access-log entry is
+   * written, and answers only when both are done: a read that cannot be logged is not answered.
+   * An action refused by the process (409) is logged too, as the attempt it was.
+   */
+  async logged<T>(req: Request, e: { purpose: string; processType?: string; processId?: string; patientRefs: string[] }, read: () => Promise<T>): Promise<T> {
+    const [r, l] = await Promise.allSettled([read(), this.logRead(req, e)]);
+    if (r.status === 'rejected') throw r.reason;
+    if (l.status === 'rejected') throw l.reason;
+    return r.value;
+  }
+
   /** Records a read of patient data; called before the data is sent (a read that cannot be logged is not answered). */
   async logRead(req: Request, e: { purpose: string; processType?: string; processId?: string; patientRefs: string[] }): Promise<void> {
     const p = principal(req);
@@ -166,7 +178,7 @@ export class ProcessAccess {
       endpoint: `${req.method} ${req.baseUrl}${req.route?.path ?? req.path}`,
       processType: e.processType ?? null,
       processId: e.processId ?? null,
-      patientRefs: [...new Set(e.patientRefs)],
+      patientRefs: [...new Set(e.patientRefs.filter(Boolean))],
       purpose: e.purpose,
     });
   }

@@ -157,14 +157,10 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
   router.get('/api/episodes/:episodeId', async (req, res) => {
     const { episodeId } = parseOr400(EpisodeIdParam, req.params, 'params');
     const ref = episode(episodeId);
-    const { purpose } = await access.authorize(req, ref, READ_ROLES.discharge, 'read episodes', 'episode');
-    let v: EpisodeView;
-    try {
-      v = await client.workflow.getHandle(ref.workflowId).query(episodeQuery);
-    } catch (err) {
-      temporalError(err);
-    }
-    await access.logRead(req, { purpose, processType: 'discharge', processId: episodeId, patientRefs: [v.patientRef] });
+    const { purpose, patientRef } = await access.authorize(req, ref, READ_ROLES.discharge, 'read episodes', 'episode');
+    const v = await access.logged(req, { purpose, processType: 'discharge', processId: episodeId, patientRefs: [patientRef ?? ''] }, () =>
+      client.workflow.getHandle(ref.workflowId).query(episodeQuery).catch((err) => temporalError(err)),
+    );
     res.json(v);
   });
 
@@ -184,23 +180,19 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
       const { episodeId } = parseOr400(EpisodeIdParam, req.params, 'params');
       const ref = episode(episodeId);
       // §10 before anything is parsed or sent: a refused request records nothing
-      const { principal: p, purpose } = await access.authorize(req, ref, ACTION_ROLES.discharge[type], `record “${spec.sv}” (${spec.summary.toLowerCase()})`, 'episode');
+      const { principal: p, purpose, patientRef } = await access.authorize(req, ref, ACTION_ROLES.discharge[type], `record “${spec.sv}” (${spec.summary.toLowerCase()})`, 'episode');
       const key = idempotencyKey(req);
       const parsed = withActingParty(p, Object.keys(body.shape), parseOr400(body, req.body ?? {}, 'body') as Record<string, unknown>);
       const requestHash = createHash('sha256').update(`${type}\n${JSON.stringify(parsed)}`).digest('hex').slice(0, 32);
       const action = { ...parsed, type, actor: actorOf(p), requestHash } as DischargeAction;
       const handle = client.workflow.getHandle(ref.workflowId);
-      let v: EpisodeView;
-      try {
-        // the key is scoped to the action: the same key on another endpoint is another request
-        v = await handle.executeUpdate(dischargeUpdates[type] as never, { args: [action] as never, updateId: key ? `${type}:${key}` : randomUUID() });
-      } catch (err) {
-        temporalError(err);
-      }
+      // the key is scoped to the action: the same key on another endpoint is another request
+      const v: EpisodeView = await access.logged(req, { purpose, processType: 'discharge', processId: episodeId, patientRefs: [patientRef ?? ''] }, () =>
+        handle.executeUpdate(dischargeUpdates[type] as never, { args: [action] as never, updateId: key ? `${type}:${key}` : randomUUID() }).catch((err) => temporalError(err)) as Promise<EpisodeView>,
+      );
       if (v.requestHash && v.requestHash !== requestHash) {
         throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request on this episode; nothing new was recorded. Use a new key for a new request.');
       }
-      await access.logRead(req, { purpose, processType: 'discharge', processId: episodeId, patientRefs: [v.patientRef] });
       res.json(v);
     });
   }

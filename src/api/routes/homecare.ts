@@ -194,10 +194,8 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
       }
     };
     const read = async (req: Request, id: string) => {
-      const { purpose } = await access.authorize(req, ref(id), READ_ROLES[spec.processType], `read ${spec.noun}s`, spec.noun);
-      const v = await state(id);
-      await access.logRead(req, { purpose, processType: spec.processType, processId: id, patientRefs: [v.patientRef] });
-      return v;
+      const { purpose, patientRef } = await access.authorize(req, ref(id), READ_ROLES[spec.processType], `read ${spec.noun}s`, spec.noun);
+      return access.logged(req, { purpose, processType: spec.processType, processId: id, patientRefs: [patientRef ?? ''] }, () => state(id));
     };
     registry.registerPath({
       method: 'get', path: `${spec.base}/{id}`, tags: [spec.tag], summary: `The ${spec.noun}: state, open obligations with deadlines, deviations`,
@@ -230,16 +228,12 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
       router.post(`${spec.base}/:id/${action.path}`, async (req, res) => {
         const { id } = parseOr400(IdParam, req.params, 'params');
         const roles = (ACTION_ROLES[spec.processType] as Record<string, Role[]>)[type];
-        const { principal: p, purpose } = await access.authorize(req, ref(id), roles, `record “${action.sv}” (${action.summary.toLowerCase()})`, spec.noun);
+        const { principal: p, purpose, patientRef } = await access.authorize(req, ref(id), roles, `record “${action.sv}” (${action.summary.toLowerCase()})`, spec.noun);
         const key = idempotencyKey(req);
         const parsed = withActingParty(p, Object.keys(body.shape), parseOr400(body, req.body ?? {}, 'body') as Record<string, unknown>);
-        let v: { patientRef: string };
-        try {
-          v = await client.workflow.getHandle(spec.workflowId(id)).executeUpdate(spec.updates[type] as never, { args: [{ ...parsed, type, actor: actorOf(p) }] as never, updateId: key ?? randomUUID() });
-        } catch (err) {
-          processError(err, spec.notFound);
-        }
-        await access.logRead(req, { purpose, processType: spec.processType, processId: id, patientRefs: [v.patientRef] });
+        const v = await access.logged(req, { purpose, processType: spec.processType, processId: id, patientRefs: [patientRef ?? ''] }, () =>
+          client.workflow.getHandle(spec.workflowId(id)).executeUpdate(spec.updates[type] as never, { args: [{ ...parsed, type, actor: actorOf(p) }] as never, updateId: key ?? randomUUID() }).catch((err) => processError(err, spec.notFound)),
+        );
         res.json(v);
       });
     }
