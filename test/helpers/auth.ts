@@ -11,7 +11,7 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEV_ISSUER, mintDevToken } from '../../src/auth/tokens';
+import { mintDevToken } from '../../src/auth/tokens';
 import type { Role } from '../../src/auth/principal';
 import { DEFAULT_REGIONS } from '../../src/domain/regions';
 import { isValidHsaId } from '../../src/domain/identifiers';
@@ -28,7 +28,6 @@ export function testKeyFile(): string {
   return (process.env.AUTH_DEV_KEY_FILE ??= join(tmpdir(), `utskrivning-test-auth-${process.ppid}`, 'dev-signing-key.json'));
 }
 export const TEST_AUDIENCE = 'utskrivning-api';
-export { DEV_ISSUER };
 
 const tokens = new Map<string, Promise<string>>();
 export function tokenFor(p: TestPrincipal): Promise<string> {
@@ -106,7 +105,7 @@ function autoPrincipalOf(method: string, path: string, body: unknown, headers: R
     const k = known.get(proc[2]!);
     const region = k?.region ?? lastRegion;
     const step = proc[3];
-    if (step === 'deviations/close') return { role: 'coordinator', organisation: actorOrg ?? coordinatorOrgOf(region, k), region, userId: actorId };
+    if (step === 'deviations/close') return { role: 'coordinator', organisation: actorOrg ?? coordinatorOrgOf(region), region, userId: actorId };
     const named = (b.party ?? b.sender) as { kind: string; id: string } | undefined;
     // a well-formed named party acts itself; a malformed one is the 400 under test
     const wellFormed = named && ROLE_OF_KIND[named.kind] && (named.kind === 'municipality' ? /^\d{4}$/.test(named.id) : isValidHsaId(named.id));
@@ -153,7 +152,7 @@ function autoPrincipalOf(method: string, path: string, body: unknown, headers: R
   return { role: 'billingOfficer', organisation: `region-${lastRegion}`, region: lastRegion };
 }
 
-function coordinatorOrgOf(region: string, _k: Known | undefined): string {
+function coordinatorOrgOf(region: string): string {
   return DEFAULT_REGIONS.find((r) => r.id === region)?.escalation.organisations[0]?.id ?? 'unknown-organisation';
 }
 
@@ -175,11 +174,6 @@ export function rememberStart(method: string, path: string, body: unknown, statu
     },
   });
 }
-
-/** The region of the process tests' latest start (for tests that then read region-wide things). */
-export const setLastRegion = (r: string) => {
-  lastRegion = r;
-};
 
 /** The Authorization header `autoPrincipal` picks, for tests that call `fetch` themselves (call `rememberStart` with the answer). */
 export async function autoAuth(method: string, path: string, body?: unknown): Promise<Record<string, string>> {

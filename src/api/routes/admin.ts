@@ -40,16 +40,17 @@ const TAG = 'Administration (workflows)';
 const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
 const err = (description: string) => json(ErrorBody, description);
 
+/** §10: another region's workflow is answered exactly like one that does not exist. */
+const notInYourRegion = (workflowId: string) =>
+  new HttpError(403, 'NOT_ACCESSIBLE', `No workflow ${workflowId} in your region: it does not exist, or it belongs to another region.`);
+
 /** Temporal's answers → the admin API's codes. */
 function adminError(e: unknown, workflowId: string): never {
   const msg = (e as Error)?.message ?? '';
   if (/already completed|not running|already finished/i.test(msg)) {
     throw new HttpError(409, 'WORKFLOW_NOT_RUNNING', `Workflow ${workflowId} is not running; only a running workflow can be terminated, cancelled or have an activity re-run.`);
   }
-  if (e instanceof WorkflowNotFoundError || (e as { code?: number })?.code === 5 || /not found/i.test(msg)) {
-    // §10: another region's workflow is answered exactly like one that does not exist
-    throw new HttpError(403, 'NOT_ACCESSIBLE', `No workflow ${workflowId} in your region: it does not exist, or it belongs to another region.`);
-  }
+  if (e instanceof WorkflowNotFoundError || (e as { code?: number })?.code === 5 || /not found/i.test(msg)) throw notInYourRegion(workflowId);
   throw e;
 }
 
@@ -71,7 +72,7 @@ export function adminRoutes(
       adminError(e, workflowId);
     }
     const region = d.typedSearchAttributes.get(SA.region);
-    if (region !== undefined && region !== principal(req).region) adminError(new WorkflowNotFoundError('not found', workflowId, undefined), workflowId);
+    if (region !== undefined && region !== principal(req).region) throw notInYourRegion(workflowId);
     return d;
   }
   async function history(workflowId: string, runId: string) {

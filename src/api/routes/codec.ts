@@ -17,6 +17,7 @@ import { z } from 'zod';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { join } from 'node:path';
+import { decodeJwt } from 'jose';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
 import { CODEC_COOKIE, requireRole } from '../auth';
 
@@ -66,7 +67,7 @@ export function codecRoutes(registry: OpenAPIRegistry, deps: { codec: PayloadCod
     parseOr400(z.object({}).strict(), req.body ?? {}, 'body');
     const token = /^Bearer (\S+)$/.exec(req.header('authorization') ?? '')?.[1];
     if (!token) throw new HttpError(400, 'TOKEN_IN_HEADER_REQUIRED', 'Send your token in the Authorization header to get the codec cookie.');
-    const exp = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8') || '{}').exp as number | undefined;
+    const { exp } = decodeJwt(token); // verified by authenticate() already
     res.cookie(CODEC_COOKIE, token, { httpOnly: true, secure: true, sameSite: 'none', path: '/codec', ...(exp ? { expires: new Date(exp * 1000) } : {}) });
     res.status(204).end();
   });

@@ -119,7 +119,7 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
       await access.authorize(req, { processType: 'discharge', processId: body.dischargeEpisodeId, workflowId, read: () => client.workflow.getHandle(workflowId).query(episodeQuery) }, START_ROLES.homeHealthCare, 'link an episode', 'episode');
     }
     const startedAt = body.startedAt ? new Date(body.startedAt).toISOString() : new Date().toISOString();
-    const p_ = patient(body.patient, startedAt);
+    const pseudonym = patient(body.patient, startedAt);
     const workflowId = homeCareWorkflowId(enrollmentId);
     const existed = await startOnce(() =>
       client.workflow.start(homeCareEnrollment, {
@@ -127,13 +127,13 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
         taskQueue: config.temporal.taskQueue,
         typedSearchAttributes: attributes(region.id, body.residenceMunicipality, 'planning'),
         args: [{
-          enrollmentId, region: region.id, patientRef: p_.patientRef, patientAgeAtStart: p_.age, residenceMunicipality: body.residenceMunicipality,
+          enrollmentId, region: region.id, patientRef: pseudonym.patientRef, patientAgeAtStart: pseudonym.age, residenceMunicipality: body.residenceMunicipality,
           primaryCareUnit: body.primaryCareUnit, initiatedBy: body.initiatedBy, consent: body.consent, dischargeEpisodeId: body.dischargeEpisodeId,
           startedAt, actor: actorOf(p), settings: { escalationWeekdays: region.process.escalationWeekdays, invitationAckRule: 'acknowledgement' },
         }],
       }),
     );
-    if (!existed) access.remember({ processType: 'homeHealthCare', workflowId }, { region: region.id, patientRef: p_.patientRef, parties: startParties });
+    if (!existed) access.remember({ processType: 'homeHealthCare', workflowId }, { region: region.id, patientRef: pseudonym.patientRef, parties: startParties });
     res.status(existed ? 200 : 201).location(`/api/home-care/enrollments/${enrollmentId}`).json({ enrollmentId, workflowId, status: 'planning' });
   });
 
@@ -152,7 +152,7 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
     const region = regionOf(body.region, body.residenceMunicipality);
     const orderId = processId(req, 'visit');
     const orderedAt = body.orderedAt ? new Date(body.orderedAt).toISOString() : new Date().toISOString();
-    const p_ = patient(body.patient, orderedAt);
+    const pseudonym = patient(body.patient, orderedAt);
     const workflowId = homeVisitWorkflowId(orderId);
     const existed = await startOnce(() =>
       client.workflow.start(singleHomeVisit, {
@@ -160,13 +160,13 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
         taskQueue: config.temporal.taskQueue,
         typedSearchAttributes: attributes(region.id, body.residenceMunicipality, 'ordered'),
         args: [{
-          orderId, region: region.id, patientRef: p_.patientRef, patientAgeAtOrder: p_.age, residenceMunicipality: body.residenceMunicipality,
+          orderId, region: region.id, patientRef: pseudonym.patientRef, patientAgeAtOrder: pseudonym.age, residenceMunicipality: body.residenceMunicipality,
           primaryCareUnit: body.primaryCareUnit, interventions: body.interventions, startDate: body.startDate, endDate: body.endDate, orderedAt,
           actor: actorOf(p), settings: { escalationWeekdays: region.process.escalationWeekdays },
         }],
       }),
     );
-    if (!existed) access.remember({ processType: 'singleHomeVisit', workflowId }, { region: region.id, patientRef: p_.patientRef, parties: startParties });
+    if (!existed) access.remember({ processType: 'singleHomeVisit', workflowId }, { region: region.id, patientRef: pseudonym.patientRef, parties: startParties });
     res.status(existed ? 200 : 201).location(`/api/home-visits/${orderId}`).json({ orderId, workflowId, status: 'ordered' });
   });
 

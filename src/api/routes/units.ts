@@ -77,7 +77,7 @@ export function unitRoutes(registry: OpenAPIRegistry, deps: { ledger: LedgerStor
   /** Downtime is the region's own business: its staff read it, its administrators declare it. */
   const ownRegion = (req: Request, roles: readonly Role[], what: string, region: string) => {
     const p = requireRole(req, roles, what);
-    if (p.region !== region) throw new HttpError(403, 'NOT_YOUR_REGION', `You work in ${p.region}; ${region}'s downtime is not yours to ${what.startsWith('declare') ? 'declare' : 'read'}.`);
+    if (p.region !== region) throw new HttpError(403, 'NOT_YOUR_REGION', `You work in ${p.region}; ${region}'s downtime windows are that region's.`);
     return p;
   };
   registry.registerPath({
