@@ -14,7 +14,9 @@ WORKDIR /app
 # package.json. The lockfile lacks the darwin/win32 builds of some optional native packages
 # (@swc/core-*), but records the linux x64 and arm64 (glibc and musl) ones, which are all a
 # Linux image needs; so `npm ci` works here and no `npm install` fallback is used.
+# patches/: npm's postinstall (patch-package) applies them to the installed dependencies
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 
 # .dockerignore keeps node_modules, dist, tests and local data out of this copy.

@@ -9,8 +9,10 @@
  * and writes the figures to BENCHMARKS.md (its discharge section; other sections are kept).
  *
  * Environment: BENCH_EPISODES (default 40), BENCH_CONCURRENCY (8), BENCH_WARMUP (2 per path,
- * not measured), BENCH_HISTORY_SAMPLE (10 per path); BENCH_SERVICE_NODE_OPTIONS becomes the
- * service's NODE_OPTIONS (e.g. `--require` a profiler).
+ * not measured), BENCH_HISTORY_SAMPLE (10 per path), BENCH_LEDGER (`pglite`, npm start's embedded
+ * default, or `postgres`: a throwaway local PostgreSQL server as DATABASE_URL, production's
+ * backend); BENCH_SERVICE_NODE_OPTIONS becomes the service's NODE_OPTIONS (e.g. `--require` a
+ * profiler).
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -33,6 +35,7 @@ import { freePorts, spawnService } from './lib/service';
 import { mintDevToken } from '../src/auth/tokens';
 import type { Role } from '../src/auth/principal';
 import { writeBenchmarkSection } from './lib/benchmarks';
+import { startLocalPostgres } from './lib/local-postgres';
 import { dischargeEpisode, dischargeUpdates, dischargeWorkflowId, type EpisodeView } from '../workflows/discharge';
 
 // ---- parameters ----------------------------------------------------------------------------------
@@ -52,6 +55,12 @@ const N = intEnv('BENCH_EPISODES', 40, 1);
 const C = intEnv('BENCH_CONCURRENCY', 8, 1);
 const WARMUP = intEnv('BENCH_WARMUP', 2, 0);
 const HISTORY_SAMPLE = intEnv('BENCH_HISTORY_SAMPLE', 10, 1);
+/** The ledger's backend: 'pglite' (embedded, `npm start`'s default) or 'postgres' (production's, DATABASE_URL). */
+const LEDGER = process.env.BENCH_LEDGER || 'pglite';
+if (LEDGER !== 'pglite' && LEDGER !== 'postgres') {
+  console.error(`BENCH_LEDGER must be pglite or postgres (got ${JSON.stringify(LEDGER)})`);
+  process.exit(2);
+}
 
 const REGION = findRegion(DEFAULT_REGIONS, 'halland')!;
 const MUNICIPALITY = '1380';
@@ -78,7 +87,7 @@ interface Service {
   output: () => string;
 }
 
-async function startService(): Promise<Service> {
+async function startService(databaseUrl: string | undefined): Promise<Service> {
   const dataDir = mkdtempSync(join(tmpdir(), 'utskrivning-bench-'));
   const [port, dev, ui, metrics] = await freePorts(4);
   const child = spawnService({
@@ -90,6 +99,7 @@ async function startService(): Promise<Service> {
     TEMPORAL_TASK_QUEUE: TASK_QUEUE,
     TEMPORAL_NAMESPACE: NAMESPACE,
     PSEUDONYM_KEY,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     // profiling aid, e.g. BENCH_SERVICE_NODE_OPTIONS='--require ./profiler.cjs'
     ...(process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS } : {}),
   });
@@ -536,13 +546,17 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const loadBefore = loadavg()[0];
   console.log(`bench:discharge — N=${N} episodes per path, C=${C}, warm-up ${WARMUP}; starting the service (tsx src/main.ts)…`);
-  const svc = await startService();
+  const pg = LEDGER === 'postgres' ? startLocalPostgres((await freePorts(1))[0]!) : undefined;
+  const svc = await startService(pg?.url).catch((e) => {
+    pg?.stop();
+    throw e;
+  });
   let stopped = false;
   const onSignal = () => {
     if (stopped) return;
     stopped = true;
     console.error('interrupted: stopping the service');
-    void stopService(svc).finally(() => process.exit(130));
+    void stopService(svc).finally(() => { pg?.stop(); process.exit(130); });
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -580,6 +594,7 @@ async function main(): Promise<void> {
       const code = await stopService(svc);
       if (code !== 0) console.error(`service output:\n${svc.output()}`);
     }
+    pg?.stop();
   }
 }
 

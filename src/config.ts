@@ -36,6 +36,13 @@ export const envSchema = z.object({
   /** Ports of the embedded dev server (only used without TEMPORAL_ADDRESS). */
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
+  /**
+   * The Temporal Web UI's "Stack Trace" tab for a running workflow: `on` makes the worker track a
+   * stack trace for every promise workflow code creates (about a third of the workflow thread's
+   * CPU time, patches/README.md); `off` (default) leaves it out and the tab says so. Turn it on
+   * while investigating a workflow that seems stuck, then off again.
+   */
+  WORKFLOW_STACK_TRACES: z.enum(['on', 'off']).default('off'),
   /** Where the worker's Temporal core exposes Prometheus metrics; /metrics includes them. */
   TEMPORAL_METRICS_BIND: z
     .string()
@@ -115,6 +122,8 @@ export interface Config {
     devPort: number;
     uiPort: number;
     metricsBind: string;
+    /** WORKFLOW_STACK_TRACES: the stack trace query of running workflows */
+    workflowStackTraces: boolean;
   };
   databaseUrl?: string;
   calendar: { invitationCutoff: string };
@@ -202,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       devPort: e.TEMPORAL_DEV_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
       metricsBind: e.TEMPORAL_METRICS_BIND,
+      workflowStackTraces: e.WORKFLOW_STACK_TRACES === 'on',
     },
     databaseUrl: e.DATABASE_URL,
     calendar: { invitationCutoff: e.INVITATION_CUTOFF },

@@ -122,6 +122,7 @@ async function main(): Promise<void> {
         taskQueue: config.temporal.taskQueue,
         deps: { ledger, calendar: config.calendar, notify: { regions: config.regions, smtpUrl: config.notify.smtpUrl, from: config.notify.from } },
         dataConverter: dataConverter(config.payloadKeys),
+        workflowStackTraces: config.temporal.workflowStackTraces,
       });
       workerRun = worker.run().finally(() => nativeConnection.close());
       workerRun.catch((err) => {

@@ -18,9 +18,17 @@ export interface WorkerParams {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Payload encryption (src/temporal/codec.ts); default: PAYLOAD_KEYS or the development key. */
   dataConverter?: WorkerOptions['dataConverter'];
+  /**
+   * The stack trace query of running workflows (WORKFLOW_STACK_TRACES). Off by default: tracking
+   * it costs about a third of the workflow thread's CPU time (patches/README.md).
+   */
+  workflowStackTraces?: boolean;
 }
 
 export async function createWorker(p: WorkerParams): Promise<Worker> {
+  // read by the patched SDK (patches/@temporalio+worker+*.patch) when the workflow thread starts,
+  // which copies the environment of this process as it is now
+  process.env.TEMPORAL_WORKFLOW_STACK_TRACES = p.workflowStackTraces ? 'on' : 'off';
   return Worker.create({
     connection: p.connection,
     namespace: p.namespace,

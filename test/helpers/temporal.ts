@@ -55,7 +55,11 @@ export function workflowBundle() {
 
 let queueSeq = 0;
 /** A worker on a fresh task queue running the real workflows and activities. */
-export async function startWorker(env: TestWorkflowEnvironment, deps: ActivityDeps): Promise<{ worker: Worker; taskQueue: string; run: Promise<void> }> {
+export async function startWorker(
+  env: TestWorkflowEnvironment,
+  deps: ActivityDeps,
+  opts: { workflowStackTraces?: boolean } = {},
+): Promise<{ worker: Worker; taskQueue: string; run: Promise<void> }> {
   const taskQueue = `test-${process.pid}-${++queueSeq}`;
   const worker = await createWorker({
     connection: env.nativeConnection,
@@ -63,6 +67,7 @@ export async function startWorker(env: TestWorkflowEnvironment, deps: ActivityDe
     taskQueue,
     deps,
     workflowBundle: workflowBundle(),
+    workflowStackTraces: opts.workflowStackTraces,
   });
   const run = worker.run();
   return { worker, taskQueue, run };
