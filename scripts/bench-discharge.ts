@@ -35,7 +35,7 @@ import { freePorts, spawnService } from './lib/service';
 import { mintDevToken } from '../src/auth/tokens';
 import type { Role } from '../src/auth/principal';
 import { writeBenchmarkSection } from './lib/benchmarks';
-import { startLocalPostgres } from './lib/local-postgres';
+import { postgresBinDir, startLocalPostgres } from './lib/local-postgres';
 import { dischargeEpisode, dischargeUpdates, dischargeWorkflowId, type EpisodeView } from '../workflows/discharge';
 
 // ---- parameters ----------------------------------------------------------------------------------
@@ -61,6 +61,10 @@ if (LEDGER !== 'pglite' && LEDGER !== 'postgres') {
   console.error(`BENCH_LEDGER must be pglite or postgres (got ${JSON.stringify(LEDGER)})`);
   process.exit(2);
 }
+const LEDGER_TEXT =
+  LEDGER === 'postgres'
+    ? `ledger: PostgreSQL ${postgresVersion()} server of the machine's package, local, throwaway (fsync off), as DATABASE_URL`
+    : 'ledger: PGlite in the service process (npm start\'s embedded default)';
 
 const REGION = findRegion(DEFAULT_REGIONS, 'halland')!;
 const MUNICIPALITY = '1380';
@@ -75,6 +79,11 @@ const ACTOR = { userId: 'bench', organisation: 'benchmark' };
 const TARGET_RATIO = 1.3;
 const TARGET_ACTIONS_PER_S = 50;
 const TARGET_HISTORY_EVENTS = 300;
+
+function postgresVersion(): string {
+  const bin = postgresBinDir();
+  return bin ? bin.split('/').at(-2)! : '(not installed)';
+}
 
 // ---- the service under test ----------------------------------------------------------------------
 
@@ -374,13 +383,16 @@ interface CpuSnapshot {
   /** jiffies of the whole machine: busy and total */
   busy: number;
   total: number;
-  /** jiffies (user + system) of this process and all its descendants: client, service, dev server */
+  /** jiffies (user + system) of this process and all its descendants (client, service, dev server) and of the local PostgreSQL server */
   ours: number;
   client: number;
   devServer: number;
+  /** the local PostgreSQL server's processes (BENCH_LEDGER=postgres), 0 otherwise */
+  ledger: number;
 }
 
-function cpuSnapshot(): CpuSnapshot {
+/** `ledgerDir`: the local PostgreSQL cluster, whose server processes are not our children. */
+function cpuSnapshot(ledgerDir?: string): CpuSnapshot {
   const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   const total = f.reduce((a, b) => a + b, 0);
   const idle = (f[3] ?? 0) + (f[4] ?? 0);
@@ -393,19 +405,27 @@ function cpuSnapshot(): CpuSnapshot {
       procs.set(Number(entry), { ppid: Number(rest[1]), jiffies: Number(rest[11]) + Number(rest[12]), comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) });
     } catch { /* gone meanwhile */ }
   }
-  const mine = new Set([process.pid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [pid, p] of procs) if (!mine.has(pid) && mine.has(p.ppid)) { mine.add(pid); grew = true; }
-  }
+  const withDescendants = (roots: number[]) => {
+    const set = new Set(roots);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [pid, p] of procs) if (!set.has(pid) && set.has(p.ppid)) { set.add(pid); grew = true; }
+    }
+    return set;
+  };
+  const cmdline = (pid: number) => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { return ''; } };
+  const ledgerPids = ledgerDir ? withDescendants([...procs.keys()].filter((pid) => procs.get(pid)!.comm === 'postgres' && cmdline(pid).includes(ledgerDir))) : new Set<number>();
+  const mine = withDescendants([process.pid, ...ledgerPids]);
   let ours = 0;
   let devServer = 0;
+  let ledger = 0;
   for (const pid of mine) {
     const p = procs.get(pid);
     ours += p?.jiffies ?? 0;
     if (p?.comm === 'temporal') devServer += p.jiffies;
+    if (ledgerPids.has(pid)) ledger += p?.jiffies ?? 0;
   }
-  return { busy: total - idle, total, ours, client: procs.get(process.pid)?.jiffies ?? 0, devServer };
+  return { busy: total - idle, total, ours, client: procs.get(process.pid)?.jiffies ?? 0, devServer, ledger };
 }
 
 function cpuShare(a: CpuSnapshot, b: CpuSnapshot) {
@@ -420,7 +440,8 @@ function cpuShare(a: CpuSnapshot, b: CpuSnapshot) {
     others: Math.max(0, busy - ours),
     clientS: seconds(b.client - a.client),
     devServerS: seconds(b.devServer - a.devServer),
-    serviceS: seconds(b.ours - a.ours - (b.client - a.client) - (b.devServer - a.devServer)),
+    ledgerS: seconds(b.ledger - a.ledger),
+    serviceS: seconds(b.ours - a.ours - (b.client - a.client) - (b.devServer - a.devServer) - (b.ledger - a.ledger)),
   };
 }
 
@@ -481,17 +502,20 @@ function report(api: PhaseResult, direct: PhaseResult, meta: { startedAt: Date; 
   const clean = api.failed.length === 0 && direct.failed.length === 0 && api.completed === api.episodes && direct.completed === direct.episodes;
 
   const lines = [
-    '## Discharge episodes (`npm run bench:discharge`)',
+    LEDGER === 'postgres'
+      ? '## Discharge episodes, ledger on PostgreSQL (`BENCH_LEDGER=postgres npm run bench:discharge`)'
+      : '## Discharge episodes (`npm run bench:discharge`)',
     '',
-    `Run ${meta.startedAt.toISOString().replace(/\.\d+Z$/, 'Z')} · ${availableParallelism()} CPUs (${cpu}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM · Node ${process.version} · ${process.platform}/${process.arch} · Temporal CLI dev server ${toolVersions.temporalCli} (SQLite) · ` +
+    `Run ${meta.startedAt.toISOString().replace(/\.\d+Z$/, 'Z')} · ${availableParallelism()} CPUs (${cpu}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM · Node ${process.version} · ${process.platform}/${process.arch} · Temporal CLI dev server ${toolVersions.temporalCli} (SQLite) · ${LEDGER_TEXT} · ` +
       `N = ${N} episodes per path, C = ${C} concurrent, warm-up ${WARMUP} per path (not measured), history sampled from ${HISTORY_SAMPLE} episodes per path · whole run ${meta.totalS.toFixed(0)} s.`,
     '',
-    `Machine during the measured phases: CPUs ${pct(meta.cpu.busy)} busy — this benchmark's processes (client, service, dev server) ${pct(meta.cpu.ours)}, ` +
+    `Machine during the measured phases: CPUs ${pct(meta.cpu.busy)} busy — this benchmark's processes (client, service, dev server${LEDGER === 'postgres' ? ', PostgreSQL' : ''}) ${pct(meta.cpu.ours)}, ` +
       `other processes ${pct(meta.cpu.others)}; load average before the run ${meta.loadBefore.toFixed(2)}.` +
       (busyMachine ? ' **Other work competed for the CPUs, so these figures understate what the machine does alone.**' : ''),
     `CPU time per request, both phases (${allRequests} requests incl. starts and warm-up): service (API + worker + ledger) ${f1((1000 * meta.cpu.serviceS) / allRequests)} ms, ` +
+      (LEDGER === 'postgres' ? `PostgreSQL server ${f1((1000 * meta.cpu.ledgerS) / allRequests)} ms, ` : '') +
       `Temporal dev server ${f1((1000 * meta.cpu.devServerS) / allRequests)} ms, benchmark client ${f1((1000 * meta.cpu.clientS) / allRequests)} ms` +
-      ` — with ${availableParallelism()} CPUs to itself this setup could do at most about ${f1((availableParallelism() * allRequests) / (meta.cpu.serviceS + meta.cpu.devServerS + meta.cpu.clientS))} requests/s.`,
+      ` — with ${availableParallelism()} CPUs to itself this setup could do at most about ${f1((availableParallelism() * allRequests) / (meta.cpu.serviceS + meta.cpu.ledgerS + meta.cpu.devServerS + meta.cpu.clientS))} requests/s.`,
     '',
     'One episode = start + the staff actions of a complete discharge, flow (a) with consent (DOMAIN.md §4): admission notice, ' +
       'acknowledgements ×2, named care contact, planning needed, acknowledgements ×2, invitation (municipality only), acknowledgement, planning meeting, SIP, ' +
@@ -570,7 +594,7 @@ async function main(): Promise<void> {
     const client = new Client({ connection, namespace: NAMESPACE, dataConverter: dataConverter() });
 
     const tokenFor = await partyTokens(svc.dataDir);
-    const cpuBefore = cpuSnapshot();
+    const cpuBefore = cpuSnapshot(pg?.dataDir);
     console.log('API phase…');
     const api = await runPhase('api', client, (samples) => httpDriver(svc.base, samples, tokenFor));
     console.log(`  ${api.episodes - api.failed.length}/${api.episodes} episodes in ${api.wallS.toFixed(1)} s`);
@@ -578,13 +602,13 @@ async function main(): Promise<void> {
     const direct = await runPhase('direct', client, (samples) => directDriver(client, 'direct', samples));
     console.log(`  ${direct.episodes - direct.failed.length}/${direct.episodes} episodes in ${direct.wallS.toFixed(1)} s`);
 
-    const cpu = cpuShare(cpuBefore, cpuSnapshot());
+    const cpu = cpuShare(cpuBefore, cpuSnapshot(pg?.dataDir));
     await connection.close();
     connection = undefined;
     stopped = true;
     serviceExit = await stopService(svc);
     const section = report(api, direct, { startedAt, totalS: (Date.now() - startedAt.getTime()) / 1000, serviceExit, loadBefore, cpu });
-    writeBenchmarkSection('discharge', section.split('\n'));
+    writeBenchmarkSection(LEDGER === 'postgres' ? 'discharge-postgres' : 'discharge', section.split('\n'));
     console.log(`\n${section}\n\nwritten to BENCHMARKS.md`);
     if (api.failed.length || direct.failed.length) process.exitCode = 1;
   } finally {

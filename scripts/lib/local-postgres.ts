@@ -14,6 +14,8 @@ import { join } from 'node:path';
 
 export interface LocalPostgres {
   url: string;
+  /** the cluster's data directory: the server's command line names it (e.g. to find its processes) */
+  dataDir: string;
   /** stops the server and removes the cluster */
   stop(): void;
   /** stops the server but keeps the cluster (a database outage, for fault tests) */
@@ -60,6 +62,7 @@ export function startLocalPostgres(port: number): LocalPostgres {
   let removed = false;
   return {
     url: `postgres://ledger@127.0.0.1:${port}/postgres`,
+    dataDir: data,
     pause() {
       if (running) halt();
       running = false;
