@@ -156,21 +156,32 @@ export class ProcessAccess {
   }
 
   /**
-   * Runs `read` (a query or an action answering with patient data) while its access-log entry is
-   * written, and answers only when both are done: a read that cannot be logged is not answered.
+   * Runs `read` (a query or an action answering with patient data), then writes its access-log
+   * entry (taken down before the read, stored together with those of the requests that arrived
+   * meanwhile) and answers only once it is stored: a read that cannot be logged is not answered.
    * An action refused by the process (409) is logged too, as the attempt it was.
    */
   async logged<T>(req: Request, e: { purpose: string; processType?: string; processId?: string; patientRefs: string[] }, read: () => Promise<T>): Promise<T> {
-    const [r, l] = await Promise.allSettled([read(), this.logRead(req, e)]);
-    if (r.status === 'rejected') throw r.reason;
-    if (l.status === 'rejected') throw l.reason;
+    // held while the read runs, stored (with the entries of requests that arrived meanwhile) after it
+    const entry = this.log.hold(this.entryOf(req, e));
+    const r = await Promise.resolve().then(read).then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+    const written = entry.write();
+    if (!r.ok) {
+      await written.catch(() => undefined); // the refusal is what the caller hears
+      throw r.error;
+    }
+    await written;
     return r.value;
   }
 
   /** Records a read of patient data; called before the data is sent (a read that cannot be logged is not answered). */
   async logRead(req: Request, e: { purpose: string; processType?: string; processId?: string; patientRefs: string[] }): Promise<void> {
+    await this.log.record(this.entryOf(req, e));
+  }
+
+  private entryOf(req: Request, e: { purpose: string; processType?: string; processId?: string; patientRefs: string[] }) {
     const p = principal(req);
-    await this.log.record({
+    return {
       userId: p.userId,
       role: p.role,
       organisation: p.organisation,
@@ -180,7 +191,7 @@ export class ProcessAccess {
       processId: e.processId ?? null,
       patientRefs: [...new Set(e.patientRefs.filter(Boolean))],
       purpose: e.purpose,
-    });
+    };
   }
 }
 

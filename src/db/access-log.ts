@@ -54,36 +54,62 @@ const rowOf = (e: Omit<AccessLogEntry, 'entryId' | 'at'>): AccessLogTable => ({
   purpose: e.purpose,
 });
 
+/** An entry taken down but not yet necessarily stored; `write()` resolves once it is. */
+export interface HeldEntry {
+  write(): Promise<void>;
+}
+
+interface Pending {
+  row: AccessLogTable;
+  sent: boolean;
+  stored: Promise<void>;
+  settle: (err?: unknown) => void;
+}
+
 /**
- * Writes access-log entries with group commit: each `record` resolves once its row is stored
- * (the caller sends the data only then), and the entries of requests arriving while one insert
- * runs go together in the next one — one statement per burst instead of one per read.
+ * Writes access-log entries with group commit. `hold` takes an entry down when a request starts
+ * reading; `write()` stores it — together with every other entry held at that moment, in one
+ * INSERT — and resolves once it is stored. The caller sends patient data only then. While one
+ * request's read (an Update, a query) runs, the entries of the requests arriving meanwhile are
+ * held too, so the first of them to finish stores them all: one statement per burst of
+ * requests instead of one per read.
  */
 export class AccessLogWriter {
-  private queue: { row: AccessLogTable; done: (err?: unknown) => void }[] = [];
-  private flushing = false;
+  private held: Pending[] = [];
 
   constructor(private readonly db: Kysely<Database>) {}
 
-  record(e: Omit<AccessLogEntry, 'entryId' | 'at'>): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ row: rowOf(e), done: (err) => (err ? reject(err) : resolve()) });
-      if (!this.flushing) void this.flush();
-    });
+  hold(e: Omit<AccessLogEntry, 'entryId' | 'at'>): HeldEntry {
+    let settle!: (err?: unknown) => void;
+    const stored = new Promise<void>((resolve, reject) => (settle = (err) => (err ? reject(err) : resolve())));
+    // never an unhandled rejection: a held entry's failure reaches whoever awaits write()
+    stored.catch(() => undefined);
+    const p: Pending = { row: rowOf(e), sent: false, stored, settle };
+    this.held.push(p);
+    return {
+      write: () => {
+        if (!p.sent) void this.insert(this.held.splice(0));
+        return p.stored;
+      },
+    };
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, 500);
+  /** Stores one entry now (with whatever else is held). */
+  record(e: Omit<AccessLogEntry, 'entryId' | 'at'>): Promise<void> {
+    return this.hold(e).write();
+  }
+
+  private async insert(batch: Pending[]): Promise<void> {
+    for (const b of batch) b.sent = true;
+    for (let i = 0; i < batch.length; i += 500) {
+      const chunk = batch.slice(i, i + 500);
       try {
-        await table(this.db).insertInto('access_log').values(batch.map((b) => b.row)).execute();
-        for (const b of batch) b.done();
+        await table(this.db).insertInto('access_log').values(chunk.map((b) => b.row)).execute();
+        for (const b of chunk) b.settle();
       } catch (err) {
-        for (const b of batch) b.done(err);
+        for (const b of chunk) b.settle(err);
       }
     }
-    this.flushing = false;
   }
 }
 
