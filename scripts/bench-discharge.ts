@@ -9,9 +9,9 @@
  * and writes the figures to BENCHMARKS.md (its discharge section; other sections are kept).
  *
  * Environment: BENCH_EPISODES (default 40), BENCH_CONCURRENCY (8), BENCH_WARMUP (2 per path,
- * not measured), BENCH_HISTORY_SAMPLE (10 per path), BENCH_LEDGER (`pglite`, npm start's embedded
- * default, or `postgres`: a throwaway local PostgreSQL server as DATABASE_URL, production's
- * backend); BENCH_SERVICE_NODE_OPTIONS becomes the service's NODE_OPTIONS (e.g. `--require` a
+ * not measured), BENCH_HISTORY_SAMPLE (10 per path), BENCH_SETUP (`embedded`, the
+ * default: npm start as it is; or `production`: API and worker as separate processes with the
+ * ledger on a throwaway local PostgreSQL, as docker-compose runs them); BENCH_SERVICE_NODE_OPTIONS becomes the service's NODE_OPTIONS (e.g. `--require` a
  * profiler).
  */
 import type { ChildProcess } from 'node:child_process';
@@ -55,16 +55,21 @@ const N = intEnv('BENCH_EPISODES', 40, 1);
 const C = intEnv('BENCH_CONCURRENCY', 8, 1);
 const WARMUP = intEnv('BENCH_WARMUP', 2, 0);
 const HISTORY_SAMPLE = intEnv('BENCH_HISTORY_SAMPLE', 10, 1);
-/** The ledger's backend: 'pglite' (embedded, `npm start`'s default) or 'postgres' (production's, DATABASE_URL). */
-const LEDGER = process.env.BENCH_LEDGER || 'pglite';
-if (LEDGER !== 'pglite' && LEDGER !== 'postgres') {
-  console.error(`BENCH_LEDGER must be pglite or postgres (got ${JSON.stringify(LEDGER)})`);
+/**
+ * What runs the service: `embedded` — `npm start` as it is (one process: API, worker, dev server,
+ * PGlite ledger); `production` — the docker-compose layout on this machine: the ledger on
+ * PostgreSQL (a throwaway local server from the machine's postgresql package) and the API and
+ * the worker as separate processes (ROLE=api, ROLE=worker), on the same dev server.
+ */
+const SETUP = process.env.BENCH_SETUP || 'embedded';
+if (SETUP !== 'embedded' && SETUP !== 'production') {
+  console.error(`BENCH_SETUP must be embedded or production (got ${JSON.stringify(SETUP)})`);
   process.exit(2);
 }
-const LEDGER_TEXT =
-  LEDGER === 'postgres'
-    ? `ledger: PostgreSQL ${postgresVersion()} server of the machine's package, local, throwaway (fsync off), as DATABASE_URL`
-    : 'ledger: PGlite in the service process (npm start\'s embedded default)';
+const SETUP_TEXT =
+  SETUP === 'production'
+    ? `production layout: API and worker as separate processes (ROLE=api, ROLE=worker), ledger on PostgreSQL ${postgresVersion()} (the machine's package, local, throwaway, fsync off) as DATABASE_URL`
+    : 'embedded (npm start): API and worker in one process, ledger on PGlite in that process';
 
 const REGION = findRegion(DEFAULT_REGIONS, 'halland')!;
 const MUNICIPALITY = '1380';
@@ -87,53 +92,98 @@ function postgresVersion(): string {
 
 // ---- the service under test ----------------------------------------------------------------------
 
-interface Service {
+interface ServiceProcess {
+  role: 'all' | 'worker' | 'api';
   proc: ChildProcess;
-  dataDir: string;
-  base: string;
-  temporalAddress: string;
   exited: Promise<number | null>;
   output: () => string;
 }
 
+interface Service {
+  /** `all` (embedded), or `worker` then `api` (production) */
+  procs: ServiceProcess[];
+  dataDir: string;
+  base: string;
+  temporalAddress: string;
+  output: () => string;
+}
+
+/**
+ * embedded: one `tsx src/main.ts` (ROLE=all): dev server, worker, PGlite ledger and API.
+ * production: the ledger on `databaseUrl`; a ROLE=worker process (it starts the dev server, as
+ * npm start would) and a ROLE=api process using that dev server (TEMPORAL_ADDRESS).
+ */
 async function startService(databaseUrl: string | undefined): Promise<Service> {
   const dataDir = mkdtempSync(join(tmpdir(), 'utskrivning-bench-'));
   const [port, dev, ui, metrics] = await freePorts(4);
-  const child = spawnService({
+  const common = {
     PORT: String(port),
     DATA_DIR: dataDir,
-    TEMPORAL_DEV_PORT: String(dev),
-    TEMPORAL_UI_PORT: String(ui),
-    TEMPORAL_METRICS_BIND: `127.0.0.1:${metrics}`,
     TEMPORAL_TASK_QUEUE: TASK_QUEUE,
     TEMPORAL_NAMESPACE: NAMESPACE,
     PSEUDONYM_KEY,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     // profiling aid, e.g. BENCH_SERVICE_NODE_OPTIONS='--require ./profiler.cjs'
     ...(process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS } : {}),
-  });
-  const proc = child.proc;
-  const output = () => (child.out() + child.err()).slice(-20_000);
-  const exited = child.exited.then((x) => x.code);
-  const svc: Service = { proc, dataDir, base: `http://127.0.0.1:${port}`, temporalAddress: `127.0.0.1:${dev}`, exited, output };
-
+  };
+  const devServerEnv = { TEMPORAL_DEV_PORT: String(dev), TEMPORAL_UI_PORT: String(ui), TEMPORAL_METRICS_BIND: `127.0.0.1:${metrics}` };
+  const spawnRole = (role: ServiceProcess['role'], env: Record<string, string>): ServiceProcess => {
+    const child = spawnService({ ...common, ...env, ROLE: role });
+    return { role, proc: child.proc, exited: child.exited.then((x) => x.code), output: () => (child.out() + child.err()).slice(-20_000) };
+  };
+  const procs: ServiceProcess[] = [];
+  const svc: Service = {
+    procs,
+    dataDir,
+    base: `http://127.0.0.1:${port}`,
+    temporalAddress: `127.0.0.1:${dev}`,
+    output: () => procs.map((p) => `--- ${p.role}:\n${p.output()}`).join('\n'),
+  };
   const deadline = Date.now() + 120_000;
-  let gone = false;
-  void exited.then(() => (gone = true));
-  for (;;) {
-    if (gone) throw new Error(`the service exited during start-up:\n${output()}`);
-    if (Date.now() > deadline) throw new Error(`the service was not healthy within 120 s:\n${output()}`);
-    const ok = await fetch(`${svc.base}/health`, { signal: AbortSignal.timeout(3000) }).then((r) => r.status === 200, () => false);
-    if (ok) return svc;
-    await sleep(250);
+  const waitFor = async (what: string, ready: () => Promise<boolean>) => {
+    let gone: ServiceProcess | undefined;
+    for (const p of procs) void p.exited.then(() => (gone ??= p));
+    for (;;) {
+      if (gone) throw new Error(`the ${gone.role} process exited during start-up:\n${svc.output()}`);
+      if (Date.now() > deadline) throw new Error(`${what} not ready within 120 s:\n${svc.output()}`);
+      if (await ready()) return;
+      await sleep(250);
+    }
+  };
+  const healthy = () => fetch(`${svc.base}/health`, { signal: AbortSignal.timeout(3000) }).then((r) => r.status === 200, () => false);
+  try {
+    if (SETUP === 'embedded') {
+      procs.push(spawnRole('all', devServerEnv));
+      await waitFor('the service', healthy);
+    } else {
+      procs.push(spawnRole('worker', devServerEnv));
+      // the worker process has started the dev server and registered the search attributes once
+      // its worker polls; the API process then uses that dev server
+      await waitFor('the worker process', () => Connection.connect({ address: svc.temporalAddress, connectTimeout: 1000 }).then(async (c) => {
+        const polled = await c.workflowService.describeTaskQueue({ namespace: NAMESPACE, taskQueue: { name: TASK_QUEUE }, taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW }).then((r) => (r.pollers?.length ?? 0) > 0, () => false);
+        await c.close();
+        return polled;
+      }, () => false));
+      procs.push(spawnRole('api', { TEMPORAL_ADDRESS: svc.temporalAddress }));
+      await waitFor('the API process', healthy);
+    }
+    return svc;
+  } catch (err) {
+    await stopService(svc);
+    throw err;
   }
 }
 
+/** Stops the API first, then the worker (and with it the dev server); the worst exit code. */
 async function stopService(svc: Service): Promise<number | null> {
-  if (svc.proc.exitCode === null && svc.proc.signalCode === null) svc.proc.kill('SIGINT');
-  const code = await Promise.race([svc.exited, sleep(30_000).then(() => 'timeout' as const)]);
-  if (code === 'timeout') {
-    try { process.kill(-svc.proc.pid!, 'SIGKILL'); } catch { /* gone */ }
+  const codes: (number | null)[] = [];
+  for (const p of [...svc.procs].reverse()) {
+    if (p.proc.exitCode === null && p.proc.signalCode === null) p.proc.kill('SIGINT');
+    const code = await Promise.race([p.exited, sleep(30_000).then(() => 'timeout' as const)]);
+    if (code === 'timeout') {
+      try { process.kill(-p.proc.pid!, 'SIGKILL'); } catch { /* gone */ }
+    }
+    codes.push(code === 'timeout' ? null : code);
   }
   // the dev server has its own process group; only ours mention our temporary DATA_DIR
   for (const entry of readdirSync('/proc')) {
@@ -143,7 +193,7 @@ async function stopService(svc: Service): Promise<number | null> {
     } catch { /* gone meanwhile */ }
   }
   rmSync(svc.dataDir, { recursive: true, force: true });
-  return code === 'timeout' ? null : code;
+  return codes.find((c) => c !== 0) ?? 0;
 }
 
 // ---- the episode, as staff would drive it ----------------------------------------------------------
@@ -387,7 +437,7 @@ interface CpuSnapshot {
   ours: number;
   client: number;
   devServer: number;
-  /** the local PostgreSQL server's processes (BENCH_LEDGER=postgres), 0 otherwise */
+  /** the local PostgreSQL server's processes (BENCH_SETUP=production), 0 otherwise */
   ledger: number;
 }
 
@@ -489,7 +539,30 @@ const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
 const met = (ok: boolean) => (ok ? '**met**' : '**NOT met**');
 
-function report(api: PhaseResult, direct: PhaseResult, meta: { startedAt: Date; totalS: number; serviceExit: number | null | undefined; loadBefore: number; cpu: ReturnType<typeof cpuShare> }): string {
+type CpuShare = ReturnType<typeof cpuShare>;
+
+/**
+ * CPU time per request of each part, per phase (incl. its warm-up and history sampling): under a
+ * closed loop that keeps the CPUs busy, latency follows the CPU time a request costs in total, so
+ * this shows where the two paths differ.
+ */
+function cpuRows(c: { api: CpuShare; direct: CpuShare }, requests: { api: number; direct: number }): string[] {
+  const ms = (phase: 'api' | 'direct', x: number) => `${f1((1000 * x) / Math.max(1, requests[phase]))} ms`;
+  const row = (label: string, pick: (x: CpuShare) => number) => `| CPU per request: ${label} | ${ms('api', pick(c.api))} | ${ms('direct', pick(c.direct))} | ${f2(pick(c.api) / requests.api / (pick(c.direct) / requests.direct))} |`;
+  return [
+    row(SETUP === 'production' ? 'service (API process + worker process)' : 'service (API + worker + ledger)', (x) => x.serviceS),
+    ...(SETUP === 'production' ? [row('PostgreSQL server', (x) => x.ledgerS)] : []),
+    row('Temporal dev server', (x) => x.devServerS),
+    row('benchmark client', (x) => x.clientS),
+    row('all of these', (x) => x.serviceS + x.ledgerS + x.devServerS + x.clientS),
+  ];
+}
+
+function report(
+  api: PhaseResult,
+  direct: PhaseResult,
+  meta: { startedAt: Date; totalS: number; serviceExit: number | null | undefined; loadBefore: number; cpu: CpuShare; cpuByPhase: { api: CpuShare; direct: CpuShare } },
+): string {
   const a = stats(api);
   const d = stats(direct);
   const ratio = a.p50 / d.p50;
@@ -502,18 +575,18 @@ function report(api: PhaseResult, direct: PhaseResult, meta: { startedAt: Date; 
   const clean = api.failed.length === 0 && direct.failed.length === 0 && api.completed === api.episodes && direct.completed === direct.episodes;
 
   const lines = [
-    LEDGER === 'postgres'
-      ? '## Discharge episodes, ledger on PostgreSQL (`BENCH_LEDGER=postgres npm run bench:discharge`)'
+    SETUP === 'production'
+      ? '## Discharge episodes, production layout (`BENCH_SETUP=production npm run bench:discharge`)'
       : '## Discharge episodes (`npm run bench:discharge`)',
     '',
-    `Run ${meta.startedAt.toISOString().replace(/\.\d+Z$/, 'Z')} · ${availableParallelism()} CPUs (${cpu}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM · Node ${process.version} · ${process.platform}/${process.arch} · Temporal CLI dev server ${toolVersions.temporalCli} (SQLite) · ${LEDGER_TEXT} · ` +
+    `Run ${meta.startedAt.toISOString().replace(/\.\d+Z$/, 'Z')} · ${availableParallelism()} CPUs (${cpu}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM · Node ${process.version} · ${process.platform}/${process.arch} · Temporal CLI dev server ${toolVersions.temporalCli} (SQLite) · ${SETUP_TEXT} · ` +
       `N = ${N} episodes per path, C = ${C} concurrent, warm-up ${WARMUP} per path (not measured), history sampled from ${HISTORY_SAMPLE} episodes per path · whole run ${meta.totalS.toFixed(0)} s.`,
     '',
-    `Machine during the measured phases: CPUs ${pct(meta.cpu.busy)} busy — this benchmark's processes (client, service, dev server${LEDGER === 'postgres' ? ', PostgreSQL' : ''}) ${pct(meta.cpu.ours)}, ` +
+    `Machine during the measured phases: CPUs ${pct(meta.cpu.busy)} busy — this benchmark's processes (client, service, dev server${SETUP === 'production' ? ', PostgreSQL' : ''}) ${pct(meta.cpu.ours)}, ` +
       `other processes ${pct(meta.cpu.others)}; load average before the run ${meta.loadBefore.toFixed(2)}.` +
       (busyMachine ? ' **Other work competed for the CPUs, so these figures understate what the machine does alone.**' : ''),
     `CPU time per request, both phases (${allRequests} requests incl. starts and warm-up): service (API + worker + ledger) ${f1((1000 * meta.cpu.serviceS) / allRequests)} ms, ` +
-      (LEDGER === 'postgres' ? `PostgreSQL server ${f1((1000 * meta.cpu.ledgerS) / allRequests)} ms, ` : '') +
+      (SETUP === 'production' ? `PostgreSQL server ${f1((1000 * meta.cpu.ledgerS) / allRequests)} ms, ` : '') +
       `Temporal dev server ${f1((1000 * meta.cpu.devServerS) / allRequests)} ms, benchmark client ${f1((1000 * meta.cpu.clientS) / allRequests)} ms` +
       ` — with ${availableParallelism()} CPUs to itself this setup could do at most about ${f1((availableParallelism() * allRequests) / (meta.cpu.serviceS + meta.cpu.ledgerS + meta.cpu.devServerS + meta.cpu.clientS))} requests/s.`,
     '',
@@ -521,7 +594,9 @@ function report(api: PhaseResult, direct: PhaseResult, meta: { startedAt: Date; 
       'acknowledgements ×2, named care contact, planning needed, acknowledgements ×2, invitation (municipality only), acknowledgement, planning meeting, SIP, ' +
       `checklist, ${needsTreatmentPlan(today()) ? 'treatment plan, ' : ''}ready, acknowledgements ×2, discharge with notice, acknowledgements ×2, SIP completed — ` +
       `${f1(a.actionsPerEpisode)} staff actions (Workflow Updates) per episode; the workflow then completes. ` +
-      '"API" = HTTP requests to the running service (`npm start`: API, worker and dev server in one process tree); ' +
+      (SETUP === 'production'
+        ? '"API" = HTTP requests to the API process (ROLE=api), which sends each action to the worker process (ROLE=worker) through the dev server; '
+        : '"API" = HTTP requests to the running service (`npm start`: API, worker and dev server in one process tree); ') +
       '"direct" = the same actions as `handle.executeUpdate` from the benchmark process, same server and worker, run after the API phase. ' +
       'Latency = one action from request to full response; throughput = actions / wall time of the phase (starts not counted).',
     '',
@@ -540,6 +615,7 @@ function report(api: PhaseResult, direct: PhaseResult, meta: { startedAt: Date; 
     `| history events / episode (median, max) | ${a.eventsMedian}, ${a.eventsMax} | ${d.eventsMedian}, ${d.eventsMax} | |`,
     `| history bytes / episode (median, max) | ${a.bytesMedian}, ${a.bytesMax} | ${d.bytesMedian}, ${d.bytesMax} | |`,
     `| … of which update results (the episode view each action returns) | ${pct(a.updateResultShare)} | ${pct(d.updateResultShare)} | |`,
+    ...cpuRows(meta.cpuByPhase, { api: api.samples.length + api.warmupActions, direct: direct.samples.length + direct.warmupActions }),
     '',
     'Targets (this 2-core machine):',
     '',
@@ -570,7 +646,7 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const loadBefore = loadavg()[0];
   console.log(`bench:discharge — N=${N} episodes per path, C=${C}, warm-up ${WARMUP}; starting the service (tsx src/main.ts)…`);
-  const pg = LEDGER === 'postgres' ? startLocalPostgres((await freePorts(1))[0]!) : undefined;
+  const pg = SETUP === 'production' ? startLocalPostgres((await freePorts(1))[0]!) : undefined;
   const svc = await startService(pg?.url).catch((e) => {
     pg?.stop();
     throw e;
@@ -598,17 +674,20 @@ async function main(): Promise<void> {
     console.log('API phase…');
     const api = await runPhase('api', client, (samples) => httpDriver(svc.base, samples, tokenFor));
     console.log(`  ${api.episodes - api.failed.length}/${api.episodes} episodes in ${api.wallS.toFixed(1)} s`);
+    const cpuBetween = cpuSnapshot(pg?.dataDir);
     console.log('direct phase…');
     const direct = await runPhase('direct', client, (samples) => directDriver(client, 'direct', samples));
     console.log(`  ${direct.episodes - direct.failed.length}/${direct.episodes} episodes in ${direct.wallS.toFixed(1)} s`);
 
-    const cpu = cpuShare(cpuBefore, cpuSnapshot(pg?.dataDir));
+    const cpuAfter = cpuSnapshot(pg?.dataDir);
+    const cpu = cpuShare(cpuBefore, cpuAfter);
+    const cpuByPhase = { api: cpuShare(cpuBefore, cpuBetween), direct: cpuShare(cpuBetween, cpuAfter) };
     await connection.close();
     connection = undefined;
     stopped = true;
     serviceExit = await stopService(svc);
-    const section = report(api, direct, { startedAt, totalS: (Date.now() - startedAt.getTime()) / 1000, serviceExit, loadBefore, cpu });
-    writeBenchmarkSection(LEDGER === 'postgres' ? 'discharge-postgres' : 'discharge', section.split('\n'));
+    const section = report(api, direct, { startedAt, totalS: (Date.now() - startedAt.getTime()) / 1000, serviceExit, loadBefore, cpu, cpuByPhase });
+    writeBenchmarkSection(SETUP === 'production' ? 'discharge-production' : 'discharge', section.split('\n'));
     console.log(`\n${section}\n\nwritten to BENCHMARKS.md`);
     if (api.failed.length || direct.failed.length) process.exitCode = 1;
   } finally {
