@@ -60,7 +60,7 @@ export function searchAttributeTypes(): Record<string, IndexedValueType> {
  * Fails with a clear message when one exists with another type, since workflows would then
  * fail to upsert it at run time (cf. reference-app-orders-go temporalutil/attribute_check.go).
  */
-export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
+export async function ensureSearchAttributes(connection: Pick<Connection, 'operatorService'>, namespace: string): Promise<string[]> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
   const known = { ...existing.systemAttributes, ...existing.customAttributes };
   const missing: Record<string, IndexedValueType> = {};
