@@ -23,8 +23,8 @@ import { connectWorker, createWorker } from '../workers/worker';
 
 /**
  * The client's connection: the SDK's native one (Rust, the worker's gRPC stack) rather than the
- * pure-JS @grpc/grpc-js `Connection` — the API process spent about a third of its CPU time per
- * request in gRPC and HTTP/2 code with the latter (profile of bench:discharge, production layout).
+ * pure-JS @grpc/grpc-js `Connection`: with the latter the API process spent about a quarter of its
+ * CPU time in gRPC and HTTP/2 code (CPU profile of bench:discharge, production layout).
  */
 async function connectClient(config: Config, address: string, logger: Logger): Promise<NativeConnection> {
   const deadline = Date.now() + 60_000;
