@@ -432,6 +432,8 @@ async function runPhase(name: string, client: Client, makeDriver: (samples: Samp
 interface CpuSnapshot {
   /** jiffies of the whole machine: busy and total */
   busy: number;
+  /** jiffies the hypervisor gave to other guests while ours wanted the CPU (part of busy) */
+  steal: number;
   total: number;
   /** jiffies (user + system) of this process and all its descendants (client, service, dev server) and of the local PostgreSQL server */
   ours: number;
@@ -475,17 +477,19 @@ function cpuSnapshot(ledgerDir?: string): CpuSnapshot {
     if (p?.comm === 'temporal') devServer += p.jiffies;
     if (ledgerPids.has(pid)) ledger += p?.jiffies ?? 0;
   }
-  return { busy: total - idle, total, ours, client: procs.get(process.pid)?.jiffies ?? 0, devServer, ledger };
+  return { busy: total - idle, steal: f[7] ?? 0, total, ours, client: procs.get(process.pid)?.jiffies ?? 0, devServer, ledger };
 }
 
 function cpuShare(a: CpuSnapshot, b: CpuSnapshot) {
   const total = Math.max(1, b.total - a.total);
   const busy = (b.busy - a.busy) / total;
+  const steal = (b.steal - a.steal) / total;
   const ours = Math.min(busy, (b.ours - a.ours) / total);
   /** CPU seconds of each part of this benchmark (USER_HZ = 100 on Linux) */
   const seconds = (x: number) => x / 100;
   return {
     busy,
+    steal,
     ours,
     others: Math.max(0, busy - ours),
     clientS: seconds(b.client - a.client),
@@ -583,7 +587,7 @@ function report(
       `N = ${N} episodes per path, C = ${C} concurrent, warm-up ${WARMUP} per path (not measured), history sampled from ${HISTORY_SAMPLE} episodes per path · whole run ${meta.totalS.toFixed(0)} s.`,
     '',
     `Machine during the measured phases: CPUs ${pct(meta.cpu.busy)} busy — this benchmark's processes (client, service, dev server${SETUP === 'production' ? ', PostgreSQL' : ''}) ${pct(meta.cpu.ours)}, ` +
-      `other processes ${pct(meta.cpu.others)}; load average before the run ${meta.loadBefore.toFixed(2)}.` +
+      `other processes ${pct(Math.max(0, meta.cpu.others - meta.cpu.steal))}, stolen by the hypervisor ${pct(meta.cpu.steal)}; load average before the run ${meta.loadBefore.toFixed(2)}.` +
       (busyMachine ? ' **Other work competed for the CPUs, so these figures understate what the machine does alone.**' : ''),
     `CPU time per request, both phases (${allRequests} requests incl. starts and warm-up): service (API + worker + ledger) ${f1((1000 * meta.cpu.serviceS) / allRequests)} ms, ` +
       (SETUP === 'production' ? `PostgreSQL server ${f1((1000 * meta.cpu.ledgerS) / allRequests)} ms, ` : '') +
