@@ -589,7 +589,7 @@ function report(
     `Machine during the measured phases: CPUs ${pct(meta.cpu.busy)} busy — this benchmark's processes (client, service, dev server${SETUP === 'production' ? ', PostgreSQL' : ''}) ${pct(meta.cpu.ours)}, ` +
       `other processes ${pct(Math.max(0, meta.cpu.others - meta.cpu.steal))}, stolen by the hypervisor ${pct(meta.cpu.steal)}; load average before the run ${meta.loadBefore.toFixed(2)}.` +
       (busyMachine ? ' **Other work competed for the CPUs, so these figures understate what the machine does alone.**' : ''),
-    `CPU time per request, both phases (${allRequests} requests incl. starts and warm-up): service (API + worker + ledger) ${f1((1000 * meta.cpu.serviceS) / allRequests)} ms, ` +
+    `CPU time per request, both phases (${allRequests} requests incl. starts and warm-up): service (${SETUP === 'production' ? 'API process + worker process' : 'API + worker + ledger'}) ${f1((1000 * meta.cpu.serviceS) / allRequests)} ms, ` +
       (SETUP === 'production' ? `PostgreSQL server ${f1((1000 * meta.cpu.ledgerS) / allRequests)} ms, ` : '') +
       `Temporal dev server ${f1((1000 * meta.cpu.devServerS) / allRequests)} ms, benchmark client ${f1((1000 * meta.cpu.clientS) / allRequests)} ms` +
       ` — with ${availableParallelism()} CPUs to itself this setup could do at most about ${f1((availableParallelism() * allRequests) / (meta.cpu.serviceS + meta.cpu.ledgerS + meta.cpu.devServerS + meta.cpu.clientS))} requests/s.`,
