@@ -17,7 +17,7 @@ import type { Role } from '../../src/auth/principal';
 import { DEFAULT_REGIONS, RegionSchema } from '../../src/domain/regions';
 import { deviationLocation } from '../../src/db/escalation';
 import { dischargeWorkflowId } from '../../workflows/discharge';
-import { apiClient, PERSONNUMMER, pollUntil, UNITS, useApi, type ApiClient } from '../helpers/api';
+import { apiClient, PERSONNUMMER, pollUntil, stockholmDate, UNITS, useApi, type ApiClient } from '../helpers/api';
 import type { TestPrincipal } from '../helpers/auth';
 
 const COORDINATION = 'region-gavleborg';
@@ -174,7 +174,7 @@ beforeAll(async () => {
   await pollUntil(() => deviationLocation(ctx.h.ledger.db, fixture.deviationId), (l) => !!l);
   const pc = ctx.api.as(PRINCIPALS.primaryCareStaff.own);
   fixture.enrollmentId = (await pc.post('/api/home-care/enrollments', { ...person, consent: 'given' })).body.enrollmentId;
-  const today = new Date().toISOString().slice(0, 10);
+  const today = stockholmDate(); // the Swedish date: between 23:00 and 24:00 UTC it is already tomorrow
   fixture.orderId = (await pc.post('/api/home-visits', { ...person, interventions: ['såromläggning'], startDate: today, endDate: today })).body.orderId;
   expect(Object.values(fixture).every(Boolean)).toBe(true);
 }, 60_000);

@@ -8,7 +8,7 @@
  * The endpoints are read from /openapi.json, so an endpoint added later is fuzzed too.
  */
 import fc from 'fast-check';
-import { PERSONNUMMER, UNITS, newKey, startBody, useApi } from '../helpers/api';
+import { PERSONNUMMER, UNITS, newKey, startBody, stockholmDate, useApi } from '../helpers/api';
 
 const ctx = useApi();
 
@@ -107,7 +107,7 @@ beforeAll(async () => {
   real.episodeId = ep.body.episodeId;
   const person = { region: 'gavleborg', patient: { kind: 'personnummer', value: PERSONNUMMER }, residenceMunicipality: '2180', primaryCareUnit: UNITS.primaryCare };
   real.enrollmentId = (await ctx.api.post('/api/home-care/enrollments', { ...person, consent: 'given' }, { 'Idempotency-Key': newKey() })).body.enrollmentId;
-  const today = new Date().toISOString().slice(0, 10);
+  const today = stockholmDate(); // the Swedish date: between 23:00 and 24:00 UTC it is already tomorrow
   real.orderId = (await ctx.api.post('/api/home-visits', { ...person, interventions: ['såromläggning'], startDate: today, endDate: today }, { 'Idempotency-Key': newKey() })).body.orderId;
   expect([real.episodeId, real.enrollmentId, real.orderId].every(Boolean)).toBe(true);
 

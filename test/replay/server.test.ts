@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { historiesFromFiles, historiesFromServer, replayHistories } from '../../src/temporal/replay';
 import { temporalCliPath } from '../../src/temporal/tools';
-import { pollUntil } from '../helpers/api';
+import { pollUntil, stockholmDate } from '../helpers/api';
 import { Episode, episodeInput, primaryCare } from '../helpers/discharge';
 import { useWorkflowTestContext, workflowBundle } from '../helpers/temporal';
 
@@ -19,7 +19,7 @@ it('replays the open discharge episodes of a region, selected by a visibility qu
   const started: Episode[] = [];
   for (let i = 0; i < 2; i++) {
     const e = await Episode.start(ctx.env, ctx.taskQueue, { ...episodeInput({ admittedAt: new Date().toISOString(), region }), residenceMunicipality: '2180' });
-    await e.act('admissionNotice', { expectedReadyDate: new Date().toISOString().slice(0, 10) });
+    await e.act('admissionNotice', { expectedReadyDate: stockholmDate() });
     await e.act('appointNamedCareContact', { party: primaryCare, contact: 'Distriktssköterska A' });
     started.push(e);
   }
@@ -35,7 +35,7 @@ it('replays the open discharge episodes of a region, selected by a visibility qu
 
 it('replays a history file written by Temporal\'s own CLI (`temporal workflow show --output json`)', async () => {
   const e = await Episode.start(ctx.env, ctx.taskQueue, episodeInput({ admittedAt: new Date().toISOString() }));
-  await e.act('admissionNotice', { expectedReadyDate: new Date().toISOString().slice(0, 10) });
+  await e.act('admissionNotice', { expectedReadyDate: stockholmDate() });
   const json = execFileSync(temporalCliPath, ['workflow', 'show', '--output', 'json', '--address', ctx.env.address, '--namespace', ctx.env.namespace ?? 'default', '--workflow-id', e.handle.workflowId], { encoding: 'utf8' });
   const dir = mkdtempSync(join(tmpdir(), 'replay-cli-'));
   try {

@@ -26,6 +26,7 @@ import {
   type FormatOptions,
 } from '../../domain/billing';
 import type { ReviewAction, ReviewActionType } from '../../domain/billing/review';
+import { localDateOf } from '../../domain/calendar';
 import { findRegion, type Region } from '../../domain/regions';
 import { billingSettings, closeInputFor } from '../../temporal/schedules';
 import { closeQuery, monthlyClose, monthlyCloseWorkflowId, reviewUpdates, type CloseView } from '../../../workflows/monthlyClose';
@@ -130,7 +131,8 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
     const body = parseOr400(StartCloseBody, req.body, 'body');
     financeScope(p, body.region);
     const region = regionOr400(config, body.region);
-    const today = new Date().toISOString().slice(0, 10);
+    // the Swedish date: from 23:00 UTC on the last day of a month (22:00 in summer) that month has ended
+    const today = localDateOf(new Date());
     if (lastDayOfMonth(body.month) >= today) throw new HttpError(409, 'MONTH_NOT_ENDED', `${body.month} has not ended; late registrations are allowed until it has.`);
     const params = ruleSet(ruleSetIdFor(region.agreements, body.month));
     const year = Number(body.month.slice(0, 4));
