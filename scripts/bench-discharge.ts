@@ -25,6 +25,7 @@ import { temporal } from '@temporalio/proto';
 import { ACTION_BODIES } from '../src/api/schemas/discharge';
 import type { DischargeAction, DischargeActionType } from '../src/domain/discharge/actions';
 import type { Message, StartEpisodeInput } from '../src/domain/discharge/types';
+import { localDateOf } from '../src/domain/calendar';
 import { patientAge, pseudonymousPatientRef, validatePatientIdentifier } from '../src/domain/identifiers';
 import type { Party } from '../src/domain/obligations';
 import { agreementOn, DEFAULT_REGIONS, findRegion } from '../src/domain/regions';
@@ -199,7 +200,8 @@ async function stopService(svc: Service): Promise<number | null> {
 // ---- the episode, as staff would drive it ----------------------------------------------------------
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const today = () => new Date().toISOString().slice(0, 10);
+/** The Swedish date (between 23:00 and 24:00 UTC, 22:00 in summer, the UTC one is a day behind). */
+const today = () => localDateOf(new Date());
 const daysFromNow = (d: number) => new Date(Date.now() + d * 86_400_000);
 
 interface Driver {
@@ -330,7 +332,7 @@ async function runEpisode(d: Driver, i: number): Promise<string> {
     if (!m) throw new ActionError(`no ${type} message to acknowledge`);
     for (const party of m.recipients as Party[]) await d.act(id, 'acknowledge', { messageId: m.messageId, party });
   };
-  let v = await d.act(id, 'admissionNotice', { expectedReadyDate: daysFromNow(3).toISOString().slice(0, 10) });
+  let v = await d.act(id, 'admissionNotice', { expectedReadyDate: localDateOf(daysFromNow(3)) });
   await ackAll(v, 'admissionNotice'); // municipality + primary care
   await d.act(id, 'appointNamedCareContact', { party: { kind: 'primaryCare', id: PRIMARY_CARE }, contact: 'Distriktssköterska Bench' });
   v = await d.act(id, 'planningNeeded', { flow: 'a', consent: 'given', needs: 'newHealthCare' });

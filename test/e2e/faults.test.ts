@@ -24,6 +24,7 @@ import { Pool } from 'pg';
 import { processCounts } from '../../src/db/homecare';
 import type { Database } from '../../src/db/schema';
 import { dischargeWorkflowId } from '../../workflows/discharge';
+import { localDateOf } from '../../src/domain/calendar';
 import { projectRoot } from '../../src/temporal/tools';
 import { RealStack } from '../helpers/real-service';
 
@@ -36,7 +37,8 @@ const INPATIENT = 'SE2321000115-AVD7';
 
 let stack: RealStack;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const days = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
+/** The Swedish date d days from now (between 23:00 and 24:00 UTC, 22:00 in summer, the UTC one is a day behind). */
+const days = (d: number) => localDateOf(new Date(Date.now() + d * 86_400_000));
 
 const figures = { faultsInjected: [] as string[], episodesInFlight: 0, episodesCompleted: 0, actions: 0, retriedRequests: 0, duplicateDeliveries: 0, rowsLost: 0, rowsDuplicated: 0 };
 let progress = 0;
@@ -117,9 +119,16 @@ afterAll(async () => {
 test('episodes in flight survive a killed worker, a restarted Temporal server, a database outage and duplicate deliveries; the ledger matches the workflows', async () => {
   const STEPS_PER_EPISODE = 21; // start + the actions of runEpisode
   const total = EPISODES * STEPS_PER_EPISODE;
-  const runs = Array.from({ length: EPISODES }, (_, i) => runEpisode(i, i === 0));
+  // the first episode that fails ends the test at once, instead of leaving it waiting for progress
+  let failure: unknown;
+  const runs = Array.from({ length: EPISODES }, (_, i) => runEpisode(i, i === 0).catch((err) => { failure ??= err; throw err; }));
   figures.episodesInFlight = EPISODES;
-  const waitFor = async (share: number) => { while (progress < total * share) await sleep(100); };
+  const waitFor = async (share: number) => {
+    while (progress < total * share) {
+      if (failure) throw failure;
+      await sleep(100);
+    }
+  };
 
   await waitFor(0.2);
   figures.faultsInjected.push(`service (worker + API) killed with SIGKILL after ${progress} of ${total} actions, a new one started`);

@@ -6,7 +6,7 @@
  */
 import { getEnrollmentRow, homeCareFigures, processCounts, processTimeline } from '../../src/db/homecare';
 import { unitInbox } from '../../src/db/operations';
-import { acknowledgementDeadline, invitationDeadline } from '../../src/domain/calendar';
+import { acknowledgementDeadline, invitationDeadline, localDateOf } from '../../src/domain/calendar';
 import { Episode, episodeInput, eventually, municipality, primaryCare, refusalOf, sleepUntil, UNITS } from '../helpers/discharge';
 import { Enrollment, enrollmentInput } from '../helpers/homecare';
 import { useWorkflowTestContext } from '../helpers/temporal';
@@ -99,7 +99,7 @@ describe('hemsjukvård: every path', () => {
     const e = await start();
     await planAndEnroll(e);
     await e.act('sendMessage', { sender: primaryCare, text: 'Ny ordination' });
-    const s = await e.act('recordDeath', { date: (await now()).slice(0, 10) });
+    const s = await e.act('recordDeath', { date: localDateOf(new Date(await now())) });
     expect(s).toMatchObject({ status: 'ended', end: { reason: 'PATIENT_DIED' } });
     expect(s.openObligations).toEqual([]);
     const result = await e.handle.result();
