@@ -278,7 +278,7 @@ function directDriver(client: Client, phase: string, samples: Sample[]): Driver 
         region: REGION.id,
         patient: patient.value,
         patientRef: pseudonymousPatientRef(patient.value, PSEUDONYM_KEY),
-        patientAgeAtAdmission: patientAge(patient.value, admittedAt.slice(0, 10)),
+        patientAgeAtAdmission: patientAge(patient.value, localDateOf(new Date(admittedAt))),
         residenceMunicipality: MUNICIPALITY,
         outOfCounty: false,
         inpatientUnit: INPATIENT,

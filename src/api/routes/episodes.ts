@@ -13,6 +13,7 @@ import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
 import type { Config } from '../../config';
 import { parties as dischargeParties, type DischargeAction, type DischargeActionType } from '../../domain/discharge/actions';
 import type { StartEpisodeInput } from '../../domain/discharge/types';
+import { localDateOf } from '../../domain/calendar';
 import { patientAge, pseudonymousPatientRef, validateKommunkod, validateOutOfCountyKommunkod } from '../../domain/identifiers';
 import { findRegion } from '../../domain/regions';
 import { SA } from '../../temporal/search-attributes';
@@ -103,7 +104,7 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
       region: region.id,
       patient: body.patient,
       patientRef: pseudonymousPatientRef(body.patient, config.pseudonymKey),
-      patientAgeAtAdmission: patientAge(body.patient, admittedAt.slice(0, 10)),
+      patientAgeAtAdmission: patientAge(body.patient, localDateOf(new Date(admittedAt))), // the Swedish date of admission
       residenceMunicipality: body.residenceMunicipality,
       outOfCounty: body.outOfCounty,
       inpatientUnit: body.inpatientUnit,

@@ -14,6 +14,7 @@ import type { Config } from '../../config';
 import type { LedgerStore } from '../../db/ledger';
 import { processTimeline } from '../../db/homecare';
 import type { ProcessType } from '../../db/schema';
+import { localDateOf } from '../../domain/calendar';
 import { patientAge, pseudonymousPatientRef, validateKommunkod, type PatientIdentifier } from '../../domain/identifiers';
 import { findRegion, type Region } from '../../domain/regions';
 import { SA } from '../../temporal/search-attributes';
@@ -82,7 +83,7 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
     const key = idempotencyKey(req);
     return key ? createHash('sha256').update(`${kind}:${key}`).digest('hex').slice(0, 32) : randomUUID();
   };
-  const patient = (p: PatientIdentifier, at: string) => ({ patientRef: pseudonymousPatientRef(p, config.pseudonymKey), age: patientAge(p, at.slice(0, 10)) });
+  const patient = (p: PatientIdentifier, at: string) => ({ patientRef: pseudonymousPatientRef(p, config.pseudonymKey), age: patientAge(p, localDateOf(new Date(at))) });
   const attributes = (region: string, municipalityCode: string, status: string) =>
     new TypedSearchAttributes([
       { key: SA.region, value: region },

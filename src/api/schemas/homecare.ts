@@ -7,12 +7,11 @@ import { z } from 'zod';
 import { HsaIdSchema, PatientIdentifierSchema } from '../../domain/identifiers';
 import type { HomeCareActionType } from '../../domain/homecare/actions';
 import type { VisitActionType } from '../../domain/homecare/visit-actions';
+import { IsoInstant } from './common';
 import { ActingParty, KommunkodSchema, LocalDateSchema, PartySchema } from './discharge';
 
-const isoInstant = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, 'must be an ISO-8601 instant with offset, e.g. 2026-12-23T09:30:00+01:00')
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a plausible date and time');
+// the same instants as the discharge API: real dates and times within the years the service handles
+const isoInstant = IsoInstant;
 
 const occurredAt = isoInstant.optional().meta({ description: 'When it really happened (back-registration after driftstopp); defaults to now. Deadlines count from it.' });
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
