@@ -9,7 +9,8 @@
  * and writes the figures to BENCHMARKS.md (its discharge section; other sections are kept).
  *
  * Environment: BENCH_EPISODES (default 40), BENCH_CONCURRENCY (8), BENCH_WARMUP (2 per path,
- * not measured), BENCH_HISTORY_SAMPLE (10 per path), BENCH_SETUP (`embedded`, the
+ * not measured), BENCH_HISTORY_SAMPLE (10 per path and round), BENCH_ROUNDS (3: rounds of API then
+ * direct phase, alternating, so that drift of the machine's speed affects both), BENCH_SETUP (`embedded`, the
  * default: npm start as it is; or `production`: API and worker as separate processes with the
  * ledger on a throwaway local PostgreSQL, as docker-compose runs them); BENCH_SERVICE_NODE_OPTIONS becomes the service's NODE_OPTIONS (e.g. `--require` a
  * profiler).
@@ -56,6 +57,8 @@ const N = intEnv('BENCH_EPISODES', 40, 1);
 const C = intEnv('BENCH_CONCURRENCY', 8, 1);
 const WARMUP = intEnv('BENCH_WARMUP', 2, 0);
 const HISTORY_SAMPLE = intEnv('BENCH_HISTORY_SAMPLE', 10, 1);
+/** rounds of (API phase, direct phase), alternating; figures are over all rounds */
+const ROUNDS = intEnv('BENCH_ROUNDS', 3, 1);
 /**
  * What runs the service: `embedded` — `npm start` as it is (one process: API, worker, dev server,
  * PGlite ledger); `production` — the docker-compose layout on this machine: the ledger on
@@ -429,6 +432,20 @@ async function runPhase(name: string, client: Client, makeDriver: (samples: Samp
   return { name, episodes: N, failed, completed, wallS, samples, history, warmupActions: warmSamples.length };
 }
 
+/** The rounds of one path as one result: their episodes, samples and wall times added up. */
+function mergeRounds(rs: PhaseResult[]): PhaseResult {
+  return {
+    name: rs[0]!.name,
+    episodes: rs.reduce((n, r) => n + r.episodes, 0),
+    failed: rs.flatMap((r) => r.failed),
+    completed: rs.reduce((n, r) => n + r.completed, 0),
+    wallS: rs.reduce((n, r) => n + r.wallS, 0),
+    samples: rs.flatMap((r) => r.samples),
+    history: rs.flatMap((r) => r.history),
+    warmupActions: rs.reduce((n, r) => n + r.warmupActions, 0),
+  };
+}
+
 // ---- CPU accounting: was the machine ours? ----------------------------------------------------------
 
 interface CpuSnapshot {
@@ -547,6 +564,12 @@ const met = (ok: boolean) => (ok ? '**met**' : '**NOT met**');
 
 type CpuShare = ReturnType<typeof cpuShare>;
 
+/** The CPU seconds of several stretches added up (the shares are not used per phase). */
+function sumSeconds(xs: CpuShare[]): CpuShare {
+  const sum = (pick: (x: CpuShare) => number) => xs.reduce((n, x) => n + pick(x), 0);
+  return { ...xs[0]!, clientS: sum((x) => x.clientS), devServerS: sum((x) => x.devServerS), ledgerS: sum((x) => x.ledgerS), serviceS: sum((x) => x.serviceS) };
+}
+
 /**
  * CPU time per request of each part, per phase (incl. its warm-up and history sampling): under a
  * closed loop that keeps the CPUs busy, latency follows the CPU time a request costs in total, so
@@ -586,7 +609,7 @@ function report(
       : '## Discharge episodes (`npm run bench:discharge`)',
     '',
     `Run ${meta.startedAt.toISOString().replace(/\.\d+Z$/, 'Z')} · ${availableParallelism()} CPUs (${cpu}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM · Node ${process.version} · ${process.platform}/${process.arch} · Temporal CLI dev server ${toolVersions.temporalCli} (SQLite) · ${SETUP_TEXT} · ` +
-      `N = ${N} episodes per path, C = ${C} concurrent, warm-up ${WARMUP} per path (not measured), history sampled from ${HISTORY_SAMPLE} episodes per path · whole run ${meta.totalS.toFixed(0)} s.`,
+      `N = ${N} episodes per path${ROUNDS > 1 ? ` in each of ${ROUNDS} rounds (API phase, then direct phase, alternating; figures over all rounds)` : ''}, C = ${C} concurrent, warm-up ${WARMUP} per path${ROUNDS > 1 ? ' and round' : ''} (not measured), history sampled from ${HISTORY_SAMPLE} episodes per path${ROUNDS > 1 ? ' and round' : ''} · whole run ${meta.totalS.toFixed(0)} s.`,
     '',
     `Machine during the measured phases: CPUs ${pct(meta.cpu.busy)} busy — this benchmark's processes (client, service, dev server${SETUP === 'production' ? ', PostgreSQL' : ''}) ${pct(meta.cpu.ours)}, ` +
       `other processes ${pct(Math.max(0, meta.cpu.others - meta.cpu.steal))}, stolen by the hypervisor ${pct(meta.cpu.steal)}; load average before the run ${meta.loadBefore.toFixed(2)}.` +
@@ -677,17 +700,33 @@ async function main(): Promise<void> {
 
     const tokenFor = await partyTokens(svc.dataDir);
     const cpuBefore = cpuSnapshot(pg?.dataDir);
-    console.log('API phase…');
-    const api = await runPhase('api', client, (samples) => httpDriver(svc.base, samples, tokenFor));
-    console.log(`  ${api.episodes - api.failed.length}/${api.episodes} episodes in ${api.wallS.toFixed(1)} s`);
-    const cpuBetween = cpuSnapshot(pg?.dataDir);
-    console.log('direct phase…');
-    const direct = await runPhase('direct', client, (samples) => directDriver(client, 'direct', samples));
-    console.log(`  ${direct.episodes - direct.failed.length}/${direct.episodes} episodes in ${direct.wallS.toFixed(1)} s`);
-
+    // rounds alternate the two paths, so a machine that speeds up or slows down during the run
+    // affects both alike
+    const apiRounds: PhaseResult[] = [];
+    const directRounds: PhaseResult[] = [];
+    const cpuApi: CpuShare[] = [];
+    const cpuDirect: CpuShare[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const label = ROUNDS > 1 ? ` (round ${round} of ${ROUNDS})` : '';
+      const s0 = cpuSnapshot(pg?.dataDir);
+      console.log(`API phase${label}…`);
+      const a = await runPhase('api', client, (samples) => httpDriver(svc.base, samples, tokenFor));
+      console.log(`  ${a.episodes - a.failed.length}/${a.episodes} episodes in ${a.wallS.toFixed(1)} s`);
+      const s1 = cpuSnapshot(pg?.dataDir);
+      console.log(`direct phase${label}…`);
+      const d = await runPhase('direct', client, (samples) => directDriver(client, 'direct', samples));
+      console.log(`  ${d.episodes - d.failed.length}/${d.episodes} episodes in ${d.wallS.toFixed(1)} s`);
+      const s2 = cpuSnapshot(pg?.dataDir);
+      apiRounds.push(a);
+      directRounds.push(d);
+      cpuApi.push(cpuShare(s0, s1));
+      cpuDirect.push(cpuShare(s1, s2));
+    }
+    const api = mergeRounds(apiRounds);
+    const direct = mergeRounds(directRounds);
     const cpuAfter = cpuSnapshot(pg?.dataDir);
     const cpu = cpuShare(cpuBefore, cpuAfter);
-    const cpuByPhase = { api: cpuShare(cpuBefore, cpuBetween), direct: cpuShare(cpuBetween, cpuAfter) };
+    const cpuByPhase = { api: sumSeconds(cpuApi), direct: sumSeconds(cpuDirect) };
     await connection.close();
     connection = undefined;
     stopped = true;
