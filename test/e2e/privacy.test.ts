@@ -2,7 +2,8 @@
  * No patient data in clear outside the service (DOMAIN.md §2 and §10, issue 7 "Patient data
  * protection"): the real service, driven through its API with a personnummer, staff names and
  * free text, leaves none of them readable in workflow histories as the Temporal server stores
- * them, in workflow ids or search attributes, in its logs (at debug level) or in its metrics.
+ * them, in workflow ids or search attributes, in its logs (at debug level) or in its metrics —
+ * neither the test's own values nor any other personnummer-shaped string.
  *
  * The control: decoded with the service's payload codec, the same histories do hold the data —
  * so the scan looks in the right places, and the codec is what protects them.
@@ -13,6 +14,7 @@ import type { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { dataConverter } from '../../src/temporal/codec';
 import { RealStack } from '../helpers/real-service';
+import { parsePersonnummer } from '../../src/domain/identifiers';
 
 jest.setTimeout(240_000);
 
@@ -52,6 +54,16 @@ function texts(v: unknown, out: string[] = [], depth = 0): string[] {
 
 const found = (haystack: string[]) => SECRETS.filter((s) => haystack.some((h) => h.includes(s)));
 
+/**
+ * Every personnummer-shaped string, whoever's: YYMMDD-NNNN / YYMMDD+NNNN, or YYYYMMDD(-)NNNN of
+ * the 19th–21st century, standing alone (not inside a longer run of letters, digits or '-', so
+ * the digits of a UUID are not one), that the domain's own parser takes as a personnummer or
+ * samordningsnummer: a real date of birth and a right check digit.
+ */
+const SHAPED = /(?<![0-9A-Za-z-])(?:(?:18|19|20)\d{6}[-+]?|\d{6}[-+])\d{4}(?![0-9A-Za-z-])/g;
+const personnummerShaped = (haystack: string[]) =>
+  [...new Set(haystack.flatMap((h) => [...h.matchAll(SHAPED)].map((m) => m[0])))].filter((c) => parsePersonnummer(c).ok);
+
 async function everyWorkflow(client: Client) {
   const all = [];
   for await (const w of client.workflow.list()) all.push(w);
@@ -86,14 +98,17 @@ test('histories as stored, workflow ids, search attributes, logs and metrics hol
       stored.push(...texts(await client.workflow.getHandle(w.workflowId, w.runId).fetchHistory()));
     }
     expect(found(stored)).toEqual([]);
+    expect(personnummerShaped(stored)).toEqual([]);
   } finally {
     await close();
   }
   expect(found([stack.serviceLog()])).toEqual([]);
+  expect(personnummerShaped([stack.serviceLog()])).toEqual([]);
   expect(stack.serviceLog().length).toBeGreaterThan(0); // debug logs were written and scanned
   const metrics = await (await fetch(`${stack.base}/metrics`, { headers: await authHeader({ role: 'administrator', organisation: 'region-gavleborg-it', region: 'gavleborg' }) })).text();
   expect(metrics).toMatch(/http_request/);
   expect(found([metrics])).toEqual([]);
+  expect(personnummerShaped([metrics])).toEqual([]);
 });
 
 test('control: decoded with the service’s codec, the histories do hold them', async () => {
@@ -115,6 +130,8 @@ test('control: decoded with the service’s codec, the histories do hold them', 
       for (const codec of dataConverter().payloadCodecs) decoded.push(...texts(await codec.decode(payloads as Payload[])));
     }
     expect(found(decoded)).toEqual(expect.arrayContaining(['19121212-1212', 'Fjällström', 'Granqvist']));
+    // and the shape scan finds the number without being told which it is
+    expect(personnummerShaped(decoded)).toContain('19121212-1212');
   } finally {
     await close();
   }
