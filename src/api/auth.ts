@@ -31,9 +31,10 @@ const PUBLIC = [/^\/health$/, /^\/openapi\.json$/, /^\/docs(\/|$)/, /^\/reports\
 
 /** The Temporal Web UI's codec calls carry the administrator's session cookie (see routes/codec.ts) instead of a header. */
 export const CODEC_COOKIE = 'codec_session';
+const CODEC_COOKIE_VALUE = new RegExp(`(?:^|;\\s*)${CODEC_COOKIE}=([A-Za-z0-9_.-]+)`);
 function codecCookie(req: Request): string | undefined {
   if (!req.path.startsWith('/codec/')) return undefined;
-  const m = new RegExp(`(?:^|;\\s*)${CODEC_COOKIE}=([A-Za-z0-9_.-]+)`).exec(req.header('cookie') ?? '');
+  const m = CODEC_COOKIE_VALUE.exec(req.header('cookie') ?? '');
   return m ? `Bearer ${m[1]}` : undefined;
 }
 
