@@ -241,6 +241,25 @@ describe.each(backends)('episode ledger on $name', (backend) => {
         expect(await getEpisode(store.db, v1.episodeId)).toEqual(v3);
       });
 
+      it('stores a deviation’s coordinator comments (jsonb) as the whole write does, new and changed', async () => {
+        const v1 = episode();
+        const dev = { deviationId: `${v1.episodeId}-dev`, type: 'ACK_MISSING', responsible: { kind: 'municipality', id: '1380' }, description: 'd', obligationId: null, deadlineAt: '2024-03-05T10:00:00.000Z', detectedAt: '2024-03-05T10:00:00.000Z', status: 'open' as const, resolvedAt: null, closedAt: null, closedBy: null, comment: null, downtime: false, escalation: 'escalated' as const, reportedBy: null };
+        const comments = (n: number) => Array.from({ length: n }, (_, i) => ({ at: `2024-03-06T0${i}:00:00.000Z`, by: 'coordinator-1', text: `note ${i} "quoted" — åäö` }));
+        const stored = async () => (await sql<{ comments: unknown; escalated_at: unknown }>`select comments, escalated_at from deviations where deviation_id = ${dev.deviationId}`.execute(store.db)).rows[0];
+        const first = await upsertEpisodeChanges(store.db, v1, undefined);
+        const v2 = { ...v1, version: 2, deviations: [{ ...dev, comments: comments(1) }] }; // a new row
+        const second = await upsertEpisodeChanges(store.db, v2, first.stored);
+        expect(second.result).toBe('updated');
+        expect((await stored()).comments).toEqual(comments(1));
+        const v3 = { ...v2, version: 3, deviations: [{ ...dev, comments: comments(2), escalatedAt: '2024-03-07T08:00:00.000Z' }] }; // a changed row
+        expect((await upsertEpisodeChanges(store.db, v3, second.stored)).result).toBe('updated');
+        const changed = await stored();
+        expect(changed.comments).toEqual(comments(2));
+        // the whole write of the same projection stores the same values
+        await upsertEpisode(store.db, { ...v3, version: 4 });
+        expect(await stored()).toEqual(changed);
+      });
+
       it('a new deviation id already taken by another episode fails the write and changes nothing', async () => {
         const a = episode();
         const dev = { deviationId: `${a.episodeId}-taken`, type: 'MANUAL', responsible: { kind: 'inpatient', id: 'x' }, description: 'd', obligationId: null, deadlineAt: '2024-03-05T10:00:00.000Z', detectedAt: '2024-03-05T10:00:00.000Z', status: 'open' as const, resolvedAt: null, closedAt: null, closedBy: null, comment: null, downtime: false, escalation: 'none' as const, reportedBy: 'u1' };
