@@ -227,8 +227,9 @@ const JSONB_COLUMNS: ReadonlySet<string> = new Set(['comments']);
 /**
  * One statement (data-modifying CTEs): the episode row's changed columns under the version
  * check, and — only if that check held — the child rows that are gone deleted, the new ones
- * inserted and the changed ones brought up to date. A single statement is atomic, and one round
- * trip instead of a transaction of five to eight keeps an action's ledger write cheap on PGlite.
+ * inserted and the changed ones brought up to date. A single statement is atomic; one round trip
+ * instead of a transaction of three or more (begin, the update, one per kind of change, commit)
+ * keeps an action's ledger write cheap on PGlite, where every statement has a fixed cost.
  * False (nothing written) when the ledger no longer holds `stored.version`.
  */
 async function writeChanges(db: Kysely<Database>, episode: NewEpisodeRow, c: ChildRows, stored: StoredEpisode, now: ReadonlyMap<string, string>): Promise<boolean> {
