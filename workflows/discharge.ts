@@ -392,8 +392,10 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
   setHandler(episodeQuery, () => view(s));
 
   // ---- admission ------------------------------------------------------------------------------
-  s.admittedLocalDate = await local.localDateOf(input.admittedAt);
+  // Recorded before the first activity: a read right after the start (a query may be answered
+  // while the first workflow task waits for that activity) shows the admission.
   rt.record({ action: 'admitted', occurredAt: input.admittedAt, actor: input.actor, summary: 'Patient admitted (inskrivning)' });
+  s.admittedLocalDate = await local.localDateOf(input.admittedAt);
   // 2. the admission notice is due within 24 hours of admission (001 §6.1 step 2)
   await rt.openObligations([{ kind: 'sendAdmissionNotice', responsible: p.inpatient, deviationType: 'ADMISSION_NOTICE_LATE', deadline: { rule: 'admissionNotice', from: input.admittedAt } }]);
 
