@@ -135,6 +135,19 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
   const p = parties(s);
   const allParties = (): Party[] => [p.municipality, ...outpatientParties(s)];
 
+  // ---- admission ------------------------------------------------------------------------------
+  // Exclusive, and begun before the staff actions are wired below: an action that arrives with
+  // the start (it may share the very first activation) waits its turn until the admission is
+  // recorded and its obligation is open. The timeline entry comes first, so that a read right
+  // after the start (a query may be answered while the first task waits for the calendar
+  // activity) already shows it. Awaited after the wiring.
+  const admission = rt.exclusive(async () => {
+    rt.record({ action: 'admitted', occurredAt: input.admittedAt, actor: input.actor, summary: 'Patient admitted (inskrivning)' });
+    s.admittedLocalDate = await local.localDateOf(input.admittedAt);
+    // 2. the admission notice is due within 24 hours of admission (001 §6.1 step 2)
+    await rt.openObligations([{ kind: 'sendAdmissionNotice', responsible: p.inpatient, deviationType: 'ADMISSION_NOTICE_LATE', deadline: { rule: 'admissionNotice', from: input.admittedAt } }]);
+  });
+
   // ---- helpers -------------------------------------------------------------------------------
 
   /** Sends a message: records it and opens one acknowledgement obligation per recipient (§4 "Every message"). */
@@ -391,13 +404,7 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
   registerCoordinatorActions(rt, () => s.status); // §6 coordinators' actions, shared by every process
   setHandler(episodeQuery, () => view(s));
 
-  // ---- admission ------------------------------------------------------------------------------
-  // Recorded before the first activity: a read right after the start (a query may be answered
-  // while the first workflow task waits for that activity) shows the admission.
-  rt.record({ action: 'admitted', occurredAt: input.admittedAt, actor: input.actor, summary: 'Patient admitted (inskrivning)' });
-  s.admittedLocalDate = await local.localDateOf(input.admittedAt);
-  // 2. the admission notice is due within 24 hours of admission (001 §6.1 step 2)
-  await rt.openObligations([{ kind: 'sendAdmissionNotice', responsible: p.inpatient, deviationType: 'ADMISSION_NOTICE_LATE', deadline: { rule: 'admissionNotice', from: input.admittedAt } }]);
+  await admission;
 
   const ended = () => s.status === 'discharged' || s.status === 'cancelled';
   const sipPending = () => !!s.sip && !s.sip.completedAt && s.status === 'discharged';

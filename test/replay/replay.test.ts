@@ -14,6 +14,12 @@ import { workflowBundle } from '../helpers/temporal';
 const FIXTURES = join(__dirname, 'fixtures');
 const VERSIONING = join(FIXTURES, 'versioning');
 
+/** The patch ids a history's markers name (`patched()` records one per patch). */
+const markers = (file: string) =>
+  (historyFromJson(JSON.parse(readFileSync(file, 'utf8'))).events ?? [])
+    .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+    .map((e) => Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads![0]!.data!).toString());
+
 describe('replay of the committed histories', () => {
   it('every fixture replays without non-determinism, and every workflow type has one', async () => {
     const sources = historiesFromFiles([FIXTURES, VERSIONING]);
@@ -41,10 +47,6 @@ describe('replay of the committed histories', () => {
 });
 
 describe('versioning: the monthly close search-attribute patch (README "Versioning")', () => {
-  const markers = (file: string) =>
-    (historyFromJson(JSON.parse(readFileSync(file, 'utf8'))).events ?? [])
-      .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
-      .map((e) => Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads![0]!.data!).toString());
   const before = join(VERSIONING, 'monthlyClose-before-search-attributes-patch.json');
   const after = join(FIXTURES, 'monthlyClose-reviewed-final.json');
 
@@ -56,5 +58,20 @@ describe('versioning: the monthly close search-attribute patch (README "Versioni
     const summary = await replayHistories({ workflowBundle: workflowBundle() }, sources);
     expect(summary.failures.map(describeFailure)).toEqual([]);
     expect(summary.replayed).toBe(2);
+  });
+});
+
+describe('versioning: exclusive sections take turns (workflows/shared/process-runtime.ts)', () => {
+  const PATCH = 'exclusive-sections-take-turns';
+  const names = ['dischargeEpisode-flow-a-discharged', 'dischargeEpisode-deviation-escalated-cancelled', 'homeCareEnrollment-enrolled-ended', 'singleHomeVisit-accepted-ended'];
+
+  it('histories of every process type from before the fix and from after it replay on the current code', async () => {
+    const before = names.map((n) => join(VERSIONING, `${n}-before-exclusive-turns-patch.json`));
+    const after = names.map((n) => join(FIXTURES, `${n}.json`));
+    for (const f of before) expect(markers(f).join()).not.toContain(PATCH);
+    for (const f of after) expect(markers(f).join()).toContain(PATCH);
+    const summary = await replayHistories({ workflowBundle: workflowBundle() }, historiesFromFiles([...before, ...after]));
+    expect(summary.failures.map(describeFailure)).toEqual([]);
+    expect(summary.replayed).toBe(8);
   });
 });

@@ -7,7 +7,7 @@
  *
  * Deterministic: no clock but workflow time, ids from uuid4().
  */
-import { allHandlersFinished, condition, proxyActivities, proxyLocalActivities, uuid4 } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, uuid4 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { DeadlineRequest } from '../../activities/calendar';
 import {
@@ -27,6 +27,9 @@ import {
 import type { TimelineEntry } from '../../src/domain/process';
 
 export type { Actor, TimelineEntry } from '../../src/domain/process';
+
+/** Patch id of the fix that makes exclusive sections take turns when released together. */
+export const PATCH_EXCLUSIVE_TURNS = 'exclusive-sections-take-turns';
 
 const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: { maximumInterval: '30s' } });
 const remote = proxyActivities<Activities>({ startToCloseTimeout: '1m', retry: { maximumInterval: '5m' } });
@@ -80,6 +83,10 @@ export class ProcessRuntime {
    */
   async exclusive<T>(fn: () => Promise<T>): Promise<T> {
     await condition(() => !this.busy);
+    // Two waiters released in the same pass (both saw "not busy") must still take turns: the
+    // second waits again. Patched, so histories from before this fix keep replaying (README
+    // "Versioning"); once none of those processes is open, this becomes deprecatePatch().
+    if (patched(PATCH_EXCLUSIVE_TURNS)) while (this.busy) await condition(() => !this.busy);
     this.busy = true;
     try {
       return await fn();
