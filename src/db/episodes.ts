@@ -3,7 +3,7 @@
  * activities call. Writes are idempotent and never go backwards, so an activity may be retried
  * or replayed any number of times (ARCHITECTURE.md "upsert by episode id + version").
  */
-import { sql, type Kysely, type OnConflictBuilder, type SelectQueryBuilder, type Transaction } from 'kysely';
+import { sql, type Kysely, type OnConflictBuilder, type QueryCreator, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { DeviationRecord, EpisodeProjection, MessageRecord, ObligationRecord, ReadyPeriod } from './projection';
 import { coordinatorColumns } from './escalation';
 import type { Database, EpisodeRow, Instant, LocalDate, NewEpisodeRow, ProcessType } from './schema';
@@ -206,11 +206,14 @@ function fingerprints(children: ChildRows): Map<string, string> {
 }
 
 async function replaceChildren(trx: Transaction<Database>, id: string, c: ChildRows): Promise<void> {
-  await trx.deleteFrom('episode_ready_periods').where('episode_id', '=', id).execute();
-  await trx.deleteFrom('messages').where('process_type', '=', PROCESS).where('process_id', '=', id).execute();
-  await trx.deleteFrom('obligations').where('process_type', '=', PROCESS).where('process_id', '=', id).execute();
-  await trx.deleteFrom('deviations').where('process_type', '=', PROCESS).where('process_id', '=', id).execute();
+  for (const kind of CHILD_TABLES) await deleteOfEpisode(trx, kind, id).execute();
   await writeChildren(trx, c);
+}
+
+/** A delete of the episode's rows of one kind (ready periods by episode id, the others by process). */
+function deleteOfEpisode(qb: QueryCreator<Database>, kind: ChildTable, id: string) {
+  const d = qb.deleteFrom(CHILD_TABLE[kind].table as never);
+  return kind === 'periods' ? d.where('episode_id' as never, '=', id as never) : d.where('process_type' as never, '=', PROCESS as never).where('process_id' as never, '=', id as never);
 }
 
 /** The table of each kind of child row and its key columns (the episode's own key included). */
@@ -246,20 +249,22 @@ async function writeChanges(db: Kysely<Database>, episode: NewEpisodeRow, c: Chi
   );
   for (const kind of CHILD_TABLES) {
     const { table, key } = CHILD_TABLE[kind];
-    const all = c[kind] as Record<string, unknown>[];
-    const keyOf = (r: Record<string, unknown>) => rowKey(kind, CHILD_KEY[kind](r as never));
+    const added: Record<string, unknown>[] = [];
+    const updated: Record<string, unknown>[] = [];
+    for (const r of c[kind] as Record<string, unknown>[]) {
+      const k = rowKey(kind, CHILD_KEY[kind](r as never));
+      if (!stored.rows.has(k)) added.push(r);
+      else if (stored.rows.get(k) !== now.get(k)) updated.push(r);
+    }
     const gone = [...stored.rows.keys()].filter((k) => k.startsWith(`${kind}/`) && !now.has(k)).map((k) => k.slice(kind.length + 1));
-    const added = all.filter((r) => !stored.rows.has(keyOf(r)));
-    const updated = all.filter((r) => stored.rows.has(keyOf(r)) && stored.rows.get(keyOf(r)) !== now.get(keyOf(r)));
     if (gone.length > 0) {
       // the last key column tells the rows of this episode apart
       const own = key[key.length - 1];
-      const scope = kind === 'periods' ? [['episode_id', id]] : [['process_type', PROCESS], ['process_id', id]];
-      q = q.with(`gone_${kind}`, (qb) => {
-        let d = qb.deleteFrom(table as never).where(guard);
-        for (const [col, v] of scope) d = d.where(col as never, '=', v as never);
-        return d.where(own as never, 'in', (kind === 'periods' ? gone.map(Number) : gone) as never);
-      }) as never;
+      q = q.with(`gone_${kind}`, (qb) =>
+        deleteOfEpisode(qb as never, kind, id)
+          .where(guard)
+          .where(own as never, 'in', (kind === 'periods' ? gone.map(Number) : gone) as never) as never,
+      ) as never;
     }
     // new rows are plain inserts, so a key taken elsewhere (deviation ids are global) still fails the write
     for (const [name, list, update] of [[`new_${kind}`, added, false], [`changed_${kind}`, updated, true]] as const) {
