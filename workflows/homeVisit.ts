@@ -86,6 +86,21 @@ export async function singleHomeVisit(input: StartVisitOrderInput): Promise<Visi
   const p = visitParties(s);
   const cancelOpen = (reason: string) => openObligations(s.tracking).filter((o) => o.kind === 'answerOrder' || o.messageId === s.orderMessageId).forEach((o) => rt.cancel(o.obligationId, reason));
 
+  // ---- the order -------------------------------------------------------------------------------
+  // Exclusive, and begun before the staff actions are wired below: an answer that arrives with the
+  // start (update-with-start shares the very first activation) waits its turn until the order is
+  // recorded and its obligations are open. The timeline entry comes first, so that a read right
+  // after the start already shows it. Awaited after the wiring.
+  const order = rt.exclusive(async () => {
+    rt.record({ action: 'ordered', occurredAt: input.orderedAt, actor: input.actor, summary: `Single home visit ordered (${input.interventions.join(', ')}) from ${input.startDate} to ${input.endDate}` });
+    const [end] = await local.obligationDeadlines([{ rule: 'calendarDays', fromDate: input.endDate, days: 0 }], input.settings.escalationWeekdays);
+    s.endsAt = end.dueAt;
+    const m = await sendMessage(rt, s.messages, { type: 'singleHomeVisitOrder', sender: p.primaryCare, recipients: [p.municipality], occurredAt: input.orderedAt, text: input.interventions.join(', ') });
+    s.orderMessageId = m.messageId;
+    // Decision: the answer (accept/decline) is due by the acknowledgement deadline of the order
+    await rt.openObligations([{ kind: 'answerOrder', messageId: m.messageId, responsible: p.municipality, deviationType: 'ORDER_UNANSWERED', deadline: { rule: 'acknowledgement', from: input.orderedAt } }]);
+  });
+
   type Handler<K extends VisitActionType> = (a: Extract<VisitAction, { type: K }>, at: string) => Promise<string>;
   const handlers: { [K in VisitActionType]: Handler<K> } = {
     async acknowledge(a, at) {
@@ -144,16 +159,7 @@ export async function singleHomeVisit(input: StartVisitOrderInput): Promise<Visi
   registerCoordinatorActions(rt, () => s.status); // §6 coordinators' actions, shared by every process
   setHandler(visitOrderQuery, () => view(s));
 
-  // ---- the order -------------------------------------------------------------------------------
-  await rt.exclusive(async () => {
-    const [end] = await local.obligationDeadlines([{ rule: 'calendarDays', fromDate: input.endDate, days: 0 }], input.settings.escalationWeekdays);
-    s.endsAt = end.dueAt;
-    const m = await sendMessage(rt, s.messages, { type: 'singleHomeVisitOrder', sender: p.primaryCare, recipients: [p.municipality], occurredAt: input.orderedAt, text: input.interventions.join(', ') });
-    s.orderMessageId = m.messageId;
-    // Decision: the answer (accept/decline) is due by the acknowledgement deadline of the order
-    await rt.openObligations([{ kind: 'answerOrder', messageId: m.messageId, responsible: p.municipality, deviationType: 'ORDER_UNANSWERED', deadline: { rule: 'acknowledgement', from: input.orderedAt } }]);
-    rt.record({ action: 'ordered', occurredAt: input.orderedAt, actor: input.actor, summary: `Single home visit ordered (${input.interventions.join(', ')}) from ${input.startDate} to ${input.endDate}` });
-  });
+  await order;
 
   // ---- until the order is closed and settled; the end date closes it ----------------------------
   const open = () => !orderClosed(s.status);

@@ -10,6 +10,8 @@ import { acknowledgementDeadline, localDateOf } from '../../src/domain/calendar'
 import { eventually, municipality, primaryCare, refusalOf, sleepUntil, UNITS } from '../helpers/discharge';
 import { VisitOrder, visitInput } from '../helpers/homecare';
 import { useWorkflowTestContext } from '../helpers/temporal';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { homeVisitUpdates, homeVisitWorkflowId, singleHomeVisit, visitOrderQuery, type VisitOrderView } from '../../workflows/homeVisit';
 
 const ctx = useWorkflowTestContext();
 
@@ -72,6 +74,24 @@ describe('single home visit: every path', () => {
     expect(s.status).toBe('cancelled');
     expect(s.obligations.map((x) => x.status)).toEqual(['cancelled', 'cancelled']);
     expect((await o.handle.result()).deviations).toEqual([]);
+  });
+});
+
+describe('a staff action that arrives with the start', () => {
+  it('waits until the order is recorded: an answer in the first activation meets the order’s obligations', async () => {
+    const orderedAt = await now();
+    const startDate = localDateOf(new Date(orderedAt));
+    const input = visitInput({ orderedAt, startDate, endDate: dateAfter(startDate, 7) });
+    // update-with-start puts the action in the workflow's very first activation, beside its start
+    const s = (await ctx.env.client.workflow.executeUpdateWithStart(homeVisitUpdates.accept, {
+      args: [{ type: 'accept' }],
+      startWorkflowOperation: new WithStartWorkflowOperation(singleHomeVisit, { workflowId: homeVisitWorkflowId(input.orderId), taskQueue: ctx.taskQueue, args: [input], workflowIdConflictPolicy: 'FAIL' }),
+    })) as VisitOrderView;
+    expect(s.timeline.map((t) => t.action)).toEqual(['ordered', 'accept']);
+    // the order's obligations were opened before the answer met them, not after (then they would stay open)
+    const after = await ctx.env.client.workflow.getHandle(homeVisitWorkflowId(input.orderId)).query(visitOrderQuery);
+    expect(after.obligations.map((o) => [o.kind, o.status])).toEqual([['acknowledge', 'met'], ['answerOrder', 'met']]);
+    expect(after.openObligations).toEqual([]);
   });
 });
 
