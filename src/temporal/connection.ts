@@ -13,10 +13,12 @@ export interface TemporalConnectionOptions {
     clientCertPair?: { crt: Buffer; key: Buffer };
   };
   apiKey?: string;
+  /** the native (Rust) connection's; the pure-JS one of scripts/replay.ts sends uncompressed anyway */
+  grpcCompression?: { codec: 'gzip' | 'none' };
 }
 
 export function connectionOptions(config: Config, address: string): TemporalConnectionOptions {
-  const { tls, apiKey } = config.temporal;
+  const { tls, apiKey, grpcCompression } = config.temporal;
   const read = (path: string, name: string): Buffer => {
     try {
       return readFileSync(path);
@@ -27,6 +29,7 @@ export function connectionOptions(config: Config, address: string): TemporalConn
   return {
     address,
     apiKey,
+    grpcCompression: { codec: grpcCompression },
     tls: tls
       ? {
           serverNameOverride: tls.serverName,

@@ -1,6 +1,7 @@
 /** Configuration of the security settings (src/config.ts): validated at start-up, secrets never echoed. */
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../src/config';
+import { connectionOptions } from '../../src/temporal/connection';
 import { configError } from '../helpers/config';
 
 describe('configuration: payload keys, codec origins, rate limit', () => {
@@ -29,5 +30,13 @@ describe('configuration: payload keys, codec origins, rate limit', () => {
     expect(configError({ RATE_LIMIT_PER_MINUTE: '-1' })).toMatch(/RATE_LIMIT_PER_MINUTE/);
     expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '0' }).rateLimitPerMinute).toBe(0);
     expect(loadConfig({ TEMPORAL_UI_ORIGINS: 'https://ui.example, http://localhost:8080' }).temporalUiOrigins).toEqual(['https://ui.example', 'http://localhost:8080']);
+  });
+});
+
+describe('configuration: the connection to Temporal', () => {
+  it('TEMPORAL_GRPC_COMPRESSION: none by default, gzip on request, anything else stops start-up', () => {
+    expect(connectionOptions(loadConfig({}), 'x:7233').grpcCompression).toEqual({ codec: 'none' });
+    expect(connectionOptions(loadConfig({ TEMPORAL_GRPC_COMPRESSION: 'gzip' }), 'x:7233').grpcCompression).toEqual({ codec: 'gzip' });
+    expect(configError({ TEMPORAL_GRPC_COMPRESSION: 'zstd' })).toMatch(/TEMPORAL_GRPC_COMPRESSION/);
   });
 });
