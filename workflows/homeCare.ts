@@ -135,6 +135,22 @@ export async function homeCareEnrollment(input: StartEnrollmentInput, carried?: 
     return `; ${END_SUMMARY.CARE_NO_LONGER_NEEDED}`;
   }
 
+  // ---- start (first run only) ---------------------------------------------------------------
+  // Holds the state from the very start, before the staff actions are wired below: an action that
+  // arrives with the start (update-with-start) waits until the planning request's obligation is
+  // open, so that e.g. a death recorded with the start withdraws it. Awaited after the wiring.
+  const startUp = carried
+    ? undefined
+    : rt.startUp(async () => {
+        rt.record({ action: 'planningStarted', occurredAt: input.startedAt, actor: input.actor, summary: input.initiatedBy === 'primaryCare'
+          ? 'Primary care initiated coordinated planning for home health care, with the patient’s consent'
+          : 'The municipality’s licensed staff started planning for home health care' });
+        // 001 §7.2 step 1: the municipality's staff start it by contacting primary care
+        if (input.initiatedBy === 'municipality') {
+          await sendMessage(rt, s.messages, { type: 'planningRequest', sender: p.municipality, recipients: [p.primaryCare], occurredAt: input.startedAt });
+        }
+      });
+
   type Handler<K extends HomeCareActionType> = (a: Extract<HomeCareAction, { type: K }>, at: string) => Promise<string>;
   const handlers: { [K in HomeCareActionType]: Handler<K> } = {
     // 2. kallelse to the municipality; 4. acknowledged "snarast" (configurable rule); 3. named care contact by then
@@ -246,17 +262,9 @@ export async function homeCareEnrollment(input: StartEnrollmentInput, carried?: 
   registerCoordinatorActions(rt, () => s.status); // §6 coordinators' actions, shared by every process
   setHandler(enrollmentQuery, () => view(s));
 
-  // ---- start (first run only) ---------------------------------------------------------------
-  if (!carried) {
-    rt.record({ action: 'planningStarted', occurredAt: input.startedAt, actor: input.actor, summary: input.initiatedBy === 'primaryCare'
-      ? 'Primary care initiated coordinated planning for home health care, with the patient’s consent'
-      : 'The municipality’s licensed staff started planning for home health care' });
-    // 001 §7.2 step 1: the municipality's staff start it by contacting primary care
-    if (input.initiatedBy === 'municipality') {
-      await sendMessage(rt, s.messages, { type: 'planningRequest', sender: p.municipality, recipients: [p.primaryCare], occurredAt: input.startedAt });
-    }
-    if (input.dischargeEpisodeId) await linkDischargeEpisode(input.dischargeEpisodeId);
-  }
+  // ---- start (first run only), then the link to the discharge episode -------------------------
+  await startUp;
+  if (!carried && input.dischargeEpisodeId) await linkDischargeEpisode(input.dischargeEpisodeId);
 
   /** DOMAIN.md §5: the discharge episode links to the enrollment (its named-doctor rule is then satisfied). */
   async function linkDischargeEpisode(episodeId: string): Promise<void> {

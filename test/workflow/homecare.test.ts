@@ -10,7 +10,8 @@ import { acknowledgementDeadline, invitationDeadline, localDateOf } from '../../
 import { Episode, episodeInput, eventually, municipality, primaryCare, refusalOf, sleepUntil, UNITS } from '../helpers/discharge';
 import { Enrollment, enrollmentInput } from '../helpers/homecare';
 import { useWorkflowTestContext } from '../helpers/temporal';
-import { HISTORY_LIMIT } from '../../workflows/homeCare';
+import { HISTORY_LIMIT, enrollmentQuery, homeCareEnrollment, homeCareUpdates, homeCareWorkflowId, type EnrollmentView } from '../../workflows/homeCare';
+import { WithStartWorkflowOperation } from '@temporalio/client';
 
 const ctx = useWorkflowTestContext();
 
@@ -115,6 +116,23 @@ describe('hemsjukvård: every path', () => {
     const result = await e.handle.result();
     expect(result.timeline.at(-1)?.summary).toMatch(/moved to municipality 1383/);
     await expect(e.act('sendMessage', { sender: primaryCare, text: 'x' })).rejects.toThrow();
+  });
+});
+
+describe('hemsjukvård: a staff action that arrives with the start', () => {
+  it('waits until the start is recorded: a death recorded with the start leaves no obligation open on the ended enrollment', async () => {
+    const input = enrollmentInput({ startedAt: await now(), initiatedBy: 'municipality' });
+    // update-with-start puts the action in the workflow's very first activation, beside its start
+    const s = (await ctx.env.client.workflow.executeUpdateWithStart(homeCareUpdates.recordDeath, {
+      args: [{ type: 'recordDeath', date: localDateOf(new Date(input.startedAt)) }],
+      startWorkflowOperation: new WithStartWorkflowOperation(homeCareEnrollment, { workflowId: homeCareWorkflowId(input.enrollmentId), taskQueue: ctx.taskQueue, args: [input], workflowIdConflictPolicy: 'FAIL' }),
+    })) as EnrollmentView;
+    expect(s.timeline.map((t) => t.action)).toEqual(['planningStarted', 'recordDeath']);
+    // the planning request's acknowledgement was opened before the death ended the enrollment, so it was withdrawn with it
+    const after = await ctx.env.client.workflow.getHandle(homeCareWorkflowId(input.enrollmentId)).query(enrollmentQuery);
+    expect(after.messages.map((m) => m.type)).toEqual(['planningRequest']);
+    expect(after.obligations.map((o) => [o.kind, o.status])).toEqual([['acknowledge', 'cancelled']]);
+    expect(after.openObligations).toEqual([]);
   });
 });
 

@@ -110,6 +110,22 @@ export class ProcessRuntime {
     }
   }
 
+  /**
+   * A process's own start-up, begun before its staff actions are wired: it holds the state at
+   * once (nothing else can hold it yet), so an action that arrives with the start
+   * (update-with-start) waits its turn. Unlike `exclusive` it waits for nothing and issues no
+   * command of its own, so the start's commands stay as they were.
+   */
+  async startUp<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.busy) throw new Error('startUp must begin before anything else holds the state');
+    this.busy = true;
+    try {
+      return await fn();
+    } finally {
+      this.busy = false;
+    }
+  }
+
   /** Record a change: bump the version, append to the timeline, wake the main loop. */
   record(entry: Omit<TimelineEntry, 'seq' | 'recordedAt'>): TimelineEntry {
     this.state.version += 1;
