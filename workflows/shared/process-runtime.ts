@@ -102,12 +102,7 @@ export class ProcessRuntime {
     // second waits again. Patched, so histories from before this fix keep replaying (README
     // "Versioning"); once none of those processes is open, this becomes deprecatePatch().
     if (patched(PATCH_EXCLUSIVE_TURNS)) while (this.busy) await condition(() => !this.busy);
-    this.busy = true;
-    try {
-      return await fn();
-    } finally {
-      this.busy = false;
-    }
+    return this.hold(fn);
   }
 
   /**
@@ -118,6 +113,10 @@ export class ProcessRuntime {
    */
   async startUp<T>(fn: () => Promise<T>): Promise<T> {
     if (this.busy) throw new Error('startUp must begin before anything else holds the state');
+    return this.hold(fn);
+  }
+
+  private async hold<T>(fn: () => Promise<T>): Promise<T> {
     this.busy = true;
     try {
       return await fn();
