@@ -128,30 +128,6 @@ describe('a staff action that arrives with the start', () => {
   });
 });
 
-describe('the main loop and its durable timer', () => {
-  it('keeps one timer while staff actions leave the next deadline where it was (no timer cancelled and started again per action)', async () => {
-    const e = await start();
-    let s = await e.act('admissionNotice', { expectedReadyDate: await today() });
-    // the acknowledgements and the named care contact are all due at the end of the next weekday
-    const due = new Set(s.openObligations.map((o) => o.dueAt));
-    expect(due.size).toBe(1);
-    const timers = async () => {
-      const events = (await e.handle.fetchHistory()).events ?? [];
-      return { started: events.filter((x) => x.timerStartedEventAttributes).length, cancelled: events.filter((x) => x.timerCanceledEventAttributes).length };
-    };
-    const before = await timers();
-    expect(before.started).toBeGreaterThan(0);
-    s = await e.act('acknowledge', { messageId: s.messages[0].messageId, party: municipality });
-    s = await e.act('acknowledge', { messageId: s.messages[0].messageId, party: primaryCare });
-    expect(s.openObligations.map((o) => o.kind)).toEqual(['appointNamedCareContact']); // still due then
-    expect(await timers()).toEqual(before);
-    // a change of the next deadline does replace the timer
-    await e.act('appointNamedCareContact', { party: primaryCare, contact: 'Distriktssköterska A' });
-    const after = await timers();
-    expect(after.cancelled).toBe(before.cancelled + 1);
-  });
-});
-
 describe('deadlines met and missed', () => {
   it('ADMISSION_NOTICE_LATE exactly 24 hours after admission, then reminded and escalated', async () => {
     const admittedAt = await now();
