@@ -61,14 +61,12 @@ describe('versioning: the monthly close search-attribute patch (README "Versioni
   });
 });
 
-describe.each([
-  ['exclusive sections take turns', 'exclusive-sections-take-turns', 'exclusive-turns-patch'],
-  ['the main loop keeps its timer', 'main-loop-keeps-its-timer', 'main-loop-keeps-its-timer'],
-])('versioning: %s (workflows/shared/process-runtime.ts)', (_title, PATCH, suffix) => {
+describe('versioning: exclusive sections take turns (workflows/shared/process-runtime.ts)', () => {
+  const PATCH = 'exclusive-sections-take-turns';
   const names = ['dischargeEpisode-flow-a-discharged', 'dischargeEpisode-deviation-escalated-cancelled', 'homeCareEnrollment-enrolled-ended', 'singleHomeVisit-accepted-ended'];
 
-  it('histories of every process type from before the change and from after it replay on the current code', async () => {
-    const before = names.map((n) => join(VERSIONING, `${n}-before-${suffix}.json`));
+  it('histories of every process type from before the fix and from after it replay on the current code', async () => {
+    const before = names.map((n) => join(VERSIONING, `${n}-before-exclusive-turns-patch.json`));
     const after = names.map((n) => join(FIXTURES, `${n}.json`));
     for (const f of before) expect(markers(f).join()).not.toContain(PATCH);
     for (const f of after) expect(markers(f).join()).toContain(PATCH);

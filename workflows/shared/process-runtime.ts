@@ -7,7 +7,7 @@
  *
  * Deterministic: no clock but workflow time, ids from uuid4().
  */
-import { allHandlersFinished, CancellationScope, condition, patched, proxyActivities, proxyLocalActivities, sleep, uuid4 } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, uuid4 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { DeadlineRequest } from '../../activities/calendar';
 import {
@@ -30,20 +30,6 @@ export type { Actor, TimelineEntry } from '../../src/domain/process';
 
 /** Patch id of the fix that makes exclusive sections take turns when released together. */
 export const PATCH_EXCLUSIVE_TURNS = 'exclusive-sections-take-turns';
-
-/**
- * Patch id of the main loop keeping its durable timer while the next wake-up instant stays the
- * same. Before it, every change (every staff action) cancelled the loop's timer and started an
- * identical one: two history events and two timer tasks on the server per action.
- */
-export const PATCH_KEEP_WAKE_TIMER = 'main-loop-keeps-its-timer';
-
-/** The main loop's durable timer for one instant (epoch ms). */
-interface WakeTimer {
-  at: number;
-  fired: boolean;
-  scope: CancellationScope;
-}
 
 const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: { maximumInterval: '30s' } });
 const remote = proxyActivities<Activities>({ startToCloseTimeout: '1m', retry: { maximumInterval: '5m' } });
@@ -76,7 +62,6 @@ export class ProcessRuntime {
   private changed = false;
   private projectedVersion = -1;
   private busy = false;
-  private wakeTimer?: WakeTimer;
 
   constructor(
     readonly state: RuntimeState,
@@ -218,33 +203,9 @@ export class ProcessRuntime {
       const wake = wakeAt();
       const times = [due, wake].filter((x): x is string => !!x).map((x) => Date.parse(x)).filter((t) => t > now);
       const wakeUp = () => this.changed || settledDone();
-      const at = times.length === 0 ? undefined : Math.min(...times);
-      // Patched, so histories from before keep replaying (README "Versioning")
-      if (patched(PATCH_KEEP_WAKE_TIMER)) await this.sleepUntil(at, wakeUp);
-      else if (at === undefined) await condition(wakeUp);
-      else await condition(wakeUp, at - now);
+      if (times.length === 0) await condition(wakeUp);
+      else await condition(wakeUp, Math.min(...times) - now);
     }
-  }
-
-  /**
-   * Waits until `wakeUp` holds or the instant `at` (if any) arrives, on one durable timer that is
-   * kept from one call to the next while `at` stays the same: a staff action that leaves the next
-   * deadline where it was starts and cancels no timer.
-   */
-  private async sleepUntil(at: number | undefined, wakeUp: () => boolean): Promise<void> {
-    if (this.wakeTimer && this.wakeTimer.at !== at) {
-      this.wakeTimer.scope.cancel();
-      this.wakeTimer = undefined;
-    }
-    if (at !== undefined && !this.wakeTimer) {
-      const timer: WakeTimer = { at, fired: false, scope: new CancellationScope() };
-      // a cancelled timer rejects: that is the expected end of a timer no longer needed
-      timer.scope.run(() => sleep(at - Date.now())).then(() => (timer.fired = true), () => undefined);
-      this.wakeTimer = timer;
-    }
-    const timer = this.wakeTimer;
-    await condition(() => wakeUp() || !!timer?.fired);
-    if (timer?.fired) this.wakeTimer = undefined;
   }
 
   /**
