@@ -3,6 +3,8 @@
  * moving from the Java time-skipping server to time skipping in the real server is one change
  * (ARCHITECTURE.md "Testing").
  */
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import type { UpdateDefinition, Workflow } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { ensureSearchAttributes, searchAttributeTypes } from '../../src/temporal/search-attributes';
@@ -103,4 +105,15 @@ export function useWorkflowTestContext(server: 'timeSkipping' | 'dev' = 'timeSki
     await ctx.env?.teardown();
   });
   return ctx;
+}
+
+/**
+ * Starts a workflow with a staff action in the same call (update-with-start): the action shares
+ * the workflow's very first activation with its start. Returns the action's answer.
+ */
+export async function actWithStart<R, A>(ctx: WorkflowTestContext, update: UpdateDefinition<R, [A]>, action: A, workflow: Workflow, workflowId: string, input: unknown): Promise<R> {
+  return ctx.env.client.workflow.executeUpdateWithStart(update, {
+    args: [action],
+    startWorkflowOperation: new WithStartWorkflowOperation(workflow as never, { workflowId, taskQueue: ctx.taskQueue, args: [input] as never, workflowIdConflictPolicy: 'FAIL' }),
+  });
 }

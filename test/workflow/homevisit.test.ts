@@ -9,8 +9,7 @@ import { unitInbox } from '../../src/db/operations';
 import { acknowledgementDeadline, localDateOf } from '../../src/domain/calendar';
 import { eventually, municipality, primaryCare, refusalOf, sleepUntil, UNITS } from '../helpers/discharge';
 import { VisitOrder, visitInput } from '../helpers/homecare';
-import { useWorkflowTestContext } from '../helpers/temporal';
-import { WithStartWorkflowOperation } from '@temporalio/client';
+import { actWithStart, useWorkflowTestContext } from '../helpers/temporal';
 import { homeVisitUpdates, homeVisitWorkflowId, singleHomeVisit, visitOrderQuery, type VisitOrderView } from '../../workflows/homeVisit';
 
 const ctx = useWorkflowTestContext();
@@ -83,10 +82,7 @@ describe('a staff action that arrives with the start', () => {
     const startDate = localDateOf(new Date(orderedAt));
     const input = visitInput({ orderedAt, startDate, endDate: dateAfter(startDate, 7) });
     // update-with-start puts the action in the workflow's very first activation, beside its start
-    const s = (await ctx.env.client.workflow.executeUpdateWithStart(homeVisitUpdates.accept, {
-      args: [{ type: 'accept' }],
-      startWorkflowOperation: new WithStartWorkflowOperation(singleHomeVisit, { workflowId: homeVisitWorkflowId(input.orderId), taskQueue: ctx.taskQueue, args: [input], workflowIdConflictPolicy: 'FAIL' }),
-    })) as VisitOrderView;
+    const s = (await actWithStart(ctx, homeVisitUpdates.accept, { type: 'accept' } as never, singleHomeVisit, homeVisitWorkflowId(input.orderId), input)) as VisitOrderView;
     expect(s.timeline.map((t) => t.action)).toEqual(['ordered', 'accept']);
     // the order's obligations were opened before the answer met them, not after (then they would stay open)
     const after = await ctx.env.client.workflow.getHandle(homeVisitWorkflowId(input.orderId)).query(visitOrderQuery);
