@@ -15,7 +15,7 @@ import { loadConfig, type Config } from '../../src/config';
 import type { LedgerStore } from '../../src/db/ledger';
 import { createLogger } from '../../src/logger';
 import { openTestLedger } from './ledger';
-import { devServerEnv, startWorker } from './temporal';
+import { devServerEnv, expectEveryHistoryReplays, startWorker } from './temporal';
 import { autoPrincipal, rememberStart, testKeyFile, tokenFor, type TestPrincipal } from './auth';
 
 export interface ApiHarness {
@@ -38,18 +38,22 @@ export async function startApi(opts: ApiOptions = {}): Promise<ApiHarness> {
   let ledger: LedgerStore | undefined;
   let workerHandle: Awaited<ReturnType<typeof startWorker>> | undefined;
   let server: Server | undefined;
-  const stop = async () => {
-    if (server) {
-      const s = server;
-      s.closeAllConnections();
-      await new Promise<void>((resolve, reject) => s.close((err) => (err ? reject(err) : resolve())));
+  const stop = async (o: { replay?: boolean } = { replay: true }) => {
+    try {
+      if (server) {
+        const s = server;
+        s.closeAllConnections();
+        await new Promise<void>((resolve, reject) => s.close((err) => (err ? reject(err) : resolve())));
+      }
+      if (workerHandle) {
+        if (workerHandle.worker.getState() === 'RUNNING') workerHandle.worker.shutdown();
+        await workerHandle.run;
+      }
+      if (o.replay) await expectEveryHistoryReplays(env);
+    } finally {
+      await ledger?.close();
+      await env.teardown();
     }
-    if (workerHandle) {
-      if (workerHandle.worker.getState() === 'RUNNING') workerHandle.worker.shutdown();
-      await workerHandle.run;
-    }
-    await ledger?.close();
-    await env.teardown();
   };
   try {
     // a copy of the migrated PGlite template (test/helpers/ledger.ts): the real database, without initdb per file
@@ -68,7 +72,7 @@ export async function startApi(opts: ApiOptions = {}): Promise<ApiHarness> {
     const { port } = listening.address() as AddressInfo;
     return { baseUrl: `http://127.0.0.1:${port}`, env, ledger, config, taskQueue: workerHandle.taskQueue, stop };
   } catch (err) {
-    await stop().catch(() => undefined);
+    await stop({ replay: false }).catch(() => undefined);
     throw err;
   }
 }

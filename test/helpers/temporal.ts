@@ -10,6 +10,7 @@ import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { ensureSearchAttributes, searchAttributeTypes } from '../../src/temporal/search-attributes';
 import { testServerPath, temporalCliPath } from '../../src/temporal/tools';
 import { dataConverter } from '../../src/temporal/codec';
+import { replayHistories, type ReplaySource } from '../../src/temporal/replay';
 import { createWorker } from '../../workers/worker';
 import type { ActivityDeps } from '../../activities';
 import type { LedgerStore } from '../../src/db/ledger';
@@ -101,10 +102,46 @@ export function useWorkflowTestContext(server: 'timeSkipping' | 'dev' = 'timeSki
   afterAll(async () => {
     ctx.worker?.shutdown();
     await run;
-    await ctx.ledger?.close();
-    await ctx.env?.teardown();
+    try {
+      if (ctx.env) await expectEveryHistoryReplays(ctx.env);
+    } finally {
+      await ctx.ledger?.close();
+      await ctx.env?.teardown();
+    }
   });
   return ctx;
+}
+
+/** Every run on the server, open and closed (the time-skipping server has no visibility queries, only these lists). */
+async function* historiesOfEveryWorkflow(env: TestWorkflowEnvironment): AsyncIterable<ReplaySource> {
+  const namespace = env.namespace ?? 'default';
+  const svc = env.connection.workflowService;
+  const lists = [(r: { nextPageToken?: Uint8Array }) => svc.listOpenWorkflowExecutions({ namespace, maximumPageSize: 1000, ...r }), (r: { nextPageToken?: Uint8Array }) => svc.listClosedWorkflowExecutions({ namespace, maximumPageSize: 1000, ...r })];
+  for (const list of lists) {
+    let nextPageToken: Uint8Array | undefined;
+    do {
+      const page = await list({ nextPageToken });
+      for (const e of page.executions ?? []) {
+        const workflowId = e.execution!.workflowId!;
+        const history = await env.client.workflow.getHandle(workflowId, e.execution!.runId!).fetchHistory();
+        yield { workflowId, history, source: 'server' };
+      }
+      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+    } while (nextPageToken);
+  }
+}
+
+/**
+ * Every workflow this server ran must replay on the code that ran it, from its history alone: a
+ * worker that restarts (or evicts a process from its cache) rebuilds the state that way, at any
+ * point of the process's life. A live run can pass where a replay diverges, when concurrent parts
+ * of a workflow (staff actions, the main loop) issue commands in an order that depends on timing.
+ */
+export async function expectEveryHistoryReplays(env: TestWorkflowEnvironment): Promise<void> {
+  const summary = await replayHistories({ workflowBundle: workflowBundle() }, historiesOfEveryWorkflow(env));
+  if (summary.failures.length > 0) {
+    throw new Error(`${summary.failures.length} of ${summary.replayed} histories do not replay:\n${summary.failures.map((f) => `  ${f.workflowType} ${f.workflowId} at ${JSON.stringify(f.divergingEvent)}: ${f.message}`).join('\n')}`);
+  }
 }
 
 /**

@@ -20,7 +20,7 @@ import { acknowledgementDeadline, addWeekdays, endOfLocalDay, localDateOf } from
 import { coordinatorUpdates } from '../../workflows/shared/coordinator-actions';
 import { openTestLedger } from '../helpers/ledger';
 import { startHttpReceiver, startSmtpServer } from '../helpers/receivers';
-import { startWorker, timeSkippingEnv } from '../helpers/temporal';
+import { expectEveryHistoryReplays, startWorker, timeSkippingEnv } from '../helpers/temporal';
 
 const KEY = 'test-webhook-key-0123456789abcdef';
 let env: TestWorkflowEnvironment;
@@ -63,9 +63,13 @@ beforeAll(async () => {
 afterAll(async () => {
   worker?.shutdown();
   await run;
-  closeTransports();
-  await Promise.all([smtp?.close(), http?.close(), ledger?.close()]);
-  await env?.teardown();
+  try {
+    if (env) await expectEveryHistoryReplays(env);
+  } finally {
+    closeTransports();
+    await Promise.all([smtp?.close(), http?.close(), ledger?.close()]);
+    await env?.teardown();
+  }
 });
 
 const dateAfter = (date: string, days: number) => new Date(Date.parse(`${date}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
