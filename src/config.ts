@@ -50,6 +50,13 @@ export const envSchema = z.object({
    * while investigating a workflow that seems stuck, then off again.
    */
   WORKFLOW_STACK_TRACES: z.enum(['on', 'off']).default('off'),
+  /**
+   * How many processes the worker keeps in memory between their tasks (the SDK's default, from
+   * the heap size, when unset). A process not in the cache is rebuilt by replaying its whole
+   * history at its next action or deadline: with a cache far smaller than the processes that are
+   * active at once, every action replays (README, configuration).
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2, 'must be at least 2 (the SDK\'s smallest cache)').optional(),
   /** Where the worker's Temporal core exposes Prometheus metrics; /metrics includes them. */
   TEMPORAL_METRICS_BIND: z
     .string()
@@ -132,6 +139,8 @@ export interface Config {
     metricsBind: string;
     /** WORKFLOW_STACK_TRACES: the stack trace query of running workflows */
     workflowStackTraces: boolean;
+    /** WORKER_MAX_CACHED_WORKFLOWS; undefined → the SDK's default */
+    maxCachedWorkflows?: number;
   };
   databaseUrl?: string;
   calendar: { invitationCutoff: string };
@@ -221,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uiPort: e.TEMPORAL_UI_PORT,
       metricsBind: e.TEMPORAL_METRICS_BIND,
       workflowStackTraces: e.WORKFLOW_STACK_TRACES === 'on',
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     },
     databaseUrl: e.DATABASE_URL,
     calendar: { invitationCutoff: e.INVITATION_CUTOFF },

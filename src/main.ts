@@ -127,6 +127,7 @@ async function main(): Promise<void> {
         deps: { ledger, calendar: config.calendar, notify: { regions: config.regions, smtpUrl: config.notify.smtpUrl, from: config.notify.from } },
         dataConverter: dataConverter(config.payloadKeys),
         workflowStackTraces: config.temporal.workflowStackTraces,
+        maxCachedWorkflows: config.temporal.maxCachedWorkflows,
       });
       workerRun = worker.run().finally(() => nativeConnection.close());
       workerRun.catch((err) => {

@@ -23,6 +23,8 @@ export interface WorkerParams {
    * it costs about a third of the workflow thread's CPU time (patches/README.md).
    */
   workflowStackTraces?: boolean;
+  /** WORKER_MAX_CACHED_WORKFLOWS: processes kept in memory between tasks; undefined → the SDK's default */
+  maxCachedWorkflows?: number;
 }
 
 export async function createWorker(p: WorkerParams): Promise<Worker> {
@@ -38,6 +40,7 @@ export async function createWorker(p: WorkerParams): Promise<Worker> {
     ...(p.workflowBundle ? { workflowBundle: p.workflowBundle } : { workflowsPath }),
     // Graceful shutdown: in-flight activities get this long to finish before being cancelled.
     shutdownGraceTime: '10s',
+    ...(p.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: p.maxCachedWorkflows } : {}),
     ...(process.env.WF_DEBUG ? { debugMode: true } : {}),
   });
 }

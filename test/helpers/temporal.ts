@@ -56,12 +56,18 @@ export function workflowBundle() {
   return { codePath: BUNDLE_PATH };
 }
 
+/** What a test may set on its worker (the rest is as `npm start` runs it). */
+export interface WorkerOptions {
+  workflowStackTraces?: boolean;
+  maxCachedWorkflows?: number;
+}
+
 let queueSeq = 0;
 /** A worker on a fresh task queue running the real workflows and activities. */
 export async function startWorker(
   env: TestWorkflowEnvironment,
   deps: ActivityDeps,
-  opts: { workflowStackTraces?: boolean } = {},
+  opts: WorkerOptions = {},
 ): Promise<{ worker: Worker; taskQueue: string; run: Promise<void> }> {
   const taskQueue = `test-${process.pid}-${++queueSeq}`;
   const worker = await createWorker({
@@ -71,6 +77,7 @@ export async function startWorker(
     deps,
     workflowBundle: workflowBundle(),
     workflowStackTraces: opts.workflowStackTraces,
+    maxCachedWorkflows: opts.maxCachedWorkflows,
   });
   const run = worker.run();
   return { worker, taskQueue, run };
@@ -88,13 +95,13 @@ export interface WorkflowTestContext {
  * server), a copy of the migrated ledger, and a worker with the real activities. The returned
  * object is filled in before the first test runs.
  */
-export function useWorkflowTestContext(server: 'timeSkipping' | 'dev' = 'timeSkipping'): WorkflowTestContext {
+export function useWorkflowTestContext(server: 'timeSkipping' | 'dev' = 'timeSkipping', workerOptions: WorkerOptions = {}): WorkflowTestContext {
   const ctx = {} as WorkflowTestContext;
   let run: Promise<void> | undefined;
   beforeAll(async () => {
     ctx.env = server === 'dev' ? await devServerEnv() : await timeSkippingEnv();
     ctx.ledger = await openTestLedger();
-    const started = await startWorker(ctx.env, { ledger: ctx.ledger, calendar: { invitationCutoff: '14:00' } });
+    const started = await startWorker(ctx.env, { ledger: ctx.ledger, calendar: { invitationCutoff: '14:00' } }, workerOptions);
     ctx.worker = started.worker;
     ctx.taskQueue = started.taskQueue;
     run = started.run;

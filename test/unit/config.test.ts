@@ -34,6 +34,13 @@ describe('configuration: payload keys, codec origins, rate limit', () => {
 });
 
 describe('configuration: the connection to Temporal', () => {
+  it('WORKER_MAX_CACHED_WORKFLOWS: the SDK\'s default when unset, a number of at least 2 otherwise', () => {
+    expect(loadConfig({}).temporal.maxCachedWorkflows).toBeUndefined();
+    expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '5000' }).temporal.maxCachedWorkflows).toBe(5000);
+    expect(configError({ WORKER_MAX_CACHED_WORKFLOWS: '1' })).toMatch(/WORKER_MAX_CACHED_WORKFLOWS: must be at least 2/);
+    expect(configError({ WORKER_MAX_CACHED_WORKFLOWS: 'many' })).toMatch(/WORKER_MAX_CACHED_WORKFLOWS/);
+  });
+
   it('TEMPORAL_GRPC_COMPRESSION: none by default, gzip on request, anything else stops start-up', () => {
     expect(connectionOptions(loadConfig({}), 'x:7233').grpcCompression).toEqual({ codec: 'none' });
     expect(connectionOptions(loadConfig({ TEMPORAL_GRPC_COMPRESSION: 'gzip' }), 'x:7233').grpcCompression).toEqual({ codec: 'gzip' });
