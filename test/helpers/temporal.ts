@@ -10,7 +10,7 @@ import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { ensureSearchAttributes, searchAttributeTypes } from '../../src/temporal/search-attributes';
 import { testServerPath, temporalCliPath } from '../../src/temporal/tools';
 import { dataConverter } from '../../src/temporal/codec';
-import { replayHistories, type ReplaySource } from '../../src/temporal/replay';
+import { describeFailure, replayHistories, type ReplaySource } from '../../src/temporal/replay';
 import { createWorker } from '../../workers/worker';
 import type { ActivityDeps } from '../../activities';
 import type { LedgerStore } from '../../src/db/ledger';
@@ -123,11 +123,12 @@ export function useWorkflowTestContext(server: 'timeSkipping' | 'dev' = 'timeSki
 async function* historiesOfEveryWorkflow(env: TestWorkflowEnvironment): AsyncIterable<ReplaySource> {
   const namespace = env.namespace ?? 'default';
   const svc = env.connection.workflowService;
-  const lists = [(r: { nextPageToken?: Uint8Array }) => svc.listOpenWorkflowExecutions({ namespace, maximumPageSize: 1000, ...r }), (r: { nextPageToken?: Uint8Array }) => svc.listClosedWorkflowExecutions({ namespace, maximumPageSize: 1000, ...r })];
-  for (const list of lists) {
+  const open = (nextPageToken?: Uint8Array) => svc.listOpenWorkflowExecutions({ namespace, maximumPageSize: 1000, nextPageToken });
+  const closed = (nextPageToken?: Uint8Array) => svc.listClosedWorkflowExecutions({ namespace, maximumPageSize: 1000, nextPageToken });
+  for (const list of [open, closed]) {
     let nextPageToken: Uint8Array | undefined;
     do {
-      const page = await list({ nextPageToken });
+      const page = await list(nextPageToken);
       for (const e of page.executions ?? []) {
         const workflowId = e.execution!.workflowId!;
         const history = await env.client.workflow.getHandle(workflowId, e.execution!.runId!).fetchHistory();
@@ -147,7 +148,7 @@ async function* historiesOfEveryWorkflow(env: TestWorkflowEnvironment): AsyncIte
 export async function expectEveryHistoryReplays(env: TestWorkflowEnvironment): Promise<void> {
   const summary = await replayHistories({ workflowBundle: workflowBundle() }, historiesOfEveryWorkflow(env));
   if (summary.failures.length > 0) {
-    throw new Error(`${summary.failures.length} of ${summary.replayed} histories do not replay:\n${summary.failures.map((f) => `  ${f.workflowType} ${f.workflowId} at ${JSON.stringify(f.divergingEvent)}: ${f.message}`).join('\n')}`);
+    throw new Error(`${summary.failures.length} of ${summary.replayed} histories do not replay:\n${summary.failures.map((f) => `  ${describeFailure(f)}`).join('\n')}`);
   }
 }
 
