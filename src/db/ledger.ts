@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, sql, type Dialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
+import { withPreparedStatements } from './pglite-prepared';
 import { Pool, types as pgTypes } from 'pg';
 import { migrations } from './migrations';
 import type { Database } from './schema';
@@ -134,5 +135,5 @@ async function pgliteDialect(dataDir: string | undefined): Promise<Dialect> {
   if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
   // `create` waits until the database is ready, so a corrupt or locked directory fails here.
   const pglite = dataDir === undefined ? await PGlite.create({ parsers }) : await PGlite.create(dataDir, { parsers });
-  return new PGliteDialect(pglite);
+  return new PGliteDialect(withPreparedStatements(pglite));
 }
