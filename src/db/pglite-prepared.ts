@@ -36,6 +36,7 @@ export function withPreparedStatements(pg: PGlite, max = 500): PGlite {
   let counter = 0;
 
   const message = (...parts: Uint8Array[]) => Buffer.concat(parts);
+  const deallocate = (name: string) => pg.execProtocol(message(serialize.close({ type: 'S', name }), serialize.sync()));
 
   async function prepare(text: string): Promise<Prepared> {
     const name = `ledger_${++counter}`;
@@ -45,7 +46,7 @@ export function withPreparedStatements(pg: PGlite, max = 500): PGlite {
     if (prepared.size > max) {
       const [oldestText, oldest] = prepared.entries().next().value!;
       prepared.delete(oldestText);
-      await pg.execProtocol(message(serialize.close({ type: 'S', name: oldest.name }), serialize.sync()));
+      await deallocate(oldest.name);
     }
     return p;
   }
@@ -79,7 +80,7 @@ export function withPreparedStatements(pg: PGlite, max = 500): PGlite {
         // parsed before a migration changed its table: parse it again, once
         const stale = prepared.get(text)!;
         prepared.delete(text);
-        await pg.execProtocol(message(serialize.close({ type: 'S', name: stale.name }), serialize.sync()));
+        await deallocate(stale.name);
         return execute(text, params);
       }
     });
