@@ -46,6 +46,24 @@ export interface ObligationDeadline {
   /** when the unit is reminded, only when a reminder period is configured (else: at dueAt) */
   remindAt?: string;
   basis: string;
+  /**
+   * Back-registration (DOMAIN.md §4 Downtime): the deadline had already passed at registration,
+   * so the obligation is judged at the end of the region's grace period instead; `escalateAt`
+   * and `remindAt` then count from this instant, not from the deadline.
+   */
+  judgeAt?: string;
+}
+
+/** The ladder of an obligation judged at the end of a grace period (DOMAIN.md §4 Downtime). */
+export interface GraceRequest extends EscalationScope {
+  /** when the system learned of it, or the end of the downtime window its deadline fell in */
+  from: string;
+}
+
+export interface Grace {
+  judgeAt: string;
+  escalateAt: string;
+  remindAt?: string;
 }
 
 function addCalendarDays(date: string, days: number): string {
@@ -67,6 +85,22 @@ export function createCalendarActivities(options: CalendarOptions, regions: Regi
     const org = region && scope.responsible ? organisationOf(region.escalation, scope.responsible as never) : undefined;
     return org?.reminderWeekdays ?? region?.process.reminderWeekdays ?? 0;
   };
+  const graceWeekdaysFor = (scope: EscalationScope): number => {
+    const region = scope.region ? regions.find((r) => r.id === scope.region) : undefined;
+    return region?.process.graceWeekdays ?? 1;
+  };
+  /** §6 ladder from `at`: the reminder (at once unless a reminder period is configured), then escalation. */
+  const ladderFrom = (at: Date, scope: EscalationScope, escalationWeekdays: number): { escalateAt: string; remindAt?: string } => {
+    const reminderDays = reminderWeekdaysFor(scope);
+    const remindAt = reminderDays > 0 ? weekdaysAfter(at, reminderDays) : undefined;
+    const escalateAt = weekdaysAfter(remindAt ? new Date(remindAt) : at, escalationWeekdaysFor(scope, escalationWeekdays));
+    return { escalateAt, ...(remindAt ? { remindAt } : {}) };
+  };
+  /** DOMAIN.md §4 Downtime: judged at the end of the grace period after `from`; the ladder counts from then. */
+  const graceOf = (r: GraceRequest, escalationWeekdays: number): Grace => {
+    const judgeAt = weekdaysAfter(new Date(new Date(r.from).getTime() + 1), graceWeekdaysFor(r));
+    return { judgeAt, ...ladderFrom(new Date(judgeAt), r, escalationWeekdays) };
+  };
   /** End of the n-th weekday after the local day in which `instant` falls. */
   const weekdaysAfter = (instant: Date, n: number): string => {
     // an end-of-day deadline is the midnight that *ends* a day: count from the day it ends
@@ -80,8 +114,12 @@ export function createCalendarActivities(options: CalendarOptions, regions: Regi
       return { rule: d.rule, at: d.at.toISOString(), iso: d.iso, localDate: d.localDate, endOfDay: d.endOfDay, basis: d.basis };
     },
 
-    /** The deadlines of the obligations one message creates, with their escalation instants. */
-    async obligationDeadlines(requests: DeadlineRequest[], escalationWeekdays: number): Promise<ObligationDeadline[]> {
+    /**
+     * The deadlines of the obligations one message creates, with their escalation instants.
+     * With `registeredAt` (processes started since back-registration was fixed), a deadline
+     * already past at registration gets a grace period (`judgeAt`, DOMAIN.md §4 Downtime).
+     */
+    async obligationDeadlines(requests: DeadlineRequest[], escalationWeekdays: number, registeredAt?: string): Promise<ObligationDeadline[]> {
       return requests.map((r) => {
         let at: Date;
         let localDate: string;
@@ -96,12 +134,15 @@ export function createCalendarActivities(options: CalendarOptions, regions: Regi
           localDate = d.localDate;
           basis = d.basis;
         }
-        // §6 ladder: reminder (at the deadline unless a reminder period is configured), then escalation
-        const reminderDays = reminderWeekdaysFor(r);
-        const remindAt = reminderDays > 0 ? weekdaysAfter(at, reminderDays) : undefined;
-        const escalateAt = weekdaysAfter(remindAt ? new Date(remindAt) : at, escalationWeekdaysFor(r, escalationWeekdays));
-        return { dueAt: at.toISOString(), dueLocalDate: localDate, escalateAt, ...(remindAt ? { remindAt } : {}), basis };
+        const due = { dueAt: at.toISOString(), dueLocalDate: localDate, basis };
+        if (registeredAt && at.getTime() <= Date.parse(registeredAt)) return { ...due, ...graceOf({ ...r, from: registeredAt }, escalationWeekdays) };
+        return { ...due, ...ladderFrom(at, r, escalationWeekdays) };
       });
+    },
+
+    /** Grace periods of obligations whose deadline fell inside a declared downtime window (DOMAIN.md §4). */
+    async graceDeadlines(requests: GraceRequest[], escalationWeekdays: number): Promise<Grace[]> {
+      return requests.map((r) => graceOf(r, escalationWeekdays));
     },
 
     /** The Europe/Stockholm date of an instant (the workflow sandbox has no time-zone data). */

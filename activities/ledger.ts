@@ -10,7 +10,7 @@ import type { Obligation, Deviation, Party } from '../src/domain/obligations';
 import type { LedgerStore } from '../src/db/ledger';
 import { upsertEpisodeChanges, type StoredEpisode } from '../src/db/episodes';
 import type { DeviationRecord, EpisodeProjection, ObligationRecord } from '../src/db/projection';
-import { downtimeFlags } from '../src/db/operations';
+import { downtimeEnds, downtimeFlags } from '../src/db/operations';
 
 const party = (p: Party) => ({ kind: p.kind, id: p.id });
 
@@ -51,6 +51,7 @@ export function deviationRecord(d: Deviation): DeviationRecord {
     assignedTo: d.assignedTo ? party(d.assignedTo) : null,
     resolution: d.resolution ?? null,
     comments: d.comments ?? [],
+    withdrawnAt: d.withdrawnAt ?? null,
   };
 }
 
@@ -139,6 +140,11 @@ export function createLedgerActivities(ledger: LedgerStore) {
     /** Which of these instants fall inside a declared downtime window of the region. */
     async downtimeFlags(region: string, instants: string[]): Promise<boolean[]> {
       return downtimeFlags(ledger.db, region, instants);
+    },
+
+    /** The end of the declared downtime window each instant falls inside, or null (DOMAIN.md §4 Downtime). */
+    async downtimeEnds(region: string, instants: string[]): Promise<(string | null)[]> {
+      return downtimeEnds(ledger.db, region, instants);
     },
     // recordNotifications (reminders and escalations, §6) lives in ./notifications.ts: it also delivers them
   };

@@ -36,7 +36,7 @@ const PROCESS_SV: Record<string, string> = { discharge: 'utskrivning', homeHealt
 const deliveryId = (k: DeliveryKey) => `${k.notificationId}:${createHash('sha256').update(`${k.recipientKey}\n${k.address}`).digest('hex').slice(0, 16)}`;
 
 function noteMessage(n: NotificationRecord, r: Recipient): Omit<OutgoingMessage, 'deliveryId'> {
-  const what = n.kind === 'reminder' ? 'Påminnelse (reminder)' : 'Eskalering till koordinator (escalation)';
+  const what = n.kind === 'reminder' ? 'Påminnelse (reminder)' : n.kind === 'escalation' ? 'Eskalering till koordinator (escalation)' : 'Avvikelsen återkallad (deviation withdrawn)';
   const subject = `${what}: avvikelse ${n.deviationType} — ${PROCESS_SV[n.processType] ?? n.processType}`;
   const text = [
     `${what}`,
@@ -44,13 +44,14 @@ function noteMessage(n: NotificationRecord, r: Recipient): Omit<OutgoingMessage,
     `Process: ${n.processType} ${n.processId}`,
     `Ansvarig enhet (responsible): ${n.recipientKind} ${n.recipientId}`,
     `Region: ${n.region}`,
+    ...(n.kind === 'withdrawal' ? ['En efterregistrering visar att tidsgränsen hölls: avvikelsen har aldrig funnits och räknas inte (a back-registered action shows the deadline was met).'] : []),
     n.kind === 'escalation' ? `Se koordinatorns inkorg: GET /api/coordinators/{organisation}/inbox` : `Se enhetens arbetslista: GET /api/units/${n.recipientId}/inbox`,
   ].join('\n');
   return {
     subject,
     text,
     payload: {
-      event: n.kind === 'reminder' ? 'deviation.reminder' : 'deviation.escalated',
+      event: n.kind === 'reminder' ? 'deviation.reminder' : n.kind === 'escalation' ? 'deviation.escalated' : 'deviation.withdrawn',
       notificationId: n.notificationId,
       recipient: r.recipientKey,
       region: n.region,
@@ -109,7 +110,7 @@ export function createNotificationActivities(ledger: LedgerStore, deps: NotifyDe
       const items = notes.flatMap((n) => {
         const cfg = escalationOf(n.region);
         const unit = { kind: n.recipientKind as never, id: n.recipientId };
-        const recipients = n.kind === 'reminder' ? reminderRecipients(cfg, unit) : escalationRecipients(cfg, unit);
+        const recipients = recipientsOf(n, cfg, unit);
         return recipients.map((r) => ({
           key: { notificationId: n.notificationId, recipientKey: r.recipientKey, address: channelAddress(r.channel), channel: r.channel.type },
           channel: r.channel,
@@ -159,6 +160,17 @@ export function createNotificationActivities(ledger: LedgerStore, deps: NotifyDe
       return { delivered: await deliverAll(items), organisations };
     },
   };
+}
+
+/**
+ * Who a notification goes to: a reminder to the responsible unit's recipients, an escalation to
+ * the coordinators; a withdrawal to everyone the deviation had reached (DOMAIN.md §4 Downtime).
+ */
+function recipientsOf(n: NotificationRecord, cfg: EscalationConfig, unit: Parameters<typeof reminderRecipients>[1]): Recipient[] {
+  if (n.kind === 'reminder') return reminderRecipients(cfg, unit);
+  if (n.kind === 'escalation') return escalationRecipients(cfg, unit);
+  const reached = [...reminderRecipients(cfg, unit), ...(n.reached === 'escalated' ? escalationRecipients(cfg, unit) : [])];
+  return reached.filter((r, i) => reached.findIndex((x) => x.recipientKey === r.recipientKey && channelAddress(x.channel) === channelAddress(r.channel)) === i);
 }
 
 function activityAttempt(): number {

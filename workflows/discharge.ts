@@ -392,7 +392,8 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
     rt,
     types: DISCHARGE_ACTIONS,
     updates: dischargeUpdates as never,
-    refusal: (a, now) => refusal(s, a, now),
+    // rules added since (DOMAIN.md §7 ready dates) apply to episodes started since: histories replay
+    refusal: (a, now) => refusal(s, a, now, { noFutureReadyDates: rt.judging }),
     apply: (a, at) => (handlers[a.type] as Handler<typeof a.type>)(a as never, at),
     status: () => s.status,
     respond: (a) => {

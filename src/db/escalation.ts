@@ -19,6 +19,7 @@ export function coordinatorColumns(d: DeviationRecord) {
     assigned_id: d.assignedTo?.id ?? d.responsible.id,
     resolution: d.resolution ?? null,
     comments: d.comments && d.comments.length ? JSON.stringify(d.comments) : null,
+    withdrawn_at: d.withdrawnAt ?? null,
   };
 }
 

@@ -180,6 +180,7 @@ async function upsertChildren(trx: Transaction<Database>, type: ProcessType, id:
         escalated_at: eb.ref('excluded.escalated_at'), escalation_acknowledged_at: eb.ref('excluded.escalation_acknowledged_at'),
         escalation_acknowledged_by: eb.ref('excluded.escalation_acknowledged_by'), assigned_kind: eb.ref('excluded.assigned_kind'),
         assigned_id: eb.ref('excluded.assigned_id'), resolution: eb.ref('excluded.resolution'), comments: eb.ref('excluded.comments'),
+        withdrawn_at: eb.ref('excluded.withdrawn_at'),
       })))
       .execute();
   }

@@ -37,6 +37,21 @@ export async function downtimeFlags(db: Kysely<Database>, region: string, instan
   });
 }
 
+/**
+ * For each instant: the end of the declared downtime window it falls inside (the latest, when
+ * windows overlap), or null. A deadline inside a window is judged only after a grace period
+ * counted from the window's end (DOMAIN.md §4 Downtime).
+ */
+export async function downtimeEnds(db: Kysely<Database>, region: string, instants: Instant[]): Promise<(Instant | null)[]> {
+  if (instants.length === 0) return [];
+  const windows = await db.selectFrom('downtime_windows').select(['starts_at', 'ends_at']).where('region', '=', region).execute();
+  return instants.map((i) => {
+    const t = Date.parse(i);
+    const ends = windows.filter((w) => Date.parse(w.starts_at) <= t && t <= Date.parse(w.ends_at)).map((w) => new Date(w.ends_at).toISOString());
+    return ends.length ? ends.reduce((a, b) => (Date.parse(a) >= Date.parse(b) ? a : b)) : null;
+  });
+}
+
 export interface NotificationRecord {
   /** deterministic (deviation id + kind): a retried activity never notifies twice */
   notificationId: string;
@@ -45,7 +60,10 @@ export interface NotificationRecord {
   region: string;
   deviationId: string;
   deviationType: string;
-  kind: 'reminder' | 'escalation';
+  /** withdrawal: a deviation shown by back-registration never to have happened (DOMAIN.md §4 Downtime) */
+  kind: 'reminder' | 'escalation' | 'withdrawal';
+  /** withdrawals only: how far the deviation had gone, so the notice reaches everyone it reached */
+  reached?: 'reminded' | 'escalated';
   recipientKind: string;
   recipientId: string;
   createdAt: Instant;

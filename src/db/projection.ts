@@ -77,8 +77,10 @@ export interface DeviationRecord {
   obligationId: string | null;
   deadlineAt: Instant;
   detectedAt: Instant;
-  status: 'open' | 'resolved' | 'closed';
+  status: 'open' | 'resolved' | 'closed' | 'withdrawn';
   resolvedAt: Instant | null;
+  /** migration 0009: when a back-registration showed the deadline was met (DOMAIN.md §4 Downtime) */
+  withdrawnAt?: Instant | null;
   closedAt: Instant | null;
   closedBy: string | null;
   comment: string | null;

@@ -164,6 +164,8 @@ export interface DeviationsTable {
   resolution: ColumnType<string | null, string | null | undefined, string | null>;
   /** JSON array of { at, by, text } */
   comments: ColumnType<unknown, string | null | undefined, string | null>;
+  /** migration 0009: status 'withdrawn' since (DOMAIN.md §4 Downtime) */
+  withdrawn_at: ColumnType<Instant | null, Instant | null | undefined, Instant | null>;
 }
 
 /** A declared downtime of the shared IT system (driftstopp, 001 §4). */
@@ -185,7 +187,7 @@ export interface NotificationsTable {
   region: string;
   deviation_id: string;
   deviation_type: string;
-  kind: 'reminder' | 'escalation';
+  kind: 'reminder' | 'escalation' | 'withdrawal';
   recipient_kind: string;
   recipient_id: string;
   created_at: Instant;

@@ -37,6 +37,7 @@ export function coordinatorRefusal(t: Tracking, a: CoordinatorAction): { code: s
   const d = t.deviations.find((x) => x.deviationId === a.deviationId);
   if (!d) return { code: 'UNKNOWN_DEVIATION', message: 'There is no such deviation in this process.' };
   if (d.status === 'closed') return { code: 'DEVIATION_CLOSED', message: 'This deviation has already been closed.' };
+  if (d.status === 'withdrawn') return { code: 'DEVIATION_WITHDRAWN', message: 'This deviation was withdrawn: a back-registered action showed the deadline was met.' };
   switch (a.type) {
     case 'acknowledgeEscalation':
       if (d.escalation !== 'escalated') return { code: 'NOT_ESCALATED', message: 'This deviation has not been escalated to the coordinators.' };

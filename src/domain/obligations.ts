@@ -64,6 +64,14 @@ export interface Obligation {
   remindAt?: string;
   status: 'open' | 'met' | 'late' | 'overdue' | 'cancelled';
   openedAt: string;
+  /**
+   * Back-registration (DOMAIN.md §4 Downtime): the deadline had already passed when the system
+   * learned of the obligation, or fell inside a declared downtime window. It is judged only at
+   * this instant, the end of the grace period; `escalateAt`/`remindAt` then count from it.
+   */
+  judgeAt?: string;
+  /** the deadline fell inside a declared downtime window (its deviation is marked downtime) */
+  inDowntime?: boolean;
   /** when the party acted (its real time, `occurredAt`) */
   metAt?: string;
   cancelledReason?: string;
@@ -80,8 +88,16 @@ export interface Deviation {
   /** the rule's deadline that was missed (manual reports: when it happened) */
   deadlineAt: string;
   detectedAt: string;
-  status: 'open' | 'resolved' | 'closed';
+  /**
+   * open → resolved (met late: `resolvedAt` is when, never before the deadline) or closed by a
+   * coordinator; withdrawn when a later back-registration showed the deadline was met after all
+   * (DOMAIN.md §4 Downtime): kept on record, counted nowhere.
+   */
+  status: 'open' | 'resolved' | 'closed' | 'withdrawn';
   resolvedAt?: string;
+  /** when the system learned that the obligation had been met on time */
+  withdrawnAt?: string;
+  withdrawnReason?: string;
   closedAt?: string;
   closedBy?: string;
   comment?: string;
@@ -116,7 +132,12 @@ export const emptyTracking = (): Tracking => ({ obligations: [], deviations: [] 
 /** A side effect the workflow must carry out after a change (notification, downtime lookup). */
 export type TrackingEffect =
   | { kind: 'remind'; deviationId: string; to: Party }
-  | { kind: 'escalate'; deviationId: string; to: Party };
+  | { kind: 'escalate'; deviationId: string; to: Party }
+  /** a withdrawal notice to whoever was told of the deviation (`reached`: how far it went) */
+  | { kind: 'withdraw'; deviationId: string; to: Party; reached: 'reminded' | 'escalated' };
+
+/** The instant an open obligation is judged: its deadline, or the end of its grace period. */
+export const judgedAt = (o: Obligation): string => (o.judgeAt && Date.parse(o.judgeAt) > Date.parse(o.dueAt) ? o.judgeAt : o.dueAt);
 
 export function openObligation(t: Tracking, o: Omit<Obligation, 'status'>): Obligation {
   if (t.obligations.some((x) => x.obligationId === o.obligationId)) {
@@ -136,22 +157,91 @@ export const openObligations = (t: Tracking): Obligation[] => t.obligations.filt
 /**
  * The party did what it had to. On time → 'met'. After the deadline → 'late', and the
  * deviation it raised is resolved but stays on record (DOMAIN.md §6).
+ *
+ * With `judging` (every process started since back-registration was fixed; histories from before
+ * keep the old rule so they replay), DOMAIN.md §4 Downtime applies as well:
+ * - met on time, but a deviation was raised already (the act was back-registered after the
+ *   deadline had been judged): the deviation is **withdrawn** and whoever it reached is told;
+ * - met late before the deviation was raised (inside the grace period): the deviation is raised
+ *   now with its real times, resolved at `metAt`.
+ * A deviation is never resolved before its deadline.
  */
-export function meetObligation(t: Tracking, id: string, metAt: string): Obligation {
+export function meetObligation(t: Tracking, id: string, metAt: string, judging?: { now: string; newId: () => string; describe: (o: Obligation) => string }): Obligation {
+  return meet(t, id, metAt, judging).obligation;
+}
+
+export interface MeetResult {
+  obligation: Obligation;
+  /** raised now: met late inside the grace period, so no deviation existed yet */
+  raised?: Deviation;
+  withdrawn?: Deviation;
+  effects: TrackingEffect[];
+}
+
+export function meet(t: Tracking, id: string, metAt: string, judging?: { now: string; newId: () => string; describe: (o: Obligation) => string }): MeetResult {
   const o = findObligation(t, id);
   if (!o) throw new Error(`no obligation ${id}`);
-  if (o.status !== 'open' && o.status !== 'overdue') return o;
+  if (o.status !== 'open' && o.status !== 'overdue') return { obligation: o, effects: [] };
   o.metAt = metAt;
-  o.status = Date.parse(metAt) < Date.parse(o.dueAt) ? 'met' : 'late';
-  if (o.deviationId) {
-    const d = t.deviations.find((x) => x.deviationId === o.deviationId);
+  const onTime = Date.parse(metAt) < Date.parse(o.dueAt);
+  o.status = onTime ? 'met' : 'late';
+  const d = o.deviationId ? t.deviations.find((x) => x.deviationId === o.deviationId) : undefined;
+  if (!judging) {
     if (d && d.status === 'open') {
       d.status = 'resolved';
       d.resolvedAt = metAt;
       d.escalateAt = undefined;
     }
+    return { obligation: o, effects: [] };
   }
-  return o;
+  if (onTime) {
+    if (!d || d.status === 'withdrawn') return { obligation: o, effects: [] };
+    const withdrawn = withdrawDeviation(d, judging.now, 'The obligation was met before its deadline (back-registered)');
+    return { obligation: o, withdrawn, effects: withdrawalEffects(withdrawn) };
+  }
+  if (d) {
+    if (d.status === 'open') {
+      d.status = 'resolved';
+      d.resolvedAt = metAt;
+      d.escalateAt = undefined;
+      d.remindAt = undefined;
+    }
+    return { obligation: o, effects: [] };
+  }
+  // met late, before its deviation was raised (grace period, or the same instant as the deadline)
+  const raised = raiseDeviation(t, {
+    deviationId: judging.newId(),
+    type: o.deviationType,
+    responsible: o.responsible,
+    description: judging.describe(o),
+    deadlineAt: o.dueAt,
+    detectedAt: judging.now,
+    obligationId: o.obligationId,
+    downtime: o.inDowntime ?? false,
+  });
+  raised.status = 'resolved';
+  raised.resolvedAt = metAt;
+  o.deviationId = raised.deviationId;
+  return { obligation: o, raised, effects: [] };
+}
+
+/** Withdraws a deviation (DOMAIN.md §4 Downtime): it stays on record, counted nowhere, its ladder stops. */
+export function withdrawDeviation(d: Deviation, at: string, reason: string): Deviation {
+  const reached = d.escalation;
+  d.status = 'withdrawn';
+  d.withdrawnAt = at;
+  d.withdrawnReason = reason;
+  d.escalateAt = undefined;
+  d.remindAt = undefined;
+  // `escalation` keeps how far it went: the withdrawal notices go the same way
+  d.escalation = reached;
+  return d;
+}
+
+/** Whoever was told of a deviation is told of its withdrawal, on the same channel. */
+export function withdrawalEffects(d: Deviation): TrackingEffect[] {
+  if (d.escalation === 'none') return [];
+  return [{ kind: 'withdraw', deviationId: d.deviationId, to: d.responsible, reached: d.escalation }];
 }
 
 /** No longer required (invitation withdrawn, episode cancelled): no deviation will be raised. */
@@ -189,7 +279,7 @@ export function closeDeviation(t: Tracking, id: string, by: string, comment: str
 /** The next instant at which `processDue` has something to do, or undefined. */
 export function nextDueAt(t: Tracking): string | undefined {
   const times = [
-    ...t.obligations.filter((o) => o.status === 'open').map((o) => o.dueAt),
+    ...t.obligations.filter((o) => o.status === 'open').map(judgedAt),
     ...t.deviations.filter((d) => d.status === 'open' && d.escalateAt).map((d) => d.escalateAt as string),
     ...t.deviations.filter((d) => d.status === 'open' && d.escalation === 'none' && d.remindAt).map((d) => d.remindAt as string),
   ];
@@ -221,7 +311,7 @@ export function processDue(t: Tracking, ctx: DueContext): { raised: Deviation[];
     effects.push({ kind: 'remind', deviationId: d.deviationId, to: d.responsible });
   };
   for (const o of t.obligations) {
-    if (o.status !== 'open' || Date.parse(o.dueAt) > now) continue;
+    if (o.status !== 'open' || Date.parse(judgedAt(o)) > now) continue;
     o.status = 'overdue';
     const d = raiseDeviation(t, {
       deviationId: ctx.newId(),
@@ -231,6 +321,7 @@ export function processDue(t: Tracking, ctx: DueContext): { raised: Deviation[];
       deadlineAt: o.dueAt,
       detectedAt: ctx.now,
       obligationId: o.obligationId,
+      downtime: o.inDowntime ?? false,
     });
     o.deviationId = d.deviationId;
     raised.push(d);

@@ -33,6 +33,12 @@ export const RegionSchema = z.object({
     .object({
       /** §6: weekdays after a missed deadline before the responsible unit is reminded (0: at the deadline, DOMAIN.md §6) */
       reminderWeekdays: z.number().int().min(0).max(20).default(0),
+      /**
+       * DOMAIN.md §4 Downtime: an obligation whose deadline had passed when it was registered (or
+       * fell inside a declared downtime window) is judged at the end of this many weekdays after
+       * the registration (or the window's end): 1 = the end of the first weekday after it
+       */
+      graceWeekdays: z.number().int().min(0).max(20).default(1),
       /** §6: weekdays after the reminder before the coordinators get the deviation */
       escalationWeekdays: z.number().int().min(0).max(20).default(1),
       /** 004 §4.1: invitation within this many days after the ready notice (Gävleborg: 3) */
@@ -40,7 +46,7 @@ export const RegionSchema = z.object({
       /** §10-style follow-up: days after discharge the episode stays open for SIP completion */
       followUpDays: z.number().int().min(0).max(365).default(30),
     })
-    .default({ reminderWeekdays: 0, escalationWeekdays: 1, invitationLateDays: 3, followUpDays: 30 }),
+    .default({ reminderWeekdays: 0, graceWeekdays: 1, escalationWeekdays: 1, invitationLateDays: 3, followUpDays: 30 }),
   /** §6 escalation ladder: organisations, coordinators, channels, digest (src/domain/escalation.ts) */
   escalation: EscalationSchema.default(DEFAULT_ESCALATION),
 });

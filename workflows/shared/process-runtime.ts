@@ -12,6 +12,8 @@ import type { Activities } from '../../activities';
 import type { DeadlineRequest } from '../../activities/calendar';
 import {
   cancelObligation,
+  judgedAt,
+  meet,
   meetObligation,
   nextDueAt,
   openObligation,
@@ -30,6 +32,14 @@ export type { Actor, TimelineEntry } from '../../src/domain/process';
 
 /** Patch id of the fix that makes exclusive sections take turns when released together. */
 export const PATCH_EXCLUSIVE_TURNS = 'exclusive-sections-take-turns';
+
+/**
+ * Patch id of back-registration without false alarms (DOMAIN.md §4 Downtime): grace periods for
+ * deadlines already past at registration or inside declared downtime, withdrawn deviations, and
+ * late acts inside the grace period raising their deviation with its real times. Decided once,
+ * when the process starts: processes started before it keep the old rules, so they replay.
+ */
+export const PATCH_BACK_REGISTRATION = 'back-registration-grace-period';
 
 const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: { maximumInterval: '30s' } });
 const remote = proxyActivities<Activities>({ startToCloseTimeout: '1m', retry: { maximumInterval: '5m' } });
@@ -62,11 +72,19 @@ export class ProcessRuntime {
   private changed = false;
   private projectedVersion = -1;
   private busy = false;
+  /** DOMAIN.md §4 Downtime rules apply (PATCH_BACK_REGISTRATION) */
+  readonly judging: boolean;
+  /** withdrawal notices waiting for the main loop (a staff action's `meet` is synchronous) */
+  private pendingEffects: TrackingEffect[] = [];
+  /** deviations raised by a late act inside a grace period, still to be checked against downtime */
+  private unflagged: Deviation[] = [];
 
   constructor(
     readonly state: RuntimeState,
     private readonly host: RuntimeHost,
-  ) {}
+  ) {
+    this.judging = patched(PATCH_BACK_REGISTRATION);
+  }
 
   get tracking(): Tracking {
     return this.state.tracking;
@@ -132,6 +150,8 @@ export class ProcessRuntime {
       // the responsible organisation may have its own escalation period (§6)
       specs.map((s) => ({ ...s.deadline, region: this.host.region, responsible: s.responsible })),
       this.host.escalationWeekdays,
+      // a deadline already past when the system learns of it is judged after a grace period (§4 Downtime)
+      ...(this.judging ? [this.now()] : []),
     );
     const openedAt = this.now();
     return specs.map((s, i) =>
@@ -145,13 +165,30 @@ export class ProcessRuntime {
         dueLocalDate: deadlines[i].dueLocalDate,
         escalateAt: deadlines[i].escalateAt,
         ...(deadlines[i].remindAt ? { remindAt: deadlines[i].remindAt } : {}),
+        ...(deadlines[i].judgeAt ? { judgeAt: deadlines[i].judgeAt } : {}),
         openedAt,
       }),
     );
   }
 
+  /**
+   * The party did what it had to, at its real time `at`. Under the back-registration rules an act
+   * shown to be on time withdraws the deviation already raised (whoever it reached is told by the
+   * main loop), and a late act inside the grace period raises its deviation, already resolved.
+   */
   meet(obligationId: string, at: string): Obligation {
-    return meetObligation(this.tracking, obligationId, at);
+    if (!this.judging) return meetObligation(this.tracking, obligationId, at);
+    const now = this.now();
+    const r = meet(this.tracking, obligationId, at, { now, newId: uuid4, describe: (o) => this.host.describe(o) });
+    if (r.raised) {
+      this.unflagged.push(r.raised);
+      this.record({ action: 'deviationRaised', occurredAt: now, summary: `Deviation ${r.raised.type}: ${r.raised.description} (met late, at ${at})`, deviationId: r.raised.deviationId });
+    }
+    if (r.withdrawn) {
+      this.record({ action: 'deviationWithdrawn', occurredAt: now, summary: `Deviation ${r.withdrawn.type} withdrawn: the obligation was met on time (${at}, before ${r.obligation.dueAt})`, deviationId: r.withdrawn.deviationId });
+      this.pendingEffects.push(...r.effects);
+    }
+    return r.obligation;
   }
 
   cancel(obligationId: string, reason: string): void {
@@ -223,6 +260,7 @@ export class ProcessRuntime {
   }
 
   private async handleDue(): Promise<void> {
+    if (this.judging) return this.judgeDue();
     const now = this.now();
     const { raised, effects } = processDue(this.tracking, {
       now,
@@ -244,19 +282,66 @@ export class ProcessRuntime {
     if (effects.length > 0) await this.notify(effects);
   }
 
+  /**
+   * handleDue under the back-registration rules (DOMAIN.md §4 Downtime). Before an obligation's
+   * deviation is raised, its deadline is checked against the declared downtime windows: inside
+   * one, it is judged only at the end of a grace period after the window's end, so the parties'
+   * back-registrations can still show it was met on time.
+   */
+  private async judgeDue(): Promise<void> {
+    const now = this.now();
+    const falling = this.tracking.obligations.filter((o) => o.status === 'open' && o.inDowntime === undefined && Date.parse(judgedAt(o)) <= Date.parse(now));
+    const flagged = this.unflagged.splice(0);
+    if (falling.length + flagged.length > 0) {
+      const ends = await local.downtimeEnds(this.host.region, [...falling.map((o) => o.dueAt), ...flagged.map((d) => d.deadlineAt)]);
+      flagged.forEach((d, i) => (d.downtime = ends[falling.length + i] !== null));
+      const graced: { o: Obligation; from: string }[] = [];
+      falling.forEach((o, i) => {
+        const end = ends[i];
+        o.inDowntime = end !== null;
+        // registered after the window ended: the grace of its registration already covers it
+        if (end !== null && !(o.judgeAt && Date.parse(end) <= Date.parse(o.openedAt))) graced.push({ o, from: end });
+      });
+      if (graced.length > 0) {
+        const grace = await local.graceDeadlines(
+          graced.map(({ o, from }) => ({ from, region: this.host.region, responsible: o.responsible })),
+          this.host.escalationWeekdays,
+        );
+        graced.forEach(({ o }, i) => {
+          // a grace period already over (the window ended long ago) changes nothing: judged now
+          if (Date.parse(grace[i].judgeAt) <= Date.parse(now)) return;
+          o.judgeAt = grace[i].judgeAt;
+          o.escalateAt = grace[i].escalateAt;
+          o.remindAt = grace[i].remindAt;
+        });
+      }
+      // no new version: the grace is bookkeeping of the loop's next wake-up; what it leads to is recorded
+    }
+    const { raised, effects } = processDue(this.tracking, { now, newId: uuid4, describe: (o) => this.host.describe(o) });
+    for (const d of raised) {
+      this.record({ action: 'deviationRaised', occurredAt: now, summary: `Deviation ${d.type}: ${d.description}`, deviationId: d.deviationId });
+    }
+    for (const e of effects.filter((x) => x.kind === 'escalate')) {
+      this.record({ action: 'deviationEscalated', occurredAt: now, summary: 'Deviation escalated to the coordinators', deviationId: e.deviationId });
+    }
+    const all = [...this.pendingEffects.splice(0), ...effects];
+    if (all.length > 0) await this.notify(all);
+  }
+
   private async notify(effects: TrackingEffect[]): Promise<void> {
     await remote.recordNotifications(
       effects.map((e) => {
         const d = this.tracking.deviations.find((x) => x.deviationId === e.deviationId);
         return {
           // deterministic id: a retried activity never notifies twice
-          notificationId: `${e.deviationId}:${e.kind}`,
+          notificationId: `${e.deviationId}:${e.kind === 'withdraw' ? 'withdrawal' : e.kind}`,
           processType: this.host.processType,
           processId: this.host.processId,
           region: this.host.region,
           deviationId: e.deviationId,
           deviationType: d?.type ?? 'MANUAL',
-          kind: e.kind === 'remind' ? ('reminder' as const) : ('escalation' as const),
+          kind: e.kind === 'remind' ? ('reminder' as const) : e.kind === 'escalate' ? ('escalation' as const) : ('withdrawal' as const),
+          ...(e.kind === 'withdraw' ? { reached: e.reached } : {}),
           recipientKind: e.to.kind,
           recipientId: e.to.id,
           createdAt: this.now(),

@@ -6,6 +6,7 @@
  */
 import { agreementOn } from '../regions';
 import { sameParty, type Party } from '../obligations';
+import { stockholmDateOf } from '../local-date';
 import type { CancellationReason, DischargeState, HomeHealthCare, PlanningFlow } from './types';
 
 interface Base {
@@ -128,11 +129,19 @@ const ENDED_ALLOWED: ReadonlySet<DischargeActionType> = new Set([
   'linkHomeCareEnrollment',
 ]);
 
+/** Rules added after processes were already running; a workflow started before keeps them off (replay). */
+export interface RuleVersion {
+  /** a ready or withdrawal date cannot lie after the day its message is sent (DOMAIN.md §7 "Ready days") */
+  noFutureReadyDates: boolean;
+}
+
+export const CURRENT_RULES: RuleVersion = { noFutureReadyDates: true };
+
 /**
  * Whether the episode's state allows the action; `now` is the workflow's time.
  * Returns undefined when allowed.
  */
-export function refusal(s: DischargeState, a: DischargeAction, now: string): Refusal | undefined {
+export function refusal(s: DischargeState, a: DischargeAction, now: string, rules: RuleVersion = CURRENT_RULES): Refusal | undefined {
   const at = a.occurredAt ?? now;
   if (Date.parse(at) > Date.parse(now) + 5 * 60_000) {
     return refuse('OCCURRED_IN_FUTURE', 'The time given for when this happened is in the future.');
@@ -222,6 +231,17 @@ export function refusal(s: DischargeState, a: DischargeAction, now: string): Ref
     case 'markReady':
       if (s.status === 'readyForDischarge') return refuse('ALREADY_READY', 'The patient is already marked ready for discharge (utskrivningsklar).');
       if (a.readyDate < s.admittedLocalDate) return refuse('READY_DATE_BEFORE_ADMISSION', 'The ready date cannot be before the admission date.');
+      if (rules.noFutureReadyDates) {
+        // DOMAIN.md §7: the final ready date is sent when it is set; a future date belongs in the admission notice
+        const sentOn = stockholmDateOf(at);
+        if (sentOn && a.readyDate > sentOn) {
+          return refuse('READY_DATE_IN_FUTURE', `The ready date ${a.readyDate} is after the day the ready message is sent (${sentOn}); a future date belongs in the admission notice as the preliminary ready date.`);
+        }
+        const last = s.readyPeriods[s.readyPeriods.length - 1];
+        if (last?.endDate && a.readyDate < last.endDate) {
+          return refuse('READY_DATE_BEFORE_WITHDRAWAL', `The ready date cannot be before ${last.endDate}, when the previous ready status was withdrawn.`);
+        }
+      }
       if (requiresTreatmentPlan(s, a.readyDate) && !s.treatmentPlan) {
         return refuse(
           'TREATMENT_PLAN_REQUIRED',
@@ -233,6 +253,10 @@ export function refusal(s: DischargeState, a: DischargeAction, now: string): Ref
       const cur = currentReadyPeriod(s);
       if (s.status !== 'readyForDischarge' || !cur) return refuse('NOT_READY', 'The patient is not marked ready for discharge, so there is nothing to withdraw.');
       if (a.date < cur.readyDate) return refuse('WITHDRAWAL_BEFORE_READY', `The withdrawal date cannot be before the ready date ${cur.readyDate}.`);
+      const sentOn = stockholmDateOf(at);
+      if (rules.noFutureReadyDates && sentOn && a.date > sentOn) {
+        return refuse('WITHDRAWAL_DATE_IN_FUTURE', `The withdrawal date ${a.date} is after the day the withdrawal is sent (${sentOn}).`);
+      }
       return undefined;
     }
     case 'discharge':

@@ -1,0 +1,127 @@
+/**
+ * Back-registration without false alarms (DOMAIN.md §4 Downtime, issue 15): the scenario a new
+ * user hit — an episode entered ten days after admission, its admission notice back-registered
+ * as sent 23 hours after admission — and the rules around it, on the time-skipping server with
+ * the real activities and ledger:
+ * - an obligation whose deadline had passed at registration is judged at the end of the grace
+ *   period (the end of the first weekday after registration), not at once;
+ * - met on time by then: no deviation, no reminder, no escalation, ever;
+ * - met late: the deviation is raised with its real times, resolved, never escalated;
+ * - not met: raised at the end of the grace period, then the ladder;
+ * - a deviation already raised that a later back-registration shows was met on time is
+ *   withdrawn, kept on the timeline, and whoever it reached is told;
+ * - a ready date after the day the ready message is sent is refused.
+ */
+import { notificationsFor } from '../../src/db/operations';
+import { addWeekdays, endOfLocalDay, localDateOf } from '../../src/domain/calendar';
+import { Episode, episodeInput, eventually, inpatient, municipality, primaryCare, refusalOf, sleepUntil, UNITS } from '../helpers/discharge';
+import { useWorkflowTestContext } from '../helpers/temporal';
+
+const ctx = useWorkflowTestContext();
+const now = async () => new Date(await ctx.env.currentTimeMs()).toISOString();
+const plus = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** the end of the first weekday after the local day of `iso` (the default grace period) */
+const graceEnd = (iso: string) => endOfLocalDay(addWeekdays(localDateOf(new Date(iso)), 1)).toISOString();
+
+async function backRegisteredEpisode(daysAgo: number) {
+  const admittedAt = plus(await now(), -daysAgo * DAY);
+  const registeredAt = await now();
+  const e = await Episode.start(ctx.env, ctx.taskQueue, episodeInput({ admittedAt }));
+  return { e, admittedAt, registeredAt };
+}
+
+describe('back-registration after a downtime (DOMAIN.md §4)', () => {
+  it('the reported scenario: admitted ten days ago, notice back-registered as sent after 23 hours → no deviation, no notification, ever', async () => {
+    const { e, admittedAt, registeredAt } = await backRegisteredEpisode(10);
+    const s0 = await e.state();
+    const o = s0.openObligations.find((x) => x.kind === 'sendAdmissionNotice')!;
+    expect(o.judgeAt).toBe(graceEnd(registeredAt));
+    expect(s0.deviations).toEqual([]);
+
+    const sentAt = plus(admittedAt, 23 * HOUR);
+    let s = await e.act('admissionNotice', { expectedReadyDate: localDateOf(new Date(admittedAt)), occurredAt: sentAt });
+    expect(s.obligations.find((x) => x.kind === 'sendAdmissionNotice')).toMatchObject({ status: 'met', metAt: sentAt });
+    // the other parties back-register their acknowledgements after it, the next morning
+    await ctx.env.sleep('14 hours');
+    const notice = s.messages.find((m) => m.type === 'admissionNotice')!;
+    for (const party of notice.recipients) s = await e.act('acknowledge', { messageId: notice.messageId, party, occurredAt: plus(sentAt, 2 * HOUR) });
+    s = await e.act('appointNamedCareContact', { party: primaryCare, contact: 'Distriktssköterska A', occurredAt: plus(sentAt, 3 * HOUR) });
+
+    // well past every grace period and escalation period
+    await ctx.env.sleep('7 days');
+    s = await e.state();
+    expect(s.deviations).toEqual([]);
+    expect(s.timeline.map((t) => t.action)).not.toContain('deviationRaised');
+    for (const unit of [UNITS.inpatient, UNITS.municipality, UNITS.primaryCare]) expect(await notificationsFor(ctx.ledger.db, unit)).toEqual([]);
+  });
+
+  it('met late inside the grace period: the deviation is raised with its real times and resolved, never escalated', async () => {
+    const { e, admittedAt } = await backRegisteredEpisode(5);
+    const sentAt = plus(admittedAt, 30 * HOUR);
+    const s = await e.act('admissionNotice', { expectedReadyDate: localDateOf(new Date(admittedAt)), occurredAt: sentAt });
+    const [d] = s.deviations.filter((x) => x.type === 'ADMISSION_NOTICE_LATE');
+    expect(d).toMatchObject({ status: 'resolved', resolvedAt: sentAt, deadlineAt: plus(admittedAt, 24 * HOUR), escalation: 'none' });
+    await ctx.env.sleep('7 days');
+    const after = (await e.state()).deviations.find((x) => x.deviationId === d.deviationId)!;
+    expect(after).toMatchObject({ status: 'resolved', escalation: 'none' });
+    expect(await notificationsFor(ctx.ledger.db, UNITS.inpatient)).toEqual([]);
+  });
+
+  it('not met by the end of the grace period: raised then, not before, with the real deadline; the ladder counts from then', async () => {
+    const { e, admittedAt, registeredAt } = await backRegisteredEpisode(3);
+    const judgeAt = graceEnd(registeredAt);
+    await sleepUntil(ctx.env, plus(judgeAt, -1000));
+    expect((await e.state()).deviations).toEqual([]);
+    await sleepUntil(ctx.env, plus(judgeAt, 1000));
+    const [d] = await eventually(async () => { const x = (await e.state()).deviations; return x.length ? x : undefined; }, 'deviation at the end of the grace period');
+    expect(d).toMatchObject({ type: 'ADMISSION_NOTICE_LATE', status: 'open', escalation: 'reminded', deadlineAt: plus(admittedAt, 24 * HOUR) });
+    expect(Date.parse(d.detectedAt)).toBeGreaterThanOrEqual(Date.parse(judgeAt));
+    // escalated one escalation period after the end of the grace period, not at once
+    expect(Date.parse(d.escalateAt!)).toBeGreaterThan(Date.parse(judgeAt));
+  });
+
+  it('a deviation shown by a later back-registration to have been met on time is withdrawn, and whoever it reached is told', async () => {
+    const e = await Episode.start(ctx.env, ctx.taskQueue, episodeInput({ admittedAt: await now() }));
+    const sentAt = await now();
+    let s = await e.act('admissionNotice', { expectedReadyDate: localDateOf(new Date(sentAt)) });
+    const notice = s.messages.find((m) => m.type === 'admissionNotice')!;
+    const ack = s.openObligations.find((o) => o.messageId === notice.messageId && o.responsible.kind === 'municipality')!;
+    // the acknowledgement deadline passes; the deviation is raised, reminded, then escalated
+    await sleepUntil(ctx.env, plus(ack.dueAt, 1000));
+    const [d] = await eventually(async () => { const x = (await e.state()).deviations.filter((y) => y.obligationId === ack.obligationId); return x.length ? x : undefined; }, 'ACK_MISSING');
+    await sleepUntil(ctx.env, plus(d.escalateAt!, 1000));
+    await eventually(async () => (await e.state()).deviations.find((y) => y.deviationId === d.deviationId)?.escalation === 'escalated', 'escalation');
+
+    // the municipality had acknowledged by phone before the deadline: back-registered now
+    const ackedAt = plus(sentAt, HOUR);
+    s = await e.act('acknowledge', { messageId: notice.messageId, party: municipality, occurredAt: ackedAt });
+    const w = s.deviations.find((y) => y.deviationId === d.deviationId)!;
+    expect(w).toMatchObject({ status: 'withdrawn', escalation: 'escalated' });
+    expect(Date.parse(w.withdrawnAt!)).toBeGreaterThan(Date.parse(w.deadlineAt));
+    expect(w.resolvedAt).toBeUndefined();
+    expect(s.timeline.filter((t) => t.deviationId === d.deviationId).map((t) => t.action)).toEqual(['deviationRaised', 'deviationEscalated', 'deviationWithdrawn']);
+    const notes = await eventually(async () => { const n = (await notificationsFor(ctx.ledger.db, UNITS.municipality)).filter((x) => x.deviation_id === d.deviationId); return n.length === 3 ? n : undefined; }, 'withdrawal notice');
+    expect(notes.map((n) => n.kind)).toEqual(['reminder', 'escalation', 'withdrawal']);
+    // the ledger has it withdrawn: out of every count that reads open deviations
+    const row = await eventually(async () => { const r = await ctx.ledger.db.selectFrom('deviations').selectAll().where('deviation_id', '=', d.deviationId).executeTakeFirst(); return r?.status === 'withdrawn' ? r : undefined; }, 'withdrawn in the ledger');
+    expect(row.withdrawn_at).not.toBeNull();
+  });
+
+  it('a ready date after the day the ready message is sent is refused; today is accepted', async () => {
+    const e = await Episode.start(ctx.env, ctx.taskQueue, episodeInput({ admittedAt: plus(await now(), -2 * DAY) }));
+    const today = localDateOf(new Date(await now()));
+    const tomorrow = localDateOf(new Date(Date.parse(await now()) + DAY));
+    const before = await e.state();
+    const r = await refusalOf(e.act('markReady', { readyDate: tomorrow }));
+    expect(r.code).toBe('READY_DATE_IN_FUTURE');
+    expect((await e.state()).version).toBe(before.version);
+    // back-registered: the date is judged against the day it was really sent
+    const yesterday = plus(await now(), -DAY);
+    expect((await refusalOf(e.act('markReady', { readyDate: today, occurredAt: yesterday }))).code).toBe('READY_DATE_IN_FUTURE');
+    const s = await e.act('markReady', { readyDate: today });
+    expect(s.status).toBe('readyForDischarge');
+    expect(inpatient.kind).toBe('inpatient');
+  });
+});
