@@ -121,6 +121,8 @@ export async function loadIndicatorData(db: Db, region: string, period: Period):
       .leftJoin('episodes as e', (j) => j.onRef('e.episode_id', '=', 'd.process_id').on('d.process_type', '=', 'discharge'))
       .select(['d.municipality', 'd.type', 'd.responsible_kind', 'd.responsible_id', 'd.downtime', 'd.detected_at', 'e.hospital', 'e.inpatient_unit_hsa', 'e.psychiatric'])
       .where('d.region', '=', region)
+      // withdrawn: a back-registration showed it never happened (DOMAIN.md §4 Downtime)
+      .where('d.status', '!=', 'withdrawn')
       .where('d.detected_at', '>=', lo)
       .where('d.detected_at', '<', hi)
       .execute();
