@@ -6,7 +6,7 @@
  * (workflows/shared/coordinator-actions.ts), so each one is on the process's timeline.
  */
 import type { Actor } from './process';
-import { closeDeviation, type Deviation, type Party, type Tracking } from './obligations';
+import { closeDeviation, settledDeviationRefusal, type Deviation, type Party, type Tracking } from './obligations';
 
 /** How a coordinator closed a deviation (the comment carries the details). */
 export const RESOLUTIONS = ['ACTION_TAKEN', 'ROUTINE_CHANGED', 'NOT_A_DEVIATION', 'DUPLICATE', 'OTHER'] as const;
@@ -36,8 +36,8 @@ export const MAX_COMMENTS = 50;
 export function coordinatorRefusal(t: Tracking, a: CoordinatorAction): { code: string; message: string } | undefined {
   const d = t.deviations.find((x) => x.deviationId === a.deviationId);
   if (!d) return { code: 'UNKNOWN_DEVIATION', message: 'There is no such deviation in this process.' };
-  if (d.status === 'closed') return { code: 'DEVIATION_CLOSED', message: 'This deviation has already been closed.' };
-  if (d.status === 'withdrawn') return { code: 'DEVIATION_WITHDRAWN', message: 'This deviation was withdrawn: a back-registered action showed the deadline was met.' };
+  const settled = settledDeviationRefusal(d);
+  if (settled) return settled;
   switch (a.type) {
     case 'acknowledgeEscalation':
       if (d.escalation !== 'escalated') return { code: 'NOT_ESCALATED', message: 'This deviation has not been escalated to the coordinators.' };

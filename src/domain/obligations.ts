@@ -265,6 +265,13 @@ export function raiseDeviation(
   return dev;
 }
 
+/** Why a deviation can no longer be acted on (closed, or withdrawn by a back-registration), or undefined. */
+export function settledDeviationRefusal(d: Deviation): { code: string; message: string } | undefined {
+  if (d.status === 'closed') return { code: 'DEVIATION_CLOSED', message: 'This deviation has already been closed.' };
+  if (d.status === 'withdrawn') return { code: 'DEVIATION_WITHDRAWN', message: 'This deviation was withdrawn: a back-registered action showed the deadline was met.' };
+  return undefined;
+}
+
 export function closeDeviation(t: Tracking, id: string, by: string, comment: string, at: string): Deviation {
   const d = t.deviations.find((x) => x.deviationId === id);
   if (!d) throw new Error(`no deviation ${id}`);

@@ -5,7 +5,7 @@
  * sentence a nurse understands; nothing is recorded.
  */
 import { agreementOn } from '../regions';
-import { sameParty, type Party } from '../obligations';
+import { sameParty, settledDeviationRefusal, type Party } from '../obligations';
 import { stockholmDateOf } from '../local-date';
 import type { CancellationReason, DischargeState, HomeHealthCare, PlanningFlow } from './types';
 
@@ -275,8 +275,7 @@ export function refusal(s: DischargeState, a: DischargeAction, now: string, rule
     case 'closeDeviation': {
       const d = s.tracking.deviations.find((x) => x.deviationId === a.deviationId);
       if (!d) return refuse('UNKNOWN_DEVIATION', 'There is no such deviation in this episode.');
-      if (d.status === 'closed') return refuse('DEVIATION_CLOSED', 'This deviation has already been closed.');
-      return undefined;
+      return settledDeviationRefusal(d);
     }
     case 'linkHomeCareEnrollment':
       return undefined;

@@ -4,7 +4,7 @@
  * call `refusal`, unit tests can call it without Temporal. A refusal carries a machine-readable
  * code and a sentence a nurse understands; nothing is recorded.
  */
-import { sameParty, type Party } from '../obligations';
+import { sameParty, settledDeviationRefusal, type Party } from '../obligations';
 import type { EndReason, EnrollmentStatus, HomeCareState } from './types';
 
 export interface Base {
@@ -154,8 +154,7 @@ export function refusal(s: HomeCareState, a: HomeCareAction, now: string): Refus
     case 'closeDeviation': {
       const d = s.tracking.deviations.find((x) => x.deviationId === a.deviationId);
       if (!d) return refuse('UNKNOWN_DEVIATION', 'There is no such deviation in this enrollment.');
-      if (d.status === 'closed') return refuse('DEVIATION_CLOSED', 'This deviation has already been closed.');
-      return undefined;
+      return settledDeviationRefusal(d);
     }
   }
 }

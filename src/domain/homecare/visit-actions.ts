@@ -2,7 +2,7 @@
  * Staff actions on a single home visit order (enstaka hembesök, DOMAIN.md §5, 001 §7.3–§7.4)
  * and the rule deciding whether the order's state allows each one. Pure, like `actions.ts`.
  */
-import { sameParty, type Party } from '../obligations';
+import { sameParty, settledDeviationRefusal, type Party } from '../obligations';
 import type { Base, Refusal } from './actions';
 import type { VisitOrderState, VisitOrderStatus } from './types';
 
@@ -72,8 +72,7 @@ export function visitRefusal(s: VisitOrderState, a: VisitAction, now: string): R
     case 'closeDeviation': {
       const d = s.tracking.deviations.find((x) => x.deviationId === a.deviationId);
       if (!d) return refuse('UNKNOWN_DEVIATION', 'There is no such deviation in this order.');
-      if (d.status === 'closed') return refuse('DEVIATION_CLOSED', 'This deviation has already been closed.');
-      return undefined;
+      return settledDeviationRefusal(d);
     }
   }
 }
