@@ -162,8 +162,9 @@ export const openObligations = (t: Tracking): Obligation[] => t.obligations.filt
  * keep the old rule so they replay), DOMAIN.md §4 Downtime applies as well:
  * - met on time, but a deviation was raised already (the act was back-registered after the
  *   deadline had been judged): the deviation is **withdrawn** and whoever it reached is told;
- * - met late before the deviation was raised (inside the grace period): the deviation is raised
- *   now with its real times, resolved at `metAt`.
+ * - met late before the deviation was raised: the deviation is raised with its real times,
+ *   resolved at `metAt` — at once, or inside a grace period at its end (`processDue`), so that
+ *   nothing is raised before the grace period is over.
  * A deviation is never resolved before its deadline.
  */
 export function meetObligation(t: Tracking, id: string, metAt: string, judging?: { now: string; newId: () => string; describe: (o: Obligation) => string }): Obligation {
@@ -208,7 +209,9 @@ export function meet(t: Tracking, id: string, metAt: string, judging?: { now: st
     }
     return { obligation: o, effects: [] };
   }
-  // met late, before its deviation was raised (grace period, or the same instant as the deadline)
+  // met late inside its grace period: judged at the grace period's end (processDue), not before
+  if (o.judgeAt && Date.parse(o.judgeAt) > Date.parse(judging.now)) return { obligation: o, effects: [] };
+  // met late before the loop raised its deviation (the same instant as the deadline)
   const raised = raiseDeviation(t, {
     deviationId: judging.newId(),
     type: o.deviationType,
@@ -283,10 +286,14 @@ export function closeDeviation(t: Tracking, id: string, by: string, comment: str
   return d;
 }
 
+/** Met late inside a grace period: the deviation is raised (already resolved) at `judgeAt`. */
+export const awaitingJudgement = (t: Tracking): Obligation[] => t.obligations.filter((o) => o.status === 'late' && !o.deviationId && !!o.judgeAt);
+
 /** The next instant at which `processDue` has something to do, or undefined. */
 export function nextDueAt(t: Tracking): string | undefined {
   const times = [
     ...t.obligations.filter((o) => o.status === 'open').map(judgedAt),
+    ...awaitingJudgement(t).map((o) => o.judgeAt as string),
     ...t.deviations.filter((d) => d.status === 'open' && d.escalateAt).map((d) => d.escalateAt as string),
     ...t.deviations.filter((d) => d.status === 'open' && d.escalation === 'none' && d.remindAt).map((d) => d.remindAt as string),
   ];
@@ -334,6 +341,24 @@ export function processDue(t: Tracking, ctx: DueContext): { raised: Deviation[];
     raised.push(d);
     if (o.remindAt && Date.parse(o.remindAt) > now) d.remindAt = o.remindAt;
     else remind(d, o);
+  }
+  // met late inside the grace period: judged now, with its real times, already resolved (§4 Downtime)
+  for (const o of awaitingJudgement(t)) {
+    if (Date.parse(o.judgeAt as string) > now) continue;
+    const d = raiseDeviation(t, {
+      deviationId: ctx.newId(),
+      type: o.deviationType,
+      responsible: o.responsible,
+      description: ctx.describe(o),
+      deadlineAt: o.dueAt,
+      detectedAt: ctx.now,
+      obligationId: o.obligationId,
+      downtime: o.inDowntime ?? false,
+    });
+    d.status = 'resolved';
+    d.resolvedAt = o.metAt;
+    o.deviationId = d.deviationId;
+    raised.push(d);
   }
   for (const d of t.deviations) {
     if (d.status !== 'open' || d.escalation !== 'none' || !d.remindAt || Date.parse(d.remindAt) > now) continue;

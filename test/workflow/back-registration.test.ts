@@ -57,15 +57,20 @@ describe('back-registration after a downtime (DOMAIN.md §4)', () => {
     for (const unit of [UNITS.inpatient, UNITS.municipality, UNITS.primaryCare]) expect(await notificationsFor(ctx.ledger.db, unit)).toEqual([]);
   });
 
-  it('met late inside the grace period: the deviation is raised with its real times and resolved, never escalated', async () => {
-    const { e, admittedAt } = await backRegisteredEpisode(5);
+  it('met late inside the grace period: judged at its end — then raised with its real times, already resolved, never escalated', async () => {
+    const { e, admittedAt, registeredAt } = await backRegisteredEpisode(5);
     const sentAt = plus(admittedAt, 30 * HOUR);
-    const s = await e.act('admissionNotice', { expectedReadyDate: localDateOf(new Date(admittedAt)), occurredAt: sentAt });
-    const [d] = s.deviations.filter((x) => x.type === 'ADMISSION_NOTICE_LATE');
+    let s = await e.act('admissionNotice', { expectedReadyDate: localDateOf(new Date(admittedAt)), occurredAt: sentAt });
+    expect(s.obligations.find((o) => o.kind === 'sendAdmissionNotice')).toMatchObject({ status: 'late', metAt: sentAt });
+    expect(s.deviations).toEqual([]); // nothing is raised before the grace period ends
+    const judgeAt = graceEnd(registeredAt);
+    await sleepUntil(ctx.env, plus(judgeAt, 1000));
+    const [d] = await eventually(async () => { const x = (await e.state()).deviations.filter((y) => y.type === 'ADMISSION_NOTICE_LATE'); return x.length ? x : undefined; }, 'the late notice judged');
     expect(d).toMatchObject({ status: 'resolved', resolvedAt: sentAt, deadlineAt: plus(admittedAt, 24 * HOUR), escalation: 'none' });
+    expect(Date.parse(d.detectedAt)).toBeGreaterThanOrEqual(Date.parse(judgeAt));
     await ctx.env.sleep('7 days');
-    const after = (await e.state()).deviations.find((x) => x.deviationId === d.deviationId)!;
-    expect(after).toMatchObject({ status: 'resolved', escalation: 'none' });
+    s = await e.state();
+    expect(s.deviations.find((x) => x.deviationId === d.deviationId)).toMatchObject({ status: 'resolved', escalation: 'none' });
     expect(await notificationsFor(ctx.ledger.db, UNITS.inpatient)).toEqual([]);
   });
 

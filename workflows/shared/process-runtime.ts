@@ -11,6 +11,7 @@ import { allHandlersFinished, condition, patched, proxyActivities, proxyLocalAct
 import type { Activities } from '../../activities';
 import type { DeadlineRequest } from '../../activities/calendar';
 import {
+  awaitingJudgement,
   cancelObligation,
   judgedAt,
   meet,
@@ -231,7 +232,8 @@ export class ProcessRuntime {
       }
       // A staff action in progress (busy) may leave the state looking done half-way: only a
       // settled state ends the process, and waiting on anything else would spin without yielding.
-      const settledDone = () => isDone() && !this.busy;
+      // ... and nothing met late inside a grace period still awaits its judgement (§4 Downtime)
+      const settledDone = () => isDone() && !this.busy && awaitingJudgement(this.tracking).length === 0;
       if (settledDone() && !this.changed) return;
       const now = Date.now();
       const due = nextDueAt(this.tracking);
@@ -290,11 +292,15 @@ export class ProcessRuntime {
    */
   private async judgeDue(): Promise<void> {
     const now = this.now();
-    const falling = this.tracking.obligations.filter((o) => o.status === 'open' && o.inDowntime === undefined && Date.parse(judgedAt(o)) <= Date.parse(now));
+    const judgedNow = (o: Obligation) => o.inDowntime === undefined && Date.parse(judgedAt(o)) <= Date.parse(now);
+    const falling = this.tracking.obligations.filter((o) => o.status === 'open' && judgedNow(o));
+    // met late inside a grace period: only marked, their act is recorded already
+    const lateOnes = awaitingJudgement(this.tracking).filter(judgedNow);
     const flagged = this.unflagged.splice(0);
-    if (falling.length + flagged.length > 0) {
-      const ends = await local.downtimeEnds(this.host.region, [...falling.map((o) => o.dueAt), ...flagged.map((d) => d.deadlineAt)]);
+    if (falling.length + flagged.length + lateOnes.length > 0) {
+      const ends = await local.downtimeEnds(this.host.region, [...falling.map((o) => o.dueAt), ...flagged.map((d) => d.deadlineAt), ...lateOnes.map((o) => o.dueAt)]);
       flagged.forEach((d, i) => (d.downtime = ends[falling.length + i] !== null));
+      lateOnes.forEach((o, i) => (o.inDowntime = ends[falling.length + flagged.length + i] !== null));
       const graced: { o: Obligation; from: string }[] = [];
       falling.forEach((o, i) => {
         const end = ends[i];
