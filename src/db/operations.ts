@@ -45,9 +45,14 @@ export async function downtimeFlags(db: Kysely<Database>, region: string, instan
 export async function downtimeEnds(db: Kysely<Database>, region: string, instants: Instant[]): Promise<(Instant | null)[]> {
   if (instants.length === 0) return [];
   const windows = await db.selectFrom('downtime_windows').select(['starts_at', 'ends_at']).where('region', '=', region).execute();
+  return windowEnds(windows.map((w) => ({ startsAt: w.starts_at, endsAt: w.ends_at })), instants);
+}
+
+/** The pure rule of `downtimeEnds`: the latest end of the windows each instant falls inside (bounds included). */
+export function windowEnds(windows: readonly { startsAt: Instant; endsAt: Instant }[], instants: readonly Instant[]): (Instant | null)[] {
   return instants.map((i) => {
     const t = Date.parse(i);
-    const ends = windows.filter((w) => Date.parse(w.starts_at) <= t && t <= Date.parse(w.ends_at)).map((w) => new Date(w.ends_at).toISOString());
+    const ends = windows.filter((w) => Date.parse(w.startsAt) <= t && t <= Date.parse(w.endsAt)).map((w) => new Date(w.endsAt).toISOString());
     return ends.length ? ends.reduce((a, b) => (Date.parse(a) >= Date.parse(b) ? a : b)) : null;
   });
 }

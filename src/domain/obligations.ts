@@ -289,6 +289,43 @@ export function closeDeviation(t: Tracking, id: string, by: string, comment: str
 /** Met late inside a grace period: the deviation is raised (already resolved) at `judgeAt`. */
 export const awaitingJudgement = (t: Tracking): Obligation[] => t.obligations.filter((o) => o.status === 'late' && !o.deviationId && !!o.judgeAt);
 
+/**
+ * DOMAIN.md §4 Downtime, step 1 of judging what falls due at `now`: the obligations whose
+ * deadline must first be checked against the declared downtime windows (each is checked once).
+ */
+export function toCheckForDowntime(t: Tracking, now: string): Obligation[] {
+  const judgedNow = (o: Obligation) => o.inDowntime === undefined && Date.parse(judgedAt(o)) <= Date.parse(now);
+  // open ones may be judged later; those met late inside a grace period are only marked
+  return [...t.obligations.filter((o) => o.status === 'open' && judgedNow(o)), ...awaitingJudgement(t).filter(judgedNow)];
+}
+
+/**
+ * Step 2: `ends[i]` is the end of the downtime window the deadline of `checked[i]` fell inside,
+ * or null. Marks them; returns the open ones to be judged after a grace period counted from the
+ * window's end (not those registered after the window ended: their registration's grace covers it).
+ */
+export function markDowntime(checked: Obligation[], ends: (string | null)[]): { o: Obligation; from: string }[] {
+  const graced: { o: Obligation; from: string }[] = [];
+  checked.forEach((o, i) => {
+    const end = ends[i] ?? null;
+    o.inDowntime = end !== null;
+    if (end === null || o.status !== 'open') return;
+    if (!(o.judgeAt && Date.parse(end) <= Date.parse(o.openedAt))) graced.push({ o, from: end });
+  });
+  return graced;
+}
+
+/** Step 3: the grace periods computed for `graced` (by the calendar); one already over changes nothing. */
+export function applyGrace(graced: { o: Obligation }[], grace: { judgeAt: string; escalateAt: string; remindAt?: string }[], now: string): void {
+  graced.forEach(({ o }, i) => {
+    const g = grace[i];
+    if (!g || Date.parse(g.judgeAt) <= Date.parse(now)) return;
+    o.judgeAt = g.judgeAt;
+    o.escalateAt = g.escalateAt;
+    o.remindAt = g.remindAt;
+  });
+}
+
 /** The next instant at which `processDue` has something to do, or undefined. */
 export function nextDueAt(t: Tracking): string | undefined {
   const times = [

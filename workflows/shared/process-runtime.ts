@@ -11,9 +11,11 @@ import { allHandlersFinished, condition, patched, proxyActivities, proxyLocalAct
 import type { Activities } from '../../activities';
 import type { DeadlineRequest } from '../../activities/calendar';
 import {
+  applyGrace,
   awaitingJudgement,
   cancelObligation,
-  judgedAt,
+  markDowntime,
+  toCheckForDowntime,
   meet,
   meetObligation,
   nextDueAt,
@@ -292,34 +294,18 @@ export class ProcessRuntime {
    */
   private async judgeDue(): Promise<void> {
     const now = this.now();
-    const judgedNow = (o: Obligation) => o.inDowntime === undefined && Date.parse(judgedAt(o)) <= Date.parse(now);
-    const falling = this.tracking.obligations.filter((o) => o.status === 'open' && judgedNow(o));
-    // met late inside a grace period: only marked, their act is recorded already
-    const lateOnes = awaitingJudgement(this.tracking).filter(judgedNow);
+    const checked = toCheckForDowntime(this.tracking, now);
     const flagged = this.unflagged.splice(0);
-    if (falling.length + flagged.length + lateOnes.length > 0) {
-      const ends = await local.downtimeEnds(this.host.region, [...falling.map((o) => o.dueAt), ...flagged.map((d) => d.deadlineAt), ...lateOnes.map((o) => o.dueAt)]);
-      flagged.forEach((d, i) => (d.downtime = ends[falling.length + i] !== null));
-      lateOnes.forEach((o, i) => (o.inDowntime = ends[falling.length + flagged.length + i] !== null));
-      const graced: { o: Obligation; from: string }[] = [];
-      falling.forEach((o, i) => {
-        const end = ends[i];
-        o.inDowntime = end !== null;
-        // registered after the window ended: the grace of its registration already covers it
-        if (end !== null && !(o.judgeAt && Date.parse(end) <= Date.parse(o.openedAt))) graced.push({ o, from: end });
-      });
+    if (checked.length + flagged.length > 0) {
+      const ends = await local.downtimeEnds(this.host.region, [...checked.map((o) => o.dueAt), ...flagged.map((d) => d.deadlineAt)]);
+      flagged.forEach((d, i) => (d.downtime = ends[checked.length + i] !== null));
+      const graced = markDowntime(checked, ends.slice(0, checked.length));
       if (graced.length > 0) {
         const grace = await local.graceDeadlines(
           graced.map(({ o, from }) => ({ from, region: this.host.region, responsible: o.responsible })),
           this.host.escalationWeekdays,
         );
-        graced.forEach(({ o }, i) => {
-          // a grace period already over (the window ended long ago) changes nothing: judged now
-          if (Date.parse(grace[i].judgeAt) <= Date.parse(now)) return;
-          o.judgeAt = grace[i].judgeAt;
-          o.escalateAt = grace[i].escalateAt;
-          o.remindAt = grace[i].remindAt;
-        });
+        applyGrace(graced, grace, now);
       }
       // no new version: the grace is bookkeeping of the loop's next wake-up; what it leads to is recorded
     }
