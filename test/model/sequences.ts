@@ -101,7 +101,7 @@ export function stepArb(process: ProcessKind): fc.Arbitrary<Step> {
   );
 }
 
-export function sequenceArb(process?: ProcessKind, maxSteps = 25): fc.Arbitrary<Sequence> {
+export function sequenceArb(process?: ProcessKind, maxSteps = 25, minSteps = 1): fc.Arbitrary<Sequence> {
   const proc = process ? fc.constant(process) : fc.constantFrom<ProcessKind>('discharge', 'homeCare', 'homeVisit');
   return proc.chain((p) =>
     fc.record({
@@ -109,7 +109,7 @@ export function sequenceArb(process?: ProcessKind, maxSteps = 25): fc.Arbitrary<
       // entered as it happens, or days after the fact (back-registration of the whole process)
       startHoursBack: fc.oneof({ arbitrary: fc.constant(0), weight: 2 }, { arbitrary: fc.integer({ min: 1, max: 240 }), weight: 3 }),
       psychiatric: p === 'discharge' ? fc.boolean() : fc.constant(false),
-      steps: fc.array(stepArb(p), { minLength: 1, maxLength: maxSteps }),
+      steps: fc.array(stepArb(p), { minLength: minSteps, maxLength: maxSteps }),
     }),
   );
 }
@@ -128,6 +128,16 @@ const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 /** When the step says the act happened, as `occurredAt` (undefined: now). */
 export function occurredAt(step: ActStep, now: string): string | undefined {
   return step.hoursBack === null ? undefined : new Date(Date.parse(now) - step.hoursBack * HOUR).toISOString();
+}
+
+/**
+ * Most back-dated acts fall after the process started (staff back-register what happened during
+ * it); one in eight keeps its time, which may precede the start and must then be refused.
+ */
+export function withinProcess(step: ActStep, now: string, startedAt: string): ActStep {
+  if (step.hoursBack === null || step.pick2 % 8 === 0) return step;
+  const since = Math.max(0, (Date.parse(now) - Date.parse(startedAt)) / HOUR);
+  return { ...step, hoursBack: Math.min(step.hoursBack, Math.floor(since * 4) / 4) };
 }
 
 /** The parts of a process's state a step is resolved against (each view has them). */

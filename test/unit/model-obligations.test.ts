@@ -145,7 +145,7 @@ describe('the shared obligation machinery under generated back-registration (pur
     );
     // the run count and seed go to the output, so a failure can be re-run (MODEL_SEED=…)
     console.log(`model (pure obligations): seed=${seed} runs=${RUNS} sequences=${sequences} actions=${actions}`);
-    if (result.failed) throw new Error(fc.defaultReportMessage(result) ?? `failed with seed ${seed}`);
+    if (result.failed) throw new Error(`${fc.defaultReportMessage(result)}\n${String((result.errorInstance as Error)?.message ?? '')}`);
   });
 
   // Shrunk counterexamples found while building this, kept as named regressions.

@@ -45,8 +45,9 @@ export function temporalError(err: unknown): never {
     throw new HttpError(409, err.cause.type ?? 'REFUSED', err.cause.message);
   }
   const msg = (err as Error)?.message ?? '';
-  // an update to a closed workflow comes back as WorkflowNotFoundError('workflow execution already completed')
-  if (/workflow execution already completed|already completed/i.test(msg)) {
+  // an update to a closed workflow comes back as WorkflowNotFoundError('workflow execution already
+  // completed'), or — when the process ended while the update was on its way — 'update <id> not found'
+  if (/workflow execution already completed|already completed|^update \S+ not found/i.test(msg)) {
     throw new HttpError(409, 'EPISODE_CLOSED', 'This episode is closed; nothing more can be recorded on it.');
   }
   if (err instanceof WorkflowNotFoundError) throw new HttpError(404, 'EPISODE_NOT_FOUND', 'There is no episode with that id.');
