@@ -51,7 +51,7 @@ export function deviationRecord(d: Deviation): DeviationRecord {
     assignedTo: d.assignedTo ? party(d.assignedTo) : null,
     resolution: d.resolution ?? null,
     comments: d.comments ?? [],
-    withdrawnAt: d.withdrawnAt ?? null,
+    ...(d.withdrawnAt ? { withdrawnAt: d.withdrawnAt } : {}),
   };
 }
 

@@ -393,7 +393,7 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
     types: DISCHARGE_ACTIONS,
     updates: dischargeUpdates as never,
     // rules added since (DOMAIN.md §7 ready dates) apply to episodes started since: histories replay
-    refusal: (a, now) => refusal(s, a, now, { noFutureReadyDates: rt.judging }),
+    refusal: (a, now) => refusal(s, a, now, { realTimes: rt.judging }),
     apply: (a, at) => (handlers[a.type] as Handler<typeof a.type>)(a as never, at),
     status: () => s.status,
     respond: (a) => {

@@ -254,7 +254,8 @@ export async function homeCareEnrollment(input: StartEnrollmentInput, carried?: 
     rt,
     types: HOME_CARE_ACTIONS,
     updates: homeCareUpdates as never,
-    refusal: (a, now) => refusal(s, a, now),
+    // rules added since apply to enrollments started since: histories replay
+    refusal: (a, now) => refusal(s, a, now, { realTimes: rt.judging }),
     apply: (a, at) => (handlers[a.type] as Handler<typeof a.type>)(a as never, at),
     respond: () => compactView(s),
     status: () => s.status,

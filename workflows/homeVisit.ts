@@ -151,7 +151,8 @@ export async function singleHomeVisit(input: StartVisitOrderInput): Promise<Visi
     rt,
     types: VISIT_ACTIONS,
     updates: homeVisitUpdates as never,
-    refusal: (a, now) => visitRefusal(s, a, now),
+    // rules added since apply to orders started since: histories replay
+    refusal: (a, now) => visitRefusal(s, a, now, { realTimes: rt.judging }),
     apply: (a, at) => (handlers[a.type] as Handler<typeof a.type>)(a as never, at),
     respond: () => view(s),
     status: () => s.status,

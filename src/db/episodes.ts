@@ -396,7 +396,7 @@ async function withChildren(db: Transaction<Database>, rows: EpisodeRow[], ids: 
         downtime: x.downtime,
         escalation: x.escalation as DeviationRecord['escalation'],
         reportedBy: x.reported_by,
-        withdrawnAt: x.withdrawn_at,
+        ...(x.withdrawn_at ? { withdrawnAt: x.withdrawn_at } : {}),
       }),
     ),
   }));

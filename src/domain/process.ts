@@ -19,3 +19,24 @@ export interface TimelineEntry {
   deviationId?: string;
 }
 
+
+/**
+ * Refusal rules added after processes were already running (issue 15: the real times staff give
+ * must make sense). A workflow started before them keeps them off, so its history replays
+ * (README "Versioning"); every process started since has them on.
+ */
+export interface RuleVersion {
+  /**
+   * A ready or withdrawal date cannot lie after the day its message is sent (DOMAIN.md §7 "Ready
+   * days"); nothing is acknowledged before the message was sent.
+   */
+  realTimes: boolean;
+}
+
+export const CURRENT_RULES: RuleVersion = { realTimes: true };
+
+/** Why an acknowledgement at `at` of a message sent at `sentAt` is refused, or undefined. */
+export function acknowledgedBeforeSent(rules: RuleVersion, sentAt: string | undefined, at: string): { code: string; message: string } | undefined {
+  if (!rules.realTimes || !sentAt || Date.parse(at) >= Date.parse(sentAt)) return undefined;
+  return { code: 'ACKNOWLEDGED_BEFORE_SENT', message: `A message cannot be acknowledged before it was sent (${sentAt}).` };
+}

@@ -79,3 +79,14 @@ export function moneyViolations(totalOre: number, parts: number[], what: string)
   if (sum !== totalOre) out.push(`${what}: total ${totalOre} ≠ sum of its parts ${sum}`);
   return out;
 }
+
+/** Nothing is acknowledged before the message was sent (its real time), nor met before its obligation arose. */
+export function orderViolations(s: TrackedState & { messages: { messageId: string; occurredAt?: string }[] }): string[] {
+  const out: string[] = [];
+  for (const o of s.obligations) {
+    if (!o.metAt || !o.messageId) continue;
+    const m = s.messages.find((x) => x.messageId === o.messageId);
+    if (m?.occurredAt && t(o.metAt) < t(m.occurredAt)) out.push(`obligation ${o.kind} ${o.obligationId.slice(0, 8)} met at ${o.metAt}, before its message was sent at ${m.occurredAt}`);
+  }
+  return out;
+}

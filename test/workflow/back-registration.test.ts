@@ -129,4 +129,17 @@ describe('back-registration after a downtime (DOMAIN.md §4)', () => {
     expect(s.status).toBe('readyForDischarge');
     expect(inpatient.kind).toBe('inpatient');
   });
+
+  // Found by the model run on the workflows (seed 232929855): an acknowledgement back-dated to
+  // before its message was sent was accepted, and counted as met on time.
+  it('regression: an acknowledgement back-dated to before the message was sent is refused (ACKNOWLEDGED_BEFORE_SENT)', async () => {
+    const e = await Episode.start(ctx.env, ctx.taskQueue, episodeInput({ admittedAt: plus(await now(), -5 * HOUR) }));
+    const sentAt = plus(await now(), -2 * HOUR);
+    const s = await e.act('admissionNotice', { expectedReadyDate: localDateOf(new Date(sentAt)), occurredAt: sentAt });
+    const notice = s.messages.find((m) => m.type === 'admissionNotice')!;
+    const r = await refusalOf(e.act('acknowledge', { messageId: notice.messageId, party: municipality, occurredAt: plus(sentAt, -HOUR) }));
+    expect(r.code).toBe('ACKNOWLEDGED_BEFORE_SENT');
+    expect((await e.state()).version).toBe(s.version);
+    expect((await e.act('acknowledge', { messageId: notice.messageId, party: municipality, occurredAt: sentAt })).obligations.find((o) => o.messageId === notice.messageId && o.responsible.kind === 'municipality')?.status).toBe('met');
+  });
 });

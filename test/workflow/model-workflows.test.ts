@@ -25,7 +25,7 @@ import { RULE_SETS } from '../../src/domain/billing/rule-sets';
 import { localDateOf } from '../../src/domain/calendar';
 import { DEFAULT_REGIONS, findRegion } from '../../src/domain/regions';
 import type { Party } from '../../src/domain/obligations';
-import { deviationViolations, moneyViolations, settledViolations, type TrackedState } from '../model/invariants';
+import { deviationViolations, moneyViolations, orderViolations, settledViolations, type TrackedState } from '../model/invariants';
 import { dischargeAction, homeCareAction, modelSeed, sequenceArb, visitAction, withinProcess, type ActStep, type Sequence } from '../model/sequences';
 import { Episode, episodeInput, eventually, inpatient, municipality, primaryCare, psychiatricOutpatient, UNITS } from '../helpers/discharge';
 import { Enrollment, enrollmentInput, VisitOrder, visitInput } from '../helpers/homecare';
@@ -44,7 +44,7 @@ interface View extends TrackedState {
   version: number;
   status: string;
   timeline: { seq: number }[];
-  messages: { messageId: string; recipients: Party[] }[];
+  messages: { messageId: string; recipients: Party[]; occurredAt?: string }[];
 }
 
 /** One process under test, whatever its type. */
@@ -187,7 +187,8 @@ async function run(seq: Sequence): Promise<string[]> {
         if (after.version !== before.version || after.timeline.length !== before.timeline.length) violations.push(`${step.type} refused (${code}) but the state changed`);
       }
     }
-    violations.push(...deviationViolations(await p.state()));
+    const current = await p.state();
+    violations.push(...deviationViolations(current), ...orderViolations(current));
     if (violations.length) return violations;
   }
   // four weeks: every deadline, grace period and escalation falls due

@@ -7,6 +7,7 @@
 import { agreementOn } from '../regions';
 import { sameParty, settledDeviationRefusal, type Party } from '../obligations';
 import { stockholmDateOf } from '../local-date';
+import { acknowledgedBeforeSent, CURRENT_RULES, type RuleVersion } from '../process';
 import type { CancellationReason, DischargeState, HomeHealthCare, PlanningFlow } from './types';
 
 interface Base {
@@ -129,14 +130,6 @@ const ENDED_ALLOWED: ReadonlySet<DischargeActionType> = new Set([
   'linkHomeCareEnrollment',
 ]);
 
-/** Rules added after processes were already running; a workflow started before keeps them off (replay). */
-export interface RuleVersion {
-  /** a ready or withdrawal date cannot lie after the day its message is sent (DOMAIN.md §7 "Ready days") */
-  noFutureReadyDates: boolean;
-}
-
-export const CURRENT_RULES: RuleVersion = { noFutureReadyDates: true };
-
 /**
  * Whether the episode's state allows the action; `now` is the workflow's time.
  * Returns undefined when allowed.
@@ -178,7 +171,7 @@ export function refusal(s: DischargeState, a: DischargeAction, now: string, rule
       const o = s.tracking.obligations.find((x) => x.messageId === a.messageId && x.kind === 'acknowledge' && sameParty(x.responsible, a.party));
       if (o && (o.status === 'met' || o.status === 'late')) return refuse('ALREADY_ACKNOWLEDGED', 'This message has already been acknowledged by this unit.');
       if (m.withdrawn || o?.status === 'cancelled') return refuse('MESSAGE_WITHDRAWN', 'This message has been withdrawn and needs no acknowledgement.');
-      return undefined;
+      return acknowledgedBeforeSent(rules, m.occurredAt, at);
     }
     case 'appointNamedCareContact':
       if (!outpatientParties(s).some((x) => sameParty(x, a.party))) {
@@ -231,7 +224,7 @@ export function refusal(s: DischargeState, a: DischargeAction, now: string, rule
     case 'markReady':
       if (s.status === 'readyForDischarge') return refuse('ALREADY_READY', 'The patient is already marked ready for discharge (utskrivningsklar).');
       if (a.readyDate < s.admittedLocalDate) return refuse('READY_DATE_BEFORE_ADMISSION', 'The ready date cannot be before the admission date.');
-      if (rules.noFutureReadyDates) {
+      if (rules.realTimes) {
         // DOMAIN.md §7: the final ready date is sent when it is set; a future date belongs in the admission notice
         const sentOn = stockholmDateOf(at);
         if (sentOn && a.readyDate > sentOn) {
@@ -254,7 +247,7 @@ export function refusal(s: DischargeState, a: DischargeAction, now: string, rule
       if (s.status !== 'readyForDischarge' || !cur) return refuse('NOT_READY', 'The patient is not marked ready for discharge, so there is nothing to withdraw.');
       if (a.date < cur.readyDate) return refuse('WITHDRAWAL_BEFORE_READY', `The withdrawal date cannot be before the ready date ${cur.readyDate}.`);
       const sentOn = stockholmDateOf(at);
-      if (rules.noFutureReadyDates && sentOn && a.date > sentOn) {
+      if (rules.realTimes && sentOn && a.date > sentOn) {
         return refuse('WITHDRAWAL_DATE_IN_FUTURE', `The withdrawal date ${a.date} is after the day the withdrawal is sent (${sentOn}).`);
       }
       return undefined;

@@ -6,6 +6,7 @@
  */
 import { sameParty, settledDeviationRefusal, type Party } from '../obligations';
 import type { EndReason, EnrollmentStatus, HomeCareState } from './types';
+import { acknowledgedBeforeSent, CURRENT_RULES, type RuleVersion } from '../process';
 
 export interface Base {
   /** when it really happened; defaults to when it is recorded (back-registration after downtime) */
@@ -66,7 +67,7 @@ export const enrollmentClosed = (status: EnrollmentStatus): boolean => status ==
 const AFTER_END: ReadonlySet<HomeCareActionType> = new Set(['acknowledge', 'reportDeviation', 'closeDeviation']);
 
 /** Whether the enrollment's state allows the action; `now` is the workflow's time. Undefined when allowed. */
-export function refusal(s: HomeCareState, a: HomeCareAction, now: string): Refusal | undefined {
+export function refusal(s: HomeCareState, a: HomeCareAction, now: string, rules: RuleVersion = CURRENT_RULES): Refusal | undefined {
   const at = a.occurredAt ?? now;
   if (Date.parse(at) > Date.parse(now) + 5 * 60_000) return refuse('OCCURRED_IN_FUTURE', 'The time given for when this happened is in the future.');
   if (Date.parse(at) < Date.parse(s.input.startedAt)) {
@@ -91,7 +92,7 @@ export function refusal(s: HomeCareState, a: HomeCareAction, now: string): Refus
       const o = s.tracking.obligations.find((x) => x.messageId === a.messageId && x.kind === 'acknowledge' && sameParty(x.responsible, a.party));
       if (o && (o.status === 'met' || o.status === 'late')) return refuse('ALREADY_ACKNOWLEDGED', 'This message has already been acknowledged by this unit.');
       if (o?.status === 'cancelled') return refuse('MESSAGE_WITHDRAWN', 'This message needs no acknowledgement any more.');
-      return undefined;
+      return acknowledgedBeforeSent(rules, m.occurredAt, at);
     }
     // step 3: the named care contact in primary care; may change while enrolled
     case 'appointNamedCareContact':

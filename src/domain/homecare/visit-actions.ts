@@ -5,6 +5,7 @@
 import { sameParty, settledDeviationRefusal, type Party } from '../obligations';
 import type { Base, Refusal } from './actions';
 import type { VisitOrderState, VisitOrderStatus } from './types';
+import { acknowledgedBeforeSent, CURRENT_RULES, type RuleVersion } from '../process';
 
 export type VisitAction =
   | ({ type: 'acknowledge'; messageId: string; party: Party } & Base)
@@ -30,7 +31,7 @@ export function visitParties(s: Pick<VisitOrderState, 'input'>): { municipality:
 
 export const orderClosed = (status: VisitOrderStatus): boolean => status !== 'ordered' && status !== 'accepted';
 
-export function visitRefusal(s: VisitOrderState, a: VisitAction, now: string): Refusal | undefined {
+export function visitRefusal(s: VisitOrderState, a: VisitAction, now: string, rules: RuleVersion = CURRENT_RULES): Refusal | undefined {
   const at = a.occurredAt ?? now;
   if (Date.parse(at) > Date.parse(now) + 5 * 60_000) return refuse('OCCURRED_IN_FUTURE', 'The time given for when this happened is in the future.');
   if (Date.parse(at) < Date.parse(s.input.orderedAt)) return refuse('OCCURRED_BEFORE_ORDER', `This cannot have happened before the order was sent (${s.input.orderedAt}).`);
@@ -43,7 +44,7 @@ export function visitRefusal(s: VisitOrderState, a: VisitAction, now: string): R
       const o = s.tracking.obligations.find((x) => x.messageId === a.messageId && x.kind === 'acknowledge' && sameParty(x.responsible, a.party));
       if (o && (o.status === 'met' || o.status === 'late')) return refuse('ALREADY_ACKNOWLEDGED', 'This message has already been acknowledged by this unit.');
       if (o?.status === 'cancelled') return refuse('MESSAGE_WITHDRAWN', 'This message needs no acknowledgement any more.');
-      return undefined;
+      return acknowledgedBeforeSent(rules, m.occurredAt, at);
     }
     // 001 §7.3: the municipality's licensed staff assess each case and accept or decline
     case 'accept':
