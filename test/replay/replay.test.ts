@@ -75,3 +75,18 @@ describe('versioning: exclusive sections take turns (workflows/shared/process-ru
     expect(summary.replayed).toBe(8);
   });
 });
+
+describe('versioning: back-registration without false alarms (workflows/shared/process-runtime.ts)', () => {
+  const PATCH = 'back-registration-grace-period';
+  const names = ['dischargeEpisode-flow-a-discharged', 'dischargeEpisode-deviation-escalated-cancelled', 'homeCareEnrollment-enrolled-ended', 'singleHomeVisit-accepted-ended'];
+
+  it('histories of every process type from before the grace period and from after it replay on the current code', async () => {
+    const before = names.map((n) => join(VERSIONING, `${n}-before-back-registration-patch.json`));
+    const after = names.map((n) => join(FIXTURES, `${n}.json`));
+    for (const f of before) expect(markers(f).join()).not.toContain(PATCH);
+    for (const f of after) expect(markers(f).join()).toContain(PATCH);
+    const summary = await replayHistories({ workflowBundle: workflowBundle() }, historiesFromFiles([...before, ...after]));
+    expect(summary.failures.map(describeFailure)).toEqual([]);
+    expect(summary.replayed).toBe(8);
+  });
+});
