@@ -11,6 +11,7 @@
 import type { Kysely } from 'kysely';
 import {
   addMonths,
+  BillingDomainRefusal,
   computeMonth,
   dailyAmountFor,
   firstDayOfMonth,
@@ -21,6 +22,7 @@ import {
   type AgreementPeriod,
   type BasisLine,
   type BillingEpisode,
+  type CannotComputeEpisode,
   type EngineContext,
   type MonthBasis,
   type RuleSetParams,
@@ -61,7 +63,10 @@ export interface CloseSummary {
   dailyAmountOre: number | null;
   episodeCount: number;
   totalOre: number;
-  municipalities: { municipality: string; lines: number; totalOre: number; hints: number }[];
+  /** lines flagged for the billing officer: odd in the ledger though computed (e.g. counted 0 days) */
+  municipalities: { municipality: string; lines: number; totalOre: number; hints: number; reviews: number; cannotCompute: number }[];
+  /** episodes the engine cannot compute: in no invoice, for the billing officer to look at (DOMAIN.md §7) */
+  cannotCompute: CannotComputeEpisode[];
 }
 
 /** What the close stores beside the rule set, so finalisation recomputes exactly what was frozen. */
@@ -70,6 +75,8 @@ interface StoredContext {
   nationalAverages: [number, number][];
   history: BillingEpisode[];
   summary: CloseSummary;
+  /** the frozen episodes the engine could not compute (in no basis row), so a recomputation lists them again */
+  cannotComputeEpisodes?: BillingEpisode[];
 }
 
 export const closeIdOf = (region: string, month: string) => `${region}-${month}`;
@@ -90,7 +97,11 @@ export async function freezeClose(db: Db, input: CloseInput): Promise<CloseSumma
   const basis = computeMonth(params, episodes, { ...ctx, history });
   const summary = summarise(closeId, input, basis);
   const byId = new Map(episodes.map((e) => [e.episodeId, e]));
-  const stored: StoredContext = { municipalities: input.municipalities, nationalAverages: [...(ctx.nationalAverages ?? new Map())], history, summary };
+  const cannot = new Set(basis.cannotCompute.map((c) => c.episodeId));
+  const stored: StoredContext = {
+    municipalities: input.municipalities, nationalAverages: [...(ctx.nationalAverages ?? new Map())], history, summary,
+    cannotComputeEpisodes: episodes.filter((e) => cannot.has(e.episodeId)),
+  };
   const written = await saveFrozenClose(db, {
     closeId,
     region: input.region,
@@ -126,7 +137,10 @@ function summarise(closeId: string, input: CloseInput, basis: MonthBasis): Close
       lines: m.lines.length,
       totalOre: m.totals.totalOre,
       hints: m.lines.filter((l) => l.hint !== null).length,
+      reviews: m.lines.filter((l) => l.review !== null).length,
+      cannotCompute: m.cannotCompute.length,
     })),
+    cannotCompute: basis.cannotCompute,
   };
 }
 
@@ -135,20 +149,28 @@ function summarise(closeId: string, input: CloseInput, basis: MonthBasis): Close
  * with the accepted corrections once final (so an export shows which lines dropped out and why).
  */
 export async function basisOfClose(db: Db, closeId: string, municipality?: string): Promise<BasisLine[]> {
+  return (await basisAndCannotCompute(db, closeId, municipality)).lines;
+}
+
+/** As `basisOfClose`, with the frozen episodes the engine cannot compute (for the billing officer). */
+export async function basisAndCannotCompute(db: Db, closeId: string, municipality?: string): Promise<{ lines: BasisLine[]; cannotCompute: CannotComputeEpisode[] }> {
   const close = await getClose(db, closeId);
-  if (!close) return [];
+  if (!close) return { lines: [], cannotCompute: [] };
   const corrections = new Map<string, string>();
   if (close.status === 'final') for (const f of await flagsOfClose(db, closeId)) if (f.status === 'accepted') corrections.set(f.line_ref, f.reason);
   const basis = await recompute(db, closeId, corrections);
-  return basis.municipalities.filter((m) => !municipality || m.municipality === municipality).flatMap((m) => m.lines);
+  return {
+    lines: basis.municipalities.filter((m) => !municipality || m.municipality === municipality).flatMap((m) => m.lines),
+    cannotCompute: basis.cannotCompute.filter((c) => !municipality || c.municipality === municipality),
+  };
 }
 
 /** Recomputes a stored close from its frozen input with the given corrections (line ref → reason). */
 export async function recompute(db: Db, closeId: string, corrections: ReadonlyMap<string, string>): Promise<MonthBasis> {
   const close = await getClose(db, closeId);
-  if (!close) throw new Error(`billing: no close ${closeId}`);
+  if (!close) throw new BillingRefusal('CLOSE_NOT_FOUND', `There is no frozen close ${closeId}.`, 404);
   const stored = close.context as StoredContext;
-  return computeMonth(close.rule_set as RuleSetParams, await frozenEpisodes(db, closeId), {
+  return computeMonth(close.rule_set as RuleSetParams, [...(await frozenEpisodes(db, closeId)), ...(stored.cannotComputeEpisodes ?? [])], {
     month: close.month,
     municipalities: stored.municipalities,
     dailyAmountOre: close.daily_amount_ore === null ? null : Number(close.daily_amount_ore),
@@ -167,7 +189,7 @@ export interface FinalSummary {
 /** Step 4: the final invoices, recomputed from the accepted corrections; idempotent. */
 export async function finaliseClose(db: Db, closeId: string, corrections: { lineRef: string; reason: string }[], flags: FlagRow[], finalisedAt: string): Promise<FinalSummary> {
   const close = await getClose(db, closeId);
-  if (!close) throw new Error(`billing: no close ${closeId}`);
+  if (!close) throw new BillingRefusal('CLOSE_NOT_FOUND', `There is no frozen close ${closeId}: it cannot be finalised.`, 404);
   if (close.status !== 'final') {
     const basis = await recompute(db, closeId, new Map(corrections.map((c) => [c.lineRef, c.reason])));
     await saveFinalInvoices(
@@ -192,9 +214,11 @@ export async function finaliseClose(db: Db, closeId: string, corrections: { line
   };
 }
 
-export class BillingRefusal extends Error {
-  constructor(readonly code: string, message: string, readonly status = 409) {
-    super(message);
+/** A refusal of a close or invoice action (a typed domain refusal: the API answers `status` with the code). */
+export class BillingRefusal extends BillingDomainRefusal {
+  constructor(code: string, message: string, status = 409) {
+    super(code, message, undefined, status);
+    this.name = 'BillingRefusal';
   }
 }
 
@@ -239,7 +263,16 @@ export async function correctionNote(
 
 export interface SimulationResult {
   ruleSets: string[];
-  months: { month: string; results: { ruleSetId: string; totalOre: number; municipalities: { municipality: string; totalOre: number; episodes: number; countedEpisodes: number; averageHundredths: number | null; chargeableDayHundredths: number }[] }[] }[];
+  months: {
+    month: string;
+    results: {
+      ruleSetId: string;
+      totalOre: number;
+      municipalities: { municipality: string; totalOre: number; episodes: number; countedEpisodes: number; averageHundredths: number | null; chargeableDayHundredths: number }[];
+      /** episodes of the month the engine cannot compute: in no total (DOMAIN.md §7) */
+      cannotCompute: CannotComputeEpisode[];
+    }[];
+  }[];
   totals: { ruleSetId: string; totalOre: number; byMunicipality: Record<string, number> }[];
 }
 
@@ -271,6 +304,7 @@ export async function simulate(db: Db, req: { region: string; municipalities: st
           municipality: m.municipality, totalOre: m.totals.totalOre, episodes: m.totals.episodes, countedEpisodes: m.totals.countedEpisodes,
           averageHundredths: m.totals.averageHundredths, chargeableDayHundredths: m.totals.chargeableDayHundredths,
         })),
+        cannotCompute: basis.cannotCompute,
       });
     }
     months.push({ month, results });

@@ -92,31 +92,35 @@ export async function listBillingEpisodes(db: Db, region: string, from: LocalDat
   // One JSON document instead of 100 000 rows: PGlite converts result rows value by value, which
   // was most of a close's time (bench:billing); PostgreSQL is no slower this way. The statements
   // use episodes_region_discharge_date; the few cancelled episodes come by a second branch.
+  // `ready_sent`: when each ready message (utskrivningsklar) was sent, in the order the workflow
+  // sent them — ready days run from that day (DOMAIN.md §7), see `readyPeriodsOf`.
   const { rows } = await sql<{ json: string | null }>`
     select json_agg(x)::text as json from (
       select e.episode_id, e.residence_municipality, e.psychiatric, e.discharge_date, null::date as cancel_date, e.cancellation_reason,
              e.outpatient_services_unavailable, e.planning_basis_date, e.treatment_plan_at,
-             json_agg(json_build_array(p.ready_date, p.ended_date) order by p.seq) as periods
+             json_agg(json_build_array(p.ready_date, p.ended_date) order by p.seq) as periods,
+             ${readySent} as ready_sent
         from episodes e join episode_ready_periods p on p.episode_id = e.episode_id
        where e.region = ${region} and e.discharge_date >= ${from} and e.discharge_date < ${toExclusive}
        group by e.episode_id
       union all
       select e.episode_id, e.residence_municipality, e.psychiatric, e.discharge_date, c.ended_date, e.cancellation_reason,
              e.outpatient_services_unavailable, e.planning_basis_date, e.treatment_plan_at,
-             (select json_agg(json_build_array(p.ready_date, p.ended_date) order by p.seq) from episode_ready_periods p where p.episode_id = e.episode_id)
+             (select json_agg(json_build_array(p.ready_date, p.ended_date) order by p.seq) from episode_ready_periods p where p.episode_id = e.episode_id),
+             ${readySent}
         from episodes e join episode_ready_periods c on c.episode_id = e.episode_id and c.end_reason = 'CANCELLED'
        where e.region = ${region} and e.discharge_date is null and e.cancelled_at is not null and c.ended_date >= ${from} and c.ended_date < ${toExclusive}
     ) x`.execute(db);
   const raw = JSON.parse(rows[0]?.json ?? '[]') as {
     episode_id: string; residence_municipality: string; psychiatric: boolean; discharge_date: string | null; cancel_date: string | null;
     cancellation_reason: string | null; outpatient_services_unavailable: boolean; planning_basis_date: string | null; treatment_plan_at: string | null;
-    periods: [string, string | null][] | null;
+    periods: [string, string | null][] | null; ready_sent: string[] | null;
   }[];
   return raw.map((r): BillingEpisode => ({
     episodeId: r.episode_id,
     municipality: r.residence_municipality,
     psychiatric: r.psychiatric,
-    readyPeriods: (r.periods ?? []).map(([readyDate, endedDate]) => ({ readyDate, endedDate })),
+    readyPeriods: readyPeriodsOf(r.periods ?? [], r.ready_sent),
     endDate: (r.discharge_date ?? r.cancel_date) as string,
     ending: r.discharge_date === null ? 'cancelled' : 'discharged',
     cancellationReason: r.cancellation_reason,
@@ -124,6 +128,28 @@ export async function listBillingEpisodes(db: Db, region: string, from: LocalDat
     planningBasisDate: r.planning_basis_date,
     treatmentPlanDate: r.treatment_plan_at ? localDateOfInstant(r.treatment_plan_at) : null,
   }));
+}
+
+/**
+ * The send instants of an episode's ready messages, oldest first: every ready period starts with
+ * one (workflows/discharge.ts `markReady`), so the n-th message notified the n-th period. Ordered
+ * by when the workflow recorded them (the order of the periods), then by the time given.
+ */
+export const readySent = sql<string[] | null>`(select json_agg(m.sent_at order by m.recorded_at, m.sent_at, m.message_id)
+          from messages m where m.process_type = 'discharge' and m.process_id = e.episode_id and m.type = 'readyForDischarge')`;
+
+/**
+ * Ready periods with the day the municipality was notified (`notifiedDate`, Stockholm date of the
+ * ready message). Only when there is one message per period are they paired; otherwise (rows
+ * written without messages, a ledger that lost one) the ready date stands for the notification.
+ */
+export function readyPeriodsOf(periods: readonly [string, string | null][], readySentAt: readonly string[] | null | undefined): BillingEpisode['readyPeriods'] {
+  const paired = readySentAt && readySentAt.length === periods.length ? readySentAt : null;
+  return periods.map(([readyDate, endedDate], i) => {
+    const sent = paired?.[i];
+    const notifiedDate = sent && !Number.isNaN(Date.parse(sent)) ? localDateOfInstant(sent) : null;
+    return { readyDate, endedDate, notifiedDate };
+  });
 }
 
 // ---- administered yearly tables -------------------------------------------------------------

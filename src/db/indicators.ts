@@ -11,6 +11,7 @@ import type { IndicatorAdmission, IndicatorDeviation, IndicatorEnrollment, Indic
 import { READMISSION_DAYS } from '../domain/indicators';
 import type { Database, LocalDate } from './schema';
 import { enrollmentsActiveDuring } from './homecare';
+import { readyPeriodsOf } from './billing';
 
 type Db = Kysely<Database>;
 
@@ -73,8 +74,23 @@ export async function loadIndicatorData(db: Db, region: string, period: Period):
       .orderBy('episode_id')
       .orderBy('seq')
       .execute();
-    const periodsOf = new Map<string, { readyDate: LocalDate; endedDate: LocalDate | null }[]>();
-    for (const p of periods) periodsOf.set(p.episode_id, [...(periodsOf.get(p.episode_id) ?? []), { readyDate: p.ready_date, endedDate: p.ended_date }]);
+    // when each ready message was sent: ready days run from that day (DOMAIN.md §7, db/billing.ts readyPeriodsOf)
+    const readyMessages = await trx
+      .selectFrom('messages')
+      .select(['process_id', 'sent_at'])
+      .where('process_type', '=', 'discharge')
+      .where('type', '=', 'readyForDischarge')
+      .where('process_id', 'in', relevant.select('episode_id'))
+      .orderBy('process_id')
+      .orderBy('recorded_at')
+      .orderBy('sent_at')
+      .orderBy('message_id')
+      .execute();
+    const sentOf = new Map<string, string[]>();
+    for (const m of readyMessages) sentOf.set(m.process_id, [...(sentOf.get(m.process_id) ?? []), new Date(m.sent_at).toISOString()]);
+    const rawPeriods = new Map<string, [LocalDate, LocalDate | null][]>();
+    for (const p of periods) rawPeriods.set(p.episode_id, [...(rawPeriods.get(p.episode_id) ?? []), [p.ready_date, p.ended_date]]);
+    const periodsOf = new Map([...rawPeriods].map(([id, ps]) => [id, readyPeriodsOf(ps, sentOf.get(id))]));
 
     const episodes = rows.map(
       (r): IndicatorEpisode => ({

@@ -141,6 +141,12 @@ export function buildIndicatorReport(unfiltered: ReportInput): IndicatorReport {
   if (input.today < followUpEnds) {
     notComputable.push({ indicator: 'readmission30Days (incomplete)', reason: `The 30-day follow-up of episodes discharged late in the period ends on ${followUpEnds}; until then the figure can still grow.` });
   }
+  if (total.readyDays.cannotCompute > 0) {
+    notComputable.push({
+      indicator: 'readyDays (episodes left out)',
+      reason: `${total.readyDays.cannotCompute} discharged episode(s) have a ready period the ledger cannot date; they are left out of the ready-day figures. The monthly close lists them for the billing officer as "cannot compute".`,
+    });
+  }
   if (input.benchmark.days === null) {
     notComputable.push({ indicator: 'benchmarkDays', reason: input.benchmark.note ?? `Rule set ${input.benchmark.ruleSetId} has no benchmark.` });
   }

@@ -11,7 +11,8 @@
  * No figure here carries a patient reference: `patientRef` is only used to count individuals and
  * to link readmissions, and never leaves this module.
  */
-import { readyDays, type LocalDate } from './calendar';
+import { readinessOf } from './billing/readiness';
+import { isValidLocalDate, type LocalDate } from './calendar';
 import type { DeviationType } from './obligations';
 
 export type GroupBy = 'municipality' | 'hospital' | 'unit';
@@ -40,7 +41,8 @@ export interface IndicatorEpisode {
   admittedAt: string;
   admittedDate: LocalDate;
   admissionNoticeSentAt: string | null;
-  readyPeriods: { readyDate: LocalDate; endedDate: LocalDate | null }[];
+  /** `notifiedDate`: the Stockholm date the ready message was sent (ready days run from it, DOMAIN.md §7) */
+  readyPeriods: { readyDate: LocalDate; endedDate: LocalDate | null; notifiedDate?: LocalDate | null }[];
   dischargeDate: LocalDate | null;
   consent: 'given' | 'declined' | null;
   planningFlow: string | null;
@@ -156,10 +158,17 @@ export function spread(values: readonly number[], decimals = 2): Spread {
 
 // ---- per-episode facts -----------------------------------------------------------------------
 
-/** Ready days of a discharged episode: every ready period counts, same-day discharge = 0 (§7). */
-export function episodeReadyDays(e: Pick<IndicatorEpisode, 'readyPeriods' | 'dischargeDate'>): number {
-  if (e.dischargeDate === null) throw new RangeError('ready days are counted for discharged episodes only');
-  return e.readyPeriods.reduce((sum, p) => sum + readyDays(p.readyDate, p.endedDate ?? e.dischargeDate!), 0);
+/**
+ * Ready days of a discharged episode (§7, the billing engine's rule in ./billing/readiness.ts):
+ * every ready period counts from the day the municipality was notified, same-day discharge = 0, a
+ * period ending before it starts 0. Null when there is nothing to count: not discharged, or a
+ * ready period the ledger cannot date (then the episode is left out of the ready-day figures and
+ * the report says how many were). Never throws.
+ */
+export function episodeReadyDays(e: Pick<IndicatorEpisode, 'readyPeriods' | 'dischargeDate'>): number | null {
+  if (e.dischargeDate === null) return null;
+  const r = readinessOf(e.readyPeriods, e.dischargeDate);
+  return r.ok ? r.days : null;
 }
 
 const inPeriod = (d: LocalDate | null, p: Period): boolean => d !== null && p.from <= d && d < p.toExclusive;
@@ -174,7 +183,7 @@ export function noticeWithin24h(e: Pick<IndicatorEpisode, 'admittedAt' | 'admiss
 /** 004 §4.1: the invitation by the end of the day `days` calendar days after the (first) ready date. */
 export function invitationWithin(e: Pick<IndicatorEpisode, 'readyPeriods' | 'invitationSentDate'>, days: number): boolean {
   const ready = e.readyPeriods[0]?.readyDate;
-  return ready !== undefined && e.invitationSentDate !== null && e.invitationSentDate <= addDays(ready, days);
+  return ready !== undefined && isValidLocalDate(ready) && e.invitationSentDate !== null && e.invitationSentDate <= addDays(ready, days);
 }
 
 /**
@@ -207,6 +216,8 @@ export interface GroupIndicators {
   readyDays: Spread & {
     /** discharged episodes that were ready at least once */
     episodes: number;
+    /** of those, episodes whose ready periods the ledger cannot date: not in the figures (the report says so) */
+    cannotCompute: number;
     individuals: number;
     daysPerIndividual: number | null;
     dischargedOnReadyDay: Ratio;
@@ -252,12 +263,14 @@ export function groupIndicators(episodes: readonly IndicatorEpisode[], ctx: Indi
   const admitted65 = admitted.filter((e) => over65(e.ageAtAdmission));
   const wasReady = (e: IndicatorEpisode) => e.readyPeriods.length > 0;
   const discharged = episodes.filter((e) => inPeriod(e.dischargeDate, period));
-  const dischargedReady = discharged.filter(wasReady);
-  const days = dischargedReady.map(episodeReadyDays);
+  const readyWithDays = discharged.filter(wasReady).map((e) => ({ e, days: episodeReadyDays(e) }));
+  const counted = readyWithDays.filter((x): x is { e: IndicatorEpisode; days: number } => x.days !== null);
+  const dischargedReady = counted.map((x) => x.e);
+  const days = counted.map((x) => x.days);
   const individuals = new Set(dischargedReady.map((e) => e.patientRef)).size;
   const total = days.reduce((a, b) => a + b, 0);
   const withNotice = admitted.filter((e) => e.admissionNoticeSentAt !== null);
-  const inFlowA = dischargedReady.filter((e) => e.planningFlow === 'a' && e.consent === 'given');
+  const inFlowA = readyWithDays.map((x) => x.e).filter((e) => e.planningFlow === 'a' && e.consent === 'given');
   const discharged65 = discharged.filter((e) => over65(e.ageAtAdmission));
   return {
     admissions: {
@@ -268,11 +281,12 @@ export function groupIndicators(episodes: readonly IndicatorEpisode[], ctx: Indi
     readyDays: {
       ...spread(days),
       episodes: dischargedReady.length,
+      cannotCompute: readyWithDays.length - counted.length,
       individuals,
       daysPerIndividual: individuals === 0 ? null : round(total / individuals, 2),
       dischargedOnReadyDay: ratio(days.filter((d) => d === 0).length, days.length),
       fourDaysOrMore: ratio(days.filter((d) => d >= LONG_STAY_DAYS).length, days.length),
-      over65: spread(dischargedReady.filter((e) => over65(e.ageAtAdmission)).map(episodeReadyDays)),
+      over65: spread(counted.filter((x) => over65(x.e.ageAtAdmission)).map((x) => x.days)),
     },
     admissionNoticeWithin24h: ratio(admitted.filter(noticeWithin24h).length, admitted.length),
     // 001 §6.1 step 3: appointed on receipt of the admission notice

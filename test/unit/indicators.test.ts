@@ -94,7 +94,8 @@ describe('per-episode facts', () => {
   it('ready days count every ready period; same-day discharge is 0 (§7)', () => {
     expect(episodeReadyDays({ dischargeDate: '2024-03-10', readyPeriods: [{ readyDate: '2024-03-10', endedDate: '2024-03-10' }] })).toBe(0);
     expect(episodeReadyDays({ dischargeDate: '2024-03-20', readyPeriods: [{ readyDate: '2024-03-01', endedDate: '2024-03-03' }, { readyDate: '2024-03-15', endedDate: null }] })).toBe(7);
-    expect(() => episodeReadyDays({ dischargeDate: null, readyPeriods: [] })).toThrow(RangeError);
+    // not discharged: nothing to count (null), never an exception (DOMAIN.md §7)
+    expect(episodeReadyDays({ dischargeDate: null, readyPeriods: [] })).toBeNull();
   });
 
   it('admission notice within 24 clock hours; missing counts as not within', () => {

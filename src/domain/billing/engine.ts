@@ -7,13 +7,17 @@
  * input gives the same output; every municipality's total is the sum of its invoice lines and
  * the month's total the sum of the municipalities' totals (money.ts for the rounding rule).
  */
-import { readyDays as calendarDays } from '../calendar';
-import { NationalAverageMissingError } from './daily-amounts';
+import { isValidLocalDate } from '../calendar';
+import { DailyAmountMissingError, NationalAverageMissingError } from './daily-amounts';
+import { BillingDomainRefusal } from './errors';
 import { mulDivRound, sum } from './money';
+import { readinessOf, type Readiness } from './readiness';
+import { MONTH } from './rule-sets';
 import { monthlyTwelfthOre } from './transitional-2018';
 import type {
   BasisLine,
   BillingEpisode,
+  CannotComputeEpisode,
   CheckpointStatus,
   Corrections,
   InvoiceLine,
@@ -41,49 +45,100 @@ export function needsDailyAmount(params: RuleSetParams): boolean {
   return params.calculation !== 'transitionalTwelfth';
 }
 
-/** Ready days of an episode: every ready period counts (DOMAIN.md §7), same-day discharge = 0. */
-export function episodeReadyDays(e: BillingEpisode): number {
-  return sum(e.readyPeriods.map((p) => periodDays(e, p.readyDate, p.endedDate)));
+/**
+ * Ready days of an episode (DOMAIN.md §7, ./readiness.ts): every ready period counts, from the day
+ * the municipality was notified, same-day discharge = 0; null when the episode cannot be computed.
+ */
+export function episodeReadyDays(e: BillingEpisode): number | null {
+  const r = readinessOf(e.readyPeriods, e.endDate);
+  return r.ok ? r.days : null;
 }
 
-function periodDays(e: BillingEpisode, from: string, to: string | null): number {
-  try {
-    return calendarDays(from, to ?? e.endDate);
-  } catch (err) {
-    throw new RangeError(`episode ${e.episodeId}: bad ready period ${from} … ${to ?? e.endDate}: ${(err as Error).message}`);
+/** An episode the engine computes, with its readiness. */
+interface Screened {
+  episode: BillingEpisode;
+  readiness: Extract<Readiness, { ok: true }>;
+}
+
+const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+
+/**
+ * Sorts a month's episodes into those the engine computes and those it cannot (listed with the
+ * reason); episodes never reported ready are in neither (not in the basis). Never throws.
+ */
+export function screenEpisodes(episodes: readonly BillingEpisode[]): { computable: Screened[]; cannotCompute: CannotComputeEpisode[] } {
+  const computable: Screened[] = [];
+  const cannotCompute: CannotComputeEpisode[] = [];
+  for (const e of episodes as readonly unknown[]) {
+    const x = (e !== null && typeof e === 'object' ? e : {}) as Partial<BillingEpisode>;
+    const cannot = (code: CannotComputeEpisode['code'], reason: string) =>
+      cannotCompute.push({
+        episodeId: isText(x.episodeId) ? x.episodeId : String(x.episodeId ?? '(no id)'),
+        municipality: isText(x.municipality) ? x.municipality : null,
+        endDate: typeof x.endDate === 'string' ? x.endDate : null,
+        code,
+        reason,
+        review: 'billingOfficer',
+      });
+    if (Array.isArray(x.readyPeriods) && x.readyPeriods.length === 0) continue;
+    if (!isText(x.episodeId) || !isText(x.municipality)) {
+      cannot('EPISODE_MALFORMED', `the episode has no ${isText(x.episodeId) ? 'municipality' : 'id'}`);
+      continue;
+    }
+    if (typeof x.endDate !== 'string' || !isValidLocalDate(x.endDate)) {
+      cannot('END_DATE_MISSING', `the episode has no valid discharge or cancellation date (${JSON.stringify(x.endDate ?? null)})`);
+      continue;
+    }
+    const r = readinessOf(x.readyPeriods, x.endDate);
+    if (!r.ok) cannot(r.code, r.reason);
+    else computable.push({ episode: x as BillingEpisode, readiness: r });
   }
+  return { computable, cannotCompute };
 }
 
 /** Anonymised line references: '<kommunkod>-<seq>' in (end date, episode id) order per municipality. */
-export function assignLineRefs(episodes: readonly BillingEpisode[]): { ref: string; episode: BillingEpisode }[] {
-  const sorted = [...episodes].sort(
-    (a, b) => cmp(a.municipality, b.municipality) || cmp(a.endDate, b.endDate) || cmp(a.episodeId, b.episodeId),
+export function assignLineRefs<T extends { episode: BillingEpisode }>(items: readonly T[]): (T & { ref: string })[] {
+  const sorted = [...items].sort(
+    (a, b) => cmp(a.episode.municipality, b.episode.municipality) || cmp(a.episode.endDate, b.episode.endDate) || cmp(a.episode.episodeId, b.episode.episodeId),
   );
   const seq = new Map<string, number>();
-  return sorted.map((episode) => {
-    const n = (seq.get(episode.municipality) ?? 0) + 1;
-    seq.set(episode.municipality, n);
-    return { ref: `${episode.municipality}-${String(n).padStart(5, '0')}`, episode };
+  return sorted.map((item) => {
+    const m = item.episode.municipality;
+    const n = (seq.get(m) ?? 0) + 1;
+    seq.set(m, n);
+    return { ...item, ref: `${m}-${String(n).padStart(5, '0')}` };
   });
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/**
+ * The invoice basis of a month. Refuses (BillingDomainRefusal, with a code) only what concerns the
+ * whole month — no daily amount, no benchmark in force, the rule set outside its period — and
+ * never throws for an episode: one it cannot compute is listed in `cannotCompute` with the
+ * reason, in no total, and the rest of the month is computed (DOMAIN.md §7).
+ */
 export function computeMonth(params: RuleSetParams, episodes: readonly BillingEpisode[], ctx: EngineContext): MonthBasis {
-  if (needsDailyAmount(params) && (ctx.dailyAmountOre === null || !Number.isSafeInteger(ctx.dailyAmountOre) || ctx.dailyAmountOre < 0)) {
-    throw new RangeError(`rule set ${params.id} needs the daily amount for ${ctx.month}`);
-  }
+  checkMonth(params, ctx);
   const year = Number(ctx.month.slice(0, 4));
   const benchmark = params.calculation === 'average' ? benchmarkFor(params, ctx) : null;
   const corrections = ctx.corrections ?? new Map<string, string>();
-  const withReadiness = episodes.filter((e) => e.readyPeriods.length > 0);
+  const { computable, cannotCompute } = screenEpisodes(episodes);
 
   const byMunicipality = new Map<string, BasisLine[]>();
-  const episodesById = new Map<string, BillingEpisode>();
+  const byRef = new Map<string, Screened>();
   for (const m of ctx.municipalities) byMunicipality.set(m, []);
-  for (const { ref, episode } of assignLineRefs(withReadiness)) {
-    episodesById.set(episode.episodeId, episode);
-    const line = baseLine(params, ref, episode, corrections.get(ref));
+  for (const item of assignLineRefs(computable)) {
+    const { ref, episode } = item;
+    let line: BasisLine;
+    try {
+      line = baseLine(params, ref, episode, item.readiness, corrections.get(ref));
+    } catch (err) {
+      // defensive: nothing above throws on a screened episode; if it ever does, list it, go on
+      cannotCompute.push({ episodeId: episode.episodeId, municipality: episode.municipality, endDate: episode.endDate, code: 'COMPUTATION_FAILED', reason: (err as Error)?.message ?? String(err), review: 'billingOfficer' });
+      continue;
+    }
+    byRef.set(ref, item);
     const list = byMunicipality.get(episode.municipality);
     if (list) list.push(line);
     else byMunicipality.set(episode.municipality, [line]);
@@ -92,14 +147,17 @@ export function computeMonth(params: RuleSetParams, episodes: readonly BillingEp
 
   const municipalities = [...byMunicipality.keys()].sort().map((m): MunicipalityBasis => {
     const lines = byMunicipality.get(m) ?? [];
-    switch (params.calculation) {
-      case 'perEpisode':
-        return perEpisode(params, m, lines, episodesById, year, ctx.dailyAmountOre ?? 0);
-      case 'average':
-        return average(params, m, lines, history.get(m) ?? [], benchmark ?? 0, ctx.dailyAmountOre ?? 0);
-      case 'transitionalTwelfth':
-        return transitional(params, m, lines);
-    }
+    const basis = ((): Omit<MunicipalityBasis, 'cannotCompute'> => {
+      switch (params.calculation) {
+        case 'perEpisode':
+          return perEpisode(params, m, lines, byRef, year, ctx.dailyAmountOre ?? 0);
+        case 'average':
+          return average(params, m, lines, history.get(m) ?? [], benchmark ?? 0, ctx.dailyAmountOre ?? 0);
+        case 'transitionalTwelfth':
+          return transitional(params, m, lines);
+      }
+    })();
+    return { ...basis, cannotCompute: cannotCompute.filter((c) => c.municipality === m) };
   });
   return {
     ruleSetId: params.id,
@@ -107,13 +165,31 @@ export function computeMonth(params: RuleSetParams, episodes: readonly BillingEp
     dailyAmountOre: ctx.dailyAmountOre,
     municipalities,
     totalOre: sum(municipalities.map((x) => x.totals.totalOre)),
+    cannotCompute,
   };
 }
 
-/** The benchmark in force for the month, in hundredths of a day, or a clear error. */
+/** What the whole month needs before any episode is looked at; a typed refusal otherwise. */
+function checkMonth(params: RuleSetParams, ctx: EngineContext): void {
+  if (typeof ctx.month !== 'string' || !MONTH.test(ctx.month)) {
+    throw new BillingDomainRefusal('MONTH_INVALID', `The month must be given as YYYY-MM; got ${JSON.stringify(ctx.month)}.`);
+  }
+  if (needsDailyAmount(params)) {
+    const v = ctx.dailyAmountOre;
+    if (v === null || v === undefined) throw new DailyAmountMissingError(Number(ctx.month.slice(0, 4)));
+    if (!Number.isSafeInteger(v) || v < 0) {
+      throw new BillingDomainRefusal('DAILY_AMOUNT_INVALID', `The daily amount for ${ctx.month} must be a whole, non-negative number of öre; it is ${String(v)}.`, { month: ctx.month });
+    }
+  }
+  if (params.calculation === 'transitionalTwelfth' && !params.transitional) {
+    throw new BillingDomainRefusal('TRANSITIONAL_BASE_MISSING', `Rule set ${params.id} charges a twelfth of a base year's invoiced amounts, but has none.`, { ruleSetId: params.id });
+  }
+}
+
+/** The benchmark in force for the month, in hundredths of a day, or a typed refusal saying why there is none. */
 export function benchmarkFor(params: RuleSetParams, ctx: Pick<EngineContext, 'month' | 'nationalAverages'>): number {
   const b = params.benchmark;
-  if (!b) throw new RangeError(`rule set ${params.id} is an average model without a benchmark`);
+  if (!b) throw new BillingDomainRefusal('BENCHMARK_MISSING', `Rule set ${params.id} is an average model without a benchmark; give one (benchmarkHundredths).`, { ruleSetId: params.id });
   const fixed = b.fixed.find((f) => f.from <= ctx.month && (!f.to || ctx.month <= f.to));
   if (fixed) return fixed.hundredths;
   const year = Number(ctx.month.slice(0, 4));
@@ -122,11 +198,17 @@ export function benchmarkFor(params: RuleSetParams, ctx: Pick<EngineContext, 'mo
     if (v === undefined) throw new NationalAverageMissingError(year - 1, params.id);
     return v;
   }
-  throw new RangeError(`rule set ${params.id} has no benchmark for ${ctx.month}`);
+  // only fixed ranges, none covering the month: the month lies outside the rule set's period
+  const ranges = b.fixed.map((f) => (f.to ? `${f.from} … ${f.to}` : `from ${f.from}`)).join(', ');
+  throw new BillingDomainRefusal(
+    'RULE_SET_NOT_IN_FORCE',
+    `Rule set ${params.id} has no benchmark for ${ctx.month}: its benchmark applies ${ranges || 'in no month'}. To simulate it over ${ctx.month}, give the benchmark as a parameter ({ "base": "${params.id}", "benchmarkHundredths": … }).`,
+    { ruleSetId: params.id, month: ctx.month },
+  );
 }
 
 function checkpointOf(params: RuleSetParams, e: BillingEpisode): CheckpointStatus {
-  const { planningBasisDate, treatmentPlan } = params.checkpoints;
+  const { planningBasisDate, treatmentPlan } = params.checkpoints ?? { planningBasisDate: false, treatmentPlan: false };
   if (!planningBasisDate && !treatmentPlan) return 'notRequired';
   const firstReady = e.readyPeriods[0]?.readyDate;
   // 002: the treatment plan must exist before the patient can be judged ready
@@ -138,7 +220,7 @@ function checkpointOf(params: RuleSetParams, e: BillingEpisode): CheckpointStatu
 }
 
 /** A line before the calculation decides: corrected and checkpoint-excluded lines are final here. */
-function baseLine(params: RuleSetParams, lineRef: string, e: BillingEpisode, correction: string | undefined): BasisLine {
+function baseLine(params: RuleSetParams, lineRef: string, e: BillingEpisode, readiness: Screened['readiness'], correction: string | undefined): BasisLine {
   const checkpoint = checkpointOf(params, e);
   const line: BasisLine = {
     lineRef,
@@ -148,7 +230,7 @@ function baseLine(params: RuleSetParams, lineRef: string, e: BillingEpisode, cor
     endDate: e.endDate,
     ending: e.ending,
     readyPeriods: e.readyPeriods.length,
-    readyDays: episodeReadyDays(e),
+    readyDays: readiness.days,
     psychiatric: e.psychiatric,
     checkpoint,
     status: 'notCounted',
@@ -157,6 +239,7 @@ function baseLine(params: RuleSetParams, lineRef: string, e: BillingEpisode, cor
     note: null,
     // 000: a patient who died during the stay is an obvious error; the municipality flags it
     hint: e.ending === 'cancelled' && e.cancellationReason === 'PATIENT_DIED' ? 'DIED_DURING_STAY' : null,
+    review: readiness.anomalies.length ? readiness.anomalies.join('; ') : null,
   };
   if (correction !== undefined) return { ...line, status: 'corrected', note: `corrected on review: ${correction}` };
   // 002 decision (DOMAIN §7): checkpoint failures are excluded and listed with the reason
@@ -170,20 +253,21 @@ function perEpisode(
   params: RuleSetParams,
   municipality: string,
   lines: BasisLine[],
-  episodes: Map<string, BillingEpisode>,
+  screened: Map<string, Screened>,
   year: number,
   dailyOre: number,
-): MunicipalityBasis {
+): Omit<MunicipalityBasis, 'cannotCompute'> {
   // 001 §46: psychiatric inpatient care in 2018: liability at the earliest after 30 days
   const psychFree = params.psychiatricFreeDays.find((p) => p.year === year)?.days;
   const out = lines.map((l): BasisLine => {
     if (!open(l)) return l;
-    const e = episodes.get(l.episodeId);
-    if (!e) return l;
+    const x = screened.get(l.lineRef);
+    if (!x) return l;
+    const e = x.episode;
     if (params.outpatientExemption && e.outpatientServicesUnavailable) return { ...l, note: 'OUTPATIENT_SERVICES_UNAVAILABLE' };
     const free = e.psychiatric && psychFree !== undefined ? psychFree : params.freeDays;
     // Each ready period is a new notification, so the free days run again (DOMAIN §7: each period counts).
-    const days = sum(e.readyPeriods.map((p) => Math.max(0, periodDays(e, p.readyDate, p.endedDate) - free)));
+    const days = sum(x.readiness.periods.map((p) => Math.max(0, p.days - free)));
     if (days === 0) return { ...l, note: `within ${free} free days` };
     return { ...l, status: 'charged', chargeableDayHundredths: days * 100, amountOre: days * dailyOre };
   });
@@ -218,7 +302,7 @@ function classifyForAverage(params: RuleSetParams, lines: BasisLine[], dailyOre:
 const inAverage = (params: RuleSetParams, l: BasisLine) =>
   l.status === 'counted' || (l.status === 'charged' && params.individual !== null && !params.individual.removeFromAverage);
 
-function average(params: RuleSetParams, municipality: string, lines: BasisLine[], history: BasisLine[], bench: number, dailyOre: number): MunicipalityBasis {
+function average(params: RuleSetParams, municipality: string, lines: BasisLine[], history: BasisLine[], bench: number, dailyOre: number): Omit<MunicipalityBasis, 'cannotCompute'> {
   const out = classifyForAverage(params, lines, dailyOre);
   const counted = out.filter((l) => inAverage(params, l));
   const n = counted.length;
@@ -252,9 +336,9 @@ function average(params: RuleSetParams, municipality: string, lines: BasisLine[]
   });
 }
 
-function transitional(params: RuleSetParams, municipality: string, lines: BasisLine[]): MunicipalityBasis {
+function transitional(params: RuleSetParams, municipality: string, lines: BasisLine[]): Omit<MunicipalityBasis, 'cannotCompute'> {
   const t = params.transitional;
-  if (!t) throw new RangeError(`rule set ${params.id} has no transitional base amounts`);
+  if (!t) throw new BillingDomainRefusal('TRANSITIONAL_BASE_MISSING', `Rule set ${params.id} charges a twelfth of a base year's invoiced amounts, but has none.`, { ruleSetId: params.id });
   const annual = t.annualOre[municipality];
   const out = lines.map((l): BasisLine => (l.status === 'notCounted' && l.note === null ? { ...l, status: 'informational' } : l));
   const invoiceLines: InvoiceLine[] =
@@ -273,7 +357,7 @@ function transitional(params: RuleSetParams, municipality: string, lines: BasisL
 type Partial4 = Pick<MunicipalityBasis['totals'], 'countedEpisodes' | 'countedReadyDays' | 'averageHundredths' | 'decisionAverageHundredths' | 'benchmarkHundredths'>;
 
 /** Adds the discount line and the totals: the total is the sum of the lines. */
-function finish(params: RuleSetParams, municipality: string, lines: BasisLine[], invoiceLines: InvoiceLine[], t: Partial4): MunicipalityBasis {
+function finish(params: RuleSetParams, municipality: string, lines: BasisLine[], invoiceLines: InvoiceLine[], t: Partial4): Omit<MunicipalityBasis, 'cannotCompute'> {
   const grossOre = sum(invoiceLines.map((l) => l.amountOre));
   let discountOre = 0;
   if (params.discountPercent > 0 && grossOre > 0) {
@@ -298,8 +382,9 @@ function finish(params: RuleSetParams, municipality: string, lines: BasisLine[],
 
 function groupHistory(params: RuleSetParams, history: readonly BillingEpisode[]): Map<string, BasisLine[]> {
   const m = new Map<string, BasisLine[]>();
-  for (const { ref, episode } of assignLineRefs(history.filter((e) => e.readyPeriods.length > 0))) {
-    const [line] = classifyForAverage(params, [baseLine(params, ref, episode, undefined)], 0);
+  // a previous month's episode that cannot be computed was listed in that month's close; it does not count here
+  for (const { ref, episode, readiness } of assignLineRefs(screenEpisodes(history).computable)) {
+    const [line] = classifyForAverage(params, [baseLine(params, ref, episode, readiness, undefined)], 0);
     if (!line || !inAverage(params, line)) continue;
     const list = m.get(episode.municipality);
     if (list) list.push(line);

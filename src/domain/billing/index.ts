@@ -7,3 +7,5 @@ export * from './daily-amounts';
 export * from './transitional-2018';
 export * from './csv';
 export * from './review';
+export * from './errors';
+export * from './readiness';

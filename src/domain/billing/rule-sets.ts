@@ -2,6 +2,7 @@
  * Every rule set of DOMAIN.md §7's table, as parameters of the one engine, and the lookup of the
  * rule set in force for a region and month (past months always use the rules in force then).
  */
+import { BillingDomainRefusal } from './errors';
 import { TRANSITIONAL_2018_ANNUAL_ORE } from './transitional-2018';
 import type { Month, RuleSetParams } from './types';
 
@@ -85,10 +86,11 @@ export const RULE_SETS: Readonly<Record<string, RuleSetParams>> = Object.freeze(
   },
 } satisfies Record<string, RuleSetParams>);
 
-export class UnknownRuleSetError extends Error {
-  readonly code = 'UNKNOWN_RULE_SET';
+export class UnknownRuleSetError extends BillingDomainRefusal {
+  declare readonly code: 'UNKNOWN_RULE_SET';
   constructor(id: string) {
-    super(`Unknown rule set '${id}'; known: ${Object.keys(RULE_SETS).join(', ')}`);
+    super('UNKNOWN_RULE_SET', `Unknown rule set '${id}'; known: ${Object.keys(RULE_SETS).join(', ')}`, { ruleSetId: id }, 400);
+    this.name = 'UnknownRuleSetError';
   }
 }
 

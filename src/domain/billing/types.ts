@@ -13,6 +13,11 @@ export type Month = string;
 export interface BillingReadyPeriod {
   readyDate: LocalDate;
   endedDate: LocalDate | null;
+  /**
+   * The Stockholm date the ready message (utskrivningsklar) was sent: ready days run from it,
+   * never before (DOMAIN.md §7). Absent in episodes frozen before it was read; then the ready date.
+   */
+  notifiedDate?: LocalDate | null;
 }
 
 /** An episode as billing sees it (DOMAIN.md §7, read from the ledger §8). No patient identity. */
@@ -112,6 +117,26 @@ export interface BasisLine {
   note: string | null;
   /** a likely obvious error for the municipality's review (000), e.g. 'DIED_DURING_STAY' */
   hint: string | null;
+  /**
+   * For the region's billing officer: what is odd in the ledger about this episode although it
+   * computes (a ready period that ends before it starts counts 0 days), else null.
+   */
+  review: string | null;
+}
+
+/**
+ * An episode the engine cannot compute (a ready period without a valid date, no end date): listed
+ * with the reason for the billing officer, in no total, and the rest of the month is computed
+ * (DOMAIN.md §7: one odd episode never stops a region's close).
+ */
+export interface CannotComputeEpisode {
+  episodeId: string;
+  municipality: string | null;
+  endDate: string | null;
+  code: import('./readiness').CannotComputeCode;
+  reason: string;
+  /** who must look at it: the region's billing officer */
+  review: 'billingOfficer';
 }
 
 export type InvoiceLineKind = 'episode' | 'individual' | 'average' | 'transitional' | 'discount';
@@ -128,6 +153,8 @@ export interface InvoiceLine {
 export interface MunicipalityBasis {
   municipality: string;
   lines: BasisLine[];
+  /** this municipality's episodes the engine cannot compute: not in `lines`, nor in any total */
+  cannotCompute: CannotComputeEpisode[];
   invoiceLines: InvoiceLine[];
   totals: {
     episodes: number;
@@ -151,6 +178,8 @@ export interface MonthBasis {
   dailyAmountOre: number | null;
   municipalities: MunicipalityBasis[];
   totalOre: number;
+  /** every episode of the month the engine cannot compute (also those of no known municipality) */
+  cannotCompute: CannotComputeEpisode[];
 }
 
 /** Accepted corrections: line ref → reason code; those lines drop out (DOMAIN.md §7 step 4). */
