@@ -5,6 +5,7 @@
 import type { ErrorRequestHandler } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../logger';
+import { DomainRefusal } from '../domain/refusal';
 
 export class HttpError extends Error {
   constructor(
@@ -46,6 +47,11 @@ export function parseOr400<S extends z.ZodType>(schema: S, input: unknown, where
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (err instanceof HttpError) {
+      res.status(err.status).json({ error: { code: err.code, message: err.message, details: err.details } });
+      return;
+    }
+    // a typed refusal of the domain (src/domain/refusal.ts): valid input the rules cannot compute or allow
+    if (err instanceof DomainRefusal) {
       res.status(err.status).json({ error: { code: err.code, message: err.message, details: err.details } });
       return;
     }

@@ -12,13 +12,12 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Config } from '../../config';
 import type { LedgerStore } from '../../db/ledger';
 import { dailyAmounts, getClose, invoicesOfClose, listDailyAmounts, nationalAverages, setDailyAmount, setNationalAverage } from '../../db/billing';
-import { basisOfClose, BillingRefusal, closeIdOf, correctionNote, simulate } from '../../db/billing-close';
+import { basisAndCannotCompute, closeIdOf, correctionNote, simulate } from '../../db/billing-close';
 import {
   basisCsv,
   DailyAmountMissingError,
   invoicesCsv,
   lastDayOfMonth,
-  NationalAverageMissingError,
   needsDailyAmount,
   ruleSet,
   ruleSetIdFor,
@@ -27,6 +26,7 @@ import {
 } from '../../domain/billing';
 import type { ReviewAction, ReviewActionType } from '../../domain/billing/review';
 import { localDateOf } from '../../domain/calendar';
+import { DomainRefusal } from '../../domain/refusal';
 import { findRegion, type Region } from '../../domain/regions';
 import { billingSettings, closeInputFor } from '../../temporal/schedules';
 import { closeQuery, monthlyClose, monthlyCloseWorkflowId, reviewUpdates, type CloseView } from '../../../workflows/monthlyClose';
@@ -87,10 +87,13 @@ function closeError(err: unknown): never {
   }
 }
 
-/** Billing's domain errors → 409 with their code; anything else goes on. */
+/**
+ * Billing's typed refusals (DailyAmountMissingError, NationalAverageMissingError, RULE_SET_NOT_IN_FORCE, …,
+ * BillingRefusal) → their status (409 unless said otherwise) with the code and sentence; anything
+ * else goes on (a RangeError or TypeError reaching the error handler is a bug: 500).
+ */
 function domainError(err: unknown): never {
-  if (err instanceof DailyAmountMissingError || err instanceof NationalAverageMissingError) throw new HttpError(409, err.code, err.message);
-  if (err instanceof BillingRefusal) throw new HttpError(err.status, err.code, err.message);
+  if (err instanceof DomainRefusal) throw new HttpError(err.status, err.code, err.message, err.details);
   throw err;
 }
 
@@ -217,8 +220,8 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
     const closeId = closeIdOf(region, month);
     const close = await getClose(ledger.db, closeId);
     if (!close) throw new HttpError(404, 'CLOSE_NOT_FOUND', 'This month has not been frozen for that region.');
-    const lines = await basisOfClose(ledger.db, closeId, q.municipality);
-    send(res, q.format, `underlag-${closeId}${q.municipality ? `-${q.municipality}` : ''}.csv`, { closeId, ruleSetId: close.rule_set_id, status: close.status, lines }, () => basisCsv(lines, fmt(q)));
+    const { lines, cannotCompute } = await basisAndCannotCompute(ledger.db, closeId, q.municipality).catch(domainError);
+    send(res, q.format, `underlag-${closeId}${q.municipality ? `-${q.municipality}` : ''}.csv`, { closeId, ruleSetId: close.rule_set_id, status: close.status, lines, cannotCompute }, () => basisCsv(lines, fmt(q)));
   });
 
   reg('get', '/api/billing/closes/{region}/{month}/invoices', 'The final invoices with lines and credit/debit notes (JSON or CSV)', { params: CloseParams, query: ExportQuery });
