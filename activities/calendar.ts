@@ -3,11 +3,16 @@
  * a later update of the holiday data can never change the replay of a running process
  * (DOMAIN.md §3, last paragraph). Workflows call these as local activities (one marker event).
  */
+import { DateTime } from 'luxon';
 import {
   addWeekdays,
+  admissionNoticeAfterFirstRound,
   computeDeadline,
   endOfLocalDay,
+  isWeekday,
   localDateOf,
+  nonWeekdayReason,
+  TIME_ZONE,
   type CalendarOptions,
   type DeadlineRule,
 } from '../src/domain/calendar';
@@ -28,6 +33,8 @@ export interface DeadlineDto {
 
 export type DeadlineRequest = (
   | { rule: DeadlineRule; from: string }
+  /** the admission notice, with the first medical round assumed when 24 h end on a non-weekday (001 §6.1 step 2) */
+  | { rule: 'admissionNoticeAfterFirstRound'; from: string }
   /** end of the local day `days` calendar days after `fromDate` (e.g. 004 §4.1: invitation within 3 days of ready) */
   | { rule: 'calendarDays'; fromDate: string; days: number }
 ) & EscalationScope;
@@ -128,6 +135,11 @@ export function createCalendarActivities(options: CalendarOptions, regions: Regi
           localDate = addCalendarDays(r.fromDate, r.days);
           at = endOfLocalDay(localDate);
           basis = `end of the day ${r.days} days after ${r.fromDate}`;
+        } else if (r.rule === 'admissionNoticeAfterFirstRound') {
+          const d = admissionNoticeAfterFirstRound(new Date(r.from));
+          at = d.at;
+          localDate = d.localDate;
+          basis = d.basis;
         } else {
           const d = computeDeadline(r.rule, new Date(r.from), options);
           at = d.at;
@@ -143,6 +155,20 @@ export function createCalendarActivities(options: CalendarOptions, regions: Regi
     /** Grace periods of obligations whose deadline fell inside a declared downtime window (DOMAIN.md §4). */
     async graceDeadlines(requests: GraceRequest[], escalationWeekdays: number): Promise<Grace[]> {
       return requests.map((r) => graceOf(r, escalationWeekdays));
+    },
+
+    /**
+     * 001 §5: planning meetings are held on weekdays, daytime (decision: 08:00–17:00 local). A
+     * meeting at another time is accepted; this is the warning that goes with the answer.
+     */
+    async meetingTimeWarning(meetingAtIso: string): Promise<string | undefined> {
+      const at = new Date(meetingAtIso);
+      const day = localDateOf(at);
+      const local = DateTime.fromJSDate(at, { zone: TIME_ZONE });
+      const minutes = local.hour * 60 + local.minute;
+      if (!isWeekday(day)) return `The meeting (${local.toFormat('yyyy-MM-dd HH:mm')}) is not on a weekday (${nonWeekdayReason(day)}); planning is held on weekdays, daytime (001 §5).`;
+      if (minutes < 8 * 60 || minutes > 17 * 60) return `The meeting (${local.toFormat('yyyy-MM-dd HH:mm')}) is outside daytime (08:00–17:00); planning is held on weekdays, daytime (001 §5).`;
+      return undefined;
     },
 
     /** The Europe/Stockholm date of an instant (the workflow sandbox has no time-zone data). */

@@ -94,7 +94,9 @@ export function dischargeProjection(s: DischargeState): EpisodeProjection {
     sipCompletedAt: s.sip?.completedAt ?? null,
     treatmentPlanAt: s.treatmentPlan?.establishedAt ?? null,
     // halland-2027 checkpoint: the planning basis carries a (preliminary ready) date
-    planningBasisDate: (firstNotice?.details?.expectedReadyDate as string | undefined) ?? null,
+    // 002 checkpoint: the planning basis is its own document (rules read again); episodes started
+    // before it took the admission notice's preliminary date
+    planningBasisDate: s.planningBasis?.date ?? (s.sourceRules ? null : ((firstNotice?.details?.expectedReadyDate as string | undefined) ?? null)),
     outpatientServicesUnavailable: s.outpatientServicesUnavailable,
     downtime: s.tracking.deviations.some((d) => d.downtime) || s.messages.some((m) => Date.parse(m.recordedAt) - Date.parse(m.occurredAt) > 3_600_000),
     readyPeriods: s.readyPeriods.map((r, idx) => ({

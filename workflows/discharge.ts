@@ -11,6 +11,7 @@
 import {
   defineQuery,
   defineUpdate,
+  patched,
   proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
@@ -21,6 +22,7 @@ import type { DeadlineRequest } from '../activities/calendar';
 import {
   activeInvitation,
   checklistStatus,
+  namedContactOwed,
   currentReadyPeriod,
   outpatientParties,
   parties,
@@ -44,7 +46,8 @@ export const episodeQuery = defineQuery<EpisodeView>('episode');
 
 export const DISCHARGE_ACTIONS: readonly DischargeActionType[] = [
   'careRequest', 'outOfEpisodeMessage', 'admissionNotice', 'acknowledge', 'appointNamedCareContact',
-  'appointNamedDoctor', 'planningNeeded', 'sendInvitation', 'recordPlanningMeeting', 'recordSip',
+  'appointNamedDoctor', 'planningNeeded', 'sendInvitation', 'withdrawInvitation', 'moveInvitation', 'recordPlanningMeeting',
+  'recordFirstMedicalRound', 'recordPlanningBasis', 'recordSip',
   'completeSip', 'acknowledgeSip', 'updateChecklist', 'recordTreatmentPlan', 'markReady', 'withdrawReadiness', 'discharge',
   'sendDischargeNotice', 'cancel', 'setOutpatientServicesUnavailable', 'reportDeviation', 'closeDeviation',
   'linkHomeCareEnrollment',
@@ -57,7 +60,16 @@ export const dischargeUpdates = Object.fromEntries(
 
 export const dischargeWorkflowId = (episodeId: string) => `discharge-${episodeId}`;
 
-function view(s: DischargeState): ReturnType<typeof fullView> & { requestHash?: string } {
+/**
+ * Patch id of the process rules read again from the seeds (issue 16): the named care contact only
+ * where a SIP is needed, no general message without consent, invitations withdrawn or moved by
+ * their sender, criterion 2 of hemgångsklar, the 2027 agreement's same-day ready and its documents.
+ * Decided once when the episode starts (`DischargeState.sourceRules`): episodes started before
+ * keep the rules they started with, and replay.
+ */
+export const PATCH_SOURCE_RULES = 'discharge-rules-read-again';
+
+function view(s: DischargeState): ReturnType<typeof fullView> & { requestHash?: string; warnings?: string[] } {
   return fullView(s);
 }
 
@@ -89,6 +101,8 @@ function fullView(s: DischargeState) {
     cancellation: s.cancellation,
     homeCareEnrollmentId: s.homeCareEnrollmentId,
     outpatientServicesUnavailable: s.outpatientServicesUnavailable,
+    planningBasis: s.planningBasis,
+    firstMedicalRoundAt: s.firstMedicalRoundAt,
     messages: s.messages,
     openObligations: openObligations(s.tracking).sort((a, b) => a.dueAt.localeCompare(b.dueAt)),
     obligations: s.tracking.obligations,
@@ -102,6 +116,7 @@ const DESCRIBE: Record<string, (o: Obligation) => string> = {
   acknowledge: (o) => `Message not acknowledged by ${o.responsible.kind} ${o.responsible.id} by ${o.dueLocalDate}`,
   appointNamedCareContact: (o) => `No named care contact appointed by ${o.responsible.kind} ${o.responsible.id} by ${o.dueLocalDate}`,
   sendInvitation: (o) => `No planning invitation sent by ${o.dueLocalDate} after the patient was reported ready`,
+  // (the admission notice's deadline may be moved by the first medical round: 001 §6.1 step 2)
   sendDischargeNotice: () => 'Discharge notice not sent on the day of discharge',
 };
 
@@ -123,6 +138,7 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
     tracking: { obligations: [], deviations: [] },
     timeline: [],
   };
+  s.sourceRules = patched(PATCH_SOURCE_RULES);
   const rt = new ProcessRuntime(s, {
     processType: 'discharge',
     processId: s.episodeId,
@@ -145,7 +161,9 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
     rt.record({ action: 'admitted', occurredAt: input.admittedAt, actor: input.actor, summary: 'Patient admitted (inskrivning)' });
     s.admittedLocalDate = await local.localDateOf(input.admittedAt);
     // 2. the admission notice is due within 24 hours of admission (001 §6.1 step 2)
-    await rt.openObligations([{ kind: 'sendAdmissionNotice', responsible: p.inpatient, deviationType: 'ADMISSION_NOTICE_LATE', deadline: { rule: 'admissionNotice', from: input.admittedAt } }]);
+    // (rules read again: "… eller efter första medicinska ronden", so a weekend admission is not late on Sunday)
+    const rule = s.sourceRules ? ('admissionNoticeAfterFirstRound' as const) : ('admissionNotice' as const);
+    await rt.openObligations([{ kind: 'sendAdmissionNotice', responsible: p.inpatient, deviationType: 'ADMISSION_NOTICE_LATE', deadline: { rule, from: input.admittedAt } }]);
   });
 
   // ---- helpers -------------------------------------------------------------------------------
@@ -153,8 +171,8 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
   /** Sends a message: records it and opens one acknowledgement obligation per recipient (§4 "Every message"). */
   async function send(type: MessageType, sender: Party, recipients: Party[], occurredAt: string, details?: Message['details'], version?: number): Promise<Message> {
     const m: Message = { messageId: uuid4(), type, version, sender, recipients, occurredAt, recordedAt: rt.now(), details };
-    // 001 §6.1 step 6a: a kallelse has the 14:00 receipt-day rule; everything else the next weekday
-    const rule: DeadlineRequest = type === 'planningInvitation' ? { rule: 'invitation', from: occurredAt } : { rule: 'acknowledgement', from: occurredAt };
+    // 001 §6.1 step 6a: a kallelse (also one moved to a new time) has the 14:00 receipt-day rule; everything else the next weekday
+    const rule: DeadlineRequest = type === 'planningInvitation' || type === 'invitationMoved' ? { rule: 'invitation', from: occurredAt } : { rule: 'acknowledgement', from: occurredAt };
     await rt.openObligations(recipients.map((r) => ({ kind: 'acknowledge', messageId: m.messageId, responsible: r, deviationType: 'ACK_MISSING', deadline: rule })));
     s.messages.push(m);
     return m;
@@ -164,13 +182,38 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
   const meetAll = (kind: string, at: string, who?: Party) => openObligationOf(kind).filter((o) => !who || sameParty(o.responsible, who)).forEach((o) => rt.meet(o.obligationId, at));
   const cancelAll = (kind: string, reason: string) => openObligationOf(kind).forEach((o) => rt.cancel(o.obligationId, reason));
 
+  /** Warnings that go with the answer to the current action (accepted, but staff should know). */
+  let warnings: string[] = [];
+
+  /** 001 §5: planning is held on weekdays, daytime; another time is accepted with a warning. */
+  async function warnIfOutsideDaytime(meetingAt: string): Promise<void> {
+    const w = await local.meetingTimeWarning(meetingAt);
+    if (w) warnings.push(w);
+  }
+
+  /**
+   * 3. fast vårdkontakt: owed where coordinated planning with a SIP is needed (001 step 3; flow (a)),
+   * by primary care and, for a psychiatric stay, psychiatric outpatient care, "i samband med att
+   * Inskrivningsmeddelandet tas emot": due by the acknowledgement deadline of the later of the
+   * admission notice and the planning message. An existing contact continues (confirmed).
+   */
+  async function expectNamedContact(): Promise<void> {
+    const notice = s.messages.find((m) => m.type === 'admissionNotice');
+    if (!namedContactOwed(s) || !notice || !s.planning) return;
+    const pending = outpatientParties(s).filter((x) => !s.namedCareContacts.some((c) => sameParty(c.party, x)) && !s.tracking.obligations.some((o) => o.kind === 'appointNamedCareContact' && sameParty(o.responsible, x)));
+    const from = Date.parse(s.planning.sentAt) > Date.parse(notice.occurredAt) ? s.planning.sentAt : notice.occurredAt;
+    await rt.openObligations(pending.map((r) => ({ kind: 'appointNamedCareContact', responsible: r, deviationType: 'NAMED_CONTACT_MISSING', deadline: { rule: 'acknowledgement', from } })));
+  }
+
   function withdrawInvitation(reason: string): void {
     const inv = activeInvitation(s);
     if (!inv) return;
     inv.status = 'withdrawn';
     const m = s.messages.find((x) => x.messageId === inv.messageId);
     if (m) m.withdrawn = true;
-    s.tracking.obligations.filter((o) => o.messageId === inv.messageId).forEach((o) => rt.cancel(o.obligationId, reason));
+    // the invitation and every move of it: a withdrawn invitation owes no acknowledgement
+    const ids = new Set([inv.messageId, ...(inv.moves ?? []).map((x) => x.messageId)]);
+    s.tracking.obligations.filter((o) => o.messageId && ids.has(o.messageId)).forEach((o) => rt.cancel(o.obligationId, reason));
   }
 
   /** ReadySince follows the current ready period (set on ready, cleared on withdrawal) */
@@ -215,9 +258,12 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
       await send('admissionNotice', p.inpatient, allParties(), at, { expectedReadyDate: a.expectedReadyDate }, s.admissionNoticeVersion);
       if (first) {
         meetAll('sendAdmissionNotice', at);
-        // 3. named care contact by the admission notice's acknowledgement deadline
-        const pending = outpatientParties(s).filter((x) => !s.namedCareContacts.some((c) => sameParty(c.party, x)));
-        await rt.openObligations(pending.map((r) => ({ kind: 'appointNamedCareContact', responsible: r, deviationType: 'NAMED_CONTACT_MISSING', deadline: { rule: 'acknowledgement', from: at } })));
+        if (s.sourceRules) await expectNamedContact();
+        else {
+          // 3. named care contact by the admission notice's acknowledgement deadline
+          const pending = outpatientParties(s).filter((x) => !s.namedCareContacts.some((c) => sameParty(c.party, x)));
+          await rt.openObligations(pending.map((r) => ({ kind: 'appointNamedCareContact', responsible: r, deviationType: 'NAMED_CONTACT_MISSING', deadline: { rule: 'acknowledgement', from: at } })));
+        }
       }
       return `Admission notice version ${s.admissionNoticeVersion} sent with preliminary ready date ${a.expectedReadyDate}`;
     },
@@ -228,9 +274,10 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
     },
     async appointNamedCareContact(a, at) {
       s.namedCareContacts = s.namedCareContacts.filter((c) => !sameParty(c.party, a.party));
-      s.namedCareContacts.push({ party: a.party, contact: a.contact, appointedAt: at });
+      s.namedCareContacts.push({ party: a.party, contact: a.contact, appointedAt: at, ...(a.existing ? { confirmed: true } : {}) });
       meetAll('appointNamedCareContact', at, a.party);
-      return 'Named care contact (fast vårdkontakt) appointed';
+      // 001 step 3: "Om patienten redan har en fast vårdkontakt, får denne fortsätta"
+      return a.existing ? 'Existing named care contact (fast vårdkontakt) confirmed: continues' : 'Named care contact (fast vårdkontakt) appointed';
     },
     async appointNamedDoctor(a, at) {
       s.namedDoctor = { doctor: a.doctor, unit: a.unit, appointedAt: at };
@@ -241,7 +288,10 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
       s.planning = { flow: a.flow, consent: a.consent, formOfCare: a.formOfCare, sentAt: at, needs: a.needs };
       // (c) only social services: the message goes to the municipality, primary care has no duty to invite
       const recipients = a.flow === 'c' ? [p.municipality] : allParties();
-      await send('planningNeeded', p.inpatient, recipients, at, { flow: a.flow, consent: a.consent, formOfCare: a.formOfCare });
+      // 001 step 4: "Slutenvården skickar, efter samtycke …, ett generellt meddelande": without
+      // consent it is not sent, and nothing that needed the consent is shared
+      if (!s.sourceRules || a.consent === 'given') await send('planningNeeded', p.inpatient, recipients, at, { flow: a.flow, consent: a.consent, formOfCare: a.formOfCare });
+      if (s.sourceRules) await expectNamedContact();
       const ready = currentReadyPeriod(s);
       if (ready) await expectInvitation(ready.readyDate);
       return a.consent === 'declined'
@@ -254,7 +304,52 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
       const m = await send('planningInvitation', a.sender, recipients, at, { meetingAt: a.meetingAt, place: a.place, mode: a.mode, location: a.location });
       s.invitations.push({ invitationId: uuid4(), messageId: m.messageId, meetingAt: a.meetingAt, place: a.place, mode: a.mode, location: a.location, status: 'sent', sentAt: at });
       meetAll('sendInvitation', at);
+      if (s.sourceRules) await warnIfOutsideDaytime(a.meetingAt);
       return `Planning invitation (kallelse) sent for ${a.meetingAt}`;
+    },
+    // 7: the sender withdraws the invitation before the meeting; a message to acknowledge
+    async withdrawInvitation(a, at) {
+      const inv = a.invitationId ? s.invitations.find((i) => i.invitationId === a.invitationId)! : activeInvitation(s)!;
+      const m = s.messages.find((x) => x.messageId === inv.messageId)!;
+      withdrawInvitation('invitation withdrawn by its sender');
+      inv.withdrawnAt = at;
+      inv.withdrawalReason = a.reason;
+      await send('invitationWithdrawn', m.sender, m.recipients, at, { invitationId: inv.invitationId, reason: a.reason });
+      return `Planning invitation (kallelse) withdrawn: ${a.reason}`;
+    },
+    // 7: the sender moves the meeting to a new time; the moved invitation is acknowledged anew (14:00 rule)
+    async moveInvitation(a, at) {
+      const inv = a.invitationId ? s.invitations.find((i) => i.invitationId === a.invitationId)! : activeInvitation(s)!;
+      const m = s.messages.find((x) => x.messageId === inv.messageId)!;
+      const earlier = new Set([inv.messageId, ...(inv.moves ?? []).map((x) => x.messageId)]);
+      s.tracking.obligations.filter((o) => o.messageId && earlier.has(o.messageId)).forEach((o) => rt.cancel(o.obligationId, 'invitation moved to a new time'));
+      const from = inv.meetingAt;
+      inv.meetingAt = a.meetingAt;
+      if (a.place) inv.place = a.place;
+      if (a.mode) inv.mode = a.mode;
+      if (a.location) inv.location = a.location;
+      const moved = await send('invitationMoved', m.sender, m.recipients, at, { invitationId: inv.invitationId, meetingAt: inv.meetingAt, from, place: inv.place, mode: inv.mode, location: inv.location });
+      inv.moves = [...(inv.moves ?? []), { at, from, messageId: moved.messageId }];
+      await warnIfOutsideDaytime(a.meetingAt);
+      return `Planning meeting moved from ${from} to ${a.meetingAt}`;
+    },
+    // 2: "inom 24 timmar … eller efter första medicinska ronden": the notice is due by the later of
+    // admission + 24 h and the end of the round's day (DOMAIN.md §4 step 2)
+    async recordFirstMedicalRound(_a, at) {
+      s.firstMedicalRoundAt = at;
+      const o = openObligationOf('sendAdmissionNotice').find((x) => x.status === 'open');
+      if (!o) return 'First medical round recorded';
+      const [endOfRoundDay] = await rt.deadlinesFor([{ rule: 'calendarDays', fromDate: await local.localDateOf(at), days: 0 }]);
+      const admitted24h = Date.parse(input.admittedAt) + 24 * 3_600_000;
+      if (Date.parse(endOfRoundDay!.dueAt) <= admitted24h) return 'First medical round recorded; the admission notice stays due 24 hours after admission';
+      rt.moveDeadline(o.obligationId, endOfRoundDay!);
+      return `First medical round recorded; the admission notice is due by the end of ${endOfRoundDay!.dueLocalDate}`;
+    },
+    // 002 checkpoint: the planning basis (planeringsunderlag), its own document with its date, to the parties
+    async recordPlanningBasis(a, at) {
+      const m = await send('planningBasis', p.inpatient, allParties(), at, { date: a.date });
+      s.planningBasis = { date: a.date, recordedAt: at, messageId: m.messageId };
+      return `Planning basis (planeringsunderlag) dated ${a.date} sent to the parties`;
     },
     // 7. planning meeting held; SIP created or updated
     async recordPlanningMeeting(a, at) {
@@ -292,7 +387,9 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
       return checklistStatus(s).complete ? 'Ready-to-go-home checklist complete (hemgångsklar)' : 'Ready-to-go-home checklist updated';
     },
     async recordTreatmentPlan(_a, at) {
-      s.treatmentPlan = { establishedAt: at };
+      // 002: "ska upprättas och finnas tillgänglig för mottagande part": sent to them, acknowledged
+      const m = s.sourceRules ? await send('treatmentPlan', p.inpatient, allParties(), at) : undefined;
+      s.treatmentPlan = { establishedAt: at, ...(m ? { messageId: m.messageId } : {}) };
       return 'Treatment plan (behandlingsplan) established and available to the parties';
     },
     // 8. utskrivningsklar: the final ready date to all parties; starts the ready days
@@ -399,7 +496,9 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
     respond: (a) => {
       if (a.type === 'markReady' || a.type === 'withdrawReadiness') readySince();
       // the hash of the request this result answers: a reused Idempotency-Key is detected by the API
-      return { ...view(s), requestHash: a.requestHash };
+      const w = warnings;
+      warnings = [];
+      return { ...view(s), requestHash: a.requestHash, ...(w.length ? { warnings: w } : {}) };
     },
   });
   registerCoordinatorActions(rt, () => s.status); // §6 coordinators' actions, shared by every process

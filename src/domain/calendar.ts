@@ -351,6 +351,25 @@ export function admissionNoticeDeadline(admittedAt: Date): Deadline {
   };
 }
 
+/**
+ * Admission notice "inom 24 timmar från inskrivning … eller efter första medicinska ronden"
+ * (001 §6.1 step 2; DOMAIN.md §4 step 2 decision): when the 24 hours end on a non-weekday, the
+ * first medical round is assumed on the first weekday after the admission day, and the notice is
+ * due by the end of that day — so a patient admitted on a Saturday is not late on Sunday.
+ * Otherwise 24 clock hours. (A round staff record moves it the same way: the later of the two.)
+ */
+export function admissionNoticeAfterFirstRound(admittedAt: Date): Deadline {
+  const plain = admissionNoticeDeadline(admittedAt);
+  if (isWeekday(plain.localDate)) return plain;
+  const roundDay = nextWeekday(localDateOf(admittedAt));
+  const afterRound = endOfDayDeadline(
+    'admissionNotice',
+    roundDay,
+    `24 clock hours after admission end on ${plain.localDate}, not a weekday (${nonWeekdayReason(plain.localDate) ?? ''}): after the first medical round, assumed on ${roundDay}; end of that day`,
+  );
+  return afterRound.at.getTime() > plain.at.getTime() ? afterRound : plain;
+}
+
 /** Medicines at home (001 §5.5, step 8): secured until the end of the third weekday after the discharge date. */
 export function medicineSuppliedUntil(dischargedAt: Date): Deadline {
   assertInstant(dischargedAt, 'dischargedAt');

@@ -59,7 +59,8 @@ export interface Sequence {
 /** Action types with weights: the process's usual path more often, so sequences get far. */
 const DISCHARGE_WEIGHTS: [DischargeActionType, number][] = [
   ['careRequest', 1], ['outOfEpisodeMessage', 1], ['admissionNotice', 4], ['acknowledge', 8], ['appointNamedCareContact', 3],
-  ['appointNamedDoctor', 1], ['planningNeeded', 3], ['sendInvitation', 3], ['recordPlanningMeeting', 2], ['recordSip', 2],
+  ['appointNamedDoctor', 1], ['planningNeeded', 3], ['sendInvitation', 3], ['withdrawInvitation', 1], ['moveInvitation', 2],
+  ['recordPlanningMeeting', 2], ['recordFirstMedicalRound', 1], ['recordPlanningBasis', 1], ['recordSip', 2],
   ['completeSip', 1], ['acknowledgeSip', 1], ['updateChecklist', 3], ['recordTreatmentPlan', 2], ['markReady', 4],
   ['withdrawReadiness', 2], ['discharge', 2], ['sendDischargeNotice', 2], ['cancel', 1], ['setOutpatientServicesUnavailable', 1],
   ['reportDeviation', 1], ['closeDeviation', 2],
@@ -173,7 +174,7 @@ export function dischargeAction(step: ActStep, s: StateForSteps, p: DischargePar
       return { type, messageId: m?.messageId ?? UNKNOWN_ID, party, ...base };
     }
     case 'appointNamedCareContact':
-      return { type, party: step.flag ? pickOf([p.primaryCare, outpatient], step.pick)! : p.municipality, contact: 'Distriktssköterska A', ...base };
+      return { type, party: step.flag ? pickOf([p.primaryCare, outpatient], step.pick)! : p.municipality, contact: 'Distriktssköterska A', existing: step.pick2 % 3 === 0, ...base };
     case 'appointNamedDoctor':
       return { type, doctor: 'Dr B', unit: p.primaryCare.id, ...base };
     case 'planningNeeded':
@@ -185,8 +186,15 @@ export function dischargeAction(step: ActStep, s: StateForSteps, p: DischargePar
         place: 'Avdelning 7', mode: pickOf(['phone', 'video', 'inPerson'] as const, step.pick)!, location: pickOf(['hospital', 'home', 'healthCentre'] as const, step.pick2)!,
         inviteInpatient: step.pick % 2 === 0, ...base,
       };
+    case 'withdrawInvitation':
+      return { type, sender: step.flag ? outpatient : p.municipality, reason: 'Patienten försämrad', ...base };
+    case 'moveInvitation':
+      return { type, sender: step.flag ? outpatient : p.municipality, meetingAt: new Date(Date.parse(at ?? now) + (step.days * 24 + 30) * HOUR).toISOString(), ...base };
     case 'recordPlanningMeeting':
+    case 'recordFirstMedicalRound':
       return { type, ...base };
+    case 'recordPlanningBasis':
+      return { type, date: addDays(day, step.flag ? Math.min(0, step.days) : step.days), ...base };
     case 'recordSip':
       return { type, coordinator: 'Distriktssköterska A', responsibilities: [{ party: 'kommunen', responsibility: 'hemtjänst' }], selfCareAssessment: step.flag, ...base };
     case 'completeSip':

@@ -90,3 +90,18 @@ describe('versioning: back-registration without false alarms (workflows/shared/p
     expect(summary.replayed).toBe(8);
   });
 });
+
+describe('versioning: the discharge rules read again (workflows/discharge.ts PATCH_SOURCE_RULES)', () => {
+  const PATCH = 'discharge-rules-read-again';
+  const names = ['dischargeEpisode-flow-a-discharged', 'dischargeEpisode-deviation-escalated-cancelled'];
+
+  it('discharge histories from before the rules were read again and from after replay on the current code', async () => {
+    const before = names.map((n) => join(VERSIONING, `${n}-before-source-rules-patch.json`));
+    const after = names.map((n) => join(FIXTURES, `${n}.json`));
+    for (const f of before) expect(markers(f).join()).not.toContain(PATCH);
+    for (const f of after) expect(markers(f).join()).toContain(PATCH);
+    const summary = await replayHistories({ workflowBundle: workflowBundle() }, historiesFromFiles([...before, ...after]));
+    expect(summary.failures.map(describeFailure)).toEqual([]);
+    expect(summary.replayed).toBe(4);
+  });
+});

@@ -13,7 +13,7 @@
  * - a ready date after the day the ready message is sent is refused.
  */
 import { notificationsFor } from '../../src/db/operations';
-import { addWeekdays, endOfLocalDay, localDateOf } from '../../src/domain/calendar';
+import { addWeekdays, admissionNoticeAfterFirstRound, endOfLocalDay, localDateOf } from '../../src/domain/calendar';
 import { Episode, episodeInput, eventually, inpatient, municipality, primaryCare, refusalOf, sleepUntil, UNITS } from '../helpers/discharge';
 import { useWorkflowTestContext } from '../helpers/temporal';
 
@@ -58,15 +58,17 @@ describe('back-registration after a downtime (DOMAIN.md §4)', () => {
   });
 
   it('met late inside the grace period: judged at its end — then raised with its real times, already resolved, never escalated', async () => {
-    const { e, admittedAt, registeredAt } = await backRegisteredEpisode(5);
-    const sentAt = plus(admittedAt, 30 * HOUR);
+    const { e, admittedAt, registeredAt } = await backRegisteredEpisode(8);
+    // late: six hours after its deadline (24 h, or the end of the first medical round's day after a weekend)
+    const due = admissionNoticeAfterFirstRound(new Date(admittedAt)).at.toISOString();
+    const sentAt = plus(due, 6 * HOUR);
     let s = await e.act('admissionNotice', { expectedReadyDate: localDateOf(new Date(admittedAt)), occurredAt: sentAt });
     expect(s.obligations.find((o) => o.kind === 'sendAdmissionNotice')).toMatchObject({ status: 'late', metAt: sentAt });
     expect(s.deviations).toEqual([]); // nothing is raised before the grace period ends
     const judgeAt = graceEnd(registeredAt);
     await sleepUntil(ctx.env, plus(judgeAt, 1000));
     const [d] = await eventually(async () => { const x = (await e.state()).deviations.filter((y) => y.type === 'ADMISSION_NOTICE_LATE'); return x.length ? x : undefined; }, 'the late notice judged');
-    expect(d).toMatchObject({ status: 'resolved', resolvedAt: sentAt, deadlineAt: plus(admittedAt, 24 * HOUR), escalation: 'none' });
+    expect(d).toMatchObject({ status: 'resolved', resolvedAt: sentAt, deadlineAt: due, escalation: 'none' });
     expect(Date.parse(d.detectedAt)).toBeGreaterThanOrEqual(Date.parse(judgeAt));
     await ctx.env.sleep('7 days');
     s = await e.state();
@@ -75,13 +77,13 @@ describe('back-registration after a downtime (DOMAIN.md §4)', () => {
   });
 
   it('not met by the end of the grace period: raised then, not before, with the real deadline; the ladder counts from then', async () => {
-    const { e, admittedAt, registeredAt } = await backRegisteredEpisode(3);
+    const { e, admittedAt, registeredAt } = await backRegisteredEpisode(8);
     const judgeAt = graceEnd(registeredAt);
     await sleepUntil(ctx.env, plus(judgeAt, -1000));
     expect((await e.state()).deviations).toEqual([]);
     await sleepUntil(ctx.env, plus(judgeAt, 1000));
     const [d] = await eventually(async () => { const x = (await e.state()).deviations; return x.length ? x : undefined; }, 'deviation at the end of the grace period');
-    expect(d).toMatchObject({ type: 'ADMISSION_NOTICE_LATE', status: 'open', escalation: 'reminded', deadlineAt: plus(admittedAt, 24 * HOUR) });
+    expect(d).toMatchObject({ type: 'ADMISSION_NOTICE_LATE', status: 'open', escalation: 'reminded', deadlineAt: admissionNoticeAfterFirstRound(new Date(admittedAt)).at.toISOString() });
     expect(Date.parse(d.detectedAt)).toBeGreaterThanOrEqual(Date.parse(judgeAt));
     // escalated one escalation period after the end of the grace period, not at once
     expect(Date.parse(d.escalateAt!)).toBeGreaterThan(Date.parse(judgeAt));

@@ -9,7 +9,7 @@
  */
 import { allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, uuid4 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import type { DeadlineRequest } from '../../activities/calendar';
+import type { DeadlineRequest, ObligationDeadline } from '../../activities/calendar';
 import {
   applyGrace,
   awaitingJudgement,
@@ -179,6 +179,27 @@ export class ProcessRuntime {
    * shown to be on time withdraws the deviation already raised (whoever it reached is told by the
    * main loop), and a late act inside the grace period raises its deviation, already resolved.
    */
+  /** Deadlines computed by the calendar (one local activity), as `openObligations` computes them. */
+  async deadlinesFor(requests: DeadlineRequest[], responsible?: Party): Promise<ObligationDeadline[]> {
+    return local.obligationDeadlines(
+      requests.map((r) => ({ ...r, region: this.host.region, ...(responsible ? { responsible } : {}) })),
+      this.host.escalationWeekdays,
+      ...(this.judging ? [this.now()] : []),
+    );
+  }
+
+  /** An open obligation gets a new deadline (e.g. the first medical round moves the admission notice's). */
+  moveDeadline(obligationId: string, d: ObligationDeadline): void {
+    const o = this.tracking.obligations.find((x) => x.obligationId === obligationId);
+    if (!o || o.status !== 'open') return;
+    o.dueAt = d.dueAt;
+    o.dueLocalDate = d.dueLocalDate;
+    o.escalateAt = d.escalateAt;
+    o.remindAt = d.remindAt;
+    o.judgeAt = d.judgeAt;
+    o.inDowntime = undefined; // the new deadline is checked against downtime when it falls due
+  }
+
   meet(obligationId: string, at: string): Obligation {
     if (!this.judging) return meetObligation(this.tracking, obligationId, at);
     const now = this.now();

@@ -77,7 +77,12 @@ export const ACTION_BODIES: { [K in DischargeActionType]: { path: string; sv: st
     path: 'named-care-contact',
     sv: 'fast vårdkontakt',
     summary: 'Appoint the named care contact',
-    body: z.object({ party: ActingParty, contact: text(200).meta({ description: 'The contact person (staff), not the patient' }), occurredAt }),
+    body: z.object({
+      party: ActingParty,
+      contact: text(200).meta({ description: 'The contact person (staff), not the patient' }),
+      existing: z.boolean().default(false).meta({ description: 'an existing named care contact continues and is confirmed (001 step 3), not a new appointment' }),
+      occurredAt,
+    }),
   },
   appointNamedDoctor: {
     path: 'named-doctor',
@@ -110,6 +115,38 @@ export const ACTION_BODIES: { [K in DischargeActionType]: { path: string; sv: st
       inviteInpatient: z.boolean().default(true),
       occurredAt,
     }),
+  },
+  withdrawInvitation: {
+    path: 'invitations/withdraw',
+    sv: 'kallelse återtagen',
+    summary: 'The sender withdraws the planning invitation before the meeting (a message the invited acknowledge; the invitation owes no acknowledgement any more)',
+    body: z.object({ sender: ActingParty, invitationId: z.string().uuid().optional().meta({ description: 'default: the booked one' }), reason: text(500), occurredAt }),
+  },
+  moveInvitation: {
+    path: 'invitations/move',
+    sv: 'kallelse flyttad',
+    summary: 'The sender moves the planning meeting to a new time (acknowledged anew under the 14:00 rule); outside weekdays, daytime it is accepted with a warning',
+    body: z.object({
+      sender: ActingParty,
+      invitationId: z.string().uuid().optional().meta({ description: 'default: the booked one' }),
+      meetingAt: isoInstant,
+      place: text(200).optional(),
+      mode: z.enum(['phone', 'video', 'inPerson']).optional(),
+      location: z.enum(['hospital', 'home', 'healthCentre', 'other']).optional(),
+      occurredAt,
+    }),
+  },
+  recordFirstMedicalRound: {
+    path: 'first-medical-round',
+    sv: 'första medicinska ronden',
+    summary: 'The first medical round took place (occurredAt): the admission notice is due by the later of admission + 24 h and the end of that day (001 §6.1 step 2)',
+    body: z.object({ occurredAt }),
+  },
+  recordPlanningBasis: {
+    path: 'planning-basis',
+    sv: 'planeringsunderlag',
+    summary: 'The planning basis (planeringsunderlag) with its date, sent to the parties: a checkpoint of the 2027 agreement (002)',
+    body: z.object({ date: LocalDateSchema, occurredAt }),
   },
   recordPlanningMeeting: {
     path: 'planning-meetings',

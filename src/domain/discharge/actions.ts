@@ -23,11 +23,15 @@ export type DischargeAction =
   | ({ type: 'outOfEpisodeMessage'; sender: Party; recipients: Party[]; text?: string } & Base)
   | ({ type: 'admissionNotice'; expectedReadyDate: string } & Base)
   | ({ type: 'acknowledge'; messageId: string; party: Party } & Base)
-  | ({ type: 'appointNamedCareContact'; party: Party; contact: string } & Base)
+  | ({ type: 'appointNamedCareContact'; party: Party; contact: string; existing?: boolean } & Base)
   | ({ type: 'appointNamedDoctor'; doctor: string; unit: string } & Base)
   | ({ type: 'planningNeeded'; flow: PlanningFlow; consent: 'given' | 'declined'; formOfCare?: string; needs?: string } & Base)
   | ({ type: 'sendInvitation'; sender: Party; meetingAt: string; place: string; mode: 'phone' | 'video' | 'inPerson'; location: 'hospital' | 'home' | 'healthCentre' | 'other'; inviteInpatient: boolean } & Base)
+  | ({ type: 'withdrawInvitation'; sender: Party; invitationId?: string; reason: string } & Base)
+  | ({ type: 'moveInvitation'; sender: Party; invitationId?: string; meetingAt: string; place?: string; mode?: 'phone' | 'video' | 'inPerson'; location?: 'hospital' | 'home' | 'healthCentre' | 'other' } & Base)
   | ({ type: 'recordPlanningMeeting'; invitationId?: string } & Base)
+  | ({ type: 'recordFirstMedicalRound' } & Base)
+  | ({ type: 'recordPlanningBasis'; date: string } & Base)
   | ({ type: 'recordSip'; coordinator: string; responsibilities: { party: string; responsibility: string }[]; selfCareAssessment: boolean } & Base)
   | ({ type: 'completeSip' } & Base)
   | ({ type: 'acknowledgeSip'; party: Party } & Base)
@@ -105,11 +109,32 @@ export function activeInvitation(s: DischargeState) {
   return s.invitations.find((i) => i.status === 'sent');
 }
 
+/** The unit that convenes the planning: primary care, or psychiatric outpatient care for a psychiatric stay. */
+export function convener(s: DischargeState): Party {
+  const p = parties(s);
+  return p.psychiatricOutpatient ?? p.primaryCare;
+}
+
+/** Whether a named care contact is owed (001 step 3: patients who need coordinated planning with a SIP, flow (a)). */
+export function namedContactOwed(s: DischargeState): boolean {
+  return s.planning?.flow === 'a';
+}
+
+/** Why a booked invitation cannot be changed by this action at `at`, or undefined. */
+function invitationChangeRefusal(s: DischargeState, invitationId: string | undefined, at: string): Refusal | undefined {
+  const inv = invitationId ? s.invitations.find((i) => i.invitationId === invitationId) : activeInvitation(s);
+  if (!inv || inv.status !== 'sent') return refuse('NO_SUCH_INVITATION', 'There is no booked planning meeting to change.');
+  if (Date.parse(at) >= Date.parse(inv.meetingAt)) return refuse('MEETING_TIME_PASSED', `The meeting time (${inv.meetingAt}) has passed: record the meeting as held instead.`);
+  return undefined;
+}
+
 /** hemgångsklar: all five criteria of 001 §6.1 step 8. */
 export function checklistStatus(s: DischargeState) {
   const criteria = {
     admissionNoticeSent: s.admissionNoticeVersion > 0,
-    readyDateSet: s.readyPeriods.length > 0 || s.expectedReadyDate !== undefined,
+    // 001 step 8 criterion 2: the doctor has set the final ready date (utskrivningsklar) — not the
+    // preliminary date, not a withdrawn ready period (rules read again, issue 16)
+    readyDateSet: s.sourceRules ? s.readyPeriods.length > 0 && s.readyPeriods[s.readyPeriods.length - 1]!.endReason !== 'WITHDRAWN' : s.readyPeriods.length > 0 || s.expectedReadyDate !== undefined,
     aidsAndMedicationListInPlace: s.checklist.aidsAndMedicationListInPlace,
     medicinesSecured: s.checklist.medicinesSecured,
     informationTransferred: s.checklist.informationTransferred,
@@ -190,8 +215,35 @@ export function refusal(s: DischargeState, a: DischargeAction, now: string, rule
       if (!outpatientParties(s).some((x) => sameParty(x, a.sender))) {
         return refuse('NOT_RESPONSIBLE', 'The invitation (kallelse) is sent by primary care, or psychiatric outpatient care for psychiatric stays.');
       }
-      if (activeInvitation(s)) return refuse('INVITATION_ALREADY_SENT', 'A planning meeting is already booked; record it as held or withdraw readiness first.');
+      if (activeInvitation(s)) return refuse('INVITATION_ALREADY_SENT', s.sourceRules ? 'A planning meeting is already booked; move it to a new time or withdraw the invitation first.' : 'A planning meeting is already booked; record it as held or withdraw readiness first.');
       if (Date.parse(a.meetingAt) < Date.parse(at)) return refuse('MEETING_IN_PAST', 'The meeting time must be after the invitation is sent.');
+      return undefined;
+    case 'withdrawInvitation':
+    case 'moveInvitation': {
+      if (!s.sourceRules) return refuse('NOT_AVAILABLE', 'This episode started before invitations could be changed; withdraw readiness to withdraw the invitation.');
+      const r = invitationChangeRefusal(s, a.invitationId, at);
+      if (r) return r;
+      const inv = a.invitationId ? s.invitations.find((i) => i.invitationId === a.invitationId)! : activeInvitation(s)!;
+      const sentBy = s.messages.find((m) => m.messageId === inv.messageId)?.sender;
+      if (sentBy && !sameParty(sentBy, a.sender)) return refuse('NOT_THE_SENDER', 'Only the unit that sent the invitation (kallelse) can withdraw it or move the meeting.');
+      if (a.type === 'moveInvitation' && Date.parse(a.meetingAt) < Date.parse(at)) return refuse('MEETING_IN_PAST', 'The new meeting time must be after the change is sent.');
+      return undefined;
+    }
+    case 'recordFirstMedicalRound':
+      if (!s.sourceRules) return refuse('NOT_AVAILABLE', 'This episode started before the first medical round could be recorded.');
+      if (s.firstMedicalRoundAt) return refuse('ALREADY_RECORDED', `The first medical round is already recorded (${s.firstMedicalRoundAt}).`);
+      if (s.admissionNoticeVersion > 0) return refuse('ADMISSION_NOTICE_SENT', 'The admission notice has already been sent; the first medical round no longer moves its deadline.');
+      if (s.tracking.obligations.some((o) => o.kind === 'sendAdmissionNotice' && o.status === 'overdue')) {
+        return refuse('ADMISSION_NOTICE_ALREADY_LATE', 'The admission notice deadline has passed and its deviation is raised; a coordinator can close it if the round explains the delay.');
+      }
+      return undefined;
+    case 'recordPlanningBasis':
+      if (!s.sourceRules) return refuse('NOT_AVAILABLE', 'This episode started before the planning basis was a document of its own.');
+      if (a.date < s.admittedLocalDate) return refuse('DATE_BEFORE_ADMISSION', 'The planning basis cannot be dated before the admission.');
+      if (rules.realTimes) {
+        const sentOn = stockholmDateOf(at);
+        if (sentOn && a.date > sentOn) return refuse('DATE_IN_FUTURE', `The planning basis is dated ${a.date}, after the day it is recorded (${sentOn}).`);
+      }
       return undefined;
     case 'recordPlanningMeeting': {
       if (s.planning?.consent === 'declined') return refuse('CONSENT_DECLINED', 'The patient declined consent: there is no joint planning meeting.');
@@ -224,6 +276,19 @@ export function refusal(s: DischargeState, a: DischargeAction, now: string, rule
     case 'markReady':
       if (s.status === 'readyForDischarge') return refuse('ALREADY_READY', 'The patient is already marked ready for discharge (utskrivningsklar).');
       if (a.readyDate < s.admittedLocalDate) return refuse('READY_DATE_BEFORE_ADMISSION', 'The ready date cannot be before the admission date.');
+      if (requiresTreatmentPlan(s, a.readyDate) && !s.treatmentPlan) {
+        return refuse(
+          'TREATMENT_PLAN_REQUIRED',
+          'A treatment plan (behandlingsplan) must be established and available to the receiving parties before the patient can be marked ready for discharge.',
+        );
+      }
+      if (s.sourceRules && requiresTreatmentPlan(s, a.readyDate)) {
+        // 002: "knapptrycket utskrivningsklar sker först när patienten kan gå hem samma dag"
+        const today = stockholmDateOf(at);
+        if (today && a.readyDate !== today) {
+          return refuse('READY_NOT_TODAY', `Under the 2027 agreement the patient is marked ready only on the day they can go home: the ready date must be ${today}, not ${a.readyDate}.`);
+        }
+      }
       if (rules.realTimes) {
         // DOMAIN.md §7: the final ready date is sent when it is set; a future date belongs in the admission notice
         const sentOn = stockholmDateOf(at);
@@ -234,12 +299,6 @@ export function refusal(s: DischargeState, a: DischargeAction, now: string, rule
         if (last?.endDate && a.readyDate < last.endDate) {
           return refuse('READY_DATE_BEFORE_WITHDRAWAL', `The ready date cannot be before ${last.endDate}, when the previous ready status was withdrawn.`);
         }
-      }
-      if (requiresTreatmentPlan(s, a.readyDate) && !s.treatmentPlan) {
-        return refuse(
-          'TREATMENT_PLAN_REQUIRED',
-          'A treatment plan (behandlingsplan) must be established and available to the receiving parties before the patient can be marked ready for discharge.',
-        );
       }
       return undefined;
     case 'withdrawReadiness': {

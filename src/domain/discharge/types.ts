@@ -18,6 +18,9 @@ export type MessageType =
   | 'planningNeeded' // generellt meddelande: samordnad planering behövs
   | 'planningInvitation' // kallelse
   | 'invitationWithdrawn' // kallelse återtagen
+  | 'invitationMoved' // kallelse flyttad till ny tid
+  | 'treatmentPlan' // behandlingsplan tillgänglig för mottagande part (002)
+  | 'planningBasis' // planeringsunderlag (002 checkpoint)
   | 'readyForDischarge' // utskrivningsklar
   | 'readinessWithdrawn' // återtag av utskrivningsklar
   | 'dischargeNotice' // utskrivningsmeddelande
@@ -78,6 +81,10 @@ export interface Invitation {
   location: 'hospital' | 'home' | 'healthCentre' | 'other';
   status: 'sent' | 'withdrawn' | 'held';
   sentAt: string;
+  /** moved to a new time by its sender (each move a message to acknowledge); the earlier times */
+  moves?: { at: string; from: string; messageId: string }[];
+  withdrawnAt?: string;
+  withdrawalReason?: string;
 }
 
 export interface ReadyPeriod {
@@ -110,7 +117,8 @@ export interface DischargeState {
   admittedLocalDate: string;
   expectedReadyDate?: string;
   admissionNoticeVersion: number;
-  namedCareContacts: { party: Party; contact: string; appointedAt: string }[];
+  /** `confirmed`: an existing contact continues (001 step 3 "får denne fortsätta"), not a new appointment */
+  namedCareContacts: { party: Party; contact: string; appointedAt: string; confirmed?: boolean }[];
   namedDoctor?: { doctor: string; unit: string; appointedAt: string };
   planning?: { flow: PlanningFlow; consent: 'given' | 'declined'; formOfCare?: string; sentAt: string; needs?: string };
   invitations: Invitation[];
@@ -125,7 +133,16 @@ export interface DischargeState {
     /** SIP kvitterad: one entry per party that acknowledged it (§9); absent before the first */
     acknowledgements?: { party: Party; at: string }[];
   };
-  treatmentPlan?: { establishedAt: string };
+  treatmentPlan?: { establishedAt: string; messageId?: string };
+  /** planeringsunderlag (002 checkpoint "datum för planeringsunderlag"): its own document with its date */
+  planningBasis?: { date: string; recordedAt: string; messageId?: string };
+  /** when staff recorded the first medical round (001 §6.1 step 2) */
+  firstMedicalRoundAt?: string;
+  /**
+   * The rules read again from the seeds (issue 16) apply: set once when the episode starts
+   * (patched), so episodes started before keep the rules they started with and replay.
+   */
+  sourceRules?: boolean;
   checklist: Checklist;
   readyPeriods: ReadyPeriod[];
   discharge?: { dischargedAt: string; noticeSentAt?: string; followUpUntil: string };
