@@ -147,14 +147,16 @@ export function createCalendarActivities(options: CalendarOptions, regions: Regi
           basis = d.basis;
         }
         const due = { dueAt: at.toISOString(), dueLocalDate: localDate, basis };
-        if (registeredAt && at.getTime() <= Date.parse(registeredAt)) return { ...due, ...graceOf({ ...r, from: registeredAt }, escalationWeekdays) };
+        // a region may set no grace period (graceWeekdays 0): judged at once, the ladder from the deadline
+        if (registeredAt && at.getTime() <= Date.parse(registeredAt) && graceWeekdaysFor(r) > 0) return { ...due, ...graceOf({ ...r, from: registeredAt }, escalationWeekdays) };
         return { ...due, ...ladderFrom(at, r, escalationWeekdays) };
       });
     },
 
     /** Grace periods of obligations whose deadline fell inside a declared downtime window (DOMAIN.md §4). */
     async graceDeadlines(requests: GraceRequest[], escalationWeekdays: number): Promise<Grace[]> {
-      return requests.map((r) => graceOf(r, escalationWeekdays));
+      // no grace period (graceWeekdays 0): judged when the window ends
+      return requests.map((r) => (graceWeekdaysFor(r) > 0 ? graceOf(r, escalationWeekdays) : { judgeAt: r.from, ...ladderFrom(new Date(r.from), r, escalationWeekdays) }));
     },
 
     /**

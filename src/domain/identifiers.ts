@@ -21,6 +21,7 @@
  * - the date must be real (leap years), from 1800 on, and not in the future.
  */
 import { createHmac } from 'node:crypto';
+import { municipality } from './reference/municipalities';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 
@@ -332,6 +333,8 @@ export function validateOutOfCountyKommunkod(code: string, regionCountyCode: str
   if (c.slice(0, 2) === regionCountyCode) {
     return fail(`Kommunkod ${c} is in this region's own county (${regionCountyCode}), so it is not a municipality in another county.`);
   }
+  // SCB's list of the 290 municipalities (src/domain/reference/municipalities.ts)
+  if (!municipality(c)) return fail(`Kommunkod ${c} is not one of Sweden's 290 municipalities (SCB's kommunkoder).`);
   return ok(c);
 }
 

@@ -66,6 +66,7 @@ const HC_PARTIES: Role[] = ['primaryCareStaff', 'municipalityStaff'];
 const EPISODE_STEPS: Record<string, Role[]> = {
   'care-request': MUN, 'out-of-episode-message': EP_PARTIES, 'admission-notice': INP, acknowledgements: EP_PARTIES,
   'named-care-contact': CARE, 'named-doctor': CARE, 'planning-needed': INP, invitations: [...CARE, 'inpatientStaff'],
+  'invitations/withdraw': [...CARE, 'inpatientStaff'], 'invitations/move': [...CARE, 'inpatientStaff'], 'first-medical-round': INP, 'planning-basis': INP,
   'planning-meetings': [...CARE, 'inpatientStaff'], sip: CARE, 'sip/acknowledgements': ['municipalityStaff', ...CARE], 'sip/complete': CARE,
   checklist: INP, 'treatment-plan': INP, ready: INP, 'ready/withdraw': INP, discharge: INP, 'discharge-notice': INP, cancel: INP,
   'outpatient-services-unavailable': INP, deviations: EP_PARTIES, 'deviations/close': ['coordinator'], 'home-care-enrollment': [...HC_PARTIES, 'inpatientStaff'],
@@ -107,6 +108,8 @@ function expectationOf(method: string, path: string): Expectation | 'public' {
   if (path === '/api/billing/daily-amounts') return { own: ['invoiceReviewer', 'billingOfficer', 'administrator'], other: ['invoiceReviewer', 'billingOfficer', 'administrator'] };
   if (path.startsWith('/api/billing/daily-amounts/') || path.startsWith('/api/billing/national-averages/')) return { own: ['administrator'], other: ['administrator'] };
   if (path === '/api/billing/closes' || path === '/api/billing/simulate') return startedBy(['billingOfficer']);
+  // the close's alerts of the caller's own region (no region in the path)
+  if (path === '/api/billing/alerts') return { own: ['billingOfficer', 'administrator'], other: ['billingOfficer', 'administrator'] };
   if (path.startsWith('/api/billing/invoices/')) return { own: ['billingOfficer'], other: [], unknownTarget: true };
   if ((x = m(/^\/api\/billing\/closes\/\{region\}\/\{month\}(?:\/(.+))?$/))) {
     const step = x[1];

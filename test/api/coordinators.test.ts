@@ -26,6 +26,8 @@ const COORDINATOR = { 'X-Actor-Id': 'koord-1', 'X-Actor-Organisation': ORG };
 const halland = () =>
   RegionSchema.parse({
     ...DEFAULT_REGIONS[0],
+    // no grace period: a back-dated admission is escalated at once, so the inbox has something today
+    process: { ...DEFAULT_REGIONS[0]!.process, graceWeekdays: 0 },
     escalation: {
       organisations: [
         { id: ORG, name: 'Region Halland', unitPrefixes: ['SE2321000115-'], coordinators: [{ id: 'koord-1', name: 'Koordinator Ett', channels: [{ type: 'email', to: 'koord1@halland.example' }] }] },

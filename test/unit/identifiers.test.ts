@@ -358,6 +358,9 @@ describe('kommunkod', () => {
     expect(error(validateOutOfCountyKommunkod('0080', halland.countyCode))).toMatch(/between 01 and 25/);
     expect(error(validateOutOfCountyKommunkod('2680', halland.countyCode))).toMatch(/between 01 and 25/);
     expect(error(validateOutOfCountyKommunkod('218', halland.countyCode))).toMatch(/exactly four digits/);
+    // in a county, but no municipality of SCB's list (issue 16: out-of-county municipalities from SCB)
+    expect(error(validateOutOfCountyKommunkod('0199', halland.countyCode))).toMatch(/not one of Sweden's 290 municipalities/);
+    expect(value(validateOutOfCountyKommunkod('1480', halland.countyCode))).toBe('1480');
   });
 
   it('KommunkodFormatSchema checks the format only', () => {

@@ -22,7 +22,7 @@ import { dischargeWorkflowId } from '../../../workflows/discharge';
 import { homeCareWorkflowId } from '../../../workflows/homeCare';
 import { homeVisitWorkflowId } from '../../../workflows/homeVisit';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
-import { idempotencyKey, temporalError } from './episodes';
+import { idempotencyKey, updateError } from './episodes';
 import { COORDINATOR_ACTION_ROLES } from '../../auth/policy';
 import { actorOf, type Principal } from '../../auth/principal';
 import { notAccessible, requireRegion, requireRole, type ProcessAccess } from '../auth';
@@ -134,7 +134,8 @@ export function coordinatorRoutes(registry: OpenAPIRegistry, deps: { client: Cli
       try {
         r = await client.workflow.getHandle(WORKFLOW_ID[loc.process_type](loc.process_id)).executeUpdate(coordinatorUpdates[type], { args: [action], updateId: key ? `${type}:${deviationId}:${key}` : randomUUID() });
       } catch (e) {
-        temporalError(e);
+        // the deviation's process is in the ledger, so it exists: "not found" means it has completed
+        updateError(e, { code: 'PROCESS_CLOSED', message: 'The process of this deviation is closed; nothing more can be recorded on it.' });
       }
       if (r.requestHash && r.requestHash !== requestHash) {
         throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request on this deviation; nothing new was recorded.');

@@ -57,6 +57,21 @@ export function temporalError(err: unknown): never {
   throw err;
 }
 
+/**
+ * An Update's error → HTTP, for a process the caller was just authorised for (so it exists): a
+ * "not found" then means the workflow has completed — with the service's native connection the
+ * error carries no message at all — and the answer is 409 closed, not 404 (found by the
+ * model-based API test: an action on a cancelled home-visit order answered 404).
+ */
+export function updateError(err: unknown, closed = { code: 'EPISODE_CLOSED', message: 'This episode is closed; nothing more can be recorded on it.' }): never {
+  if (err instanceof WorkflowUpdateFailedError) temporalError(err);
+  const msg = (err as Error)?.message ?? '';
+  if (err instanceof WorkflowNotFoundError || (err as { code?: number })?.code === 5 || /not found|already completed/i.test(msg)) {
+    throw new HttpError(409, closed.code, closed.message);
+  }
+  temporalError(err);
+}
+
 export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client; config: Config; access: ProcessAccess }): Router {
   const { client, config, access } = deps;
   const episode = (episodeId: string): ProcessRef => {
@@ -190,7 +205,7 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
       const handle = client.workflow.getHandle(ref.workflowId);
       // the key is scoped to the action: the same key on another endpoint is another request
       const v: EpisodeView = await access.logged(req, { purpose, processType: 'discharge', processId: episodeId, patientRefs: [patientRef ?? ''] }, () =>
-        handle.executeUpdate(dischargeUpdates[type] as never, { args: [action] as never, updateId: key ? `${type}:${key}` : randomUUID() }).catch((err) => temporalError(err)) as Promise<EpisodeView>,
+        handle.executeUpdate(dischargeUpdates[type] as never, { args: [action] as never, updateId: key ? `${type}:${key}` : randomUUID() }).catch((err) => updateError(err)) as Promise<EpisodeView>,
       );
       if (v.requestHash && v.requestHash !== requestHash) {
         throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request on this episode; nothing new was recorded. Use a new key for a new request.');

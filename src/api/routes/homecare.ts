@@ -23,13 +23,15 @@ import { enrollmentQuery, homeCareEnrollment, homeCareUpdates, homeCareWorkflowI
 import { homeVisitUpdates, homeVisitWorkflowId, singleHomeVisit, visitOrderQuery } from '../../../workflows/homeVisit';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
 import { ENROLLMENT_ACTIONS, StartEnrollmentBody, StartVisitOrderBody, VISIT_ORDER_ACTIONS } from '../schemas/homecare';
-import { idempotencyKey, temporalError } from './episodes';
+import { idempotencyKey, temporalError, updateError } from './episodes';
 import { ACTION_ROLES, READ_ROLES, START_ROLES } from '../../auth/policy';
 import { actorOf, partyOf, type Principal, type Role } from '../../auth/principal';
 import { sameParty, type Party } from '../../domain/obligations';
 import { requireRole, withActingParty, type ProcessAccess, type ProcessRef } from '../auth';
 
 const IdParam = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an id') });
+
+const PROCESS_CLOSED = { code: 'PROCESS_CLOSED', message: 'This process is closed; nothing more can be recorded on it.' };
 
 /** Temporal errors → HTTP, with this process's own not-found code. */
 function processError(err: unknown, notFound: { code: string; message: string }): never {
@@ -233,7 +235,7 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
         const key = idempotencyKey(req);
         const parsed = withActingParty(p, Object.keys(body.shape), parseOr400(body, req.body ?? {}, 'body') as Record<string, unknown>);
         const v = await access.logged(req, { purpose, processType: spec.processType, processId: id, patientRefs: [patientRef ?? ''] }, () =>
-          client.workflow.getHandle(spec.workflowId(id)).executeUpdate(spec.updates[type] as never, { args: [{ ...parsed, type, actor: actorOf(p) }] as never, updateId: key ?? randomUUID() }).catch((err) => processError(err, spec.notFound)),
+          client.workflow.getHandle(spec.workflowId(id)).executeUpdate(spec.updates[type] as never, { args: [{ ...parsed, type, actor: actorOf(p) }] as never, updateId: key ?? randomUUID() }).catch((err) => updateError(err, PROCESS_CLOSED)),
         );
         res.json(v);
       });
