@@ -2,6 +2,7 @@
 import type { CalendarOptions } from '../src/domain/calendar';
 import type { LedgerStore } from '../src/db/ledger';
 import { createBillingActivities } from './billing';
+import { createBillingAlertActivities } from './billing-alerts';
 import { createCalendarActivities } from './calendar';
 import { createHomeCareActivities } from './homecare';
 import { createLedgerActivities } from './ledger';
@@ -16,12 +17,15 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
+  const notify = deps.notify ?? { regions: DEFAULT_REGIONS, from: 'utskrivning@localhost' };
+  const billingAlerts = createBillingAlertActivities(deps.ledger, notify);
   return {
     ...createCalendarActivities(deps.calendar, deps.notify?.regions),
     ...createLedgerActivities(deps.ledger),
-    ...createBillingActivities(deps.ledger),
+    ...createBillingActivities(deps.ledger, billingAlerts.billingAlert),
+    ...billingAlerts,
     ...createHomeCareActivities(deps.ledger),
-    ...createNotificationActivities(deps.ledger, deps.notify ?? { regions: DEFAULT_REGIONS, from: 'utskrivning@localhost' }),
+    ...createNotificationActivities(deps.ledger, notify),
   };
 }
 

@@ -14,6 +14,7 @@
  * are made with REJECT_DUPLICATE; the close and invoices are keyed by region-month in the ledger.
  */
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
@@ -30,6 +31,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { CloseInput, CloseSummary, FinalSummary } from '../src/db/billing-close';
+import type { BillingAlert } from '../src/domain/billing/alerts';
 import {
   applyReview,
   closeReview,
@@ -43,7 +45,17 @@ import {
 import { SA } from '../src/temporal/search-attributes';
 
 // Freezing 100 000 episodes takes seconds; the activity is idempotent, so retries are safe.
+// What a retry cannot fix fails at once (non-retryable, activities/billing.ts).
 const act = proxyActivities<Activities>({ startToCloseTimeout: '5m', retry: { maximumInterval: '1m' } });
+// Alerts to the billing officers and administrators: deliveries retried with backoff, then given up (recorded as failed).
+const alerts = proxyActivities<Activities>({ startToCloseTimeout: '1m', retry: { maximumInterval: '1m', maximumAttempts: 12 } });
+
+/**
+ * Patch id of the alerts added in issue 15: a close that fails for a reason a retry cannot fix,
+ * or freezes with episodes the engine cannot compute, alerts the region's billing officers and
+ * administrators (activity `billingAlert`). Histories from before replay without it.
+ */
+export const PATCH_BILLING_ALERTS = 'monthly-close-billing-alerts';
 
 export interface MonthlyCloseInput extends CloseInput {
   /** the review period in weekdays (DOMAIN §7: configurable, e.g. 10) */
@@ -129,10 +141,42 @@ export async function monthlyClose(input: MonthlyCloseInput): Promise<CloseView>
   };
   showPhase();
 
+  const closeId = `${input.region}-${input.month}`;
+  /** Tells the region's billing officers and administrators; a failed alert never changes the close's own outcome. */
+  const alertBilling = async (a: Pick<BillingAlert, 'kind' | 'step' | 'code' | 'message' | 'episodeIds'>) => {
+    try {
+      await alerts.billingAlert({ ...a, region: input.region, month: input.month, closeId, runId: workflowInfo().runId, at: now() });
+    } catch {
+      // recorded in the ledger with its failed deliveries (GET /api/billing/alerts)
+    }
+  };
+  /** A step's activity; when it fails for a reason a retry cannot fix, the alert goes out and the close fails with it. */
+  const step = async <T>(name: BillingAlert['step'], run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (err) {
+      const cause = err instanceof ActivityFailure ? err.cause : undefined;
+      if (cause instanceof ApplicationFailure && cause.nonRetryable && patched(PATCH_BILLING_ALERTS)) {
+        const details = (cause.details?.[0] ?? {}) as { episodeIds?: unknown };
+        const episodeIds = Array.isArray(details.episodeIds) ? details.episodeIds.filter((x): x is string => typeof x === 'string') : [];
+        s.timeline.push({ at: now(), action: 'failed', summary: `${name} failed: ${cause.type ?? 'ERROR'}: ${cause.message}` });
+        await alertBilling({ kind: 'closeFailed', step: name, code: cause.type ?? 'ERROR', message: cause.message, episodeIds });
+      }
+      throw err;
+    }
+  };
+
   // 1–2. freeze and compute (fails the close with DAILY_AMOUNT_MISSING etc. when configuration lacks)
-  s.summary = await act.billingFreezeClose({ region: input.region, month: input.month, municipalities: input.municipalities, agreements: input.agreements });
+  s.summary = await step('freeze', () => act.billingFreezeClose({ region: input.region, month: input.month, municipalities: input.municipalities, agreements: input.agreements }));
   for (const m of s.summary.municipalities) s.review.municipalities[m.municipality] = { lines: m.lines, approvedAt: null };
   s.timeline.push({ at: now(), action: 'frozen', summary: `${s.summary.episodeCount} episodes frozen under ${s.summary.ruleSetId}` });
+  // episodes the engine cannot compute are in no invoice: the billing officer must look at them (DOMAIN.md §7)
+  const cannot = s.summary.cannotCompute ?? [];
+  if (cannot.length > 0 && patched(PATCH_BILLING_ALERTS)) {
+    const message = `${cannot.length} episode(s) of ${input.month} cannot be computed and are in no invoice: ${cannot.map((c) => `${c.episodeId} (${c.code}: ${c.reason})`).join('; ')}`;
+    s.timeline.push({ at: now(), action: 'cannotCompute', summary: message });
+    await alertBilling({ kind: 'cannotCompute', step: 'freeze', code: 'CANNOT_COMPUTE', message, episodeIds: cannot.map((c) => c.episodeId) });
+  }
 
   // 3. review period: a durable timer in weekdays
   s.reviewEndsAt = await act.billingReviewDeadline(now(), input.reviewWeekdays);
@@ -146,14 +190,17 @@ export async function monthlyClose(input: MonthlyCloseInput): Promise<CloseView>
   s.phase = 'final';
   showPhase();
   const corrections = closeReview(s.review);
-  s.final = await act.billingFinaliseClose(
-    s.summary.closeId,
-    corrections,
-    s.review.flags.map((f) => ({
-      flagId: f.flagId, municipality: f.municipality, lineRef: f.lineRef, reason: f.reason, text: f.text, status: f.status,
-      disputeLevel: f.dispute?.level ?? null, raisedBy: f.raisedBy, raisedAt: f.raisedAt, decidedBy: f.decidedBy, decidedAt: f.decidedAt, decisionNote: f.decisionNote,
-    })),
-    now(),
+  const summary = s.summary;
+  s.final = await step('finalise', () =>
+    act.billingFinaliseClose(
+      summary.closeId,
+      corrections,
+      s.review.flags.map((f) => ({
+        flagId: f.flagId, municipality: f.municipality, lineRef: f.lineRef, reason: f.reason, text: f.text, status: f.status,
+        disputeLevel: f.dispute?.level ?? null, raisedBy: f.raisedBy, raisedAt: f.raisedAt, decidedBy: f.decidedBy, decidedAt: f.decidedAt, decisionNote: f.decisionNote,
+      })),
+      now(),
+    ),
   );
   s.timeline.push({ at: now(), action: 'final', summary: `${s.final.invoices.length} invoices final` });
   await condition(allHandlersFinished);

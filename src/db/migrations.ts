@@ -14,6 +14,7 @@ import { adminActions0006 } from './migration-0006-admin-actions';
 import { admissionTypeSipAck0007 } from './migration-0007-admission-type-sip-ack';
 import { accessLog0008 } from './migration-0008-access-log';
 import { deviationWithdrawal0009 } from './migration-0009-deviation-withdrawal';
+import { billingAlerts0010 } from './migration-0010-billing-alerts';
 
 const ledger0001: Migration = {
   async up(db: Kysely<any>): Promise<void> {
@@ -198,4 +199,5 @@ export const migrations: Record<string, Migration> = {
   '0007_admission_type_sip_ack': admissionTypeSipAck0007,
   '0008_access_log': accessLog0008,
   '0009_deviation_withdrawal': deviationWithdrawal0009,
+  '0010_billing_alerts': billingAlerts0010,
 };

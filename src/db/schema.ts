@@ -228,6 +228,7 @@ export interface Database {
   billing_invoice_lines: import('./billing').BillingInvoiceLinesTable;
   billing_flags: import('./billing').BillingFlagsTable;
   billing_notes: import('./billing').BillingNotesTable;
+  billing_alerts: import('./billing-alerts').BillingAlertsTable;
 }
 
 export type EpisodeRow = Selectable<EpisodesTable>;

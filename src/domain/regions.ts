@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_ESCALATION, EscalationSchema } from './escalation';
+import { BillingContactSchema } from './billing/alerts';
 
 const kommunkod = z.string().regex(/^\d{4}$/, 'must be a 4-digit SCB kommunkod');
 const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
@@ -49,6 +50,8 @@ export const RegionSchema = z.object({
     .default({ reminderWeekdays: 0, graceWeekdays: 1, escalationWeekdays: 1, invitationLateDays: 3, followUpDays: 30 }),
   /** §6 escalation ladder: organisations, coordinators, channels, digest (src/domain/escalation.ts) */
   escalation: EscalationSchema.default(DEFAULT_ESCALATION),
+  /** the region's billing officers and administrators reached by the monthly close's alerts (src/domain/billing/alerts.ts) */
+  billingContacts: z.array(BillingContactSchema).default([]),
 });
 
 export type Region = z.infer<typeof RegionSchema>;

@@ -13,6 +13,7 @@ import type { Config } from '../../config';
 import type { LedgerStore } from '../../db/ledger';
 import { dailyAmounts, getClose, invoicesOfClose, listDailyAmounts, nationalAverages, setDailyAmount, setNationalAverage } from '../../db/billing';
 import { basisAndCannotCompute, closeIdOf, correctionNote, simulate } from '../../db/billing-close';
+import { listBillingAlerts } from '../../db/billing-alerts';
 import {
   basisCsv,
   DailyAmountMissingError,
@@ -32,6 +33,7 @@ import { billingSettings, closeInputFor } from '../../temporal/schedules';
 import { closeQuery, monthlyClose, monthlyCloseWorkflowId, reviewUpdates, type CloseView } from '../../../workflows/monthlyClose';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
 import {
+  AlertsQuery,
   CloseParams,
   DailyAmountBody,
   ExportQuery,
@@ -148,7 +150,9 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
         workflowId,
         taskQueue: config.temporal.taskQueue,
         args: [{ ...closeInputFor(region, billingSettings()), month: body.month, startedBy: 'billingOfficer' }],
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        // a close that failed (a refusal, alerted to the billing officers) may be started again once
+        // its cause is fixed; one running or completed never twice
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
       });
     } catch (err) {
       if ((err as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
@@ -270,6 +274,16 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
     } catch (err) {
       domainError(err);
     }
+  });
+
+  // ---- alerts of the monthly close ----------------------------------------------------------
+  reg('get', '/api/billing/alerts', "The monthly close's alerts of your region: a close that stopped, episodes it cannot compute, with their deliveries (billing officer, administrator)", { query: AlertsQuery });
+  router.get('/api/billing/alerts', async (req, res) => {
+    const p = requireRole(req, ['billingOfficer', 'administrator'], 'read the billing alerts');
+    const q = parseOr400(AlertsQuery, req.query, 'query');
+    const region = q.region ?? p.region;
+    if (region !== p.region) throw notAccessible('region');
+    res.json({ region, alerts: await listBillingAlerts(ledger.db, region, q.limit) });
   });
 
   // ---- administered tables ------------------------------------------------------------------

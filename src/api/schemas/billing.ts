@@ -69,6 +69,13 @@ export const NationalAverageBody = z
   .strict()
   .meta({ id: 'NationalAverage', description: 'National average of ready days for the year, in hundredths (2.3 days = 230)' });
 
+export const AlertsQuery = z
+  .object({
+    region: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be a region id').optional().meta({ description: 'default: your region' }),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+
 export const YearParam = z.object({ year: z.coerce.number().int().min(2018).max(2100) });
 
 /** A rule set as parameters; `base` starts from a named rule set and overrides what is given. */

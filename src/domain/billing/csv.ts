@@ -21,10 +21,10 @@ export function toCsv(header: readonly string[], rows: readonly (readonly Cell[]
 
 export function basisCsv(lines: readonly BasisLine[], opts: FormatOptions = {}): string {
   return toCsv(
-    ['lineRef', 'municipality', 'firstReadyDate', 'endDate', 'ending', 'readyPeriods', 'readyDays', 'psychiatric', 'checkpoint', 'status', 'chargeableDays', 'amountSEK', 'note', 'hint'],
+    ['lineRef', 'municipality', 'firstReadyDate', 'endDate', 'ending', 'readyPeriods', 'readyDays', 'psychiatric', 'checkpoint', 'status', 'chargeableDays', 'amountSEK', 'note', 'hint', 'review'],
     lines.map((l) => [
       l.lineRef, l.municipality, l.firstReadyDate, l.endDate, l.ending, l.readyPeriods, l.readyDays, l.psychiatric, l.checkpoint, l.status,
-      formatHundredths(l.chargeableDayHundredths, opts), formatKronor(l.amountOre, opts), l.note, l.hint,
+      formatHundredths(l.chargeableDayHundredths, opts), formatKronor(l.amountOre, opts), l.note, l.hint, l.review ?? null,
     ]),
   );
 }

@@ -9,3 +9,4 @@ export * from './csv';
 export * from './review';
 export * from './errors';
 export * from './readiness';
+export * from './alerts';
