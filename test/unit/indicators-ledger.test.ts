@@ -86,6 +86,20 @@ describe.each(ledgerBackends())('indicator reads on $name', (backend) => {
       expect((await loadIndicatorData(ledger.db, 'gavleborg', MARCH)).deviations).toHaveLength(0);
     });
 
+    it('a withdrawn deviation (a back-registration showed the deadline was met, DOMAIN.md §4) is counted nowhere', async () => {
+      const base = {
+        type: 'ACK_MISSING', responsible: { kind: 'municipality', id: '1380' }, description: 'x', obligationId: null,
+        deadlineAt: '2024-03-12T23:00:00Z', detectedAt: '2024-03-13T10:00:00Z', resolvedAt: null, closedAt: null, closedBy: null, comment: null,
+        downtime: false, escalation: 'escalated' as const, reportedBy: null,
+      };
+      await upsertEpisode(ledger.db, episode({ episodeId: 'with-withdrawn', inpatientUnitHsa: 'SE2321000115-AVD8', deviations: [
+        { ...base, deviationId: 'd-counted', status: 'open' as const },
+        { ...base, deviationId: 'd-withdrawn', status: 'withdrawn' as const, withdrawnAt: '2024-03-14T09:00:00Z' },
+      ] }));
+      const mine = (await loadIndicatorData(ledger.db, 'halland', MARCH)).deviations.filter((d) => d.unit === 'SE2321000115-AVD8');
+      expect(mine).toHaveLength(1);
+    });
+
     it('home care: active in the month, new in it, ended in it; never enrolled is not a patient', async () => {
       await enrollment('hc-old', { enrolled: '2023-05-01T08:00:00.000Z', age: 90 });
       await enrollment('hc-new', { enrolled: '2024-03-05T08:00:00.000Z', age: 50 });
