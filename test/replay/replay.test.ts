@@ -105,3 +105,18 @@ describe('versioning: the discharge rules read again (workflows/discharge.ts PAT
     expect(summary.replayed).toBe(4);
   });
 });
+
+describe('versioning: the monthly close alerts the billing officers (workflows/monthlyClose.ts PATCH_BILLING_ALERTS)', () => {
+  const PATCH = 'monthly-close-billing-alerts';
+  // a close of a year without a daily amount (DAILY_AMOUNT_MISSING), failed before and after the patch
+  const before = join(VERSIONING, 'monthlyClose-failed-before-billing-alerts-patch.json');
+  const after = join(VERSIONING, 'monthlyClose-failed-with-billing-alerts-patch.json');
+
+  it('a failed close from before the alerts and one from after (with its billingAlert) replay on the current code', async () => {
+    expect(markers(before).join()).not.toContain(PATCH);
+    expect(markers(after).join()).toContain(PATCH);
+    const summary = await replayHistories({ workflowBundle: workflowBundle() }, historiesFromFiles([before, after]));
+    expect(summary.failures.map(describeFailure)).toEqual([]);
+    expect(summary.replayed).toBe(2);
+  });
+});
