@@ -6,7 +6,7 @@
  */
 import { getEpisode } from '../../src/db/ledger';
 import { declareDowntime, notificationsFor } from '../../src/db/operations';
-import { acknowledgementDeadline, admissionNoticeDeadline, localDateOf } from '../../src/domain/calendar';
+import { acknowledgementDeadline, admissionNoticeAfterFirstRound, localDateOf } from '../../src/domain/calendar';
 import { DEFAULT_REGIONS } from '../../src/domain/regions';
 import {
   Episode,
@@ -129,7 +129,8 @@ describe('deadlines met and missed', () => {
   it('ADMISSION_NOTICE_LATE exactly 24 hours after admission, then reminded and escalated', async () => {
     const admittedAt = await now();
     const e = await start({ admittedAt });
-    const due = admissionNoticeDeadline(new Date(admittedAt)).at.toISOString();
+    // 24 hours, or after the first medical round when they end on a non-weekday (001 §6.1 step 2)
+    const due = admissionNoticeAfterFirstRound(new Date(admittedAt)).at.toISOString();
     expect((await e.state()).openObligations[0]).toMatchObject({ kind: 'sendAdmissionNotice', dueAt: due, responsible: inpatient });
 
     await sleepUntil(ctx.env, plus(due, -1000));

@@ -11,7 +11,7 @@ import type { Worker } from '@temporalio/worker';
 import { closeTransports, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhook } from '../../activities/channels';
 import { deliveriesOf } from '../../src/db/escalation';
 import type { LedgerStore } from '../../src/db/ledger';
-import { admissionNoticeDeadline } from '../../src/domain/calendar';
+import { admissionNoticeAfterFirstRound } from '../../src/domain/calendar';
 import { DEFAULT_REGIONS, RegionSchema } from '../../src/domain/regions';
 import { coordinatorDigest } from '../../workflows/coordinatorDigest';
 import { Episode, episodeInput, eventually, sleepUntil, UNITS } from '../helpers/discharge';
@@ -80,7 +80,7 @@ describe('escalation ladder delivered by e-mail and signed webhook', () => {
   it('reminder to the unit, escalation to the coordinator; a failed webhook is retried without notifying twice', async () => {
     const admittedAt = new Date(await env.currentTimeMs()).toISOString();
     const e = await Episode.start(env, taskQueue, episodeInput({ admittedAt, patient: { kind: 'personnummer', value: '19121212-1212' } }));
-    const due = admissionNoticeDeadline(new Date(admittedAt)).at.toISOString();
+    const due = admissionNoticeAfterFirstRound(new Date(admittedAt)).at.toISOString();
 
     // ladder step 1: the deadline passes → a reminder e-mail to the unit's own mailbox
     await sleepUntil(env, plus(due, 1000));
@@ -165,5 +165,27 @@ describe('escalation ladder delivered by e-mail and signed webhook', () => {
     const s = await o.state();
     expect(s.timeline.map((e) => e.action)).toEqual(expect.arrayContaining(['acknowledgeEscalation', 'resolveDeviation']));
     expect(s.timeline.filter((e) => e.action === 'resolveDeviation')).toHaveLength(1);
+  });
+});
+
+describe('a withdrawal reaches whoever the deviation reached (DOMAIN.md §4 Downtime)', () => {
+  it('a withdrawn deviation (a back-registration showed the deadline was met) is withdrawn on every channel it reached: unit, coordinator e-mail and webhook', async () => {
+    const admittedAt = new Date(await env.currentTimeMs()).toISOString();
+    const e = await Episode.start(env, taskQueue, episodeInput({ admittedAt }));
+    const due = admissionNoticeAfterFirstRound(new Date(admittedAt)).at.toISOString();
+    await sleepUntil(env, plus(due, 1000));
+    const d = await eventually(async () => (await e.state()).deviations.find((x) => x.type === 'ADMISSION_NOTICE_LATE'), 'deviation');
+    await sleepUntil(env, plus(d.escalateAt!, 1000));
+    await smtp.inbox.waitFor(() => mailsTo('koord1@halland.example', `${d.deviationId}:escalate`).length === 1, 'escalation e-mail');
+    const hooksBefore = http.inbox.items.length;
+
+    // the notice had gone out on paper within the deadline: back-registered now
+    const s = await e.act('admissionNotice', { expectedReadyDate: localDateOf(new Date(admittedAt)), occurredAt: plus(admittedAt, 3_600_000) });
+    expect(s.deviations.find((x) => x.deviationId === d.deviationId)?.status).toBe('withdrawn');
+    const withdrawalId = `${d.deviationId}:withdrawal`;
+    await smtp.inbox.waitFor(() => mailsTo('avd1@halland.example', withdrawalId).length === 1 && mailsTo('koord1@halland.example', withdrawalId).length === 1, 'withdrawal e-mails');
+    expect(mailsTo('avd1@halland.example', withdrawalId)[0]!.header('Subject')).toMatch(/withdrawn/); // (the Swedish word is MIME-encoded in the header)
+    const [hook] = (await http.inbox.waitFor((all) => all.length === hooksBefore + 1, 'withdrawal webhook')).slice(hooksBefore);
+    expect(JSON.parse(hook!.body)).toMatchObject({ event: 'deviation.withdrawn', notificationId: withdrawalId, deviationId: d.deviationId });
   });
 });
