@@ -212,20 +212,31 @@ export function meet(t: Tracking, id: string, metAt: string, judging?: { now: st
   // met late inside its grace period: judged at the grace period's end (processDue), not before
   if (o.judgeAt && Date.parse(o.judgeAt) > Date.parse(judging.now)) return { obligation: o, effects: [] };
   // met late before the loop raised its deviation (the same instant as the deadline)
-  const raised = raiseDeviation(t, {
-    deviationId: judging.newId(),
+  const raised = deviationOf(t, o, judging, metAt);
+  return { obligation: o, raised, effects: [] };
+}
+
+/**
+ * The deviation of an obligation whose deadline was missed, with its real deadline, detected now;
+ * `resolvedAt`: the obligation was met late at that instant, so it is resolved from the start.
+ */
+function deviationOf(t: Tracking, o: Obligation, ctx: { now: string; newId: () => string; describe: (o: Obligation) => string }, resolvedAt?: string): Deviation {
+  const d = raiseDeviation(t, {
+    deviationId: ctx.newId(),
     type: o.deviationType,
     responsible: o.responsible,
-    description: judging.describe(o),
+    description: ctx.describe(o),
     deadlineAt: o.dueAt,
-    detectedAt: judging.now,
+    detectedAt: ctx.now,
     obligationId: o.obligationId,
     downtime: o.inDowntime ?? false,
   });
-  raised.status = 'resolved';
-  raised.resolvedAt = metAt;
-  o.deviationId = raised.deviationId;
-  return { obligation: o, raised, effects: [] };
+  if (resolvedAt) {
+    d.status = 'resolved';
+    d.resolvedAt = resolvedAt;
+  }
+  o.deviationId = d.deviationId;
+  return d;
 }
 
 /** Withdraws a deviation (DOMAIN.md §4 Downtime): it stays on record, counted nowhere, its ladder stops. */
@@ -364,17 +375,7 @@ export function processDue(t: Tracking, ctx: DueContext): { raised: Deviation[];
   for (const o of t.obligations) {
     if (o.status !== 'open' || Date.parse(judgedAt(o)) > now) continue;
     o.status = 'overdue';
-    const d = raiseDeviation(t, {
-      deviationId: ctx.newId(),
-      type: o.deviationType,
-      responsible: o.responsible,
-      description: ctx.describe(o),
-      deadlineAt: o.dueAt,
-      detectedAt: ctx.now,
-      obligationId: o.obligationId,
-      downtime: o.inDowntime ?? false,
-    });
-    o.deviationId = d.deviationId;
+    const d = deviationOf(t, o, ctx);
     raised.push(d);
     if (o.remindAt && Date.parse(o.remindAt) > now) d.remindAt = o.remindAt;
     else remind(d, o);
@@ -382,20 +383,7 @@ export function processDue(t: Tracking, ctx: DueContext): { raised: Deviation[];
   // met late inside the grace period: judged now, with its real times, already resolved (§4 Downtime)
   for (const o of awaitingJudgement(t)) {
     if (Date.parse(o.judgeAt as string) > now) continue;
-    const d = raiseDeviation(t, {
-      deviationId: ctx.newId(),
-      type: o.deviationType,
-      responsible: o.responsible,
-      description: ctx.describe(o),
-      deadlineAt: o.dueAt,
-      detectedAt: ctx.now,
-      obligationId: o.obligationId,
-      downtime: o.inDowntime ?? false,
-    });
-    d.status = 'resolved';
-    d.resolvedAt = o.metAt;
-    o.deviationId = d.deviationId;
-    raised.push(d);
+    raised.push(deviationOf(t, o, ctx, o.metAt));
   }
   for (const d of t.deviations) {
     if (d.status !== 'open' || d.escalation !== 'none' || !d.remindAt || Date.parse(d.remindAt) > now) continue;

@@ -37,7 +37,8 @@ export const RegionSchema = z.object({
       /**
        * DOMAIN.md §4 Downtime: an obligation whose deadline had passed when it was registered (or
        * fell inside a declared downtime window) is judged at the end of this many weekdays after
-       * the registration (or the window's end): 1 = the end of the first weekday after it
+       * the registration (or the window's end): 1 = the end of the first weekday after it; 0 = no
+       * grace period, judged at once (the rule before back-registration was fixed)
        */
       graceWeekdays: z.number().int().min(0).max(20).default(1),
       /** §6: weekdays after the reminder before the coordinators get the deviation */

@@ -61,50 +61,28 @@ describe('versioning: the monthly close search-attribute patch (README "Versioni
   });
 });
 
-describe('versioning: exclusive sections take turns (workflows/shared/process-runtime.ts)', () => {
-  const PATCH = 'exclusive-sections-take-turns';
-  const names = ['dischargeEpisode-flow-a-discharged', 'dischargeEpisode-deviation-escalated-cancelled', 'homeCareEnrollment-enrolled-ended', 'singleHomeVisit-accepted-ended'];
-
-  it('histories of every process type from before the fix and from after it replay on the current code', async () => {
-    const before = names.map((n) => join(VERSIONING, `${n}-before-exclusive-turns-patch.json`));
-    const after = names.map((n) => join(FIXTURES, `${n}.json`));
-    for (const f of before) expect(markers(f).join()).not.toContain(PATCH);
-    for (const f of after) expect(markers(f).join()).toContain(PATCH);
-    const summary = await replayHistories({ workflowBundle: workflowBundle() }, historiesFromFiles([...before, ...after]));
-    expect(summary.failures.map(describeFailure)).toEqual([]);
-    expect(summary.replayed).toBe(8);
+/**
+ * A patch every listed process type went through: its histories from before (under versioning/,
+ * no marker) and the current fixtures (with the marker) all replay on the current code.
+ */
+function versioningCase(title: string, patch: string, names: string[], beforeSuffix: string): void {
+  describe(title, () => {
+    it('histories from before the change and from after it replay on the current code', async () => {
+      const before = names.map((n) => join(VERSIONING, `${n}-${beforeSuffix}.json`));
+      const after = names.map((n) => join(FIXTURES, `${n}.json`));
+      for (const f of before) expect(markers(f).join()).not.toContain(patch);
+      for (const f of after) expect(markers(f).join()).toContain(patch);
+      const summary = await replayHistories({ workflowBundle: workflowBundle() }, historiesFromFiles([...before, ...after]));
+      expect(summary.failures.map(describeFailure)).toEqual([]);
+      expect(summary.replayed).toBe(2 * names.length);
+    });
   });
-});
+}
 
-describe('versioning: back-registration without false alarms (workflows/shared/process-runtime.ts)', () => {
-  const PATCH = 'back-registration-grace-period';
-  const names = ['dischargeEpisode-flow-a-discharged', 'dischargeEpisode-deviation-escalated-cancelled', 'homeCareEnrollment-enrolled-ended', 'singleHomeVisit-accepted-ended'];
-
-  it('histories of every process type from before the grace period and from after it replay on the current code', async () => {
-    const before = names.map((n) => join(VERSIONING, `${n}-before-back-registration-patch.json`));
-    const after = names.map((n) => join(FIXTURES, `${n}.json`));
-    for (const f of before) expect(markers(f).join()).not.toContain(PATCH);
-    for (const f of after) expect(markers(f).join()).toContain(PATCH);
-    const summary = await replayHistories({ workflowBundle: workflowBundle() }, historiesFromFiles([...before, ...after]));
-    expect(summary.failures.map(describeFailure)).toEqual([]);
-    expect(summary.replayed).toBe(8);
-  });
-});
-
-describe('versioning: the discharge rules read again (workflows/discharge.ts PATCH_SOURCE_RULES)', () => {
-  const PATCH = 'discharge-rules-read-again';
-  const names = ['dischargeEpisode-flow-a-discharged', 'dischargeEpisode-deviation-escalated-cancelled'];
-
-  it('discharge histories from before the rules were read again and from after replay on the current code', async () => {
-    const before = names.map((n) => join(VERSIONING, `${n}-before-source-rules-patch.json`));
-    const after = names.map((n) => join(FIXTURES, `${n}.json`));
-    for (const f of before) expect(markers(f).join()).not.toContain(PATCH);
-    for (const f of after) expect(markers(f).join()).toContain(PATCH);
-    const summary = await replayHistories({ workflowBundle: workflowBundle() }, historiesFromFiles([...before, ...after]));
-    expect(summary.failures.map(describeFailure)).toEqual([]);
-    expect(summary.replayed).toBe(4);
-  });
-});
+const EVERY_PROCESS = ['dischargeEpisode-flow-a-discharged', 'dischargeEpisode-deviation-escalated-cancelled', 'homeCareEnrollment-enrolled-ended', 'singleHomeVisit-accepted-ended'];
+versioningCase('versioning: exclusive sections take turns (workflows/shared/process-runtime.ts)', 'exclusive-sections-take-turns', EVERY_PROCESS, 'before-exclusive-turns-patch');
+versioningCase('versioning: back-registration without false alarms (workflows/shared/process-runtime.ts)', 'back-registration-grace-period', EVERY_PROCESS, 'before-back-registration-patch');
+versioningCase('versioning: the discharge rules read again (workflows/discharge.ts PATCH_SOURCE_RULES)', 'discharge-rules-read-again', EVERY_PROCESS.slice(0, 2), 'before-source-rules-patch');
 
 describe('versioning: the monthly close alerts the billing officers (workflows/monthlyClose.ts PATCH_BILLING_ALERTS)', () => {
   const PATCH = 'monthly-close-billing-alerts';
