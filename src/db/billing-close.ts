@@ -11,6 +11,7 @@
 import type { Kysely } from 'kysely';
 import {
   addMonths,
+  assumptionFor,
   BillingDomainRefusal,
   computeMonth,
   dailyAmountFor,
@@ -60,11 +61,23 @@ export interface CloseSummary {
   region: string;
   month: string;
   ruleSetId: string;
+  /**
+   * Why the rule set is only assumed for this region and month (DOMAIN.md §7: Halland 2018-11 …
+   * 2022-10 under `law-2017-612`, the sources do not say which model applied), else null.
+   */
+  ruleSetAssumption?: string | null;
   dailyAmountOre: number | null;
   episodeCount: number;
   totalOre: number;
-  /** lines flagged for the billing officer: odd in the ledger though computed (e.g. counted 0 days) */
-  municipalities: { municipality: string; lines: number; totalOre: number; hints: number; reviews: number; cannotCompute: number }[];
+  /**
+   * lines flagged for the billing officer: odd in the ledger though computed (e.g. counted 0 days).
+   * `outOfCounty`: a municipality of another county, charged under `law-2017-612` on its own
+   * basis (DOMAIN.md §7), named from SCB's list.
+   */
+  municipalities: {
+    municipality: string; lines: number; totalOre: number; hints: number; reviews: number; cannotCompute: number;
+    outOfCounty?: { ruleSetId: string; municipalityName: string | null; countyName: string | null };
+  }[];
   /** episodes the engine cannot compute: in no invoice, for the billing officer to look at (DOMAIN.md §7) */
   cannotCompute: CannotComputeEpisode[];
 }
@@ -119,7 +132,9 @@ export async function freezeClose(db: Db, input: CloseInput): Promise<CloseSumma
 async function engineContext(db: Db, params: RuleSetParams, month: string, municipalities: string[]): Promise<EngineContext> {
   const year = Number(month.slice(0, 4));
   // DOMAIN §7: the year's amount must exist before a month of that year can be closed
-  const dailyAmountOre = needsDailyAmount(params) ? dailyAmountFor(await dailyAmounts(db), year) : null;
+  // (a rule set without one — the 2018 twelfth — still takes the year's amount when known: out-of-county episodes are charged under the law)
+  const table = await dailyAmounts(db);
+  const dailyAmountOre = needsDailyAmount(params) ? dailyAmountFor(table, year) : (table.get(year) ?? null);
   return { month, municipalities, dailyAmountOre, nationalAverages: await nationalAverages(db) };
 }
 
@@ -129,6 +144,7 @@ function summarise(closeId: string, input: CloseInput, basis: MonthBasis): Close
     region: input.region,
     month: input.month,
     ruleSetId: basis.ruleSetId,
+    ruleSetAssumption: assumptionFor(basis.ruleSetId, input.region, input.month)?.note ?? null,
     dailyAmountOre: basis.dailyAmountOre,
     episodeCount: basis.municipalities.reduce((s, m) => s + m.lines.length, 0),
     totalOre: basis.totalOre,
@@ -139,6 +155,7 @@ function summarise(closeId: string, input: CloseInput, basis: MonthBasis): Close
       hints: m.lines.filter((l) => l.hint !== null).length,
       reviews: m.lines.filter((l) => l.review !== null).length,
       cannotCompute: m.cannotCompute.length,
+      ...(m.outOfCounty ? { outOfCounty: m.outOfCounty } : {}),
     })),
     cannotCompute: basis.cannotCompute,
   };
@@ -201,6 +218,7 @@ export async function finaliseClose(db: Db, closeId: string, corrections: { line
         totalOre: m.totals.totalOre,
         totals: m.totals,
         lines: m.invoiceLines,
+        ...(m.outOfCounty ? { ruleSetId: m.outOfCounty.ruleSetId } : {}),
       })),
       flags,
       finalisedAt,
@@ -267,8 +285,14 @@ export interface SimulationResult {
     month: string;
     results: {
       ruleSetId: string;
+      /** why this rule set is only assumed for the region in this month (DOMAIN.md §7), else null */
+      assumption: string | null;
       totalOre: number;
-      municipalities: { municipality: string; totalOre: number; episodes: number; countedEpisodes: number; averageHundredths: number | null; chargeableDayHundredths: number }[];
+      municipalities: {
+        municipality: string; totalOre: number; episodes: number; countedEpisodes: number; averageHundredths: number | null; chargeableDayHundredths: number;
+        /** a municipality of another county: charged under this rule set (`law-2017-612`), named from SCB */
+        outOfCounty?: { ruleSetId: string; municipalityName: string | null; countyName: string | null };
+      }[];
       /** episodes of the month the engine cannot compute: in no total (DOMAIN.md §7) */
       cannotCompute: CannotComputeEpisode[];
     }[];
@@ -292,17 +316,19 @@ export async function simulate(db: Db, req: { region: string; municipalities: st
         : [];
       const basis = computeMonth(params, episodes, {
         month, municipalities: req.municipalities, nationalAverages: averages, history,
-        dailyAmountOre: needsDailyAmount(params) ? dailyAmountFor(amounts, year) : null,
+        dailyAmountOre: needsDailyAmount(params) ? dailyAmountFor(amounts, year) : (amounts.get(year) ?? null),
       });
       const t = totals[i]!;
       t.totalOre += basis.totalOre;
       for (const m of basis.municipalities) t.byMunicipality[m.municipality] = (t.byMunicipality[m.municipality] ?? 0) + m.totals.totalOre;
       results.push({
         ruleSetId: params.id,
+        assumption: assumptionFor(params.id, req.region, month)?.note ?? null,
         totalOre: basis.totalOre,
         municipalities: basis.municipalities.map((m) => ({
           municipality: m.municipality, totalOre: m.totals.totalOre, episodes: m.totals.episodes, countedEpisodes: m.totals.countedEpisodes,
           averageHundredths: m.totals.averageHundredths, chargeableDayHundredths: m.totals.chargeableDayHundredths,
+          ...(m.outOfCounty ? { outOfCounty: m.outOfCounty } : {}),
         })),
         cannotCompute: basis.cannotCompute,
       });

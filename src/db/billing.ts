@@ -97,7 +97,7 @@ export async function listBillingEpisodes(db: Db, region: string, from: LocalDat
   const { rows } = await sql<{ json: string | null }>`
     select json_agg(x)::text as json from (
       select e.episode_id, e.residence_municipality, e.psychiatric, e.discharge_date, null::date as cancel_date, e.cancellation_reason,
-             e.outpatient_services_unavailable, e.planning_basis_date, e.treatment_plan_at,
+             e.outpatient_services_unavailable, e.planning_basis_date, e.treatment_plan_at, e.out_of_county,
              json_agg(json_build_array(p.ready_date, p.ended_date) order by p.seq) as periods,
              ${readySent} as ready_sent
         from episodes e join episode_ready_periods p on p.episode_id = e.episode_id
@@ -105,7 +105,7 @@ export async function listBillingEpisodes(db: Db, region: string, from: LocalDat
        group by e.episode_id
       union all
       select e.episode_id, e.residence_municipality, e.psychiatric, e.discharge_date, c.ended_date, e.cancellation_reason,
-             e.outpatient_services_unavailable, e.planning_basis_date, e.treatment_plan_at,
+             e.outpatient_services_unavailable, e.planning_basis_date, e.treatment_plan_at, e.out_of_county,
              (select json_agg(json_build_array(p.ready_date, p.ended_date) order by p.seq) from episode_ready_periods p where p.episode_id = e.episode_id),
              ${readySent}
         from episodes e join episode_ready_periods c on c.episode_id = e.episode_id and c.end_reason = 'CANCELLED'
@@ -113,7 +113,7 @@ export async function listBillingEpisodes(db: Db, region: string, from: LocalDat
     ) x`.execute(db);
   const raw = JSON.parse(rows[0]?.json ?? '[]') as {
     episode_id: string; residence_municipality: string; psychiatric: boolean; discharge_date: string | null; cancel_date: string | null;
-    cancellation_reason: string | null; outpatient_services_unavailable: boolean; planning_basis_date: string | null; treatment_plan_at: string | null;
+    cancellation_reason: string | null; outpatient_services_unavailable: boolean; planning_basis_date: string | null; treatment_plan_at: string | null; out_of_county: boolean | null;
     periods: [string, string | null][] | null; ready_sent: string[] | null;
   }[];
   return raw.map((r): BillingEpisode => ({
@@ -127,6 +127,7 @@ export async function listBillingEpisodes(db: Db, region: string, from: LocalDat
     outpatientServicesUnavailable: r.outpatient_services_unavailable,
     planningBasisDate: r.planning_basis_date,
     treatmentPlanDate: r.treatment_plan_at ? localDateOfInstant(r.treatment_plan_at) : null,
+    ...(r.out_of_county ? { outOfCounty: true } : {}),
   }));
 }
 
@@ -257,6 +258,8 @@ export interface FinalInvoice {
   totalOre: number;
   totals: MunicipalityBasis['totals'];
   lines: InvoiceLine[];
+  /** the rule set of this invoice when not the close's (an out-of-county municipality: `law-2017-612`) */
+  ruleSetId?: string;
 }
 
 /**
@@ -271,7 +274,7 @@ export async function saveFinalInvoices(db: Db, closeId: string, invoices: Final
     for (const inv of invoices) {
       await trx.insertInto('billing_invoices').values({
         invoice_id: inv.invoiceId, close_id: closeId, region: close.region, month: close.month, municipality: inv.municipality,
-        rule_set_id: close.rule_set_id, daily_amount_ore: close.daily_amount_ore, total_ore: inv.totalOre, totals: JSON.stringify(inv.totals), finalised_at: finalisedAt,
+        rule_set_id: inv.ruleSetId ?? close.rule_set_id, daily_amount_ore: close.daily_amount_ore, total_ore: inv.totalOre, totals: JSON.stringify(inv.totals), finalised_at: finalisedAt,
       }).execute();
       const lines = inv.lines.map((l, i) => ({
         invoice_id: inv.invoiceId, line_no: i + 1, kind: l.kind, line_ref: l.lineRef, description: l.description, day_hundredths: l.dayHundredths, amount_ore: l.amountOre,

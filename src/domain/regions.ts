@@ -96,10 +96,9 @@ export const DEFAULT_REGIONS: Region[] = RegionSchema.array().parse([
       { code: '2183', name: 'Bollnäs' },
       { code: '2184', name: 'Hudiksvall' },
     ],
-    agreements: [
-      { ruleSetId: 'law-2017-612', from: '2018-01-01', to: '2018-12-31' },
-      { ruleSetId: 'gavleborg-2019', from: '2019-01-01' },
-    ],
+    // 004 §3.2: the 2.0/>7 model applied to the other patients already in 2018; psychiatry joins it in
+    // 2019, in 2018 it is charged per individual after 30 calendar days (rule set gavleborg-2019)
+    agreements: [{ ruleSetId: 'gavleborg-2019', from: '2018-01-01' }],
   },
 ]);
 

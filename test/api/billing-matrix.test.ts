@@ -112,11 +112,13 @@ describe('simulate and indicators over every rule set × region × month 2018-20
   });
 
   it('the reported request answers 409 RULE_SET_NOT_IN_FORCE with a sentence, not 500', async () => {
-    const r = await send('POST', '/api/billing/simulate', officer('halland'), { region: 'halland', from: '2018-03', to: '2018-03', ruleSet: 'gavleborg-2019', compareWith: 'law-2017-612' });
+    // (the reported request was gavleborg-2019 over 2018-03; since issue 16 that rule set applies from 2018-01, so the
+    // same refusal is shown with a rule set whose period has not begun)
+    const r = await send('POST', '/api/billing/simulate', officer('halland'), { region: 'halland', from: '2026-12', to: '2026-12', ruleSet: 'halland-2027', compareWith: 'law-2017-612' });
     expect(r.status).toBe(409);
-    expect(r.body.error).toEqual({ code: 'RULE_SET_NOT_IN_FORCE', message: expect.stringMatching(/gavleborg-2019 has no benchmark for 2018-03/), details: { ruleSetId: 'gavleborg-2019', month: '2018-03' } });
+    expect(r.body.error).toEqual({ code: 'RULE_SET_NOT_IN_FORCE', message: expect.stringMatching(/halland-2027 has no benchmark for 2026-12/), details: { ruleSetId: 'halland-2027', month: '2026-12' } });
     // with the benchmark as a parameter, the same simulation computes
-    const p = await send('POST', '/api/billing/simulate', officer('halland'), { region: 'halland', from: '2018-03', to: '2018-03', ruleSet: { base: 'gavleborg-2019', benchmarkHundredths: 200 }, compareWith: 'law-2017-612' });
+    const p = await send('POST', '/api/billing/simulate', officer('halland'), { region: 'halland', from: '2026-12', to: '2026-12', ruleSet: { base: 'halland-2027', benchmarkHundredths: 150 }, compareWith: 'law-2017-612' });
     expect(p.status).toBe(200);
   });
 

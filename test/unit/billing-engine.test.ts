@@ -177,6 +177,87 @@ describe('gavleborg-2019: 2.0 average, individual invoices above 7 days', () => 
   });
 });
 
+describe('gavleborg 2018 (004 §3.2): the others on 2.0/>7 days, psychiatry per individual after 30 calendar days', () => {
+  // 004 §3.2: "Ersättningsskyldighet inträder per individ efter 30 kalenderdagar om patient blir kvar efter
+  // utskrivningsklar, under 2018. Fr.o.m. 2019 beräknas ersättningsskyldigheten lika som för övriga patienter
+  // i lagens målgrupp (d.v.s. 2,0 snittdagar/>7 dagar per individ)."
+  const r = ruleSet('gavleborg-2019');
+  const gctx = (month: string) => ({ month, dailyAmountOre: 7_100_00, municipalities: ['2180', '2181'] });
+  it('somatic 2018: 10 days → individual invoice of 3 days; 2, 3, 2 → 2.33 → 1 day on the average', () => {
+    const es = [ep('2018-05-01', '2018-05-11'), ep('2018-05-09', '2018-05-11'), ep('2018-05-08', '2018-05-11'), ep('2018-05-09', '2018-05-11')].map((e) => ({ ...e, municipality: '2180' }));
+    const m = mun(computeMonth(r, es, gctx('2018-05')), '2180');
+    expect(m.invoiceLines).toEqual([
+      expect.objectContaining({ kind: 'individual', dayHundredths: 300, amountOre: 3 * 7_100_00 }),
+      expect.objectContaining({ kind: 'average', dayHundredths: 100, amountOre: 7_100_00 }),
+    ]);
+  });
+  it('psychiatric 2018: 35 days → 5 days per individual, kept out of the average', () => {
+    const psych = { ...ep('2018-05-01', '2018-06-05', { psychiatric: true }), municipality: '2180' }; // 35 days
+    const somatic = [ep('2018-06-03', '2018-06-05'), ep('2018-06-03', '2018-06-05')].map((e) => ({ ...e, municipality: '2180' })); // 2 + 2
+    const m = mun(computeMonth(r, [psych, ...somatic], gctx('2018-06')), '2180');
+    expect(m.lines.find((l) => l.psychiatric)).toMatchObject({ status: 'charged', readyDays: 35, chargeableDayHundredths: 500, amountOre: 5 * 7_100_00, note: expect.stringContaining('not in the average') });
+    // the average is 2.0 of the two somatic episodes alone: nothing on the average line
+    expect(m.totals).toMatchObject({ countedEpisodes: 2, averageHundredths: 200, totalOre: 5 * 7_100_00 });
+    expect(m.invoiceLines).toEqual([expect.objectContaining({ kind: 'individual', dayHundredths: 500 })]);
+  });
+  it('psychiatric 2018 within 30 days: no charge and not in the average (7 and 20 days would otherwise be individual/average)', () => {
+    const psych = { ...ep('2018-06-01', '2018-06-21', { psychiatric: true }), municipality: '2180' }; // 20 days
+    const m = mun(computeMonth(r, [psych], gctx('2018-06')), '2180');
+    expect(m.lines[0]).toMatchObject({ status: 'notCounted', amountOre: 0 });
+    expect(m.totals).toMatchObject({ countedEpisodes: 0, totalOre: 0 });
+  });
+  it('psychiatric care notified ready in 2019 is on the 2.0/>7 model like the others', () => {
+    const psych = { ...ep('2019-05-01', '2019-05-11', { psychiatric: true }), municipality: '2180' };
+    const m = mun(computeMonth(r, [psych], { ...gctx('2019-05'), dailyAmountOre: DAILY_2019 }), '2180');
+    expect(m.invoiceLines).toEqual([expect.objectContaining({ kind: 'individual', dayHundredths: 300 })]);
+  });
+});
+
+describe('the 30 psychiatric days follow the year the patient was notified ready, not the billed month', () => {
+  // 001: "Betalningsansvaret … i psykiatrisk slutenvård ska … inträda 30 dagar efter underrättelse om utskrivningsklar till och med 31 december"
+  it('law: notified 2018-12-10, discharged 2019-01-20 (41 days), billed 2019-01 → 30 free days: 11 × 7 800 kr', () => {
+    const e = ep('2018-12-10', '2019-01-20', { psychiatric: true, readyPeriods: [{ readyDate: '2018-12-10', endedDate: '2019-01-20', notifiedDate: '2018-12-10' }] });
+    const m = mun(computeMonth(ruleSet('law-2017-612'), [e], ctx('2019-01', DAILY_2019)));
+    expect(m.lines[0]).toMatchObject({ readyDays: 41, chargeableDayHundredths: 1100, amountOre: 11 * DAILY_2019 });
+  });
+  it('law: a ready date in 2018 notified on 2019-01-02 is a 2019 notification → 3 free days', () => {
+    const e = ep('2018-12-30', '2019-01-20', { psychiatric: true, readyPeriods: [{ readyDate: '2018-12-30', endedDate: '2019-01-20', notifiedDate: '2019-01-02' }] });
+    expect(mun(computeMonth(ruleSet('law-2017-612'), [e], ctx('2019-01', DAILY_2019))).lines[0]).toMatchObject({ readyDays: 18, chargeableDayHundredths: 1500 });
+  });
+  it('gävleborg: notified 2018-12-10, billed 2019-01 → per individual after 30 days, out of the average', () => {
+    const e = { ...ep('2018-12-10', '2019-01-20', { psychiatric: true }), municipality: '2180' };
+    const m = mun(computeMonth(ruleSet('gavleborg-2019'), [e], { month: '2019-01', dailyAmountOre: DAILY_2019, municipalities: ['2180'] }), '2180');
+    expect(m.lines[0]).toMatchObject({ status: 'charged', chargeableDayHundredths: 1100 });
+    expect(m.totals.countedEpisodes).toBe(0);
+  });
+});
+
+describe('out-of-county episodes: the law on their own basis line, never the agreement (DOMAIN §7, 001 §5.8)', () => {
+  const halland = DEFAULT_REGIONS.find((x) => x.id === 'halland')!;
+  const hctx = (month: string, daily: number | null) => ({ month, dailyAmountOre: daily, municipalities: halland.municipalities.map((m) => m.code), nationalAverages: new Map([[2023, 280]]) });
+  it('Göteborg 1480 in a Halland close of 2024-03: 10 days → 7 × the daily amount, no discount, named from SCB', () => {
+    const gbg = ep('2024-03-01', '2024-03-11', { municipality: '1480', outOfCounty: true });
+    const own = ep('2024-03-01', '2024-03-11'); // Halmstad: average model with the discount
+    const b = computeMonth(ruleSet('halland-average-2023-discount'), [gbg, own], hctx('2024-03', 10_000_00));
+    const m = mun(b, '1480');
+    expect(m.outOfCounty).toEqual({ ruleSetId: 'law-2017-612', municipalityName: 'Göteborg', countyName: 'Västra Götalands län' });
+    expect(m.lines[0]).toMatchObject({ outOfCounty: true, municipalityName: 'Göteborg', ruleSetId: 'law-2017-612', status: 'charged', chargeableDayHundredths: 700, amountOre: 7 * 10_000_00 });
+    expect(m.invoiceLines).toEqual([expect.objectContaining({ kind: 'episode', dayHundredths: 700, amountOre: 70_000_00 })]);
+    expect(m.totals).toMatchObject({ discountOre: 0, totalOre: 70_000_00 });
+    // the region's own municipality stays on the agreement (average 10 − 2.8 = 7.2 days, 35 % off)
+    expect(mun(b, '1380').invoiceLines.map((l) => l.kind)).toEqual(['average', 'discount']);
+    expect(mun(b, '1380').outOfCounty).toBeUndefined();
+  });
+  it('a ledger row without the flag but with another county\'s kommunkod is out of county too; the law under the 2018 twelfth', () => {
+    const b = computeMonth(ruleSet('halland-2018-transitional'), [ep('2018-03-01', '2018-03-11', { municipality: '0180' })], hctx('2018-03', 7_100_00));
+    expect(mun(b, '0180')).toMatchObject({ outOfCounty: { municipalityName: 'Stockholm' }, totals: { totalOre: 7 * 7_100_00 } });
+    // without a daily amount the episode cannot be charged: listed for the billing officer, the month still computes
+    const none = computeMonth(ruleSet('halland-2018-transitional'), [ep('2018-03-01', '2018-03-11', { municipality: '0180' })], hctx('2018-03', null));
+    expect(none.cannotCompute).toEqual([expect.objectContaining({ municipality: '0180', code: 'DAILY_AMOUNT_MISSING' })]);
+    expect(roundToKronor(none.totalOre)).toBe(189_049);
+  });
+});
+
 describe('halland-2018-transitional: 1/12 of the 2017 invoiced amount (001 appendix)', () => {
   // The appendix table, whole kronor: kommun → [2017 total, twelfth]
   const APPENDIX: Record<string, [string, number, number]> = {
@@ -217,7 +298,9 @@ describe('rule sets in force per region and month', () => {
     [halland, '2023-11', 'halland-average-2023-discount'],
     [halland, '2026-12', 'halland-average-2023-discount'],
     [halland, '2027-01', 'halland-2027'],
-    [gavleborg, '2018-06', 'law-2017-612'],
+    // 004 §3.2: the 2.0/>7 model applied to the other patients already in 2018 (issue 16)
+    [gavleborg, '2018-01', 'gavleborg-2019'],
+    [gavleborg, '2018-06', 'gavleborg-2019'],
     [gavleborg, '2019-01', 'gavleborg-2019'],
   ])('%#: %s', (region, month, id) => {
     expect(ruleSetIdFor(region.agreements, month)).toBe(id);

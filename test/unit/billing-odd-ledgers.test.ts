@@ -132,8 +132,9 @@ describe('typed refusals instead of RangeError (valid input the domain cannot co
     throw new Error('did not refuse');
   };
   it('a rule set outside its period: RULE_SET_NOT_IN_FORCE, with how to simulate it anyway', () => {
-    const r = refusalOf(() => computeMonth(ruleSet('gavleborg-2019'), [], ctx('2018-03', 7_100_00)));
-    expect(r).toMatchObject({ code: 'RULE_SET_NOT_IN_FORCE', message: expect.stringMatching(/gavleborg-2019 has no benchmark for 2018-03.*benchmarkHundredths/) });
+    // gavleborg-2019 applies from 2018-01 (004 §3.2, issue 16): the month before is outside it
+    const r = refusalOf(() => computeMonth(ruleSet('gavleborg-2019'), [], ctx('2017-12', 7_100_00)));
+    expect(r).toMatchObject({ code: 'RULE_SET_NOT_IN_FORCE', message: expect.stringMatching(/gavleborg-2019 has no benchmark for 2017-12.*benchmarkHundredths/) });
     expect(() => computeMonth(ruleSet('halland-2027'), [], ctx('2026-12', 7_100_00))).toThrow(BillingDomainRefusal);
     expect(refusalOf(() => computeMonth(ruleSet('halland-2027'), [], ctx('2026-12', 7_100_00))).code).toBe('RULE_SET_NOT_IN_FORCE');
   });

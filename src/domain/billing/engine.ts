@@ -12,7 +12,8 @@ import { DailyAmountMissingError, NationalAverageMissingError } from './daily-am
 import { BillingDomainRefusal } from './errors';
 import { mulDivRound, sum } from './money';
 import { readinessOf, type Readiness } from './readiness';
-import { MONTH } from './rule-sets';
+import { countyOf, municipalityName } from '../reference';
+import { MONTH, RULE_SETS } from './rule-sets';
 import { monthlyTwelfthOre } from './transitional-2018';
 import type {
   BasisLine,
@@ -120,39 +121,68 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  */
 export function computeMonth(params: RuleSetParams, episodes: readonly BillingEpisode[], ctx: EngineContext): MonthBasis {
   checkMonth(params, ctx);
-  const year = Number(ctx.month.slice(0, 4));
   const benchmark = params.calculation === 'average' ? benchmarkFor(params, ctx) : null;
   const corrections = ctx.corrections ?? new Map<string, string>();
   const { computable, cannotCompute } = screenEpisodes(episodes);
+  // DOMAIN §7: an agreement binds the region's own municipalities; another county's are charged under the law
+  const law = RULE_SETS['law-2017-612']!;
+  const foreign = outOfCountyTest(ctx.municipalities);
+  if (ctx.dailyAmountOre === null || ctx.dailyAmountOre === undefined) {
+    // a rule set without a daily amount (the 2018 twelfth) in a year without one: an out-of-county
+    // episode cannot be charged under the law; listed, and the rest of the month computes
+    for (let i = computable.length - 1; i >= 0; i--) {
+      const e = computable[i]!.episode;
+      if (!foreign(e)) continue;
+      computable.splice(i, 1);
+      cannotCompute.push({
+        episodeId: e.episodeId, municipality: e.municipality, endDate: e.endDate, code: 'DAILY_AMOUNT_MISSING',
+        reason: `the municipality lies in another county, so the episode is charged under ${law.id}, and no daily amount is registered for ${ctx.month.slice(0, 4)}`,
+        review: 'billingOfficer',
+      });
+    }
+  }
 
   const byMunicipality = new Map<string, BasisLine[]>();
+  const foreignMunicipalities = new Set<string>();
   const byRef = new Map<string, Screened>();
   for (const m of ctx.municipalities) byMunicipality.set(m, []);
   for (const item of assignLineRefs(computable)) {
     const { ref, episode } = item;
+    const outOfCounty = foreign(episode);
     let line: BasisLine;
     try {
-      line = baseLine(params, ref, episode, item.readiness, corrections.get(ref));
+      line = baseLine(outOfCounty ? law : params, ref, episode, item.readiness, corrections.get(ref));
+      if (outOfCounty) line = { ...line, outOfCounty: true, municipalityName: municipalityName(episode.municipality) ?? null, ruleSetId: law.id };
     } catch (err) {
       // defensive: nothing above throws on a screened episode; if it ever does, list it, go on
       cannotCompute.push({ episodeId: episode.episodeId, municipality: episode.municipality, endDate: episode.endDate, code: 'COMPUTATION_FAILED', reason: (err as Error)?.message ?? String(err), review: 'billingOfficer' });
       continue;
     }
     byRef.set(ref, item);
+    if (outOfCounty) foreignMunicipalities.add(episode.municipality);
     const list = byMunicipality.get(episode.municipality);
     if (list) list.push(line);
     else byMunicipality.set(episode.municipality, [line]);
   }
-  const history = params.rollingWindowMonths > 1 ? groupHistory(params, ctx.history ?? []) : new Map<string, BasisLine[]>();
+  const history = params.rollingWindowMonths > 1 ? groupHistory(params, (ctx.history ?? []).filter((e) => !foreign(e))) : new Map<string, BasisLine[]>();
 
   const municipalities = [...byMunicipality.keys()].sort().map((m): MunicipalityBasis => {
     const lines = byMunicipality.get(m) ?? [];
+    if (foreignMunicipalities.has(m)) {
+      // its own basis and invoice under the law, whatever the region's agreement (001 §5.8)
+      const basis = perEpisode(law, m, lines, byRef, ctx.dailyAmountOre ?? 0);
+      return {
+        ...basis,
+        outOfCounty: { ruleSetId: law.id, municipalityName: municipalityName(m) ?? null, countyName: countyOf(m)?.name ?? null },
+        cannotCompute: cannotCompute.filter((c) => c.municipality === m),
+      };
+    }
     const basis = ((): Omit<MunicipalityBasis, 'cannotCompute'> => {
       switch (params.calculation) {
         case 'perEpisode':
-          return perEpisode(params, m, lines, byRef, year, ctx.dailyAmountOre ?? 0);
+          return perEpisode(params, m, lines, byRef, ctx.dailyAmountOre ?? 0);
         case 'average':
-          return average(params, m, lines, history.get(m) ?? [], benchmark ?? 0, ctx.dailyAmountOre ?? 0);
+          return average(params, m, lines, byRef, history.get(m) ?? [], benchmark ?? 0, ctx.dailyAmountOre ?? 0);
         case 'transitionalTwelfth':
           return transitional(params, m, lines);
       }
@@ -167,6 +197,31 @@ export function computeMonth(params: RuleSetParams, episodes: readonly BillingEp
     totalOre: sum(municipalities.map((x) => x.totals.totalOre)),
     cannotCompute,
   };
+}
+
+/**
+ * Whether an episode's municipality lies in another county than the region's (DOMAIN.md §7,
+ * 001 §5.8): flagged so in the ledger, or — for ledgers without the flag — a municipality that is
+ * not the region's and whose SCB county is none of the region's municipalities' counties.
+ */
+export function outOfCountyTest(regionMunicipalities: readonly string[]): (e: BillingEpisode) => boolean {
+  const own = new Set(regionMunicipalities);
+  const counties = new Set(regionMunicipalities.map((m) => m.slice(0, 2)));
+  return (e) => {
+    if (own.has(e.municipality)) return false;
+    if (e.outOfCounty === true) return true;
+    const c = countyOf(e.municipality);
+    return own.size > 0 && c !== undefined && !counties.has(c.code);
+  };
+}
+
+/**
+ * The year in which the patient was first notified ready (DOMAIN.md §7: ready days run from the
+ * notification): decides the psychiatric free days of 2018, not the billed month (issue 16).
+ */
+function notifiedYear(x: Screened): number | null {
+  const first = x.readiness.periods[0]?.from;
+  return first ? Number(first.slice(0, 4)) : null;
 }
 
 /** What the whole month needs before any episode is looked at; a typed refusal otherwise. */
@@ -254,18 +309,17 @@ function perEpisode(
   municipality: string,
   lines: BasisLine[],
   screened: Map<string, Screened>,
-  year: number,
   dailyOre: number,
 ): Omit<MunicipalityBasis, 'cannotCompute'> {
-  // 001 §46: psychiatric inpatient care in 2018: liability at the earliest after 30 days
-  const psychFree = params.psychiatricFreeDays.find((p) => p.year === year)?.days;
   const out = lines.map((l): BasisLine => {
     if (!open(l)) return l;
     const x = screened.get(l.lineRef);
     if (!x) return l;
     const e = x.episode;
     if (params.outpatientExemption && e.outpatientServicesUnavailable) return { ...l, note: 'OUTPATIENT_SERVICES_UNAVAILABLE' };
-    const free = e.psychiatric && psychFree !== undefined ? psychFree : params.freeDays;
+    // 001 §46: psychiatric inpatient care notified ready in 2018: liability at the earliest after 30 days
+    const psychFree = psychiatricFreeDaysOf(params, x);
+    const free = psychFree ?? params.freeDays;
     // Each ready period is a new notification, so the free days run again (DOMAIN §7: each period counts).
     const days = sum(x.readiness.periods.map((p) => Math.max(0, p.days - free)));
     if (days === 0) return { ...l, note: `within ${free} free days` };
@@ -284,11 +338,28 @@ function perEpisode(
   });
 }
 
+/** The psychiatric free days of an episode, by the year it was first notified ready; undefined when none apply. */
+function psychiatricFreeDaysOf(params: RuleSetParams, x: Screened): number | undefined {
+  if (!x.episode.psychiatric) return undefined;
+  const year = notifiedYear(x);
+  return params.psychiatricFreeDays.find((p) => p.year === year)?.days;
+}
+
 /** Which open lines an average model counts, and which it invoices individually. */
-function classifyForAverage(params: RuleSetParams, lines: BasisLine[], dailyOre: number): BasisLine[] {
+function classifyForAverage(params: RuleSetParams, lines: BasisLine[], screened: ReadonlyMap<string, Screened>, dailyOre: number): BasisLine[] {
   const ind = params.individual;
   return lines.map((l): BasisLine => {
     if (!open(l)) return l;
+    const x = screened.get(l.lineRef);
+    const psychFree = x ? psychiatricFreeDaysOf(params, x) : undefined;
+    if (x && psychFree !== undefined) {
+      // 004 §3.2 (Gävleborg 2018): "Ersättningsskyldighet inträder per individ efter 30 kalenderdagar
+      // … under 2018"; psychiatry joins the average only from 2019, so these are not in it
+      const days = sum(x.readiness.periods.map((p) => Math.max(0, p.days - psychFree)));
+      const what = `psychiatric care notified ${notifiedYear(x)}: per individual after ${psychFree} days, not in the average`;
+      if (days === 0) return { ...l, note: what };
+      return { ...l, status: 'charged', chargeableDayHundredths: days * 100, amountOre: days * dailyOre, note: what };
+    }
     if (ind && l.readyDays > ind.aboveDays) {
       // 004 §6 decision: an individual invoice charges the days beyond the threshold (or all days)
       const days = ind.charge === 'beyond' ? l.readyDays - ind.aboveDays : l.readyDays;
@@ -299,11 +370,12 @@ function classifyForAverage(params: RuleSetParams, lines: BasisLine[], dailyOre:
   });
 }
 
+const isPsychiatricIndividual = (l: BasisLine) => l.note !== null && l.note.startsWith('psychiatric care notified');
 const inAverage = (params: RuleSetParams, l: BasisLine) =>
-  l.status === 'counted' || (l.status === 'charged' && params.individual !== null && !params.individual.removeFromAverage);
+  l.status === 'counted' || (l.status === 'charged' && params.individual !== null && !params.individual.removeFromAverage && !isPsychiatricIndividual(l));
 
-function average(params: RuleSetParams, municipality: string, lines: BasisLine[], history: BasisLine[], bench: number, dailyOre: number): Omit<MunicipalityBasis, 'cannotCompute'> {
-  const out = classifyForAverage(params, lines, dailyOre);
+function average(params: RuleSetParams, municipality: string, lines: BasisLine[], screened: ReadonlyMap<string, Screened>, history: BasisLine[], bench: number, dailyOre: number): Omit<MunicipalityBasis, 'cannotCompute'> {
+  const out = classifyForAverage(params, lines, screened, dailyOre);
   const counted = out.filter((l) => inAverage(params, l));
   const n = counted.length;
   const total = sum(counted.map((l) => l.readyDays));
@@ -317,7 +389,7 @@ function average(params: RuleSetParams, municipality: string, lines: BasisLine[]
   const chargeable = liable ? Math.max(0, total * 100 - bench * n) : 0;
   const invoiceLines: InvoiceLine[] = out
     .filter((l) => l.status === 'charged')
-    .map((l) => ({ kind: 'individual', lineRef: l.lineRef, description: `individual invoice: ${l.readyDays} ready days`, dayHundredths: l.chargeableDayHundredths, amountOre: l.amountOre }));
+    .map((l) => ({ kind: 'individual', lineRef: l.lineRef, description: isPsychiatricIndividual(l) ? `individual invoice (${l.note}): ${l.readyDays} ready days` : `individual invoice: ${l.readyDays} ready days`, dayHundredths: l.chargeableDayHundredths, amountOre: l.amountOre }));
   if (chargeable > 0) {
     invoiceLines.push({
       kind: 'average',
@@ -383,8 +455,9 @@ function finish(params: RuleSetParams, municipality: string, lines: BasisLine[],
 function groupHistory(params: RuleSetParams, history: readonly BillingEpisode[]): Map<string, BasisLine[]> {
   const m = new Map<string, BasisLine[]>();
   // a previous month's episode that cannot be computed was listed in that month's close; it does not count here
-  for (const { ref, episode, readiness } of assignLineRefs(screenEpisodes(history).computable)) {
-    const [line] = classifyForAverage(params, [baseLine(params, ref, episode, readiness, undefined)], 0);
+  for (const item of assignLineRefs(screenEpisodes(history).computable)) {
+    const { ref, episode, readiness } = item;
+    const [line] = classifyForAverage(params, [baseLine(params, ref, episode, readiness, undefined)], new Map([[ref, item]]), 0);
     if (!line || !inAverage(params, line)) continue;
     const list = m.get(episode.municipality);
     if (list) list.push(line);

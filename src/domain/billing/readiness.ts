@@ -37,7 +37,8 @@ export interface PeriodReadiness {
   anomaly: string | null;
 }
 
-export type CannotComputeCode = 'READY_PERIOD_UNDATED' | 'END_DATE_MISSING' | 'EPISODE_MALFORMED' | 'COMPUTATION_FAILED';
+/** DAILY_AMOUNT_MISSING: an out-of-county episode (charged under the law) in a month whose rule set has no daily amount and none is registered */
+export type CannotComputeCode = 'READY_PERIOD_UNDATED' | 'END_DATE_MISSING' | 'EPISODE_MALFORMED' | 'COMPUTATION_FAILED' | 'DAILY_AMOUNT_MISSING';
 
 export type Readiness =
   | { ok: true; days: number; periods: PeriodReadiness[]; anomalies: string[] }

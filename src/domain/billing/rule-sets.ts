@@ -4,7 +4,32 @@
  */
 import { BillingDomainRefusal } from './errors';
 import { TRANSITIONAL_2018_ANNUAL_ORE } from './transitional-2018';
-import type { Month, RuleSetParams } from './types';
+import type { Month, RuleSetAssumption, RuleSetParams } from './types';
+
+/**
+ * Where a rule set is configured without a source saying it applied (DOMAIN.md §7): Halland
+ * 2018-11-01 … 2022-10-31 has no agreement known from the sources (the steering group planned
+ * one), so the law's default is an assumption. Listed with the rule set; the close and the
+ * simulation of such a month say so (`assumptionFor`).
+ */
+export const RULE_SET_ASSUMPTIONS: Readonly<Record<string, readonly RuleSetAssumption[]>> = Object.freeze({
+  'law-2017-612': [
+    {
+      region: 'halland',
+      from: '2018-11-01',
+      to: '2022-10-31',
+      note:
+        'Assumption: the sources do not say which model applied in Halland from 2018-11-01 to 2022-10-31 (the steering group planned one); ' +
+        'the law\'s default (lag 2017:612) is charged until the agreement of the period is known.',
+    },
+  ],
+});
+
+/** The assumption behind using rule set `ruleSetId` in a region's month ('YYYY-MM'), or null. */
+export function assumptionFor(ruleSetId: string, region: string, month: Month): RuleSetAssumption | null {
+  const first = `${month}-01`;
+  return (RULE_SET_ASSUMPTIONS[ruleSetId] ?? []).find((a) => a.region === region && a.from <= first && first <= a.to) ?? null;
+}
 
 const base: Omit<RuleSetParams, 'id' | 'name' | 'source' | 'calculation'> = {
   freeDays: 0,
@@ -35,6 +60,7 @@ export const RULE_SETS: Readonly<Record<string, RuleSetParams>> = Object.freeze(
     freeDays: 3,
     psychiatricFreeDays: [{ year: 2018, days: 30 }],
     outpatientExemption: true,
+    assumedFor: [...RULE_SET_ASSUMPTIONS['law-2017-612']!],
   },
   'halland-2018-transitional': {
     ...base,
@@ -76,12 +102,17 @@ export const RULE_SETS: Readonly<Record<string, RuleSetParams>> = Object.freeze(
   'gavleborg-2019': {
     ...base,
     id: 'gavleborg-2019',
-    name: 'Gävleborg 2019 (2.0 average, individual invoices above 7 days)',
-    source: '004 §3.2/§6: "2,0 snittdagar/>7 dagar per individ", "individfaktureringar borttagna"',
+    // the id is historical: the model applies from 2018-01-01, psychiatry joins it in 2019 (DOMAIN §7)
+    name: 'Gävleborg (2.0 average, individual invoices above 7 days; psychiatry 2018 per individual after 30 days)',
+    source:
+      '004 §3.2/§6: "Ersättningsskyldighet inträder per individ efter 30 kalenderdagar … under 2018. Fr.o.m. 2019 beräknas ' +
+      'ersättningsskyldigheten lika som för övriga patienter i lagens målgrupp (d.v.s. 2,0 snittdagar/>7 dagar per individ)", "individfaktureringar borttagna"',
     calculation: 'average',
     // Decision (DOMAIN §7 leaves it open): every ready episode enters the average, 0-days included.
     minReadyDays: 0,
-    benchmark: { fixed: [{ from: '2019-01', hundredths: 200 }], otherwiseNationalAverageOfPreviousYear: false },
+    benchmark: { fixed: [{ from: '2018-01', hundredths: 200 }], otherwiseNationalAverageOfPreviousYear: false },
+    // psychiatric episodes first notified ready in 2018: per individual after 30 calendar days, not in the average
+    psychiatricFreeDays: [{ year: 2018, days: 30 }],
     individual: { aboveDays: 7, charge: 'beyond', removeFromAverage: true },
   },
 } satisfies Record<string, RuleSetParams>);

@@ -36,6 +36,12 @@ export interface BillingEpisode {
   cancellationReason: string | null;
   /** law-2017-612: region-funded outpatient services were unavailable → no liability */
   outpatientServicesUnavailable: boolean;
+  /**
+   * The municipality lies in another county (StartEpisodeInput.outOfCounty, ledger out_of_county;
+   * 001 §5.8): the region's agreement does not bind it, the episode is charged under
+   * `law-2017-612` on its own basis line (DOMAIN.md §7). Absent in episodes frozen before it was read.
+   */
+  outOfCounty?: boolean;
   /** halland-2027 checkpoints (002) */
   planningBasisDate: LocalDate | null;
   treatmentPlanDate: LocalDate | null;
@@ -66,7 +72,13 @@ export interface RuleSetParams {
   calculation: Calculation;
   /** perEpisode: free calendar days per ready period before liability starts (law: 3) */
   freeDays: number;
-  /** perEpisode: psychiatric inpatient care free days by year of the billed month (2018: 30) */
+  /**
+   * Psychiatric inpatient care free days by the year in which the patient was first notified ready
+   * (not the billed month; 001: "30 dagar efter underrättelse om utskrivningsklar till och med 31
+   * december"). perEpisode: these free days instead of `freeDays` (law 2018: 30). average: such an
+   * episode is charged per individual after these days and kept out of the average (Gävleborg 2018,
+   * 004 §3.2).
+   */
   psychiatricFreeDays: { year: number; days: number }[];
   /** no liability for episodes flagged outpatient services unavailable (law-2017-612) */
   outpatientExemption: boolean;
@@ -83,6 +95,19 @@ export interface RuleSetParams {
   checkpoints: { planningBasisDate: boolean; treatmentPlan: boolean };
   /** transitionalTwelfth: each municipality's invoiced amount of the base year, in öre */
   transitional: { baseYear: number; annualOre: Record<string, number> } | null;
+  /**
+   * Regions and periods where this rule set is configured although no source says it applied
+   * (DOMAIN.md §7: Halland 2018-11-01 … 2022-10-31, `law-2017-612`): shown in the rule-set
+   * listing, and the close and simulation of such a month say so. Dates inclusive.
+   */
+  assumedFor?: RuleSetAssumption[];
+}
+
+export interface RuleSetAssumption {
+  region: string;
+  from: LocalDate;
+  to: LocalDate;
+  note: string;
 }
 
 /** Why an episode line does not count. */
@@ -117,6 +142,12 @@ export interface BasisLine {
   note: string | null;
   /** a likely obvious error for the municipality's review (000), e.g. 'DIED_DURING_STAY' */
   hint: string | null;
+  /** only on an out-of-county episode's line: charged under `ruleSetId`, never the region's agreement */
+  outOfCounty?: true;
+  /** SCB name of the municipality (src/domain/reference), on out-of-county lines */
+  municipalityName?: string | null;
+  /** the rule set the line was charged under, on out-of-county lines (`law-2017-612`) */
+  ruleSetId?: string;
   /**
    * For the region's billing officer: what is odd in the ledger about this episode although it
    * computes (a ready period that ends before it starts counts 0 days), else null.
@@ -152,6 +183,11 @@ export interface InvoiceLine {
 
 export interface MunicipalityBasis {
   municipality: string;
+  /**
+   * Only for a municipality of another county (DOMAIN.md §7, 001 §5.8): its episodes are charged
+   * under `ruleSetId` (`law-2017-612`), never the region's agreement; named from SCB's list.
+   */
+  outOfCounty?: { ruleSetId: string; municipalityName: string | null; countyName: string | null };
   lines: BasisLine[];
   /** this municipality's episodes the engine cannot compute: not in `lines`, nor in any total */
   cannotCompute: CannotComputeEpisode[];
