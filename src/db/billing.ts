@@ -7,6 +7,7 @@
 import { sql, type Generated, type Kysely } from 'kysely';
 import { localDateOf } from '../domain/calendar';
 import type { BasisLine, BillingEpisode, InvoiceLine, MunicipalityBasis } from '../domain/billing/types';
+import { NATIONAL_AVERAGES, NATIONAL_DAILY_AMOUNTS } from '../domain/reference';
 
 /** Local date of an instant, memoised per UTC hour (Stockholm's offset changes only on whole hours). */
 const localDateCache = new Map<string, string>();
@@ -155,13 +156,29 @@ export function readyPeriodsOf(periods: readonly [string, string | null][], read
 
 // ---- administered yearly tables -------------------------------------------------------------
 
+/** Who "set" a year the system knows from its sourced reference data, not from an administrator. */
+export const REFERENCE_SET_BY = 'reference data (src/domain/reference)';
+
+/**
+ * year → öre: the sourced national amounts (src/domain/reference/daily-amounts.ts), known without
+ * an administrator typing them, with an entry in the administered table winning. A year in
+ * neither stays missing (DailyAmountMissingError, 409 DAILY_AMOUNT_MISSING).
+ */
 export async function dailyAmounts(db: Db): Promise<Map<number, number>> {
   const rows = await db.selectFrom('billing_daily_amounts').select(['year', 'amount_ore']).execute();
-  return new Map(rows.map((r) => [r.year, Number(r.amount_ore)]));
+  const out = new Map<number, number>(NATIONAL_DAILY_AMOUNTS.map((d) => [d.year, d.amountOre]));
+  for (const r of rows) out.set(r.year, Number(r.amount_ore));
+  return new Map([...out].sort(([a], [b]) => a - b));
 }
 
+/** The administered rows and, for a year without one, the sourced reference amount (set_by REFERENCE_SET_BY, set_at null). */
 export async function listDailyAmounts(db: Db) {
-  return db.selectFrom('billing_daily_amounts').selectAll().orderBy('year').execute();
+  const rows = await db.selectFrom('billing_daily_amounts').selectAll().orderBy('year').execute();
+  const have = new Set(rows.map((r) => r.year));
+  const reference = NATIONAL_DAILY_AMOUNTS.filter((d) => !have.has(d.year)).map((d) => ({
+    year: d.year, amount_ore: d.amountOre, source: d.url ? `${d.source} (${d.url})` : d.source, set_by: REFERENCE_SET_BY, set_at: null as unknown as string,
+  }));
+  return [...rows, ...reference].sort((a, b) => a.year - b.year);
 }
 
 export async function setDailyAmount(db: Db, year: number, amountOre: number, source: string, setBy: string | null): Promise<void> {
@@ -172,9 +189,15 @@ export async function setDailyAmount(db: Db, year: number, amountOre: number, so
     .execute();
 }
 
+/**
+ * year → hundredths: the sourced national averages (src/domain/reference/national-averages.ts),
+ * with an administrator's entry winning; a year in neither keeps NATIONAL_AVERAGE_MISSING.
+ */
 export async function nationalAverages(db: Db): Promise<Map<number, number>> {
   const rows = await db.selectFrom('billing_national_averages').select(['year', 'hundredths']).execute();
-  return new Map(rows.map((r) => [r.year, r.hundredths]));
+  const out = new Map<number, number>(NATIONAL_AVERAGES.map((a) => [a.year, a.hundredths]));
+  for (const r of rows) out.set(r.year, r.hundredths);
+  return new Map([...out].sort(([a], [b]) => a - b));
 }
 
 export async function setNationalAverage(db: Db, year: number, hundredths: number, source: string, setBy: string | null): Promise<void> {

@@ -21,7 +21,9 @@ const closes = async () => (await ctx.h.ledger.db.selectFrom('billing_closes').s
 describe('billing API', () => {
   it('daily amounts: the known years are there, an administrator adds one; a year without one cannot be closed', async () => {
     const list = await ctx.api.get('/api/billing/daily-amounts');
-    expect(list.body.dailyAmounts.map((d: { year: number; amountOre: number }) => [d.year, d.amountOre])).toEqual([[2018, 710_000], [2019, 780_000], [2022, 930_000]]);
+    // 2020 from the sourced reference data (src/domain/reference), nobody typed it in (issue 16)
+    expect(list.body.dailyAmounts.map((d: { year: number; amountOre: number }) => [d.year, d.amountOre])).toEqual([[2018, 710_000], [2019, 780_000], [2020, 820_000], [2022, 930_000]]);
+    expect(list.body.dailyAmounts.find((d: { year: number }) => d.year === 2020)).toMatchObject({ setBy: 'reference data (src/domain/reference)', source: expect.stringContaining('8200 kr') });
     const refused = await ctx.api.post('/api/billing/closes', { region: 'gavleborg', month: '2021-02' });
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatchObject({ code: 'DAILY_AMOUNT_MISSING', message: expect.stringContaining('2021') });
@@ -29,6 +31,14 @@ describe('billing API', () => {
     expect((await put('/api/billing/daily-amounts/2021', { amountOre: -1, source: 'test' })).body.error.code).toBe('VALIDATION_FAILED');
     expect((await ctx.api.post('/api/billing/closes', { region: 'nowhere', month: '2021-02' })).status).toBe(400);
     expect((await ctx.api.post('/api/billing/closes', { region: 'gavleborg', month: '2099-01' })).body.error.code).toBe('MONTH_NOT_ENDED');
+  });
+
+  it('the rule-set listing says that law-2017-612 in Halland 2018-11 … 2022-10 is an assumption (DOMAIN.md §7)', async () => {
+    const r = await ctx.api.get('/api/billing/rule-sets');
+    expect(r.status).toBe(200);
+    const law = r.body.ruleSets.find((x: { id: string }) => x.id === 'law-2017-612');
+    expect(law.assumedFor).toEqual([{ region: 'halland', from: '2018-11-01', to: '2022-10-31', note: expect.stringMatching(/^Assumption: the sources do not say which model applied/) }]);
+    for (const x of r.body.ruleSets.filter((y: { id: string }) => y.id !== 'law-2017-612')) expect(x.assumedFor ?? []).toEqual([]);
   });
 
   it('a close end to end: idempotent start, review with Idempotency-Key, final invoices, exports, a credit note', async () => {

@@ -117,10 +117,10 @@ describe('monthly close', () => {
   });
 
   it('a month whose year has no daily amount fails with a clear error', async () => {
-    const h = await ctx.env.client.workflow.start(monthlyClose, { taskQueue: ctx.taskQueue, workflowId: monthlyCloseWorkflowId('gavleborg', '2020-02'), args: [input(gavleborg, '2020-02')] });
+    const h = await ctx.env.client.workflow.start(monthlyClose, { taskQueue: ctx.taskQueue, workflowId: monthlyCloseWorkflowId('gavleborg', '2021-02'), args: [input(gavleborg, '2021-02')] });
     const err = await h.result().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const cause = (err as WorkflowFailedError).cause as { cause?: { type?: string; message?: string } };
-    expect(cause.cause).toMatchObject({ type: 'DAILY_AMOUNT_MISSING', message: expect.stringMatching(/No daily amount .* 2020/) });
+    expect(cause.cause).toMatchObject({ type: 'DAILY_AMOUNT_MISSING', message: expect.stringMatching(/No daily amount .* 2021/) });
   });
 });
