@@ -81,6 +81,8 @@ function fullView(s: DischargeState) {
     region: s.input.region,
     /** pseudonymous (HMAC), for the access log of this read (DOMAIN.md §10) */
     patientRef: s.input.patientRef,
+    /** the start request's hash (Idempotency-Key): the API tells a reused key with another body apart */
+    startRequestHash: s.input.requestHash,
     psychiatric: s.input.psychiatric,
     outOfCounty: s.input.outOfCounty,
     parties: parties(s),

@@ -53,6 +53,8 @@ function view(s: HomeCareState) {
     region: s.input.region,
     /** pseudonymous (HMAC), for the access log of this read (DOMAIN.md §10) */
     patientRef: s.input.patientRef,
+    /** the start request's hash (Idempotency-Key): the API tells a reused key with another body apart */
+    startRequestHash: s.input.requestHash,
     parties: p,
     initiatedBy: s.input.initiatedBy,
     startedAt: s.input.startedAt,
@@ -257,7 +259,8 @@ export async function homeCareEnrollment(input: StartEnrollmentInput, carried?: 
     // rules added since apply to enrollments started since: histories replay
     refusal: (a, now) => refusal(s, a, now, { realTimes: rt.judging }),
     apply: (a, at) => (handlers[a.type] as Handler<typeof a.type>)(a as never, at),
-    respond: () => compactView(s),
+    // the hash of the request this answers: a reused Idempotency-Key with another body is detected by the API
+    respond: (a) => Object.assign(compactView(s), a.requestHash ? { requestHash: a.requestHash } : {}),
     status: () => s.status,
   });
   registerCoordinatorActions(rt, () => s.status); // §6 coordinators' actions, shared by every process

@@ -33,6 +33,8 @@ function view(s: VisitOrderState) {
     region: s.input.region,
     /** pseudonymous (HMAC), for the access log of this read (DOMAIN.md §10) */
     patientRef: s.input.patientRef,
+    /** the start request's hash (Idempotency-Key): the API tells a reused key with another body apart */
+    startRequestHash: s.input.requestHash,
     parties: visitParties(s),
     interventions: s.input.interventions,
     startDate: s.input.startDate,
@@ -154,7 +156,8 @@ export async function singleHomeVisit(input: StartVisitOrderInput): Promise<Visi
     // rules added since apply to orders started since: histories replay
     refusal: (a, now) => visitRefusal(s, a, now, { realTimes: rt.judging }),
     apply: (a, at) => (handlers[a.type] as Handler<typeof a.type>)(a as never, at),
-    respond: () => view(s),
+    // the hash of the request this answers: a reused Idempotency-Key with another body is detected by the API
+    respond: (a) => Object.assign(view(s), a.requestHash ? { requestHash: a.requestHash } : {}),
     status: () => s.status,
   });
   registerCoordinatorActions(rt, () => s.status); // §6 coordinators' actions, shared by every process

@@ -80,6 +80,11 @@ export function createApp(deps: AppDeps): Express {
   // behind its TLS-terminating proxy, and on localhost for `npm start`.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(metrics.middleware);
+  // Patient and process data must never sit in a browser's or a proxy's cache (issue 17)
+  app.use(['/api', '/codec'], (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   if (config.rateLimitPerMinute > 0) {
     // per client address; an honest retry storm or a runaway script gets 429, never the workflows
     app.use('/api', rateLimit({

@@ -38,11 +38,16 @@ function codecCookie(req: Request): string | undefined {
   return m ? `Bearer ${m[1]}` : undefined;
 }
 
+/** HTTP auth schemes are case-insensitive (RFC 9110 §11.1): `bearer …` is `Bearer …`. */
+function schemeNormalised(authorization: string | undefined): string | undefined {
+  return authorization?.replace(/^\s*bearer(?=\s)/i, 'Bearer');
+}
+
 export function authenticate(verify: Verifier, opts: { public?: RegExp[] } = {}): RequestHandler {
   const open = [...PUBLIC, ...(opts.public ?? [])];
   return (req, res, next) => {
     if (req.method === 'OPTIONS' || open.some((r) => r.test(req.path))) return next();
-    verify(req.header('authorization') ?? codecCookie(req)).then(
+    verify(schemeNormalised(req.header('authorization')) ?? codecCookie(req)).then(
       (p) => {
         req.principal = p;
         next();
@@ -105,6 +110,18 @@ export interface Authorized {
 }
 
 /**
+ * How long a NOT_ACCESSIBLE refusal takes at least: above a Temporal query's round trip (a median
+ * of about 3 ms locally, tens of ms to a remote cluster under load), so an existing process the
+ * cache answers at once and an unknown id that goes to Temporal look the same to a caller.
+ */
+export const REFUSAL_FLOOR_MS = 30;
+
+async function untilElapsed(startedMs: number, floorMs: number): Promise<void> {
+  const wait = floorMs - (performance.now() - startedMs);
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+}
+
+/**
  * Authorisation of the processes and the access log. A process's parties never change, so they
  * are cached by workflow id after the first lookup (one query); a process that does not exist is
  * not cached, so it is found the moment it is started.
@@ -114,8 +131,12 @@ export class ProcessAccess {
 
   private readonly log: AccessLogWriter;
 
-  constructor(private readonly deps: { client: Client; regions: readonly Region[]; db: Kysely<Database> }) {
+  /** NOT_ACCESSIBLE is answered no sooner than this after the lookup began (issue 17: no timing oracle) */
+  private readonly refusalFloorMs: number;
+
+  constructor(private readonly deps: { client: Client; regions: readonly Region[]; db: Kysely<Database>; refusalFloorMs?: number }) {
     this.log = new AccessLogWriter(deps.db);
+    this.refusalFloorMs = deps.refusalFloorMs ?? REFUSAL_FLOOR_MS;
   }
 
   private async lookup(ref: ProcessRef) {
@@ -150,9 +171,16 @@ export class ProcessAccess {
    */
   async authorize(req: Request, ref: ProcessRef, roles: readonly Role[], what: string, noun: string): Promise<Authorized> {
     const p = requireRole(req, roles, what);
+    const started = performance.now();
     const found = await this.lookup(ref);
     const purpose = found && relationTo(p, found.parties, this.deps.regions);
-    if (!found || !purpose) throw notAccessible(noun);
+    if (!found || !purpose) {
+      // The same answer, in the same time, whether the process exists or not: a process found in
+      // the cache answers in well under a millisecond, an unknown id takes a round trip to
+      // Temporal. Every refusal here is held to one floor, above that round trip.
+      await untilElapsed(started, this.refusalFloorMs);
+      throw notAccessible(noun);
+    }
     return { principal: p, purpose, patientRef: found.patientRef };
   }
 

@@ -113,7 +113,9 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
     if (!mun.ok) throw new HttpError(400, 'VALIDATION_FAILED', `body.residenceMunicipality: ${mun.error}`, [{ field: 'body.residenceMunicipality', message: mun.error }]);
 
     // The episode id is opaque; with an Idempotency-Key it is derived from it, so a retry finds the same episode.
-    const episodeId = key ? createHash('sha256').update(`episode:${key}`).digest('hex').slice(0, 32) : randomUUID();
+    // scoped to the caller's organisation: another unit's key is simply another key (issue 17)
+    const episodeId = key ? createHash('sha256').update(`episode:${p.organisation}:${key}`).digest('hex').slice(0, 32) : randomUUID();
+    const requestHash = createHash('sha256').update(`startEpisode\n${JSON.stringify(body)}`).digest('hex').slice(0, 32);
     const admittedAt = body.admittedAt ? new Date(body.admittedAt).toISOString() : new Date().toISOString();
     const input: StartEpisodeInput = {
       episodeId,
@@ -132,6 +134,7 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
       admittedAt,
       ...(body.admissionType ? { admissionType: body.admissionType } : {}),
       actor: actorOf(p),
+      ...(key ? { requestHash } : {}),
       settings: region.process,
       agreements: region.agreements,
     };
@@ -155,6 +158,13 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
     } catch (err) {
       if ((err as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
       existed = true;
+    }
+    if (existed) {
+      // the same key with another body: 422, nothing recorded
+      const v = await client.workflow.getHandle(workflowId).query(episodeQuery);
+      if (v.startRequestHash && v.startRequestHash !== requestHash) {
+        throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used by your unit for a different request; nothing new was recorded. Use a new key for a new request.');
+      }
     }
     if (!existed) {
       access.remember({ processType: 'discharge', workflowId }, { region: region.id, patientRef: input.patientRef, parties: dischargeParties({ input }) });
@@ -205,7 +215,7 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
       const handle = client.workflow.getHandle(ref.workflowId);
       // the key is scoped to the action: the same key on another endpoint is another request
       const v: EpisodeView = await access.logged(req, { purpose, processType: 'discharge', processId: episodeId, patientRefs: [patientRef ?? ''] }, () =>
-        handle.executeUpdate(dischargeUpdates[type] as never, { args: [action] as never, updateId: key ? `${type}:${key}` : randomUUID() }).catch((err) => updateError(err)) as Promise<EpisodeView>,
+        handle.executeUpdate(dischargeUpdates[type] as never, { args: [action] as never, updateId: key ? `${type}:${p.organisation}:${key}` : randomUUID() }).catch((err) => updateError(err)) as Promise<EpisodeView>,
       );
       if (v.requestHash && v.requestHash !== requestHash) {
         throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request on this episode; nothing new was recorded. Use a new key for a new request.');

@@ -81,9 +81,18 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
     if (!mun.ok) throw new HttpError(400, 'VALIDATION_FAILED', `body.residenceMunicipality: ${mun.error}`, [{ field: 'body.residenceMunicipality', message: mun.error }]);
     return region;
   }
-  const processId = (req: Request, kind: string) => {
+  // An Idempotency-Key is the caller's own: scoped to their organisation and the operation, so
+  // another unit's key is simply another key (issue 17)
+  const processId = (req: Request, p: Principal, kind: string) => {
     const key = idempotencyKey(req);
-    return key ? createHash('sha256').update(`${kind}:${key}`).digest('hex').slice(0, 32) : randomUUID();
+    return key ? createHash('sha256').update(`${kind}:${p.organisation}:${key}`).digest('hex').slice(0, 32) : randomUUID();
+  };
+  /** The same key with another body: 422, nothing recorded (the process answers with the first request's hash). */
+  const sameStart = async (workflowId: string, query: typeof enrollmentQuery | typeof visitOrderQuery, requestHash: string) => {
+    const v = (await client.workflow.getHandle(workflowId).query(query as typeof enrollmentQuery)) as { startRequestHash?: string };
+    if (v.startRequestHash && v.startRequestHash !== requestHash) {
+      throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used by your unit for a different request; nothing new was recorded. Use a new key for a new request.');
+    }
   };
   const patient = (p: PatientIdentifier, at: string) => ({ patientRef: pseudonymousPatientRef(p, config.pseudonymKey), age: patientAge(p, localDateOf(new Date(at))) });
   const attributes = (region: string, municipalityCode: string, status: string) =>
@@ -115,7 +124,8 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
     const startParties = { municipality: { kind: 'municipality', id: body.residenceMunicipality }, primaryCare: { kind: 'primaryCare', id: body.primaryCareUnit } } as const;
     startingParty(p, body.region, startParties);
     const region = regionOf(body.region, body.residenceMunicipality);
-    const enrollmentId = processId(req, 'enrollment');
+    const enrollmentId = processId(req, p, 'enrollment');
+    const requestHash = createHash('sha256').update(`startEnrollment\n${JSON.stringify(body)}`).digest('hex').slice(0, 32);
     if (body.dischargeEpisodeId) {
       // the episode must exist and be one the caller may see; the workflow then links it (DOMAIN.md §5)
       const workflowId = dischargeWorkflowId(body.dischargeEpisodeId);
@@ -133,9 +143,11 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
           enrollmentId, region: region.id, patientRef: pseudonym.patientRef, patientAgeAtStart: pseudonym.age, residenceMunicipality: body.residenceMunicipality,
           primaryCareUnit: body.primaryCareUnit, initiatedBy: body.initiatedBy, consent: body.consent, dischargeEpisodeId: body.dischargeEpisodeId,
           startedAt, actor: actorOf(p), settings: { escalationWeekdays: region.process.escalationWeekdays, invitationAckRule: 'acknowledgement' },
+          ...(idempotencyKey(req) ? { requestHash } : {}),
         }],
       }),
     );
+    if (existed) await sameStart(workflowId, enrollmentQuery, requestHash);
     if (!existed) access.remember({ processType: 'homeHealthCare', workflowId }, { region: region.id, patientRef: pseudonym.patientRef, parties: startParties });
     res.status(existed ? 200 : 201).location(`/api/home-care/enrollments/${enrollmentId}`).json({ enrollmentId, workflowId, status: 'planning' });
   });
@@ -153,7 +165,8 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
     const startParties = { municipality: { kind: 'municipality', id: body.residenceMunicipality }, primaryCare: { kind: 'primaryCare', id: body.primaryCareUnit } } as const;
     startingParty(p, body.region, { primaryCare: startParties.primaryCare });
     const region = regionOf(body.region, body.residenceMunicipality);
-    const orderId = processId(req, 'visit');
+    const orderId = processId(req, p, 'visit');
+    const requestHash = createHash('sha256').update(`startVisitOrder\n${JSON.stringify(body)}`).digest('hex').slice(0, 32);
     const orderedAt = body.orderedAt ? new Date(body.orderedAt).toISOString() : new Date().toISOString();
     const pseudonym = patient(body.patient, orderedAt);
     const workflowId = homeVisitWorkflowId(orderId);
@@ -166,9 +179,11 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
           orderId, region: region.id, patientRef: pseudonym.patientRef, patientAgeAtOrder: pseudonym.age, residenceMunicipality: body.residenceMunicipality,
           primaryCareUnit: body.primaryCareUnit, interventions: body.interventions, startDate: body.startDate, endDate: body.endDate, orderedAt,
           actor: actorOf(p), settings: { escalationWeekdays: region.process.escalationWeekdays },
+          ...(idempotencyKey(req) ? { requestHash } : {}),
         }],
       }),
     );
+    if (existed) await sameStart(workflowId, visitOrderQuery, requestHash);
     if (!existed) access.remember({ processType: 'singleHomeVisit', workflowId }, { region: region.id, patientRef: pseudonym.patientRef, parties: startParties });
     res.status(existed ? 200 : 201).location(`/api/home-visits/${orderId}`).json({ orderId, workflowId, status: 'ordered' });
   });
@@ -234,9 +249,15 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
         const { principal: p, purpose, patientRef } = await access.authorize(req, ref(id), roles, `record “${action.sv}” (${action.summary.toLowerCase()})`, spec.noun);
         const key = idempotencyKey(req);
         const parsed = withActingParty(p, Object.keys(body.shape), parseOr400(body, req.body ?? {}, 'body') as Record<string, unknown>);
+        const requestHash = createHash('sha256').update(`${type}\n${JSON.stringify(parsed)}`).digest('hex').slice(0, 32);
+        // the key is the caller's own, scoped to their organisation and the action (issue 17)
+        const updateId = key ? `${type}:${p.organisation}:${key}` : randomUUID();
         const v = await access.logged(req, { purpose, processType: spec.processType, processId: id, patientRefs: [patientRef ?? ''] }, () =>
-          client.workflow.getHandle(spec.workflowId(id)).executeUpdate(spec.updates[type] as never, { args: [{ ...parsed, type, actor: actorOf(p) }] as never, updateId: key ?? randomUUID() }).catch((err) => updateError(err, PROCESS_CLOSED)),
+          client.workflow.getHandle(spec.workflowId(id)).executeUpdate(spec.updates[type] as never, { args: [{ ...parsed, type, actor: actorOf(p), requestHash }] as never, updateId }).catch((err) => updateError(err, PROCESS_CLOSED)),
         );
+        if ((v as { requestHash?: string }).requestHash && (v as { requestHash?: string }).requestHash !== requestHash) {
+          throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', `This Idempotency-Key was already used for a different request on this ${spec.noun}; nothing new was recorded. Use a new key for a new request.`);
+        }
         res.json(v);
       });
     }

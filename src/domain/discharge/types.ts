@@ -67,6 +67,8 @@ export interface StartEpisodeInput {
   /** akut / planerad inskrivning; undefined when not stated (and in histories from before it was recorded) */
   admissionType?: AdmissionType;
   actor?: Actor;
+  /** hash of the starting request when it had an Idempotency-Key: a reused key with another body is told apart (422) */
+  requestHash?: string;
   /** from region configuration at admission, so the process never reads configuration at replay */
   settings: { escalationWeekdays: number; invitationLateDays: number; followUpDays: number };
   agreements: { ruleSetId: string; from: string; to?: string; requiresTreatmentPlan: boolean }[];

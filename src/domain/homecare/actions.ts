@@ -12,6 +12,8 @@ export interface Base {
   /** when it really happened; defaults to when it is recorded (back-registration after downtime) */
   occurredAt?: string;
   actor?: { userId: string; organisation: string };
+  /** hash of the HTTP request, echoed in the answer so a reused Idempotency-Key can be told apart */
+  requestHash?: string;
 }
 
 export type HomeCareAction =

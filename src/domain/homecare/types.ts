@@ -46,6 +46,8 @@ export type EnrollmentStatus =
 export type EndReason = 'CARE_NO_LONGER_NEEDED' | 'PATIENT_DIED' | 'PATIENT_MOVED';
 
 export interface StartEnrollmentInput {
+  /** hash of the starting request when it had an Idempotency-Key: a reused key with another body is told apart (422) */
+  requestHash?: string;
   enrollmentId: string;
   region: string;
   /** pseudonymous reference for the ledger; never the personnummer */
@@ -110,6 +112,8 @@ export type VisitOrderStatus =
   | 'expired'; // the end date passed without an answer
 
 export interface StartVisitOrderInput {
+  /** hash of the starting request when it had an Idempotency-Key: a reused key with another body is told apart (422) */
+  requestHash?: string;
   orderId: string;
   region: string;
   patientRef: string;
