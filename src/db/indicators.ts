@@ -62,7 +62,7 @@ export async function loadIndicatorData(db: Db, region: string, period: Period):
       );
     const rows = await relevant
       .select([
-        'episode_id', 'patient_ref', 'residence_municipality', 'hospital', 'inpatient_unit_hsa', 'psychiatric', 'age_at_admission',
+        'episode_id', 'patient_ref', 'residence_municipality', 'hospital', 'inpatient_unit_hsa', 'primary_care_unit_hsa', 'psychiatric', 'age_at_admission',
         'admitted_at', 'admission_notice_sent_at', 'discharge_date', 'consent', 'planning_flow', 'needs_category',
         'named_care_contact_at', 'invitation_sent_at', 'sip_created_at', 'sip_completed_at', 'sip_acknowledged_at',
       ])
@@ -99,6 +99,7 @@ export async function loadIndicatorData(db: Db, region: string, period: Period):
         municipality: r.residence_municipality,
         hospital: r.hospital,
         unit: r.inpatient_unit_hsa,
+        healthCentre: r.primary_care_unit_hsa,
         psychiatric: r.psychiatric,
         ageAtAdmission: r.age_at_admission,
         admittedAt: r.admitted_at,

@@ -107,19 +107,20 @@ function group(key: string, name: string, eps: IndicatorEpisode[], devs: Indicat
 export function buildIndicatorReport(unfiltered: ReportInput): IndicatorReport {
   const input = { ...unfiltered, episodes: byCare(unfiltered.episodes, unfiltered.care), deviations: byCare(unfiltered.deviations, unfiltered.care) };
   const { groupBy, region } = input;
-  const keyOf = (x: { municipality: string; hospital: string | null; unit: string | null }) => groupKeyOf(groupBy, x);
+  const keyOf = (x: { municipality: string; hospital: string | null; unit: string | null; healthCentre?: string | null }) => groupKeyOf(groupBy, x);
   const names = new Map(region.municipalities.map((m) => [m.code, m.name]));
   // every municipality of the region is listed, also one without episodes (004 §3.2: Ockelbo 0)
   const keys = new Set<string>(groupBy === 'municipality' ? region.municipalities.map((m) => m.code) : []);
   for (const e of input.episodes) keys.add(keyOf(e));
-  for (const d of input.deviations) keys.add(keyOf(d));
+  // a deviation belongs to a unit of the episode, not to the patient's health centre: given for the region total only
+  if (groupBy !== 'healthCentre') for (const d of input.deviations) keys.add(keyOf(d));
   const municipal = groupBy === 'municipality';
   const groups = [...keys].sort().map((key) =>
     group(
       key,
       municipal ? (names.get(key) ?? key) : key,
       input.episodes.filter((e) => keyOf(e) === key),
-      input.deviations.filter((d) => keyOf(d) === key),
+      groupBy === 'healthCentre' ? [] : input.deviations.filter((d) => keyOf(d) === key),
       input,
       municipal ? { enrollments: input.enrollments.filter((r) => r.municipality === key), payments: input.payments.filter((p) => p.municipality === key) } : null,
     ),
@@ -129,6 +130,9 @@ export function buildIndicatorReport(unfiltered: ReportInput): IndicatorReport {
   const notComputable = [...NOT_COMPUTABLE];
   if (!municipal) {
     notComputable.push({ indicator: 'homeCare, payment per hospital or unit', reason: 'Home health care and invoices belong to a municipality, not to a hospital or ward; they are given for the region total only.' });
+  }
+  if (groupBy === 'healthCentre') {
+    notComputable.push({ indicator: 'deviations per health centre', reason: 'A deviation is recorded against a party and the episode\'s inpatient unit, not the patient\'s health centre; deviations are given for the region total only.' });
   }
   const uninvoiced = input.months.filter((m) => !input.invoicedMonths.includes(m));
   if (uninvoiced.length > 0) {
@@ -182,6 +186,7 @@ export function indicatorCsv(report: IndicatorReport, opts: { decimalComma?: boo
     'dischargedOnReadyDayShare', 'fourDaysOrMoreShare', 'readyDaysAverageOver65', 'benchmarkDays',
     'admissionNoticeWithin24hShare', 'namedCareContactShare', 'invitationWithinDaysShare', 'sipDeclined', 'sipsEstablished', 'sipsCompleted', 'sipsAcknowledged',
     'readmission30DaysShare', 'readmission30DaysShareOver65',
+    'lengthOfStayEpisodes', 'lengthOfStayAverage', 'lengthOfStayMedian', 'lengthOfStayP90',
     ...NEEDS_CATEGORIES.map((c) => `needsPsychiatric_${c}`), ...NEEDS_CATEGORIES.map((c) => `needsSomatic_${c}`),
     'deviations', 'deviationsDowntimeExcluded', ...types.map((t) => `deviations_${t}`),
     'homeCarePatients', 'homeCarePatientsOver65', 'homeCareNew', 'homeCareEnded',
@@ -194,6 +199,7 @@ export function indicatorCsv(report: IndicatorReport, opts: { decimalComma?: boo
     num(g.readyDays.dischargedOnReadyDay.share), num(g.readyDays.fourDaysOrMore.share), num(g.readyDays.over65.average), num(report.benchmark.days),
     num(g.admissionNoticeWithin24h.share), num(g.namedCareContact.share), num(g.invitationWithinDays.share), g.sipDeclined, g.sipsEstablished, g.sipsCompleted, g.sipsAcknowledged,
     num(g.readmission30Days.all.share), num(g.readmission30Days.over65.share),
+    g.lengthOfStay.count, num(g.lengthOfStay.average), num(g.lengthOfStay.median), num(g.lengthOfStay.p90),
     ...NEEDS_CATEGORIES.map((c) => num(g.needsBeforeDischarge.psychiatric.shares[c])), ...NEEDS_CATEGORIES.map((c) => num(g.needsBeforeDischarge.somatic.shares[c])),
     g.deviations.total, g.deviations.downtimeExcluded, ...types.map((t) => g.deviations.byType[t] ?? 0),
     g.homeCare?.patients ?? null, g.homeCare?.patientsOver65 ?? null, g.homeCare?.new ?? null, g.homeCare?.ended ?? null,

@@ -15,7 +15,8 @@ import { readinessOf } from './billing/readiness';
 import { isValidLocalDate, type LocalDate } from './calendar';
 import type { DeviationType } from './obligations';
 
-export type GroupBy = 'municipality' | 'hospital' | 'unit';
+/** healthCentre: the patient's health centre (vårdcentral/HC, 004 §4.1 "Gärna även per HC") */
+export type GroupBy = 'municipality' | 'hospital' | 'unit' | 'healthCentre';
 /** 004 §3.2 reports psychiatry's target group apart from the whole target group */
 export type CareFilter = 'all' | 'psychiatric' | 'somatic';
 export type NeedsCategory = 'unchanged' | 'newSocialServices' | 'newHealthCare' | 'newAdvancedHealthCare';
@@ -36,6 +37,8 @@ export interface IndicatorEpisode {
   municipality: string;
   hospital: string | null;
   unit: string;
+  /** HSA id of the health centre (vårdcentral) the patient is listed at; null or absent when not recorded */
+  healthCentre?: string | null;
   psychiatric: boolean;
   ageAtAdmission: number | null;
   admittedAt: string;
@@ -234,6 +237,12 @@ export interface GroupIndicators {
   sipsAcknowledged: number;
   readmission30Days: { all: Ratio; over65: Ratio };
   needsBeforeDischarge: { psychiatric: NeedsSplit; somatic: NeedsSplit };
+  /**
+   * 004 §4.2 "Vårdtider i snitt, per slutenvårdsavdelning och per kommun": calendar days from the
+   * admission date to the discharge date of the episodes discharged in the period (group by unit
+   * or municipality for the two breakdowns)
+   */
+  lengthOfStay: Spread;
 }
 
 export interface IndicatorContext {
@@ -305,7 +314,20 @@ export function groupIndicators(episodes: readonly IndicatorEpisode[], ctx: Indi
       psychiatric: needsSplit(discharged.filter((e) => e.psychiatric)),
       somatic: needsSplit(discharged.filter((e) => !e.psychiatric)),
     },
+    lengthOfStay: spread(discharged.flatMap((e) => {
+      const d = lengthOfStayDays(e);
+      return d === null ? [] : [d];
+    })),
   };
+}
+
+/** Calendar days from admission to discharge (both local dates); null when not discharged or the dates are reversed. */
+export function lengthOfStayDays(e: Pick<IndicatorEpisode, 'admittedDate' | 'dischargeDate'>): number | null {
+  if (e.dischargeDate === null) return null;
+  const a = Date.parse(`${e.admittedDate}T00:00:00Z`);
+  const d = Date.parse(`${e.dischargeDate}T00:00:00Z`);
+  if (Number.isNaN(a) || Number.isNaN(d) || d < a) return null;
+  return Math.round((d - a) / 86_400_000);
 }
 
 export interface DeviationCounts {
@@ -370,7 +392,7 @@ export function byCare<T extends { psychiatric: boolean | null }>(items: readonl
 }
 
 /** The group an episode or deviation falls in; null keys are reported as 'unknown'. */
-export function groupKeyOf(groupBy: GroupBy, x: { municipality: string; hospital: string | null; unit: string | null }): string {
-  const v = groupBy === 'municipality' ? x.municipality : groupBy === 'hospital' ? x.hospital : x.unit;
+export function groupKeyOf(groupBy: GroupBy, x: { municipality: string; hospital: string | null; unit: string | null; healthCentre?: string | null }): string {
+  const v = groupBy === 'municipality' ? x.municipality : groupBy === 'hospital' ? x.hospital : groupBy === 'healthCentre' ? (x.healthCentre ?? null) : x.unit;
   return v ?? 'unknown';
 }

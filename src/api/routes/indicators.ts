@@ -26,7 +26,7 @@ export const IndicatorQuery = z
     region: z.string().min(1).max(40).meta({ example: 'gavleborg' }),
     month: MonthSchema.meta({ description: 'the (last) month of the report', example: '2017-09' }),
     window: z.enum(['month', 'rolling12']).default('month').meta({ description: 'the month alone, or the 12 months ending with it' }),
-    groupBy: z.enum(['municipality', 'hospital', 'unit']).default('municipality'),
+    groupBy: z.enum(['municipality', 'hospital', 'unit', 'healthCentre']).default('municipality'),
     care: z.enum(['all', 'psychiatric', 'somatic']).default('all').meta({ description: "episodes of psychiatric or somatic inpatient care only (004 §3.2 reports psychiatry's target group apart)" }),
     format: z.enum(['json', 'csv']).default('json'),
     decimal: z.enum(['comma', 'point']).default('point').meta({ description: 'CSV only: Swedish decimal comma for Excel' }),
