@@ -13,7 +13,7 @@ import type { LedgerStore } from '../db/ledger';
 import type { Logger } from '../logger';
 import { errorHandler, HttpError } from './errors';
 import { createMetrics } from './metrics';
-import { buildOpenApiDocument, createRegistry } from './openapi';
+import { buildOpenApiDocument, createRegistry, methodsOf } from './openapi';
 import { adminRoutes } from './routes/admin';
 import { billingRoutes } from './routes/billing';
 import { calendarRoutes } from './routes/calendar';
@@ -149,7 +149,17 @@ export function createApp(deps: AppDeps): Express {
   app.get('/openapi.json', (_req, res) => { res.json(openapi); });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Utskrivning API' }));
 
-  app.use((req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `No such endpoint: ${req.method} ${req.path}`)));
+  // a path the API has, with a method it does not: 405 with Allow (RFC 9110 §15.5.6), not 404
+  const allowed = methodsOf(openapi);
+  app.use((req, res, next) => {
+    const methods = allowed(req.path);
+    if (methods && !methods.includes(req.method)) {
+      const allow = [...methods, ...(methods.includes('GET') ? ['HEAD'] : [])].join(', ');
+      res.setHeader('Allow', allow);
+      return next(new HttpError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not an operation of ${req.path}; allowed: ${allow}.`));
+    }
+    next(new HttpError(404, 'NOT_FOUND', `No such endpoint: ${req.method} ${req.path}`));
+  });
   app.use(errorHandler(logger));
   return app;
 }

@@ -16,7 +16,7 @@ export function createRegistry(): OpenAPIRegistry {
 }
 
 export function buildOpenApiDocument(registry: OpenAPIRegistry) {
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+  return completed(new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'Trygg och effektiv utskrivning — API',
@@ -29,5 +29,48 @@ export function buildOpenApiDocument(registry: OpenAPIRegistry) {
     },
     security: [{ bearerAuth: [] }],
     servers: [{ url: '/' }],
-  });
+  }));
+}
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
+type Doc = ReturnType<OpenApiGeneratorV31['generateDocument']>;
+type Operation = { requestBody?: { required?: boolean; content?: Record<string, { schema?: { required?: string[] } }> }; parameters?: { name: string; in: string }[]; security?: unknown[] };
+
+/**
+ * What the generator leaves to us (issue 17, "the contract says what the API does"): a request
+ * body with required fields is `required`; every `{param}` of a path is declared as a path
+ * parameter; `/health` needs no token (`security: []`).
+ */
+function completed(doc: Doc): Doc {
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const method of METHODS) {
+      const op = (item as Record<string, Operation | undefined>)[method];
+      if (!op) continue;
+      let schema = op.requestBody?.content?.['application/json']?.schema as { required?: string[]; $ref?: string } | undefined;
+      if (schema?.$ref) schema = (doc.components?.schemas as Record<string, typeof schema> | undefined)?.[schema.$ref.split('/').pop()!];
+      if (op.requestBody && (schema?.required?.length ?? 0) > 0) op.requestBody.required = true;
+      for (const [, name] of path.matchAll(/\{([^}]+)\}/g)) {
+        if (!(op.parameters ?? []).some((p) => p.in === 'path' && p.name === name)) {
+          op.parameters = [...(op.parameters ?? []), { name: name!, in: 'path', required: true, schema: { type: 'string' } } as never];
+        }
+      }
+      if (path === '/health') op.security = [];
+    }
+  }
+  return doc;
+}
+
+/**
+ * The methods the document has for a concrete request path, or undefined when no path matches:
+ * a known path asked with another method answers 405 with `Allow` (issue 17), not 404.
+ */
+export function methodsOf(doc: Doc): (path: string) => string[] | undefined {
+  const table = Object.entries(doc.paths ?? {}).map(([template, item]) => ({
+    re: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+')}$`),
+    methods: METHODS.filter((m) => (item as Record<string, unknown>)[m]).map((m) => m.toUpperCase()),
+  }));
+  return (path) => {
+    const hits = table.filter((t) => t.re.test(path));
+    return hits.length ? [...new Set(hits.flatMap((h) => h.methods))] : undefined;
+  };
 }

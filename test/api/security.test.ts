@@ -100,3 +100,30 @@ describe('patient data is never cached (item 3), the bearer scheme is case-insen
     }
   });
 });
+
+describe('the contract: 405 with Allow, required bodies, declared path parameters, an open /health (issue 17)', () => {
+  it('a method an operation does not have is 405 with Allow, not 404; an unknown path stays 404', async () => {
+    const w7 = apiClient(ctx.h.baseUrl, { as: WARD7 });
+    const del = await w7.request('DELETE', '/api/episodes/e0000000000000000000000000000000');
+    expect([del.status, del.body.error?.code]).toEqual([405, 'METHOD_NOT_ALLOWED']);
+    expect(del.headers.get('allow')).toBe('GET, HEAD');
+    const get = await w7.get('/api/episodes/e0000000000000000000000000000000/ready');
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+    expect((await w7.get('/api/no-such-thing')).status).toBe(404);
+  });
+
+  it('the OpenAPI document: /health needs no token, required bodies are required, every path parameter is declared', async () => {
+    const doc = (await apiClient(ctx.h.baseUrl, { as: WARD7 }).get('/openapi.json')).body;
+    expect(doc.paths['/health'].get.security).toEqual([]);
+    expect(doc.paths['/api/episodes'].post.requestBody.required).toBe(true);
+    expect(doc.paths['/api/billing/invoices/{invoiceId}/notes'].post.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'invoiceId', in: 'path', required: true })]));
+    const undeclared: string[] = [];
+    for (const [path, item] of Object.entries<Record<string, { parameters?: { name: string; in: string }[] }>>(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        for (const [, name] of path.matchAll(/\{([^}]+)\}/g)) if (!(op.parameters ?? []).some((p) => p.in === 'path' && p.name === name)) undeclared.push(`${method} ${path} {${name}}`);
+      }
+    }
+    expect(undeclared).toEqual([]);
+  });
+});
