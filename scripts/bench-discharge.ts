@@ -378,7 +378,11 @@ async function runEpisode(d: Driver, i: number): Promise<string> {
     selfCareAssessment: true,
   });
   await d.act(id, 'updateChecklist', { aidsAndMedicationListInPlace: true, medicinesSecured: true, informationTransferred: true });
-  if (needsTreatmentPlan(today())) await d.act(id, 'recordTreatmentPlan', {});
+  if (needsTreatmentPlan(today())) {
+    // the treatment plan is sent to the parties, who acknowledge it (002)
+    v = await d.act(id, 'recordTreatmentPlan', {});
+    await ackAll(v, 'treatmentPlan');
+  }
   v = await d.act(id, 'markReady', { readyDate: today() });
   await ackAll(v, 'readyForDischarge'); // municipality + primary care
   v = await d.act(id, 'discharge', { sendNotice: true });
