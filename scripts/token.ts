@@ -1,6 +1,8 @@
 /**
  * `npm run token -- --role <role> --organisation <id> --region <region> [--user <id>] [--expires 8h]`
  *
+ * A development token lives at most a working day (10 h, DEV_MAX_LIFETIME_HOURS); the default is 8 h.
+ *
  * Mints a bearer token signed with the local development key (DATA_DIR/auth/dev-signing-key.json,
  * or AUTH_DEV_KEY_FILE), the key `npm start` trusts when no identity provider is configured.
  * Prints only the token, so `TOKEN=$(npm run -s token -- …)` works. Development only: a service
@@ -8,8 +10,8 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config';
-import { ClaimsSchema, ROLES } from '../src/auth/principal';
-import { mintDevToken } from '../src/auth/tokens';
+import { claimsMisfit, ClaimsSchema, ROLES } from '../src/auth/principal';
+import { DEV_DEFAULT_LIFETIME, DEV_MAX_LIFETIME_HOURS, lifetimeSeconds, mintDevToken } from '../src/auth/tokens';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -18,7 +20,7 @@ async function main(): Promise<void> {
       organisation: { type: 'string' },
       region: { type: 'string', default: 'gavleborg' },
       user: { type: 'string' },
-      expires: { type: 'string', default: '8h' },
+      expires: { type: 'string', default: DEV_DEFAULT_LIFETIME },
     },
   });
   const config = loadConfig();
@@ -37,8 +39,14 @@ async function main(): Promise<void> {
     console.error(`--region: unknown region ${claims.data.region}; configured: ${config.regions.map((r) => r.id).join(', ')}`);
     process.exit(2);
   }
-  if (!/^\d+[smhd]$/.test(values.expires ?? '')) {
-    console.error('--expires: give a lifetime like 30m, 8h or 2d');
+  const misfit = claimsMisfit(claims.data, config.regions);
+  if (misfit) {
+    console.error(`Cannot mint that token: ${misfit.message.replace(/^The token was refused: /, '')}`);
+    process.exit(2);
+  }
+  const seconds = lifetimeSeconds(values.expires ?? '');
+  if (seconds === undefined || seconds > DEV_MAX_LIFETIME_HOURS * 3600) {
+    console.error(`--expires: give a lifetime like 30m or 8h, at most a working day (${DEV_MAX_LIFETIME_HOURS}h)`);
     process.exit(2);
   }
   console.log(await mintDevToken(config.auth.devKeyFile, { userId: claims.data.sub, role: claims.data.role, organisation: claims.data.organisation, region: claims.data.region, expiresIn: values.expires, audience: config.auth.audience }));

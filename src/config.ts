@@ -107,6 +107,11 @@ export const envSchema = z.object({
   AUTH_JWKS_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
   /** the `aud` every token must carry */
   AUTH_AUDIENCE: z.string().min(1).default('utskrivning-api'),
+  /**
+   * the longest validity (exp − iat) of a token that is accepted, in hours; longer-lived tokens are
+   * refused (TOKEN_LIFETIME_TOO_LONG). Development tokens: at most 10 h whatever this says.
+   */
+  AUTH_MAX_TOKEN_LIFETIME_HOURS: z.coerce.number().positive().max(168, 'must be at most 168 (a week)').default(12),
   /** the development signing key (only without AUTH_JWKS_URL); default DATA_DIR/auth/dev-signing-key.json */
   AUTH_DEV_KEY_FILE: optionalString,
   NODE_ENV: optionalString,
@@ -243,6 +248,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       audience: e.AUTH_AUDIENCE,
       jwksUrl: e.AUTH_JWKS_URL,
       devKeyFile: resolve(e.AUTH_DEV_KEY_FILE ?? `${e.DATA_DIR}/auth/dev-signing-key.json`),
+      regions,
+      maxLifetimeHours: e.AUTH_MAX_TOKEN_LIFETIME_HOURS,
     },
     payloadKeys: e.PAYLOAD_KEYS,
     temporalUiOrigins: e.TEMPORAL_UI_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean) ?? [`http://127.0.0.1:${e.TEMPORAL_UI_PORT}`, `http://localhost:${e.TEMPORAL_UI_PORT}`],

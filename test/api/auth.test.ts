@@ -11,7 +11,7 @@ import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { sql } from 'kysely';
 import { createApp } from '../../src/api/app';
 import { createLogger } from '../../src/logger';
-import { DEV_ISSUER, loadOrCreateDevKey } from '../../src/auth/tokens';
+import { DEV_ISSUER, loadOrCreateDevKey, mintDevToken } from '../../src/auth/tokens';
 import { apiClient, PERSONNUMMER, startBody, UNITS, useApi } from '../helpers/api';
 import { TEST_AUDIENCE, testKeyFile, type TestPrincipal } from '../helpers/auth';
 
@@ -75,7 +75,7 @@ describe('authentication: no endpoint but /health without a valid token', () => 
     });
     await new Promise<void>((r) => idp.listen(0, '127.0.0.1', r));
     const jwksUrl = `http://127.0.0.1:${(idp.address() as AddressInfo).port}/.well-known/jwks.json`;
-    const app = createApp({ config: { ...ctx.h.config, auth: { issuer: 'https://idp.region.example', audience: TEST_AUDIENCE, jwksUrl, devKeyFile: testKeyFile() } }, logger: createLogger('silent'), client: ctx.h.env.client, ledger: ctx.h.ledger });
+    const app = createApp({ config: { ...ctx.h.config, auth: { ...ctx.h.config.auth, issuer: 'https://idp.region.example', jwksUrl } }, logger: createLogger('silent'), client: ctx.h.env.client, ledger: ctx.h.ledger });
     const server = app.listen(0, '127.0.0.1');
     await new Promise<void>((r) => server.once('listening', r));
     try {
@@ -88,12 +88,69 @@ describe('authentication: no endpoint but /health without a valid token', () => 
       expect((await api.get(path, withBearer(dev))).body.error.code).toBe('TOKEN_INVALID');
       const devWithIdpIssuer = await devSigned((j) => j.setIssuer('https://idp.region.example').setAudience(TEST_AUDIENCE).setExpirationTime('5m'));
       expect((await api.get(path, withBearer(devWithIdpIssuer))).body.error.code).toBe('TOKEN_INVALID');
+      // issue 17 item 4: the provider's tokens live up to AUTH_MAX_TOKEN_LIFETIME_HOURS (12 h), longer than a development token may
+      const idpFor = (hours: number) => new SignJWT(CLAIMS).setProtectedHeader({ alg: 'RS256', kid: 'idp-1' }).setSubject('hsa-person-1').setIssuer('https://idp.region.example').setAudience(TEST_AUDIENCE).setIssuedAt().setExpirationTime(`${hours}h`).sign(privateKey);
+      expect((await api.get(path, withBearer(await idpFor(11)))).status).toBe(200);
+      const long = await api.get(path, withBearer(await idpFor(13)));
+      expect([long.status, long.body.error.code]).toEqual([401, 'TOKEN_LIFETIME_TOO_LONG']);
+      const mars = await api.get(path, withBearer(await new SignJWT({ ...CLAIMS, region: 'mars' }).setProtectedHeader({ alg: 'RS256', kid: 'idp-1' }).setSubject('hsa-person-1').setIssuer('https://idp.region.example').setAudience(TEST_AUDIENCE).setIssuedAt().setExpirationTime('1h').sign(privateKey)));
+      expect([mars.status, mars.body.error.code]).toEqual([401, 'TOKEN_REGION_UNKNOWN']);
     } finally {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       idp.closeAllConnections();
       await new Promise((r) => idp.close(r));
     }
+  });
+});
+
+describe('token claims against the configuration, and token lifetimes (issue 17 item 4)', () => {
+  const path = '/api/calendar/deadline?rule=acknowledgement&at=2026-12-23T09:30:00Z';
+  const signed = (claims: Record<string, unknown>, expires: string | number = '1h', iat?: number) =>
+    devSigned((j) => (iat === undefined ? j : j.setIssuedAt(iat)).setIssuer(DEV_ISSUER).setAudience(TEST_AUDIENCE).setExpirationTime(expires), claims);
+  const refusal = async (token: string) => {
+    const r = await ctx.api.as('anonymous').get(path, withBearer(token));
+    return [r.status, r.body.error?.code, r.status === 401 ? r.headers.get('www-authenticate') : null];
+  };
+
+  it('a correctly signed token naming an unconfigured region is refused: 401 TOKEN_REGION_UNKNOWN', async () => {
+    expect(await refusal(await signed({ ...CLAIMS, region: 'mars' }))).toEqual([401, 'TOKEN_REGION_UNKNOWN', 'Bearer error="invalid_token"']);
+    expect(await refusal(await signed({ role: 'administrator', organisation: 'region-mars-it', region: 'mars' }))).toEqual([401, 'TOKEN_REGION_UNKNOWN', 'Bearer error="invalid_token"']);
+    expect((await ctx.api.as('anonymous').get(path, withBearer(await signed(CLAIMS)))).status).toBe(200);
+  });
+
+  it('an organisation that does not fit its role or region is refused', async () => {
+    const cases: [string, Record<string, unknown>, string][] = [
+      // the kommunkod roles: a municipality of the region, or of another county (an out-of-county patient's home municipality)
+      ['a kommunkod in the region\'s county that is not one of its municipalities', { role: 'municipalityStaff', organisation: '2199', region: 'gavleborg' }, 'TOKEN_ORGANISATION_MISMATCH'],
+      ['a kommunkod of no Swedish municipality', { role: 'municipalityStaff', organisation: '9999', region: 'gavleborg' }, 'TOKEN_ORGANISATION_MISMATCH'],
+      ['an invoice reviewer of no municipality', { role: 'invoiceReviewer', organisation: '0000', region: 'halland' }, 'TOKEN_ORGANISATION_MISMATCH'],
+      ['municipality staff with an HSA-id', { role: 'municipalityStaff', organisation: UNITS.inpatient, region: 'gavleborg' }, 'TOKEN_INVALID'],
+      ['inpatient staff with a kommunkod', { role: 'inpatientStaff', organisation: '2180', region: 'gavleborg' }, 'TOKEN_INVALID'],
+      ['primary care staff with an organisation id', { role: 'primaryCareStaff', organisation: 'region-gavleborg', region: 'gavleborg' }, 'TOKEN_INVALID'],
+      ['an administrator with an HSA-id', { role: 'administrator', organisation: UNITS.inpatient, region: 'gavleborg' }, 'TOKEN_INVALID'],
+    ];
+    for (const [what, claims, code] of cases) expect([what, ...(await refusal(await signed(claims)))]).toEqual([what, 401, code, 'Bearer error="invalid_token"']);
+    for (const fits of [
+      { role: 'municipalityStaff', organisation: '2180', region: 'gavleborg' },
+      { role: 'invoiceReviewer', organisation: '1380', region: 'halland' },
+      { role: 'municipalityStaff', organisation: '0180', region: 'halland' }, // Stockholm: an out-of-county patient's municipality
+    ]) expect((await ctx.api.as('anonymous').get(path, withBearer(await signed(fits)))).status).toBe(200);
+  });
+
+  it('a development token valid for longer than a working day (10 h) is refused: 401 TOKEN_LIFETIME_TOO_LONG', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    expect(await refusal(await signed(CLAIMS, '876000h'))).toEqual([401, 'TOKEN_LIFETIME_TOO_LONG', 'Bearer error="invalid_token"']); // 100 years
+    expect(await refusal(await signed(CLAIMS, '11h'))).toEqual([401, 'TOKEN_LIFETIME_TOO_LONG', 'Bearer error="invalid_token"']);
+    // an issue time in the future does not stretch it, nor does leaving it out
+    expect(await refusal(await signed(CLAIMS, now + 100 * 86_400 + 3600, now + 100 * 86_400))).toEqual([401, 'TOKEN_LIFETIME_TOO_LONG', 'Bearer error="invalid_token"']);
+    const noIat = await new SignJWT(CLAIMS).setProtectedHeader({ alg: 'ES256', kid: (await loadOrCreateDevKey(testKeyFile())).kid }).setSubject('ssk-lisa').setIssuer(DEV_ISSUER).setAudience(TEST_AUDIENCE).setExpirationTime('30d')
+      .sign(await importJWK((await loadOrCreateDevKey(testKeyFile())).privateJwk, 'ES256'));
+    expect(await refusal(noIat)).toEqual([401, 'TOKEN_LIFETIME_TOO_LONG', 'Bearer error="invalid_token"']);
+    expect((await ctx.api.as('anonymous').get(path, withBearer(await signed(CLAIMS, '10h')))).status).toBe(200);
+    // what npm run token mints by default (8 h) is accepted; it mints nothing longer than 10 h
+    expect((await ctx.api.as('anonymous').get(path, withBearer(await mintDevToken(testKeyFile(), { userId: 'ssk-lisa', ...CLAIMS as any, audience: TEST_AUDIENCE })))).status).toBe(200);
+    await expect(mintDevToken(testKeyFile(), { userId: 'ssk-lisa', ...CLAIMS as any, audience: TEST_AUDIENCE, expiresIn: '11h' })).rejects.toThrow(/working day/);
   });
 });
 

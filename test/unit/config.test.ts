@@ -33,6 +33,16 @@ describe('configuration: payload keys, codec origins, rate limit', () => {
   });
 });
 
+describe('configuration: token lifetimes (issue 17 item 4)', () => {
+  it('AUTH_MAX_TOKEN_LIFETIME_HOURS: 12 by default, a positive number of hours up to a week; the regions go with it', () => {
+    expect(loadConfig({}).auth.maxLifetimeHours).toBe(12);
+    expect(loadConfig({ AUTH_MAX_TOKEN_LIFETIME_HOURS: '1.5' }).auth.maxLifetimeHours).toBe(1.5);
+    expect(configError({ AUTH_MAX_TOKEN_LIFETIME_HOURS: '0' })).toMatch(/AUTH_MAX_TOKEN_LIFETIME_HOURS/);
+    expect(configError({ AUTH_MAX_TOKEN_LIFETIME_HOURS: '876000' })).toMatch(/AUTH_MAX_TOKEN_LIFETIME_HOURS: must be at most 168/);
+    expect(loadConfig({}).auth.regions.map((r) => r.id)).toEqual(loadConfig({}).regions.map((r) => r.id));
+  });
+});
+
 describe('configuration: the connection to Temporal', () => {
   it('WORKER_MAX_CACHED_WORKFLOWS: the SDK\'s default when unset, a number of at least 2 otherwise', () => {
     expect(loadConfig({}).temporal.maxCachedWorkflows).toBeUndefined();
