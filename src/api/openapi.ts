@@ -42,6 +42,7 @@ type Operation = { requestBody?: { required?: boolean; content?: Record<string, 
  * parameter; `/health` needs no token (`security: []`).
  */
 function completed(doc: Doc): Doc {
+  const errorContent = firstErrorContent(doc);
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     for (const method of METHODS) {
       const op = (item as Record<string, Operation | undefined>)[method];
@@ -55,9 +56,43 @@ function completed(doc: Doc): Doc {
         }
       }
       if (path === '/health') op.security = [];
+      else if (errorContent) documentCommonStatuses(path, method, op as Operation & { responses?: Record<string, unknown> }, errorContent);
     }
   }
   return doc;
+}
+
+/** The error body every refusal has ({ error: { code, message, details? } }), as the document has it. */
+function firstErrorContent(doc: Doc): unknown {
+  for (const item of Object.values(doc.paths ?? {})) {
+    for (const method of METHODS) {
+      const responses = ((item as Record<string, { responses?: Record<string, { content?: unknown }> } | undefined>)[method])?.responses ?? {};
+      for (const code of ['400', '403', '409']) if (responses[code]?.content) return responses[code]!.content;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Statuses every protected operation can answer, documented where a route did not list them
+ * (Schemathesis found 15 such answers, issue 17): 401 without a valid token, 403 for a role or a
+ * process not the caller's, 429 over the rate limit; 400 for a malformed path, query or body;
+ * 413 for a body above the limit; 422 for a reused Idempotency-Key on a write.
+ */
+function documentCommonStatuses(path: string, method: string, op: Operation & { responses?: Record<string, unknown> }, content: unknown): void {
+  const responses = (op.responses ??= {});
+  const add = (code: string, description: string) => {
+    if (!responses[code]) responses[code] = { description, content };
+  };
+  const isPublic = op.security !== undefined && (op.security as unknown[]).length === 0;
+  if (!isPublic) {
+    add('401', 'No valid bearer token (TOKEN_MISSING, TOKEN_INVALID, TOKEN_EXPIRED)');
+    add('403', 'Your role may not do this (ROLE_NOT_PERMITTED), or the process is not yours (NOT_ACCESSIBLE)');
+  }
+  if (path.startsWith('/api')) add('429', 'Too many requests from one client (RATE_LIMITED)');
+  if (/\{/.test(path) || (op.parameters ?? []).some((p) => p.in === 'query') || op.requestBody) add('400', 'Malformed input: the fields are named (VALIDATION_FAILED)');
+  if (op.requestBody) add('413', 'The body is larger than the limit (256 kB)');
+  if (method === 'post' && path.startsWith('/api')) add('422', 'The Idempotency-Key was already used for a different request (IDEMPOTENCY_KEY_REUSED)');
 }
 
 /**
