@@ -99,6 +99,11 @@ export const envSchema = z.object({
   TEMPORAL_UI_ORIGINS: optionalString,
   /** requests per minute one client may make to /api (0: no limit); bursts above it get 429 */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
+  /**
+   * Indicators (issue 17): figures resting on fewer episodes, patients or events than this are not
+   * shown (suppressed), as Swedish official statistics do; 1 shows everything.
+   */
+  INDICATOR_SUPPRESSION_THRESHOLD: z.coerce.number().int().min(1).max(100).default(5),
   PSEUDONYM_KEY: z.string().min(16, 'must be at least 16 characters').default('development-only-pseudonym-key'),
 
   /** §10 authentication: the OIDC issuer whose tokens are accepted (with AUTH_JWKS_URL) */
@@ -161,6 +166,8 @@ export interface Config {
   rateLimitPerMinute: number;
   /** bearer-token verification (src/auth/tokens.ts) */
   auth: AuthConfig;
+  /** the indicator report: counts under `suppressBelow` (INDICATOR_SUPPRESSION_THRESHOLD) are suppressed */
+  indicators: { suppressBelow: number };
 }
 
 export class ConfigError extends Error {
@@ -252,6 +259,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxLifetimeHours: e.AUTH_MAX_TOKEN_LIFETIME_HOURS,
     },
     payloadKeys: e.PAYLOAD_KEYS,
+    indicators: { suppressBelow: e.INDICATOR_SUPPRESSION_THRESHOLD },
     temporalUiOrigins: e.TEMPORAL_UI_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean) ?? [`http://127.0.0.1:${e.TEMPORAL_UI_PORT}`, `http://localhost:${e.TEMPORAL_UI_PORT}`],
   };
 }

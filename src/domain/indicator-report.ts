@@ -170,14 +170,123 @@ export function buildIndicatorReport(unfiltered: ReportInput): IndicatorReport {
   };
 }
 
+// ---- suppression of small counts (röjandeskydd) -------------------------------------------------
+
+/** A figure as published: any number may have been suppressed (null). */
+export type Published<T> = T extends number ? number | null : T extends readonly (infer U)[] ? Published<U>[] : T extends object ? { [K in keyof T]: Published<T[K]> } : T;
+
+/** A group as published: `suppressed` names the figures (dotted paths, e.g. `readyDays.average`) set to null because they rest on too few. */
+export type PublishedGroup = Published<ReportGroup> & { suppressed: string[] };
+
+export interface PublishedReport extends Omit<IndicatorReport, 'total' | 'groups'> {
+  total: PublishedGroup;
+  groups: PublishedGroup[];
+  /** the rule applied: figures resting on 1..threshold−1 episodes, patients or events are not shown */
+  suppression: { threshold: number; rule: string };
+}
+
+/** How the CSV and the page show a suppressed figure (SCB's "..": too uncertain or not to be disclosed). */
+export const SUPPRESSED_MARK = '..';
+
+const getPath = (o: unknown, path: string): unknown => path.split('.').reduce<unknown>((v, k) => (v === null || v === undefined ? undefined : (v as Record<string, unknown>)[k]), o);
+
+function setPath(o: unknown, path: string, value: null): void {
+  const keys = path.split('.');
+  const last = keys.pop()!;
+  (getPath(o, keys.join('.')) as Record<string, unknown>)[last] = value;
+}
+
+/**
+ * One group's figures with small counts suppressed, as Swedish official statistics do (issue 17):
+ * a count of 1 to threshold−1 is not shown, nor is any figure computed from such a count — the
+ * share whose numerator or denominator it is, the sum, average, median and 90th percentile of so
+ * few values. Zero is shown: it discloses no one. Suppressed figures are null and named in
+ * `suppressed`. A threshold of 1 suppresses nothing.
+ */
+function suppressGroup(g: ReportGroup, threshold: number): PublishedGroup {
+  const out = structuredClone(g) as unknown as PublishedGroup;
+  const suppressed: string[] = [];
+  const small = (path: string) => {
+    const v = getPath(g, path);
+    return typeof v === 'number' && v > 0 && v < threshold;
+  };
+  const hide = (path: string) => {
+    if (suppressed.includes(path) || getPath(g, path) === undefined) return;
+    setPath(out, path, null);
+    suppressed.push(path);
+  };
+  const count = (path: string) => {
+    if (small(path)) hide(path);
+  };
+  const ratio = (path: string) => {
+    const [c, of] = [small(`${path}.count`), small(`${path}.of`)];
+    if (c) hide(`${path}.count`);
+    if (of) hide(`${path}.of`);
+    if (c || of) hide(`${path}.share`);
+  };
+  const spread = (path: string) => {
+    if (small(`${path}.count`)) for (const f of ['count', 'sum', 'average', 'median', 'p90']) hide(`${path}.${f}`);
+  };
+
+  count('admissions.admitted');
+  ratio('admissions.ready');
+  ratio('admissions.readyOver65');
+  spread('readyDays');
+  for (const f of ['episodes', 'cannotCompute', 'individuals']) count(`readyDays.${f}`);
+  if (small('readyDays.individuals') || small('readyDays.count')) hide('readyDays.daysPerIndividual');
+  ratio('readyDays.dischargedOnReadyDay');
+  ratio('readyDays.fourDaysOrMore');
+  spread('readyDays.over65');
+  for (const r of ['admissionNoticeWithin24h', 'namedCareContact', 'invitationWithinDays', 'readmission30Days.all', 'readmission30Days.over65']) ratio(r);
+  for (const c of ['sipDeclined', 'sipsEstablished', 'sipsCompleted', 'sipsAcknowledged']) count(c);
+  for (const care of ['psychiatric', 'somatic']) {
+    const base = `needsBeforeDischarge.${care}`;
+    count(`${base}.recorded`);
+    count(`${base}.notRecorded`);
+    for (const c of NEEDS_CATEGORIES) {
+      count(`${base}.counts.${c}`);
+      if (small(`${base}.counts.${c}`) || small(`${base}.recorded`)) hide(`${base}.shares.${c}`);
+    }
+  }
+  spread('lengthOfStay');
+  count('deviations.total');
+  count('deviations.downtimeExcluded');
+  for (const t of Object.keys(g.deviations.byType)) count(`deviations.byType.${t}`);
+  g.deviations.byResponsible.forEach((_, i) => count(`deviations.byResponsible.${i}.count`));
+  if (g.homeCare) for (const f of ['patients', 'patientsOver65', 'patientsUpTo65', 'new', 'ended']) count(`homeCare.${f}`);
+  if (g.payment) {
+    spread('payment.individual');
+    if (small('payment.individual.count')) hide('payment.invoicedOre');
+  }
+  out.suppressed = suppressed;
+  return out;
+}
+
+/** The report as it may be published: every group and the total with small counts suppressed (`suppressGroup`). */
+export function suppressSmallCells(report: IndicatorReport, threshold: number): PublishedReport {
+  return {
+    ...report,
+    total: suppressGroup(report.total, threshold),
+    groups: report.groups.map((g) => suppressGroup(g, threshold)),
+    suppression: {
+      threshold,
+      rule: threshold <= 1
+        ? 'No suppression (threshold 1).'
+        : `Counts of 1–${threshold - 1} episodes, patients or events are not shown, nor figures computed from them (shares, sums, averages, medians, percentiles): null in JSON and listed in each group's "suppressed", ".." in the CSV and on the page. Zero is shown.`,
+    },
+  };
+}
+
 // ---- CSV ---------------------------------------------------------------------------------------
 
 type Cell = string | number | boolean | null;
 
-/** One row per group, the region total last; shares as fractions (0.25 = 25 %), money in kronor. */
-export function indicatorCsv(report: IndicatorReport, opts: { decimalComma?: boolean } = {}): string {
+/**
+ * One row per group, the region total last; shares as fractions (0.25 = 25 %), money in kronor.
+ * A suppressed figure of a published report (`suppressSmallCells`) is `..`.
+ */
+export function indicatorCsv(report: IndicatorReport | PublishedReport, opts: { decimalComma?: boolean } = {}): string {
   const num = (v: number | null): Cell => (v === null ? null : opts.decimalComma ? String(v).replace('.', ',') : v);
-  const kr = (ore: number | undefined): Cell => (ore === undefined ? null : num(ore / 100));
   const types = [...new Set([...DEVIATION_TYPES, ...report.groups.flatMap((g) => Object.keys(g.deviations.byType))])];
   const header = [
     'region', 'month', 'window', 'groupBy', 'care', 'group', 'groupName',
@@ -192,19 +301,30 @@ export function indicatorCsv(report: IndicatorReport, opts: { decimalComma?: boo
     'homeCarePatients', 'homeCarePatientsOver65', 'homeCareNew', 'homeCareEnded',
     'invoicedSEK', 'individualCharges', 'individualChargesSEK', 'individualChargeMedianSEK', 'individualChargeP90SEK',
   ];
-  const row = (g: ReportGroup): Cell[] => [
-    report.region, report.month, report.window, report.groupBy, report.care, g.key, g.name,
-    g.admissions.admitted, g.admissions.ready.count, num(g.admissions.ready.share), num(g.admissions.readyOver65.share),
-    g.readyDays.episodes, g.readyDays.sum, num(g.readyDays.average), num(g.readyDays.median), num(g.readyDays.p90), g.readyDays.individuals, num(g.readyDays.daysPerIndividual),
-    num(g.readyDays.dischargedOnReadyDay.share), num(g.readyDays.fourDaysOrMore.share), num(g.readyDays.over65.average), num(report.benchmark.days),
-    num(g.admissionNoticeWithin24h.share), num(g.namedCareContact.share), num(g.invitationWithinDays.share), g.sipDeclined, g.sipsEstablished, g.sipsCompleted, g.sipsAcknowledged,
-    num(g.readmission30Days.all.share), num(g.readmission30Days.over65.share),
-    g.lengthOfStay.count, num(g.lengthOfStay.average), num(g.lengthOfStay.median), num(g.lengthOfStay.p90),
-    ...NEEDS_CATEGORIES.map((c) => num(g.needsBeforeDischarge.psychiatric.shares[c])), ...NEEDS_CATEGORIES.map((c) => num(g.needsBeforeDischarge.somatic.shares[c])),
-    g.deviations.total, g.deviations.downtimeExcluded, ...types.map((t) => g.deviations.byType[t] ?? 0),
-    g.homeCare?.patients ?? null, g.homeCare?.patientsOver65 ?? null, g.homeCare?.new ?? null, g.homeCare?.ended ?? null,
-    kr(g.payment?.invoicedOre), g.payment?.individual.count ?? null, kr(g.payment?.individual.sum),
-    kr(g.payment?.individual.median ?? undefined), kr(g.payment?.individual.p90 ?? undefined),
-  ];
+  const row = (g: ReportGroup | PublishedGroup): Cell[] => {
+    const hidden = new Set('suppressed' in g ? g.suppressed : []);
+    /** the figure at `path`, formatted; '..' when suppressed, empty when there is none (`none` otherwise) */
+    const at = (path: string, f: (v: number) => Cell = (v) => v, none: Cell = null): Cell => {
+      if (hidden.has(path)) return SUPPRESSED_MARK;
+      const v = getPath(g, path);
+      return typeof v === 'number' ? f(v) : v === null ? null : none;
+    };
+    const x = (path: string) => at(path, num);
+    const sek = (path: string) => at(path, (v) => num(v / 100));
+    return [
+      report.region, report.month, report.window, report.groupBy, report.care, g.key, g.name,
+      at('admissions.admitted'), at('admissions.ready.count'), x('admissions.ready.share'), x('admissions.readyOver65.share'),
+      at('readyDays.episodes'), at('readyDays.sum'), x('readyDays.average'), x('readyDays.median'), x('readyDays.p90'), at('readyDays.individuals'), x('readyDays.daysPerIndividual'),
+      x('readyDays.dischargedOnReadyDay.share'), x('readyDays.fourDaysOrMore.share'), x('readyDays.over65.average'), num(report.benchmark.days),
+      x('admissionNoticeWithin24h.share'), x('namedCareContact.share'), x('invitationWithinDays.share'), at('sipDeclined'), at('sipsEstablished'), at('sipsCompleted'), at('sipsAcknowledged'),
+      x('readmission30Days.all.share'), x('readmission30Days.over65.share'),
+      at('lengthOfStay.count'), x('lengthOfStay.average'), x('lengthOfStay.median'), x('lengthOfStay.p90'),
+      ...NEEDS_CATEGORIES.map((c) => x(`needsBeforeDischarge.psychiatric.shares.${c}`)), ...NEEDS_CATEGORIES.map((c) => x(`needsBeforeDischarge.somatic.shares.${c}`)),
+      at('deviations.total'), at('deviations.downtimeExcluded'), ...types.map((t) => at(`deviations.byType.${t}`, (v) => v, 0)),
+      at('homeCare.patients'), at('homeCare.patientsOver65'), at('homeCare.new'), at('homeCare.ended'),
+      sek('payment.invoicedOre'), at('payment.individual.count'), sek('payment.individual.sum'),
+      sek('payment.individual.median'), sek('payment.individual.p90'),
+    ];
+  };
   return toCsv(header, [...report.groups.map(row), row(report.total)]);
 }

@@ -31,6 +31,8 @@ export interface ApiHarness {
 export interface ApiOptions {
   regions?: Config['regions'];
   smtpUrl?: string;
+  /** environment variables of the service's configuration (src/config.ts), e.g. INDICATOR_SUPPRESSION_THRESHOLD */
+  env?: Record<string, string>;
 }
 
 export async function startApi(opts: ApiOptions = {}): Promise<ApiHarness> {
@@ -61,7 +63,7 @@ export async function startApi(opts: ApiOptions = {}): Promise<ApiHarness> {
     const base = loadConfig({});
     const regions = opts.regions ?? base.regions;
     workerHandle = await startWorker(env, { ledger, calendar: base.calendar, notify: { regions, smtpUrl: opts.smtpUrl, from: base.notify.from } });
-    const loaded = loadConfig({ TEMPORAL_TASK_QUEUE: workerHandle.taskQueue, AUTH_DEV_KEY_FILE: testKeyFile() });
+    const loaded = loadConfig({ ...opts.env, TEMPORAL_TASK_QUEUE: workerHandle.taskQueue, AUTH_DEV_KEY_FILE: testKeyFile() });
     const config = { ...loaded, regions, auth: { ...loaded.auth, regions } };
     const app = createApp({ config, logger: createLogger('silent'), client: env.client, ledger });
     const listening = app.listen(0, '127.0.0.1');

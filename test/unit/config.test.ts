@@ -43,6 +43,14 @@ describe('configuration: token lifetimes (issue 17 item 4)', () => {
   });
 });
 
+describe('configuration: indicators (issue 17 item 7)', () => {
+  it('INDICATOR_SUPPRESSION_THRESHOLD: 5 by default; 1 shows everything; 0 stops start-up', () => {
+    expect(loadConfig({}).indicators.suppressBelow).toBe(5);
+    expect(loadConfig({ INDICATOR_SUPPRESSION_THRESHOLD: '1' }).indicators.suppressBelow).toBe(1);
+    expect(configError({ INDICATOR_SUPPRESSION_THRESHOLD: '0' })).toMatch(/INDICATOR_SUPPRESSION_THRESHOLD/);
+  });
+});
+
 describe('configuration: the connection to Temporal', () => {
   it('WORKER_MAX_CACHED_WORKFLOWS: the SDK\'s default when unset, a number of at least 2 otherwise', () => {
     expect(loadConfig({}).temporal.maxCachedWorkflows).toBeUndefined();

@@ -4,7 +4,7 @@
  * the report's CSV through the billing export's writer.
  */
 import { BOM } from '../../src/domain/billing';
-import { buildIndicatorReport, indicatorCsv, type ReportInput } from '../../src/domain/indicator-report';
+import { buildIndicatorReport, indicatorCsv, suppressSmallCells, type ReportInput } from '../../src/domain/indicator-report';
 import {
   deviationCounts,
   episodeReadyDays,
@@ -268,5 +268,30 @@ describe('the report', () => {
     expect(rows[3]![h.indexOf('group')]).toBe('region');
     expect(h).toContain('sipsAcknowledged');
     expect(rows[3]![h.indexOf('sipsAcknowledged')]).toBe('0');
+  });
+
+  it('suppression (issue 17): counts of 1..threshold−1 and what is computed from them are null and named; zero is shown; threshold 1 suppresses nothing', () => {
+    const full = buildIndicatorReport(input());
+    const r = suppressSmallCells(full, 5);
+    const halmstad = r.groups.find((g) => g.key === '1380')!;
+    expect(halmstad.readyDays).toMatchObject({ episodes: null, count: null, sum: null, average: null, median: null, p90: null, individuals: null, daysPerIndividual: null });
+    expect(halmstad.admissions.ready).toEqual({ count: null, of: null, share: null });
+    expect(halmstad.suppressed).toEqual(expect.arrayContaining(['readyDays.episodes', 'readyDays.average', 'admissions.ready.share']));
+    // zero is no one: Hylte is shown as it is
+    expect(r.groups.find((g) => g.key === '1315')!).toMatchObject({ readyDays: { episodes: 0, average: null }, suppressed: [] });
+    // the invoiced amount rests on no individual charge here: shown
+    expect(r.total.payment).toMatchObject({ invoicedOre: 1_234_50 });
+    // a share whose denominator is large enough but whose numerator is small is hidden with it
+    const shares = suppressSmallCells({ ...full, total: { ...full.total, namedCareContact: { count: 2, of: 40, share: 0.05 } } }, 5).total;
+    expect(shares.namedCareContact).toEqual({ count: null, of: 40, share: null });
+    // CSV: '..'
+    const rows = indicatorCsv(r, { decimalComma: true }).slice(1).split('\r\n').filter(Boolean).map((x) => x.split(';'));
+    const h = rows[0]!;
+    expect(['readyDischargedEpisodes', 'readyDaysAverage', 'invoicedSEK'].map((c) => rows[2]![h.indexOf(c)])).toEqual(['..', '..', '1234,5']);
+    // threshold 1: the figures of the unsuppressed report
+    const none = suppressSmallCells(full, 1);
+    expect(none.groups.map(({ suppressed, ...g }) => g)).toEqual(full.groups);
+    expect(none.groups.every((g) => g.suppressed.length === 0)).toBe(true);
+    expect(indicatorCsv(none)).toBe(indicatorCsv(full));
   });
 });

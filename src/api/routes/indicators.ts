@@ -13,9 +13,10 @@ import { loadIndicatorData, monthsOf } from '../../db/indicators';
 import type { LedgerStore } from '../../db/ledger';
 import { addMonths, benchmarkFor, firstDayOfMonth, nextMonth, ruleSet, ruleSetIdFor } from '../../domain/billing';
 import { localDateOf } from '../../domain/calendar';
-import { buildIndicatorReport, indicatorCsv, type ReportInput, type Window } from '../../domain/indicator-report';
+import { buildIndicatorReport, indicatorCsv, suppressSmallCells, type ReportInput, type Window } from '../../domain/indicator-report';
 import type { Period } from '../../domain/indicators';
 import { findRegion, type Region } from '../../domain/regions';
+import { principal } from '../auth';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
 import { MonthSchema } from '../schemas/billing';
 
@@ -63,6 +64,7 @@ export function indicatorRoutes(registry: OpenAPIRegistry, deps: { config: Confi
     responses: {
       200: { description: 'The report; `notComputable` lists what the ledger cannot answer and why' },
       400: { description: 'Malformed query: the fields are named', content: { 'application/json': { schema: ErrorBody } } },
+      403: { description: '`NOT_YOUR_REGION`: every role reads the report of its own region only', content: { 'application/json': { schema: ErrorBody } } },
     },
   });
   router.get('/api/indicators', async (req, res) => {
@@ -71,9 +73,12 @@ export function indicatorRoutes(registry: OpenAPIRegistry, deps: { config: Confi
     if (!region) {
       throw new HttpError(400, 'VALIDATION_FAILED', `query.region: unknown region '${q.region}'; configured: ${config.regions.map((r) => r.id).join(', ')}`, [{ field: 'query.region', message: 'unknown region' }]);
     }
+    // issue 17: per-unit figures stay in the region; no role reads another region's (README, access table)
+    const p = principal(req);
+    if (region.id !== p.region) throw new HttpError(403, 'NOT_YOUR_REGION', `You work in ${p.region}; the indicators of ${region.id} are that region's.`);
     const period = periodOf(q.month, q.window);
     const data = await loadIndicatorData(ledger.db, region.id, period);
-    const report = buildIndicatorReport({
+    const full = buildIndicatorReport({
       region,
       month: q.month,
       window: q.window,
@@ -86,6 +91,8 @@ export function indicatorRoutes(registry: OpenAPIRegistry, deps: { config: Confi
       months: monthsOf(period),
       ...data,
     });
+    // small counts are suppressed in every form the report takes (JSON, CSV, the page)
+    const report = suppressSmallCells(full, config.indicators.suppressBelow);
     if (q.format === 'json') {
       res.json(report);
       return;
@@ -95,11 +102,12 @@ export function indicatorRoutes(registry: OpenAPIRegistry, deps: { config: Confi
     res.send(indicatorCsv(report, { decimalComma: q.decimal === 'comma' }));
   });
 
-  // The regions and their municipalities, for the page's selectors.
-  router.get('/api/indicators/regions', (_req, res) => {
-    res.json({ regions: config.regions.map((r) => ({ id: r.id, name: r.name, municipalities: r.municipalities })) });
+  // The caller's region and its municipalities, for the page's selectors: the one region it may report on.
+  router.get('/api/indicators/regions', (req, res) => {
+    const p = principal(req);
+    res.json({ regions: config.regions.filter((r) => r.id === p.region).map((r) => ({ id: r.id, name: r.name, municipalities: r.municipalities })) });
   });
-  registry.registerPath({ method: 'get', path: '/api/indicators/regions', tags: [TAG], summary: 'Regions and municipalities the report can show', responses: { 200: { description: 'OK' } } });
+  registry.registerPath({ method: 'get', path: '/api/indicators/regions', tags: [TAG], summary: "The caller's region and its municipalities: the region the report can show them", responses: { 200: { description: 'OK' } } });
 
   // The page: static files of this repository and chart.js's UMD build from node_modules.
   router.get('/reports/indicators', (_req, res) => res.sendFile(join(STATIC_DIR, 'indicators.html')));

@@ -10,6 +10,11 @@ const fmt = new Intl.NumberFormat('sv-SE', { maximumFractionDigits: 2 });
 const pct = new Intl.NumberFormat('sv-SE', { style: 'percent', maximumFractionDigits: 1 });
 const num = (v) => (v === null || v === undefined ? '–' : fmt.format(v));
 const share = (v) => (v === null || v === undefined ? '–' : pct.format(v));
+// issue 17: a figure resting on too few (the API names it in the group's `suppressed`) is shown as
+// "..", as in Swedish official statistics, never as a number or as the dash of "none"
+const SUPPRESSED = '..';
+const at = (g, path) => path.split('.').reduce((v, k) => (v === null || v === undefined ? undefined : v[k]), g);
+const cell = (g, path, format = (v) => String(v)) => ((g.suppressed || []).includes(path) ? SUPPRESSED : format(at(g, path)));
 
 /** The month before the current one: the latest month that has ended. */
 function previousMonth() {
@@ -32,12 +37,12 @@ function render(report) {
   const groups = report.groups;
   const labels = groups.map((g) => g.name);
   const t = report.total;
-  $('kpi-average').textContent = num(t.readyDays.average);
+  $('kpi-average').textContent = cell(t, 'readyDays.average', num);
   $('kpi-benchmark').textContent = num(report.benchmark.days);
-  $('kpi-day0').textContent = share(t.readyDays.dischargedOnReadyDay.share);
-  $('kpi-long').textContent = share(t.readyDays.fourDaysOrMore.share);
-  $('kpi-episodes').textContent = String(t.readyDays.episodes);
-  $('kpi-deviations').textContent = String(t.deviations.total);
+  $('kpi-day0').textContent = cell(t, 'readyDays.dischargedOnReadyDay.share', share);
+  $('kpi-long').textContent = cell(t, 'readyDays.fourDaysOrMore.share', share);
+  $('kpi-episodes').textContent = cell(t, 'readyDays.episodes');
+  $('kpi-deviations').textContent = cell(t, 'deviations.total');
 
   const averageSets = [{ type: 'bar', label: 'Genomsnitt dygn', data: groups.map((g) => g.readyDays.average), backgroundColor: '#2f6fb3' }];
   if (report.benchmark.days !== null) {
@@ -62,7 +67,10 @@ function render(report) {
     ...[...groups, t].map((g) => {
       const tr = document.createElement('tr');
       tr.dataset.group = g.key;
-      const cells = [g.name, g.key === 'region' ? '' : g.key, g.readyDays.episodes, g.readyDays.sum, num(g.readyDays.average), num(g.readyDays.median), num(g.readyDays.p90), num(g.readyDays.daysPerIndividual), share(g.readyDays.dischargedOnReadyDay.share), share(g.readyDays.fourDaysOrMore.share), g.deviations.total];
+      const cells = [
+        g.name, g.key === 'region' ? '' : g.key, cell(g, 'readyDays.episodes'), cell(g, 'readyDays.sum'), cell(g, 'readyDays.average', num), cell(g, 'readyDays.median', num),
+        cell(g, 'readyDays.p90', num), cell(g, 'readyDays.daysPerIndividual', num), cell(g, 'readyDays.dischargedOnReadyDay.share', share), cell(g, 'readyDays.fourDaysOrMore.share', share), cell(g, 'deviations.total'),
+      ];
       const fields = ['name', 'code', 'episodes', 'days', 'average', 'median', 'p90', 'perIndividual', 'day0', 'long', 'deviations'];
       cells.forEach((c, i) => {
         const td = document.createElement('td');
@@ -73,10 +81,14 @@ function render(report) {
       return tr;
     }),
   );
+  const notes = report.notComputable.map((n) => `${n.indicator}: ${n.reason}`);
+  if (report.suppression && report.suppression.threshold > 1) {
+    notes.unshift(`Röjandeskydd: "${SUPPRESSED}" är ett värde som bygger på färre än ${report.suppression.threshold} vårdtillfällen, patienter eller händelser och därför inte visas.`);
+  }
   $('not-computable').replaceChildren(
-    ...report.notComputable.map((n) => {
+    ...notes.map((text) => {
       const li = document.createElement('li');
-      li.textContent = `${n.indicator}: ${n.reason}`;
+      li.textContent = text;
       return li;
     }),
   );
