@@ -170,11 +170,27 @@ export class ProcessAccess {
    * does not exist).
    */
   async authorize(req: Request, ref: ProcessRef, roles: readonly Role[], what: string, noun: string): Promise<Authorized> {
-    const p = requireRole(req, roles, what);
+    let p: Principal;
+    try {
+      p = requireRole(req, roles, what);
+    } catch (err) {
+      // issue 17: a refused attempt is in the access log too (who, what, when, why refused)
+      if (err instanceof HttpError && err.code === 'ROLE_NOT_PERMITTED') await this.logRefusal(req, ref, what, `ROLE_NOT_PERMITTED: the role ${principal(req).role} may not ${what}`, []);
+      throw err;
+    }
     const started = performance.now();
     const found = await this.lookup(ref);
     const purpose = found && relationTo(p, found.parties, this.deps.regions);
     if (!found || !purpose) {
+      // Logged (issue 17) with the reason the caller is not told: whether the process exists is
+      // for the auditors, who see the patient reference of an existing one. Both cases write one
+      // row, and the floor below covers it.
+      const why = !found
+        ? 'NOT_ACCESSIBLE: no such process'
+        : found.parties.region !== p.region
+          ? `NOT_ACCESSIBLE: a process of the region ${found.parties.region}, not the caller's (${p.region})`
+          : `NOT_ACCESSIBLE: the caller's organisation (${p.organisation}) is not a party of the process`;
+      await this.logRefusal(req, ref, what, why, found?.patientRef ? [found.patientRef] : []);
       // The same answer, in the same time, whether the process exists or not: a process found in
       // the cache answers in well under a millisecond, an unknown id takes a round trip to
       // Temporal. Every refusal here is held to one floor, above that round trip.
@@ -182,6 +198,11 @@ export class ProcessAccess {
       throw notAccessible(noun);
     }
     return { principal: p, purpose, patientRef: found.patientRef };
+  }
+
+  /** A refused attempt on a process, in the access log (append-only like every entry). */
+  private async logRefusal(req: Request, ref: ProcessRef, what: string, why: string, patientRefs: string[]): Promise<void> {
+    await this.log.record({ ...this.entryOf(req, { purpose: what, processType: ref.processType, processId: ref.processId, patientRefs }), outcome: 'refused', refusal: why });
   }
 
   /**

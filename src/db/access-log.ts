@@ -1,6 +1,8 @@
 /**
  * The access log of patient-data reads (migration 0008): written before the data is sent, so a
- * read that could not be logged is not answered; never changed. Only this module reads or
+ * read that could not be logged is not answered; never changed. Since migration 0011 it also
+ * holds the refused attempts (`outcome: 'refused'`, with the reason) and the auditors' own
+ * searches by patient (issue 17). Only this module reads or
  * writes the table; auditors query it through GET /api/audit/access-log.
  */
 import { randomUUID } from 'node:crypto';
@@ -19,6 +21,8 @@ export interface AccessLogTable {
   process_id: string | null;
   patient_refs: unknown;
   purpose: string;
+  outcome: 'granted' | 'refused';
+  refusal: string | null;
 }
 
 export interface AccessLogEntry {
@@ -34,13 +38,20 @@ export interface AccessLogEntry {
   processId: string | null;
   /** pseudonymous patient references of every patient in the answer */
   patientRefs: string[];
-  /** why the caller may see it, e.g. "the inpatient unit of the stay" */
+  /** why the caller may see it, e.g. "the inpatient unit of the stay"; for a refused attempt, what was attempted */
   purpose: string;
+  /** 'granted': patient data was sent (the default); 'refused': the attempt was refused and nothing was sent */
+  outcome: 'granted' | 'refused';
+  /** why it was refused (the answer's code and the reason); null when granted */
+  refusal: string | null;
 }
+
+/** An entry to write: a granted access unless `outcome` says otherwise. */
+export type NewAccessLogEntry = Omit<AccessLogEntry, 'entryId' | 'at' | 'outcome' | 'refusal'> & Partial<Pick<AccessLogEntry, 'outcome' | 'refusal'>>;
 
 const table = (db: Kysely<Database>) => db.withTables<{ access_log: AccessLogTable }>();
 
-const rowOf = (e: Omit<AccessLogEntry, 'entryId' | 'at'>): AccessLogTable => ({
+const rowOf = (e: NewAccessLogEntry): AccessLogTable => ({
   entry_id: randomUUID(),
   at: new Date().toISOString(),
   user_id: e.userId,
@@ -52,6 +63,8 @@ const rowOf = (e: Omit<AccessLogEntry, 'entryId' | 'at'>): AccessLogTable => ({
   process_id: e.processId,
   patient_refs: JSON.stringify(e.patientRefs),
   purpose: e.purpose,
+  outcome: e.outcome ?? 'granted',
+  refusal: e.refusal ?? null,
 });
 
 /** An entry taken down but not yet necessarily stored; `write()` resolves once it is. */
@@ -79,7 +92,7 @@ export class AccessLogWriter {
 
   constructor(private readonly db: Kysely<Database>) {}
 
-  hold(e: Omit<AccessLogEntry, 'entryId' | 'at'>): HeldEntry {
+  hold(e: NewAccessLogEntry): HeldEntry {
     let settle!: (err?: unknown) => void;
     const stored = new Promise<void>((resolve, reject) => (settle = (err) => (err ? reject(err) : resolve())));
     // never an unhandled rejection: a held entry's failure reaches whoever awaits write()
@@ -95,7 +108,7 @@ export class AccessLogWriter {
   }
 
   /** Stores one entry now (with whatever else is held). */
-  record(e: Omit<AccessLogEntry, 'entryId' | 'at'>): Promise<void> {
+  record(e: NewAccessLogEntry): Promise<void> {
     return this.hold(e).write();
   }
 
@@ -119,6 +132,7 @@ export interface AccessLogFilter {
   userId?: string;
   organisation?: string;
   processId?: string;
+  outcome?: 'granted' | 'refused';
   from?: string;
   to?: string;
   limit: number;
@@ -133,6 +147,7 @@ export async function queryAccessLog(db: Kysely<Database>, f: AccessLogFilter): 
   if (f.userId) q = q.where('user_id', '=', f.userId);
   if (f.organisation) q = q.where('organisation', '=', f.organisation);
   if (f.processId) q = q.where('process_id', '=', f.processId);
+  if (f.outcome) q = q.where('outcome', '=', f.outcome);
   if (f.from) q = q.where('at', '>=', f.from);
   if (f.to) q = q.where('at', '<', f.to);
   if (f.before) {
@@ -160,5 +175,7 @@ function fromRow(r: AccessLogTable): AccessLogEntry {
     processId: r.process_id,
     patientRefs: refs as string[],
     purpose: r.purpose,
+    outcome: r.outcome,
+    refusal: r.refusal,
   };
 }

@@ -15,6 +15,7 @@ import { admissionTypeSipAck0007 } from './migration-0007-admission-type-sip-ack
 import { accessLog0008 } from './migration-0008-access-log';
 import { deviationWithdrawal0009 } from './migration-0009-deviation-withdrawal';
 import { billingAlerts0010 } from './migration-0010-billing-alerts';
+import { accessLogRefusals0011 } from './migration-0011-access-log-refusals';
 
 const ledger0001: Migration = {
   async up(db: Kysely<any>): Promise<void> {
@@ -200,4 +201,5 @@ export const migrations: Record<string, Migration> = {
   '0008_access_log': accessLog0008,
   '0009_deviation_withdrawal': deviationWithdrawal0009,
   '0010_billing_alerts': billingAlerts0010,
+  '0011_access_log_refusals': accessLogRefusals0011,
 };

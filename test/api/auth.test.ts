@@ -6,6 +6,7 @@
  * append-only access log, which auditors (and only they) can query.
  */
 import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { sql } from 'kysely';
@@ -163,17 +164,22 @@ describe('the access log: every read of patient data, for auditors', () => {
     const read = await nurse.get(`/api/episodes/${episodeId}`);
     expect(read.status).toBe(200);
     await nurse.post(`/api/episodes/${episodeId}/admission-notice`, { expectedReadyDate: new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10) });
-    // a refused read is not a read of patient data
+    // a refused read sends no patient data, and is logged as the refused attempt it was (issue 17)
     expect((await ctx.api.as({ ...NURSE, organisation: 'SE2321000115-AVD9', userId: 'nyfiken' }).get(`/api/episodes/${episodeId}`)).status).toBe(403);
 
     const auditor = ctx.api.as(AUDITOR);
     const found = await auditor.post('/api/audit/access-log/search', { patient: { kind: 'personnummer', value: PERSONNUMMER }, processId: episodeId });
     expect(found.status).toBe(200);
     expect(found.body.patientRef).toBe(read.body.patientRef);
-    expect(found.body.entries.map((e: any) => e.endpoint)).toEqual(['POST /api/episodes/:episodeId/admission-notice', 'GET /api/episodes/:episodeId']);
-    expect(found.body.entries[1]).toEqual({
+    expect(found.body.entries.map((e: any) => [e.userId, e.endpoint, e.outcome])).toEqual([
+      ['nyfiken', 'GET /api/episodes/:episodeId', 'refused'],
+      ['ssk-lisa', 'POST /api/episodes/:episodeId/admission-notice', 'granted'],
+      ['ssk-lisa', 'GET /api/episodes/:episodeId', 'granted'],
+    ]);
+    expect(found.body.entries[2]).toEqual({
       entryId: expect.any(String), at: expect.any(String), userId: 'ssk-lisa', role: 'inpatientStaff', organisation: UNITS.inpatient, region: 'gavleborg',
       endpoint: 'GET /api/episodes/:episodeId', processType: 'discharge', processId: episodeId, patientRefs: [read.body.patientRef], purpose: 'the inpatient unit of the stay',
+      outcome: 'granted', refusal: null,
     });
     expect(JSON.stringify(found.body)).not.toContain(PERSONNUMMER);
     // by person, by reference
@@ -187,5 +193,73 @@ describe('the access log: every read of patient data, for auditors', () => {
     // append-only, enforced by the database
     await expect(sql`update access_log set user_id = 'someone-else'`.execute(ctx.h.ledger.db)).rejects.toThrow(/append-only/);
     await expect(sql`delete from access_log`.execute(ctx.h.ledger.db)).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('the access log: refused attempts and the auditors\' own searches (issue 17 item 6)', () => {
+  it('a refused read or action is logged — who, what, when, why refused — while the caller hears only the usual 403', async () => {
+    const nurse = ctx.api.as(NURSE);
+    const started = await nurse.post('/api/episodes', startBody());
+    expect(started.status).toBe(201);
+    const { episodeId } = started.body;
+    const patientRef = (await nurse.get(`/api/episodes/${episodeId}`)).body.patientRef;
+    const unknownId = randomUUID();
+
+    const otherUnit = ctx.api.as({ ...NURSE, organisation: 'SE2321000115-AVD9', userId: 'snok-1' });
+    const otherRegion = ctx.api.as({ ...NURSE, region: 'halland', userId: 'snok-2' });
+    const wrongRole = ctx.api.as({ role: 'billingOfficer', organisation: 'region-gavleborg', region: 'gavleborg', userId: 'snok-3' });
+    const theirs = await otherUnit.get(`/api/episodes/${episodeId}`);
+    const none = await otherUnit.get(`/api/episodes/${unknownId}`);
+    // the caller learns nothing new: the same 403 for another's process and for none at all
+    expect([theirs.status, theirs.body]).toEqual([none.status, none.body]);
+    expect(theirs.body.error.code).toBe('NOT_ACCESSIBLE');
+    expect((await otherRegion.get(`/api/episodes/${episodeId}`)).status).toBe(403);
+    expect((await wrongRole.get(`/api/episodes/${episodeId}`)).body.error.code).toBe('ROLE_NOT_PERMITTED');
+    expect((await otherUnit.post(`/api/episodes/${episodeId}/ready`, {})).status).toBe(403);
+
+    const auditor = ctx.api.as(AUDITOR);
+    const refused = (await auditor.get(`/api/audit/access-log?processId=${episodeId}&outcome=refused`)).body.entries;
+    expect(refused.map((e: any) => [e.userId, e.role, e.organisation, e.region, e.endpoint, e.outcome, e.patientRefs])).toEqual([
+      ['snok-1', 'inpatientStaff', 'SE2321000115-AVD9', 'gavleborg', 'POST /api/episodes/:episodeId/ready', 'refused', [patientRef]],
+      ['snok-3', 'billingOfficer', 'region-gavleborg', 'gavleborg', 'GET /api/episodes/:episodeId', 'refused', []],
+      ['snok-1', 'inpatientStaff', 'SE2321000115-AVD9', 'gavleborg', 'GET /api/episodes/:episodeId', 'refused', [patientRef]],
+    ]);
+    expect(refused.map((e: any) => e.refusal)).toEqual([
+      expect.stringMatching(/^NOT_ACCESSIBLE: .*SE2321000115-AVD9.* not a party/),
+      expect.stringMatching(/^ROLE_NOT_PERMITTED: the role billingOfficer may not/),
+      expect.stringMatching(/^NOT_ACCESSIBLE: .*not a party/),
+    ]);
+    for (const e of refused) expect(e).toMatchObject({ processType: 'discharge', processId: episodeId, at: expect.any(String), purpose: expect.any(String) });
+    // the granted reads are apart: ?outcome=granted
+    expect((await auditor.get(`/api/audit/access-log?processId=${episodeId}&outcome=granted`)).body.entries.every((e: any) => e.outcome === 'granted' && e.refusal === null)).toBe(true);
+    // an id that names no process: logged with it, and no patient
+    expect((await auditor.get(`/api/audit/access-log?processId=${unknownId}`)).body.entries).toEqual([
+      expect.objectContaining({ userId: 'snok-1', processId: unknownId, patientRefs: [], outcome: 'refused', refusal: 'NOT_ACCESSIBLE: no such process' }),
+    ]);
+    // another region's process: in the log of the region the caller works in, with the reason
+    const halland = (await ctx.api.as({ ...AUDITOR, region: 'halland' }).get(`/api/audit/access-log?processId=${episodeId}&outcome=refused`)).body.entries;
+    expect(halland).toEqual([expect.objectContaining({ userId: 'snok-2', refusal: expect.stringMatching(/region gavleborg, not the caller's \(halland\)/) })]);
+    // append-only, as every entry
+    await expect(sql`update access_log set refusal = null where outcome = 'refused'`.execute(ctx.h.ledger.db)).rejects.toThrow(/append-only/);
+    await expect(sql`delete from access_log where outcome = 'refused'`.execute(ctx.h.ledger.db)).rejects.toThrow(/append-only/);
+  });
+
+  it('an auditor\'s search by personnummer (or by patient reference) is an access of its own, in the log', async () => {
+    const auditor = ctx.api.as({ ...AUDITOR, userId: 'granskare-sok' });
+    const found = await auditor.post('/api/audit/access-log/search', { patient: { kind: 'personnummer', value: PERSONNUMMER } });
+    expect(found.status).toBe(200);
+    const { patientRef } = found.body;
+    // the answer does not list the search itself
+    expect(found.body.entries.map((e: any) => e.userId)).not.toContain('granskare-sok');
+    expect((await auditor.get(`/api/audit/access-log?patientRef=${patientRef}&limit=1`)).status).toBe(200);
+    const own = (await ctx.api.as(AUDITOR).get('/api/audit/access-log?userId=granskare-sok')).body.entries;
+    expect(own).toEqual([
+      { entryId: expect.any(String), at: expect.any(String), userId: 'granskare-sok', role: 'auditor', organisation: AUDITOR.organisation, region: 'gavleborg', endpoint: 'GET /api/audit/access-log', processType: null, processId: null, patientRefs: [patientRef], purpose: expect.stringMatching(/auditor.s search/), outcome: 'granted', refusal: null },
+      { entryId: expect.any(String), at: expect.any(String), userId: 'granskare-sok', role: 'auditor', organisation: AUDITOR.organisation, region: 'gavleborg', endpoint: 'POST /api/audit/access-log/search', processType: null, processId: null, patientRefs: [patientRef], purpose: expect.stringMatching(/auditor.s search/), outcome: 'granted', refusal: null },
+    ]);
+    // and another auditor searching for the patient sees who searched
+    const next = await ctx.api.as(AUDITOR).post('/api/audit/access-log/search', { patient: { kind: 'personnummer', value: PERSONNUMMER }, userId: 'granskare-sok' });
+    expect(next.body.entries.map((e: any) => e.endpoint)).toEqual(['GET /api/audit/access-log', 'POST /api/audit/access-log/search']);
+    expect(JSON.stringify(own)).not.toContain(PERSONNUMMER);
   });
 });

@@ -10,18 +10,20 @@ import { z } from 'zod';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Config } from '../../config';
 import type { LedgerStore } from '../../db/ledger';
-import { queryAccessLog, type AccessLogFilter } from '../../db/access-log';
+import { AccessLogWriter, queryAccessLog, type AccessLogFilter } from '../../db/access-log';
 import { decodeCursor } from '../../db/escalation';
 import { PatientIdentifierSchema, pseudonymousPatientRef } from '../../domain/identifiers';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
 import { IsoInstant } from '../schemas/common';
 import { requireRole } from '../auth';
+import type { Principal } from '../../auth/principal';
 
 const TAG = 'Granskning (audit)';
 const Filters = {
   userId: z.string().min(1).max(100).optional(),
   organisation: z.string().min(1).max(100).optional(),
   processId: z.string().min(1).max(200).optional(),
+  outcome: z.enum(['granted', 'refused']).optional().meta({ description: 'granted accesses only, or refused attempts only (issue 17)' }),
   from: IsoInstant.optional().meta({ description: 'entries at or after this instant' }),
   to: IsoInstant.optional().meta({ description: 'entries before this instant' }),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -34,12 +36,21 @@ const err = (description: string) => ({ description, content: { 'application/jso
 
 export function auditRoutes(registry: OpenAPIRegistry, deps: { config: Config; ledger: LedgerStore }): Router {
   const router = Router();
+  const log = new AccessLogWriter(deps.ledger.db);
+
+  /**
+   * Issue 17: an auditor's search for a patient is an access to that patient's data in its own
+   * right, logged like any other (after the search, so the answer does not list itself; before it
+   * is sent, so a search that cannot be logged is not answered).
+   */
+  const logSearch = (p: Principal, endpoint: string, patientRef: string) =>
+    log.record({ userId: p.userId, role: p.role, organisation: p.organisation, region: p.region, endpoint, processType: null, processId: null, patientRefs: [patientRef], purpose: 'an auditor’s search of the access log by patient (loggkontroll)' });
 
   async function answer(region: string, q: z.infer<typeof LogQuery>) {
     const before = q.cursor ? decodeCursor(q.cursor, 2) : undefined;
     if (q.cursor && !before) throw new HttpError(400, 'VALIDATION_FAILED', 'cursor: not a cursor of this log', [{ field: 'cursor', message: 'not a cursor of this log' }]);
     const filter: AccessLogFilter = {
-      region, patientRef: q.patientRef, userId: q.userId, organisation: q.organisation, processId: q.processId,
+      region, patientRef: q.patientRef, userId: q.userId, organisation: q.organisation, processId: q.processId, outcome: q.outcome,
       from: q.from ? new Date(q.from).toISOString() : undefined, to: q.to ? new Date(q.to).toISOString() : undefined,
       limit: q.limit, before: before as [string, string] | undefined,
     };
@@ -54,7 +65,10 @@ export function auditRoutes(registry: OpenAPIRegistry, deps: { config: Config; l
   });
   router.get('/api/audit/access-log', async (req, res) => {
     const p = requireRole(req, ['auditor'], 'read the access log');
-    res.json(await answer(p.region, parseOr400(LogQuery, req.query, 'query')));
+    const q = parseOr400(LogQuery, req.query, 'query');
+    const found = await answer(p.region, q);
+    if (q.patientRef) await logSearch(p, 'GET /api/audit/access-log', q.patientRef);
+    res.json(found);
   });
 
   registry.registerPath({
@@ -67,7 +81,9 @@ export function auditRoutes(registry: OpenAPIRegistry, deps: { config: Config; l
     const p = requireRole(req, ['auditor'], 'search the access log');
     const { patient, ...filters } = parseOr400(PatientSearch, req.body ?? {}, 'body');
     const patientRef = pseudonymousPatientRef(patient, deps.config.pseudonymKey);
-    res.json({ patientRef, ...(await answer(p.region, { ...filters, patientRef })) });
+    const found = await answer(p.region, { ...filters, patientRef });
+    await logSearch(p, 'POST /api/audit/access-log/search', patientRef);
+    res.json({ patientRef, ...found });
   });
   return router;
 }
