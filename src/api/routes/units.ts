@@ -90,8 +90,9 @@ export function unitRoutes(registry: OpenAPIRegistry, deps: { ledger: LedgerStor
   });
   router.post('/api/regions/:region/downtime', async (req, res) => {
     const { region } = parseOr400(RegionParam, req.params, 'params');
+    requireRole(req, ['administrator'], 'declare a downtime window');
+    regionOr404(region); // an unconfigured region is named as such, before whose it is
     const p = ownRegion(req, ['administrator'], 'declare a downtime window', region);
-    regionOr404(region);
     const b = parseOr400(DowntimeBody, req.body ?? {}, 'body');
     const w = { windowId: randomUUID(), region, startsAt: new Date(b.startsAt).toISOString(), endsAt: new Date(b.endsAt).toISOString(), reason: b.reason, declaredBy: p.userId };
     await declareDowntime(deps.ledger.db, w);
@@ -107,8 +108,9 @@ export function unitRoutes(registry: OpenAPIRegistry, deps: { ledger: LedgerStor
   });
   router.get('/api/regions/:region/downtime', async (req, res) => {
     const { region } = parseOr400(RegionParam, req.params, 'params');
-    ownRegion(req, ROLES, 'read downtime windows', region);
+    requireRole(req, ROLES, 'read downtime windows');
     regionOr404(region);
+    ownRegion(req, ROLES, 'read downtime windows', region);
     res.json(await listDowntime(deps.ledger.db, region));
   });
   return router;
