@@ -65,43 +65,55 @@ function noteMessage(n: NotificationRecord, r: Recipient): Omit<OutgoingMessage,
   };
 }
 
-export function createNotificationActivities(ledger: LedgerStore, deps: NotifyDeps) {
-  const env = deps.env ?? process.env;
+/** One delivery: a notification to one recipient on one channel, and what is sent. */
+export interface Delivery {
+  key: DeliveryKey;
+  channel: Channel;
+  message: Omit<OutgoingMessage, 'deliveryId'>;
+}
+
+/** Sends one message on its channel: e-mail over SMTP, or a webhook signed with the key `secretEnv` names. */
+async function send(deps: NotifyDeps, channel: Channel, m: OutgoingMessage): Promise<void> {
+  if (channel.type === 'email') return sendEmail(deps.smtpUrl, deps.from, channel.to, m);
+  const key = (deps.env ?? process.env)[channel.secretEnv];
+  if (!key) throw new Error(`webhook key ${channel.secretEnv} is not set`);
+  return sendWebhook(channel.url, key, m);
+}
+
+/**
+ * Delivers what is pending of these deliveries (a delivered one is never sent again); throws
+ * (retryable) while some fail and attempts remain; after `maxAttempts` records them as failed.
+ * Shared by reminders, escalations, withdrawals, digests and the monthly close's alerts.
+ */
+export async function deliverOnChannels(ledger: LedgerStore, deps: NotifyDeps, items: Delivery[], attempt: number): Promise<number> {
   const maxAttempts = deps.maxAttempts ?? 10;
+  const pending = await pendingDeliveries(ledger.db, items.map((i) => i.key));
+  const pendingKeys = new Set(pending.map((p) => `${p.notification_id}\n${p.recipient_key}\n${p.address}`));
+  const failures: string[] = [];
+  let delivered = 0;
+  for (const i of items) {
+    if (!pendingKeys.has(`${i.key.notificationId}\n${i.key.recipientKey}\n${i.key.address}`)) continue; // delivered before: never twice
+    try {
+      await send(deps, i.channel, { deliveryId: deliveryId(i.key), ...i.message });
+      await markDelivery(ledger.db, i.key, { ok: true, at: new Date().toISOString() });
+      delivered += 1;
+    } catch (err) {
+      const error = (err as Error).message;
+      await markDelivery(ledger.db, i.key, { ok: false, error, final: attempt >= maxAttempts });
+      failures.push(`${i.key.channel} ${i.key.recipientKey}: ${error}`);
+    }
+  }
+  if (failures.length && attempt < maxAttempts) {
+    // Temporal retries the activity with backoff; what was delivered is skipped next time
+    throw ApplicationFailure.retryable(`${failures.length} delivery(ies) failed: ${failures.join('; ')}`, 'DELIVERY_FAILED');
+  }
+  return delivered;
+}
+
+export function createNotificationActivities(ledger: LedgerStore, deps: NotifyDeps) {
   const escalationOf = (region: string): EscalationConfig => deps.regions.find((r) => r.id === region)?.escalation ?? DEFAULT_ESCALATION;
 
-  async function send(channel: Channel, m: OutgoingMessage): Promise<void> {
-    if (channel.type === 'email') return sendEmail(deps.smtpUrl, deps.from, channel.to, m);
-    const key = env[channel.secretEnv];
-    if (!key) throw new Error(`webhook key ${channel.secretEnv} is not set`);
-    return sendWebhook(channel.url, key, m);
-  }
-
-  /** Delivers what is pending of these deliveries; throws (retryable) while some fail and attempts remain. */
-  async function deliverAll(items: { key: DeliveryKey; channel: Channel; message: Omit<OutgoingMessage, 'deliveryId'> }[]): Promise<number> {
-    const pending = await pendingDeliveries(ledger.db, items.map((i) => i.key));
-    const pendingKeys = new Set(pending.map((p) => `${p.notification_id}\n${p.recipient_key}\n${p.address}`));
-    const attempt = activityAttempt();
-    const failures: string[] = [];
-    let delivered = 0;
-    for (const i of items) {
-      if (!pendingKeys.has(`${i.key.notificationId}\n${i.key.recipientKey}\n${i.key.address}`)) continue; // delivered before: never twice
-      try {
-        await send(i.channel, { deliveryId: deliveryId(i.key), ...i.message });
-        await markDelivery(ledger.db, i.key, { ok: true, at: new Date().toISOString() });
-        delivered += 1;
-      } catch (err) {
-        const error = (err as Error).message;
-        await markDelivery(ledger.db, i.key, { ok: false, error, final: attempt >= maxAttempts });
-        failures.push(`${i.key.channel} ${i.key.recipientKey}: ${error}`);
-      }
-    }
-    if (failures.length && attempt < maxAttempts) {
-      // Temporal retries the activity with backoff; what was delivered is skipped next time
-      throw ApplicationFailure.retryable(`${failures.length} delivery(ies) failed: ${failures.join('; ')}`, 'DELIVERY_FAILED');
-    }
-    return delivered;
-  }
+  const deliverAll = (items: Delivery[]) => deliverOnChannels(ledger, deps, items, activityAttempt());
 
   return {
     /** Reminders and escalations (§6 ladder): recorded, then delivered to the configured recipients. */
@@ -131,7 +143,7 @@ export function createNotificationActivities(ledger: LedgerStore, deps: NotifyDe
       const now = DateTime.fromISO(at ?? new Date().toISOString()).setZone('Europe/Stockholm');
       const day = now.toISODate()!;
       const until = now.plus({ hours: cfg.digestHorizonHours }).toUTC().toISO()!;
-      const items: Parameters<typeof deliverAll>[0] = [];
+      const items: Delivery[] = [];
       let organisations = 0;
       for (const org of cfg.organisations.filter((o) => o.coordinators.length > 0)) {
         organisations += 1;
@@ -173,7 +185,7 @@ function recipientsOf(n: NotificationRecord, cfg: EscalationConfig, unit: Parame
   return reached.filter((r, i) => reached.findIndex((x) => x.recipientKey === r.recipientKey && channelAddress(x.channel) === channelAddress(r.channel)) === i);
 }
 
-function activityAttempt(): number {
+export function activityAttempt(): number {
   try {
     return Context.current().info.attempt;
   } catch {

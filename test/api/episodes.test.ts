@@ -146,7 +146,8 @@ describe('POST /api/episodes (inskrivning)', () => {
   });
 
   it('400 naming the field: unknown region', async () => {
-    const r = await ctx.api.post('/api/episodes', startBody({ region: 'skane' }));
+    // (signed in at the unit, in a configured region: a token naming 'skane' is refused at sign-in)
+    const r = await ctx.api.as({ role: 'inpatientStaff', organisation: UNITS.inpatient, region: 'gavleborg' }).post('/api/episodes', startBody({ region: 'skane' }));
     expect(r.status).toBe(400);
     expect(r.body.error).toEqual({
       code: 'VALIDATION_FAILED',

@@ -134,8 +134,8 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
   router.post('/api/billing/closes', async (req, res) => {
     const p = requireRole(req, ['billingOfficer'], 'close a month');
     const body = parseOr400(StartCloseBody, req.body, 'body');
+    const region = regionOr400(config, body.region); // malformed input first: an unknown region is a 400
     financeScope(p, body.region);
-    const region = regionOr400(config, body.region);
     // the Swedish date: from 23:00 UTC on the last day of a month (22:00 in summer) that month has ended
     const today = localDateOf(new Date());
     if (lastDayOfMonth(body.month) >= today) throw new HttpError(409, 'MONTH_NOT_ENDED', `${body.month} has not ended; late registrations are allowed until it has.`);

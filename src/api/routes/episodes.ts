@@ -101,12 +101,13 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
     const p = requireRole(req, START_ROLES.discharge, 'start an episode (inskrivning)');
     const key = idempotencyKey(req);
     const body = parseOr400(StartEpisodeBody, req.body, 'body');
+    // malformed input first (a region no token can name is a 400, not a 403)
+    const region = findRegion(config.regions, body.region);
+    if (!region) throw new HttpError(400, 'VALIDATION_FAILED', `body.region: unknown region; configured: ${config.regions.map((r) => r.id).join(', ')}`, [{ field: 'body.region', message: 'unknown region' }]);
     // §10: inpatient staff start the episodes of their own unit, in their own region
     if (body.region !== p.region || body.inpatientUnit !== p.organisation) {
       throw new HttpError(403, 'NOT_YOUR_UNIT', `You can start episodes only at your own unit (${p.organisation}) in your region (${p.region}).`);
     }
-    const region = findRegion(config.regions, body.region);
-    if (!region) throw new HttpError(400, 'VALIDATION_FAILED', `body.region: unknown region; configured: ${config.regions.map((r) => r.id).join(', ')}`, [{ field: 'body.region', message: 'unknown region' }]);
     const mun = body.outOfCounty
       ? validateOutOfCountyKommunkod(body.residenceMunicipality, region.countyCode)
       : validateKommunkod(body.residenceMunicipality, region.municipalities.map((m) => m.code));
