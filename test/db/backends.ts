@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Client } from 'pg';
-import type { LedgerOptions } from '../../src/db/ledger';
+import { openLedger, type LedgerOptions, type LedgerStore } from '../../src/db/ledger';
 
 export interface Backend {
   name: 'pglite' | 'postgres';
@@ -83,4 +83,26 @@ function postgresBackend(url: string): Backend {
 export function ledgerBackends(): Backend[] {
   const url = process.env.TEST_DATABASE_URL;
   return url ? [pgliteBackend(), postgresBackend(url)] : [pgliteBackend()];
+}
+
+/**
+ * A ledger on `backend` for one describe block: opened (migrated) before its tests, closed and the
+ * backend cleaned up after them. The returned store forwards to the one opened in `beforeAll`.
+ */
+export function useLedgerOn(backend: Backend): LedgerStore {
+  let store: LedgerStore | undefined;
+  beforeAll(async () => {
+    store = await openLedger(await backend.freshLocation());
+  }, 60_000);
+  afterAll(async () => {
+    await store?.close();
+    await backend.cleanup();
+  });
+  return new Proxy({} as LedgerStore, {
+    get(_target, key) {
+      if (!store) throw new Error('the ledger is opened in beforeAll: use it inside a test or hook');
+      const v = (store as unknown as Record<string | symbol, unknown>)[key];
+      return typeof v === 'function' ? v.bind(store) : v;
+    },
+  });
 }

@@ -12,10 +12,9 @@
  */
 import { dailyAmounts, invoicesOfClose, listDailyAmounts, nationalAverages, REFERENCE_SET_BY, setDailyAmount, setNationalAverage } from '../../src/db/billing';
 import { finaliseClose, freezeClose, simulate } from '../../src/db/billing-close';
-import { openLedger, type LedgerStore } from '../../src/db/ledger';
 import { DailyAmountMissingError, ruleSet } from '../../src/domain/billing';
 import { DEFAULT_REGIONS } from '../../src/domain/regions';
-import { ledgerBackends } from '../db/backends';
+import { ledgerBackends, useLedgerOn } from '../db/backends';
 import { billingEpisode } from '../helpers/billing';
 import { upsertEpisode } from '../../src/db/ledger';
 
@@ -26,14 +25,7 @@ const input = (region: typeof halland, month: string) => ({
 });
 
 describe.each(ledgerBackends())('issue 16 payment rules through the ledger on $name', (backend) => {
-  let ledger: LedgerStore;
-  beforeAll(async () => {
-    ledger = await openLedger(await backend.freshLocation());
-  }, 60_000);
-  afterAll(async () => {
-    await ledger?.close();
-    await backend.cleanup();
-  });
+  const ledger = useLedgerOn(backend);
 
   const put = async (id: string, spec: Parameters<typeof billingEpisode>[0] & { outOfCounty?: boolean }) => {
     const e = billingEpisode(spec);

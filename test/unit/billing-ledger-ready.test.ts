@@ -8,12 +8,12 @@
 import { listBillingEpisodes } from '../../src/db/billing';
 import { freezeClose, recompute, simulate } from '../../src/db/billing-close';
 import { loadIndicatorData } from '../../src/db/indicators';
-import { openLedger, upsertEpisode, type EpisodeProjection, type LedgerStore } from '../../src/db/ledger';
+import { upsertEpisode, type EpisodeProjection } from '../../src/db/ledger';
 import { RULE_SETS } from '../../src/domain/billing';
 import { buildIndicatorReport } from '../../src/domain/indicator-report';
 import { groupIndicators } from '../../src/domain/indicators';
 import { DEFAULT_REGIONS } from '../../src/domain/regions';
-import { ledgerBackends } from '../db/backends';
+import { ledgerBackends, useLedgerOn } from '../db/backends';
 import { episode } from '../db/fixtures';
 
 const halland = DEFAULT_REGIONS.find((r) => r.id === 'halland')!;
@@ -22,14 +22,7 @@ const readyMessage = (id: string, sentAt: string, recordedAt = sentAt): EpisodeP
 });
 
 describe.each(ledgerBackends())('ready periods from the ledger on $name', (backend) => {
-  let ledger: LedgerStore;
-  beforeAll(async () => {
-    ledger = await openLedger(await backend.freshLocation());
-  }, 60_000);
-  afterAll(async () => {
-    await ledger?.close();
-    await backend.cleanup();
-  });
+  const ledger = useLedgerOn(backend);
 
   it('each ready period is notified on the Stockholm day its ready message was sent', async () => {
     await upsertEpisode(ledger.db, episode({

@@ -8,24 +8,17 @@
  * - 004 §4.1 "Antal upprättade och kvitterade samordnade individuella planer per kommun. Kommentar: Gärna även per HC."
  */
 import { loadIndicatorData } from '../../src/db/indicators';
-import { openLedger, upsertEpisode, type EpisodeProjection, type LedgerStore } from '../../src/db/ledger';
+import { upsertEpisode, type EpisodeProjection } from '../../src/db/ledger';
 import { buildIndicatorReport, indicatorCsv, type IndicatorReport } from '../../src/domain/indicator-report';
 import type { GroupBy, NeedsCategory } from '../../src/domain/indicators';
 import { DEFAULT_REGIONS } from '../../src/domain/regions';
-import { ledgerBackends } from '../db/backends';
+import { ledgerBackends, useLedgerOn } from '../db/backends';
 import { episode } from '../db/fixtures';
 
 const halland = DEFAULT_REGIONS.find((r) => r.id === 'halland')!;
 
 describe.each(ledgerBackends())('seed figures in the indicator report on $name', (backend) => {
-  let ledger: LedgerStore;
-  beforeAll(async () => {
-    ledger = await openLedger(await backend.freshLocation());
-  }, 60_000);
-  afterAll(async () => {
-    await ledger?.close();
-    await backend.cleanup();
-  });
+  const ledger = useLedgerOn(backend);
 
   /** A discharged episode of `month` (YYYY-MM), admitted on day `admitted`, discharged on day `discharged`. */
   const discharged = (id: string, month: string, o: Partial<EpisodeProjection> & { admitted?: number; dischargedDay?: number } = {}) => {

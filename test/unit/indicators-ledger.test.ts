@@ -6,19 +6,12 @@
  */
 import { upsertEnrollment } from '../../src/db/homecare';
 import { loadIndicatorData, monthsOf } from '../../src/db/indicators';
-import { openLedger, upsertEpisode, type LedgerStore } from '../../src/db/ledger';
-import { ledgerBackends } from '../db/backends';
+import { upsertEpisode } from '../../src/db/ledger';
+import { ledgerBackends, useLedgerOn } from '../db/backends';
 import { episode } from '../db/fixtures';
 
 describe.each(ledgerBackends())('indicator reads on $name', (backend) => {
-  let ledger: LedgerStore;
-  beforeAll(async () => {
-    ledger = await openLedger(await backend.freshLocation());
-  }, 60_000);
-  afterAll(async () => {
-    await ledger?.close();
-    await backend.cleanup();
-  });
+  const ledger = useLedgerOn(backend);
 
   const MARCH = { from: '2024-03-01', toExclusive: '2024-04-01' };
 
