@@ -188,7 +188,7 @@ export interface PublishedReport extends Omit<IndicatorReport, 'total' | 'groups
 /** How the CSV and the page show a suppressed figure (SCB's "..": too uncertain or not to be disclosed). */
 export const SUPPRESSED_MARK = '..';
 
-const getPath = (o: unknown, path: string): unknown => path.split('.').reduce<unknown>((v, k) => (v === null || v === undefined ? undefined : (v as Record<string, unknown>)[k]), o);
+const getPath = (o: unknown, path: string): unknown => (path === '' ? [] : path.split('.')).reduce<unknown>((v, k) => (v === null || v === undefined ? undefined : (v as Record<string, unknown>)[k]), o);
 
 function setPath(o: unknown, path: string, value: null): void {
   const keys = path.split('.');

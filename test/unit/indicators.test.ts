@@ -294,4 +294,12 @@ describe('the report', () => {
     expect(none.groups.every((g) => g.suppressed.length === 0)).toBe(true);
     expect(indicatorCsv(none)).toBe(indicatorCsv(full));
   });
+
+  it('suppression of a top-level count (sipsEstablished: 1) hides it; before the fix this threw a TypeError and GET /api/indicators answered 500 (CI seed 100675445)', () => {
+    const full = buildIndicatorReport(input());
+    const total = { ...full.total, sipsEstablished: 1, sipDeclined: 3, sipsCompleted: 0 };
+    const r = suppressSmallCells({ ...full, total }, 5).total;
+    expect(r).toMatchObject({ sipsEstablished: null, sipDeclined: null, sipsCompleted: 0 });
+    expect(r.suppressed).toEqual(expect.arrayContaining(['sipsEstablished', 'sipDeclined']));
+  });
 });
