@@ -25,6 +25,8 @@ import { unitRoutes } from './routes/units';
 import { codecRoutes } from './routes/codec';
 import { EncryptionCodec } from '../temporal/codec';
 import { auditRoutes } from './routes/audit';
+import { actionRoutes } from './routes/actions';
+import { webRoutes } from './web';
 import { authenticate, ProcessAccess, requireRole } from './auth';
 import { createVerifier, type Verifier } from '../auth/tokens';
 
@@ -97,6 +99,8 @@ export function createApp(deps: AppDeps): Express {
       },
     }));
   }
+  // the staff workspace (web/) and its sign-in: public, the data comes from /api with a token
+  app.use(webRoutes(config));
   // §10: every request but /health and the API's description carries a verified bearer token
   app.use(authenticate(deps.verify ?? lazyVerifier(config.auth)));
   // 256 kB is far above any real action; a larger body is refused with 413 before it is parsed
@@ -137,6 +141,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(codecRoutes(registry, { codec: new EncryptionCodec(config.payloadKeys), uiOrigins: config.temporalUiOrigins }));
   app.use(calendarRoutes(registry, config.calendar));
   app.use(episodeRoutes(registry, { client, config, access }));
+  app.use(actionRoutes(registry, { client, access }));
   app.use(unitRoutes(registry, { ledger, config, access }));
   app.use(coordinatorRoutes(registry, { client, config, ledger, access }));
   app.use(homeCareRoutes(registry, { client, config, ledger, access }));

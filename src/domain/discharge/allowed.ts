@@ -1,0 +1,102 @@
+/**
+ * The actions an episode's state allows now, for the staff workspace (issue 19): each staff
+ * action is tried against the same `refusal` rule the workflow's update validators use, with the
+ * caller's own party acting and ordinary values where the action takes some. What it answers is
+ * what a 409 would say for that action now, so the browser never keeps a copy of the rules.
+ *
+ * Actions whose refusal depends on values only the person can give (a date, a meeting time) are
+ * tried with today's date and a meeting tomorrow; the form's own answer may still be a 409 at its
+ * field, which the workspace shows there.
+ */
+import { stockholmDateOf } from '../local-date';
+import { sameParty, type Party } from '../obligations';
+import type { RuleVersion } from '../process';
+import { convener, parties, refusal, type DischargeAction, type DischargeActionType, type Refusal } from './actions';
+import type { DischargeState } from './types';
+
+export interface AllowedAction {
+  type: DischargeActionType;
+  /** the message the action concerns (acknowledgements: one entry per message awaiting the caller) */
+  messageId?: string;
+  allowed: boolean;
+  /** why not: the code and sentence of the 409 the action would get now */
+  refusal?: Refusal;
+}
+
+/** The actions the workspace offers, in the order of the flowchart (001 §6). */
+export const WORKSPACE_ACTIONS: readonly DischargeActionType[] = [
+  'admissionNotice', 'acknowledge', 'appointNamedCareContact', 'planningNeeded', 'sendInvitation', 'recordPlanningMeeting',
+  'recordSip', 'acknowledgeSip', 'updateChecklist', 'recordTreatmentPlan', 'markReady', 'withdrawReadiness', 'discharge',
+  'sendDischargeNotice', 'cancel', 'reportDeviation',
+];
+
+/** The probe of each action: the caller's party acting, today's date, a meeting tomorrow at 10:00 local time. */
+function probes(s: DischargeState, type: DischargeActionType, party: Party | undefined, now: string): DischargeAction[] {
+  const today = stockholmDateOf(now) ?? now.slice(0, 10);
+  const me = party ?? parties(s).inpatient;
+  switch (type) {
+    case 'admissionNotice':
+      // a new preliminary date: the unchanged-date refusal belongs to the form's field
+      return [{ type, expectedReadyDate: s.expectedReadyDate === today ? nextDay(today) : today }];
+    case 'acknowledge': {
+      const awaiting = (messageId: string) =>
+        s.tracking.obligations.some((o) => o.kind === 'acknowledge' && o.messageId === messageId && sameParty(o.responsible, me) && (o.status === 'open' || o.status === 'overdue'));
+      const mine = s.messages.filter((m) => awaiting(m.messageId));
+      return mine.map((m) => ({ type, messageId: m.messageId, party: me }));
+    }
+    case 'appointNamedCareContact':
+      return [{ type, party: me, contact: 'probe' }];
+    case 'planningNeeded':
+      return [{ type, flow: 'a', consent: 'given', formOfCare: s.input.psychiatric ? 'probe' : undefined }];
+    case 'sendInvitation':
+      return [{ type, sender: party ?? convener(s), meetingAt: new Date(Date.parse(now) + 86_400_000).toISOString(), place: 'probe', mode: 'inPerson', location: 'hospital', inviteInpatient: true }];
+    case 'recordPlanningMeeting':
+      return [{ type }];
+    case 'recordSip':
+      return [{ type, coordinator: 'probe', responsibilities: [], selfCareAssessment: false }];
+    case 'acknowledgeSip':
+      return [{ type, party: me }];
+    case 'updateChecklist':
+    case 'recordTreatmentPlan':
+    case 'sendDischargeNotice':
+      return [{ type } as DischargeAction];
+    case 'markReady':
+      return [{ type, readyDate: today }];
+    case 'withdrawReadiness':
+      return [{ type, date: today, reason: 'probe' }];
+    case 'discharge':
+      return [{ type, sendNotice: true }];
+    case 'cancel':
+      return [{ type, reason: 'PLANNING_CANCELLED' } as DischargeAction];
+    case 'reportDeviation':
+      return [{ type, responsible: me, description: 'probe' }];
+    default:
+      return [];
+  }
+}
+
+function nextDay(d: string): string {
+  return new Date(Date.parse(`${d}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Each workspace action of `types` (those the caller's role may do) with the domain's answer now.
+ * Acknowledgements list only the messages still awaiting the caller's party.
+ */
+export function allowedActions(s: DischargeState, now: string, rules: RuleVersion, opts: { party?: Party; types?: readonly DischargeActionType[] } = {}): AllowedAction[] {
+  const out: AllowedAction[] = [];
+  for (const type of WORKSPACE_ACTIONS) {
+    if (opts.types && !opts.types.includes(type)) continue;
+    for (const a of probes(s, type, opts.party, now)) {
+      const r = refusal(s, { ...a, occurredAt: now }, now, rules);
+      if (type === 'acknowledge') {
+        // a message already acknowledged or withdrawn is no longer something to do
+        if (r) continue;
+        out.push({ type, messageId: (a as { messageId: string }).messageId, allowed: true });
+        continue;
+      }
+      out.push(r ? { type, allowed: false, refusal: r } : { type, allowed: true });
+    }
+  }
+  return out;
+}
