@@ -15,7 +15,8 @@ set -eu
 DB_PORT="${DB_PORT:-5432}"
 DBNAME="${DBNAME:-temporal}"
 VISIBILITY_DBNAME="${VISIBILITY_DBNAME:-temporal_visibility}"
-SCHEMA_DIR=/etc/temporal/schema/postgresql/v12
+# where admin-tools keeps the schema files; `npm run cluster` passes the Go module's copy
+SCHEMA_DIR="${SCHEMA_DIR:-/etc/temporal/schema/postgresql/v12}"
 
 sql_tool() {
   temporal-sql-tool --plugin postgres12 --ep "$POSTGRES_SEEDS" -p "$DB_PORT" -u "$POSTGRES_USER" "$@"

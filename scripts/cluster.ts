@@ -1,0 +1,414 @@
+/**
+ * `npm run cluster`: the production layout of docker-compose.yml, really run on this machine without
+ * Docker (issue 20). Everything is read from docker-compose.yml (scripts/lib/cluster-config.ts) and
+ * runs in the order of compose's `depends_on`:
+ *
+ *   PostgreSQL (the machine's Debian package; data in DATA_DIR/cluster/postgres; on first
+ *   initialisation deploy/postgres/init-ledger.sh creates the ledger's role and database)
+ *   → deploy/temporal/setup-postgres.sh with temporal-sql-tool (Temporal's schema, idempotent)
+ *   → the Temporal server (go.temporal.io/server, config/docker.yaml, the image's template)
+ *   → deploy/temporal/create-namespace.sh (waits until the cluster serves, registers the namespace)
+ *   → the Temporal Web UI server (if it was installed)
+ *   → worker 1 (registers search attributes and Schedules, migrates the ledger), then worker 2
+ *     and the two API processes.
+ *
+ * The two API processes share one port through Node's own `cluster` module (the primary — this
+ * process — accepts connections and hands them round-robin to the API processes): no proxy to
+ * install or configure, and an API process that dies loses only its own in-flight requests while
+ * the other keeps serving. Like compose's `restart: unless-stopped`, a process that exits on its
+ * own is started again.
+ *
+ * Ctrl-C (or SIGTERM) stops in the reverse order: API processes (they stop taking requests), the
+ * Web UI, the workers (they drain), the Temporal server, PostgreSQL. Logs of every process are in
+ * DATA_DIR/cluster/logs. A start-up failure is one line on stderr and exit code 1.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import cluster, { type Worker as ClusterWorker } from 'node:cluster';
+import { chmodSync, chownSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createServer } from 'node:net';
+import { userInfo } from 'node:os';
+import { join, relative } from 'node:path';
+import { clusterPlan, temporalInternalPorts, type ClusterPlan } from './lib/cluster-config';
+import { postgresBinDir } from './lib/local-postgres';
+import { projectRoot } from '../src/temporal/tools';
+
+/** A start-up failure: printed as one line, no stack. */
+class StartupError extends Error {}
+
+const say = (msg: string) => console.log(`[cluster] ${msg}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Is `port` free on `host`? (bind and release) */
+function portFree(port: number, host?: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen({ port, host, exclusive: true }, () => s.close(() => resolve(true)));
+  });
+}
+
+async function checkPorts(plan: ClusterPlan): Promise<void> {
+  const internal = temporalInternalPorts(plan.ports.temporal);
+  const wanted: Array<[number, string, string, string | undefined]> = [
+    [plan.ports.api, 'HTTP API', 'PORT', undefined],
+    [plan.ports.postgres, 'PostgreSQL', 'CLUSTER_POSTGRES_PORT', '127.0.0.1'],
+    [plan.ports.temporal, 'Temporal frontend gRPC', 'CLUSTER_TEMPORAL_PORT', '127.0.0.1'],
+    ...Object.entries(internal).map(([k, p]) => [p, `Temporal ${k.toLowerCase().replace(/_/g, ' ')}, derived from the frontend port`, 'CLUSTER_TEMPORAL_PORT', '127.0.0.1'] as [number, string, string, string]),
+    [plan.ports.ui, 'Temporal Web UI', 'CLUSTER_UI_PORT', undefined],
+    [plan.ports.workerMetrics, 'worker 1 metrics', 'CLUSTER_WORKER_METRICS_PORT', '127.0.0.1'],
+    [plan.ports.workerMetrics + 1, 'worker 2 metrics', 'CLUSTER_WORKER_METRICS_PORT', '127.0.0.1'],
+  ];
+  for (const [port, what, variable, host] of wanted) {
+    if (!(await portFree(port, host))) throw new StartupError(`port ${port} (${what}) is in use: stop what uses it, or set ${variable} to another port`);
+  }
+}
+
+function checkTools(plan: ClusterPlan): void {
+  const t = plan.tools;
+  for (const [path, what] of [[t.server, 'the Temporal server'], [t.sqlTool, 'temporal-sql-tool'], [join(t.serverConfigDir, 'docker.yaml'), 'the Temporal server configuration'], [t.cli, 'the Temporal CLI']] as const) {
+    if (!existsSync(path)) throw new StartupError(`${what} is not installed (${relative(projectRoot, path)}): run \`npm run cluster\`, which installs it first (\`tsx scripts/setup-cluster.ts\`)`);
+  }
+  if (!postgresBinDir()) throw new StartupError('PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/pg_ctl): apt-get install postgresql');
+  if (spawnSync('psql', ['--version'], { stdio: 'ignore' }).status !== 0) throw new StartupError('psql is not installed (it runs deploy/postgres/init-ledger.sh): apt-get install postgresql-client');
+}
+
+/** The last meaningful line of a log, for a one-line failure. */
+function lastLine(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines[lines.length - 1] ?? '(no output)';
+}
+
+/** PostgreSQL in DATA_DIR/cluster/postgres; run as the `postgres` user when we are root (it refuses root). */
+class Postgres {
+  readonly data: string;
+  readonly socketDir: string;
+  private readonly bin = postgresBinDir()!;
+  private readonly owner: { uid: number; gid: number } | undefined;
+  readonly version: string;
+
+  constructor(private readonly plan: ClusterPlan, private readonly logFile: string) {
+    this.data = join(plan.clusterDir, 'postgres');
+    this.socketDir = join(plan.clusterDir, 'postgres-run');
+    this.version = this.bin.split('/').slice(-2)[0]!;
+    if (userInfo().uid === 0) {
+      const uid = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+      const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
+      if (uid.status !== 0) throw new StartupError('running as root, and PostgreSQL refuses root, but there is no `postgres` system user to run it as (apt-get install postgresql creates it)');
+      this.owner = { uid: Number(uid.stdout), gid: Number(gid.stdout) };
+    }
+  }
+
+  private run(cmd: string, args: string[]): { ok: boolean; output: string } {
+    const r = spawnSync(join(this.bin, cmd), args, { encoding: 'utf8', ...(this.owner ?? {}), env: { ...process.env, LC_ALL: 'C.UTF-8' } });
+    return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? r.error.message : ''}` };
+  }
+
+  private own(dir: string): void {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (this.owner) chownSync(dir, this.owner.uid, this.owner.gid);
+  }
+
+  get initialised(): boolean {
+    return existsSync(join(this.data, 'PG_VERSION'));
+  }
+
+  /** initdb with compose's superuser and password (POSTGRES_USER, POSTGRES_PASSWORD of the postgres service). */
+  init(): void {
+    this.own(this.socketDir);
+    if (this.owner && spawnSync('test', ['-w', this.plan.clusterDir], { uid: this.owner.uid, gid: this.owner.gid }).status !== 0) {
+      // the postgres user must reach DATA_DIR/cluster: make it reachable (not readable) on the way
+      chmodSync(this.plan.clusterDir, 0o755);
+      if (spawnSync('test', ['-x', this.plan.clusterDir], { uid: this.owner.uid, gid: this.owner.gid }).status !== 0) {
+        throw new StartupError(`the postgres user cannot reach ${this.plan.clusterDir} (a directory on the way is not searchable by others): use a DATA_DIR it can reach, e.g. under /var/tmp`);
+      }
+    }
+    this.own(this.data);
+    const pwfile = join(this.socketDir, 'pwfile');
+    writeFileSync(pwfile, this.plan.postgres.password, { mode: 0o600 });
+    if (this.owner) chownSync(pwfile, this.owner.uid, this.owner.gid);
+    try {
+      // scram-sha-256 over TCP as the postgres image sets up; trust on the Unix socket in our own
+      // directory (for init-ledger.sh and pg_ctl)
+      const r = this.run('initdb', ['-D', this.data, '-U', this.plan.postgres.superuser, `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8']);
+      if (!r.ok) throw new StartupError(`PostgreSQL initdb in ${this.data} failed: ${lastLine(r.output)}`);
+    } finally {
+      rmSync(pwfile, { force: true });
+    }
+  }
+
+  start(): void {
+    this.own(this.socketDir);
+    const fsync = process.env.CLUSTER_POSTGRES_FSYNC === 'off' ? ' -c fsync=off -c synchronous_commit=off' : '';
+    // Temporal's four services each pool up to 20 + 10 connections (config/docker.yaml, SQL_MAX_CONNS),
+    // the ledger's pools come on top: more than the default 100.
+    const options = `-p ${this.plan.ports.postgres} -k ${this.socketDir} -c listen_addresses=127.0.0.1 -c max_connections=300${fsync}`;
+    const r = this.run('pg_ctl', ['-D', this.data, '-w', '-t', '60', '-l', this.logFile, '-o', options, 'start']);
+    if (!r.ok) {
+      const log = existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8') : r.output;
+      throw new StartupError(`PostgreSQL did not start: ${lastLine(log.split('\n').filter((l) => /FATAL|ERROR|could not|already/.test(l)).join('\n') || r.output)} (log: ${this.logFile})`);
+    }
+  }
+
+  stop(): void {
+    this.run('pg_ctl', ['-D', this.data, '-m', 'fast', '-w', 'stop']);
+  }
+}
+
+/** A log file per process under DATA_DIR/cluster/logs. */
+function logStream(plan: ClusterPlan, name: string): WriteStream {
+  return createWriteStream(join(plan.clusterDir, 'logs', `${name}.log`), { flags: 'a' });
+}
+
+/** Runs a one-shot shell script (compose's one-shot services), its output into its log. */
+function runOneShot(plan: ClusterPlan, name: string, script: string, env: Record<string, string>, child?: { proc: ChildProcess; name: string }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const log = logStream(plan, name);
+    let output = '';
+    const p = spawn('/bin/sh', [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const collect = (d: Buffer) => {
+      output += d.toString();
+      log.write(d);
+    };
+    p.stdout.on('data', collect);
+    p.stderr.on('data', collect);
+    // a server that dies while the script waits for it fails the start at once
+    const died = () => reject(new StartupError(`${child!.name} exited while ${name} waited for it; see ${join(plan.clusterDir, 'logs', `${child!.name}.log`)}`));
+    child?.proc.once('exit', died);
+    p.once('exit', (code) => {
+      child?.proc.off('exit', died);
+      log.end();
+      if (code === 0) resolve();
+      else reject(new StartupError(`${name} failed: ${lastLine(output)} (log: ${join(plan.clusterDir, 'logs', `${name}.log`)})`));
+    });
+  });
+}
+
+interface Supervised {
+  name: string;
+  /** the current process */
+  proc?: ChildProcess;
+  worker?: ClusterWorker;
+  start: () => void;
+  /** resolves on the next exit of the current process */
+  exited?: Promise<void>;
+  restarts: number;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  let plan: ClusterPlan;
+  try {
+    plan = clusterPlan(process.env);
+  } catch (err) {
+    console.error(`Start-up failed: ${(err as Error).message}`);
+    process.exit(2);
+  }
+  mkdirSync(join(plan.clusterDir, 'logs'), { recursive: true });
+  const pg = new Postgres(plan, join(plan.clusterDir, 'logs', 'postgres.log'));
+  const supervised: Supervised[] = [];
+  let stopping = false;
+  let pgRunning = false;
+
+  /** Starts a supervised process and restarts it when it exits on its own (compose: restart: unless-stopped). */
+  const supervise = (s: Omit<Supervised, 'restarts'>): Supervised => {
+    const entry: Supervised = { ...s, restarts: 0 };
+    supervised.push(entry);
+    return entry;
+  };
+  const watch = (entry: Supervised, exited: Promise<{ code: number | null; signal: string | null }>) => {
+    entry.exited = exited.then(({ code, signal }) => {
+      if (stopping) return;
+      entry.restarts += 1;
+      say(`${entry.name} exited (${signal ?? `code ${code}`}); starting it again in 1 s (restart ${entry.restarts})`);
+      setTimeout(() => {
+        if (!stopping) entry.start();
+      }, 1000);
+    });
+  };
+
+  const spawnLogged = (entry: Supervised, command: string, args: string[], env: Record<string, string>, onOutput?: (text: string) => void) => {
+    const log = logStream(plan, entry.name);
+    // its own process group: Ctrl-C in the terminal reaches only us, and we stop things in order
+    const proc = spawn(command, args, { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    proc.stdout!.on('data', (d: Buffer) => {
+      log.write(d);
+      onOutput?.(d.toString());
+    });
+    proc.stderr!.on('data', (d: Buffer) => {
+      log.write(d);
+      onOutput?.(d.toString());
+    });
+    entry.proc = proc;
+    watch(entry, new Promise((resolve) => proc.once('exit', (code, signal) => {
+      log.end();
+      resolve({ code, signal });
+    })));
+    return proc;
+  };
+
+  /** Waits until the process prints `Utskrivning is running`, or fails with its start-up line. */
+  const appReady = (name: string, output: () => string, exited: Promise<unknown>) =>
+    Promise.race([
+      (async () => {
+        while (!output().includes('Utskrivning is running')) await sleep(100);
+      })(),
+      exited.then(() => {
+        const failure = output().split('\n').find((l) => l.startsWith('Start-up failed') || /^[A-Z_]+: /.test(l));
+        throw new StartupError(`${name} stopped during start-up: ${failure ?? lastLine(output())} (log: ${join(plan.clusterDir, 'logs', `${name}.log`)})`);
+      }),
+    ]);
+
+  const tsx = join(projectRoot, 'node_modules', '.bin', 'tsx');
+  const appEnv = (env: Record<string, string>) => ({ ...env, LOG_LEVEL: process.env.LOG_LEVEL || env.LOG_LEVEL || 'info' });
+
+  const stopAll = async (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`stopping (${why}): API processes, Web UI, workers, Temporal server, PostgreSQL`);
+    const stopGroup = async (names: RegExp, graceMs: number) => {
+      const group = supervised.filter((s) => names.test(s.name));
+      for (const s of group) {
+        if (s.worker && !s.worker.isDead()) s.worker.process.kill('SIGTERM');
+        else if (s.proc && s.proc.exitCode === null && s.proc.signalCode === null) s.proc.kill('SIGTERM');
+      }
+      const all = Promise.all(group.map((s) => s.exited));
+      const timedOut = await Promise.race([all.then(() => false), sleep(graceMs).then(() => true)]);
+      if (timedOut) {
+        for (const s of group) {
+          s.worker?.process.kill('SIGKILL');
+          s.proc?.kill('SIGKILL');
+        }
+        await all;
+      }
+      if (group.length) say(`stopped ${group.map((s) => s.name).join(', ')}`);
+    };
+    await stopGroup(/^api-/, 15_000);
+    await stopGroup(/^temporal-ui$/, 5_000);
+    await stopGroup(/^worker-/, 40_000); // the workers' shutdownGraceTime, as compose's stop_grace_period
+    await stopGroup(/^temporal$/, 30_000);
+    if (pgRunning) {
+      pg.stop();
+      say('stopped PostgreSQL');
+    }
+    say('stopped');
+  };
+
+  process.on('SIGINT', () => void stopAll('SIGINT').then(() => process.exit(0)));
+  process.on('SIGTERM', () => void stopAll('SIGTERM').then(() => process.exit(0)));
+
+  try {
+    checkTools(plan);
+    await checkPorts(plan);
+
+    // PostgreSQL, first initialisation as the postgres image's entrypoint does it
+    const fresh = !pg.initialised;
+    if (fresh) pg.init();
+    pg.start();
+    pgRunning = true;
+    if (fresh) {
+      await runOneShot(plan, 'postgres-init', plan.postgres.initScript, {
+        ...plan.postgres.env,
+        PGHOST: pg.socketDir,
+        PGPORT: String(plan.ports.postgres),
+      });
+    }
+    say(`PostgreSQL ${pg.version} ${fresh ? 'initialised and ' : ''}running on 127.0.0.1:${plan.ports.postgres} (data ${pg.data})`);
+
+    await runOneShot(plan, 'temporal-schema', plan.schema.script, plan.schema.env);
+    say('Temporal schema set up (deploy/temporal/setup-postgres.sh, temporal-sql-tool)');
+
+    const temporal = supervise({
+      name: 'temporal',
+      start: () => {
+        spawnLogged(temporal, plan.tools.server, ['--root', plan.tools.serverDir, '--config', 'config', '--env', 'docker', '--allow-no-auth', 'start'], plan.temporal.env);
+      },
+    });
+    temporal.start();
+    await runOneShot(plan, 'temporal-namespace', plan.namespace.script, plan.namespace.env, { proc: temporal.proc!, name: 'temporal' });
+    say(`Temporal server ${plan.versions.temporalServer} serving on ${plan.temporal.address}, namespace ${plan.namespace.name}`);
+
+    const uiInstalled = existsSync(plan.tools.ui) && existsSync(join(plan.tools.uiConfigDir, 'docker.yaml'));
+    if (uiInstalled) {
+      const ui = supervise({
+        name: 'temporal-ui',
+        start: () => {
+          spawnLogged(ui, plan.tools.ui, ['--root', plan.tools.uiDir, '--config', 'config', '--env', 'docker', 'start'], plan.ui.env);
+        },
+      });
+      ui.start();
+    }
+
+    // workers: the first alone (it registers search attributes and Schedules and migrates the ledger),
+    // then the second together with the API processes
+    const startWorker = (i: number) => {
+      let output = '';
+      const entry: Supervised = supervise({
+        name: `worker-${i + 1}`,
+        start: () => {
+          output = '';
+          spawnLogged(entry, process.execPath, [tsx, 'src/main.ts'], appEnv(plan.workers[i]!.env), (t) => (output += t));
+        },
+      });
+      entry.start();
+      return appReady(entry.name, () => output, entry.exited!);
+    };
+    await startWorker(0);
+    say('worker 1 ready');
+
+    // API processes: Node's cluster module; this process holds the shared port
+    cluster.setupPrimary({ exec: join(projectRoot, 'src', 'main.ts'), execArgv: process.execArgv, silent: true });
+    const startApi = (i: number) => {
+      let output = '';
+      const entry: Supervised = supervise({
+        name: `api-${i + 1}`,
+        start: () => {
+          output = '';
+          const log = logStream(plan, entry.name);
+          const w = cluster.fork(appEnv(plan.api.env));
+          const onData = (d: Buffer) => {
+            log.write(d);
+            output += d.toString();
+          };
+          w.process.stdout!.on('data', onData);
+          w.process.stderr!.on('data', onData);
+          entry.worker = w;
+          watch(entry, new Promise((resolve) => w.once('exit', (code, signal) => {
+            log.end();
+            resolve({ code, signal });
+          })));
+        },
+      });
+      entry.start();
+      return appReady(entry.name, () => output, entry.exited!);
+    };
+    await Promise.all([startWorker(1), startApi(0), startApi(1)]);
+
+    const api = plan.api.url;
+    console.log(
+      [
+        '',
+        `  Utskrivning is running (cluster: Temporal server ${plan.versions.temporalServer} on PostgreSQL ${pg.version}, 2 workers, 2 API processes) — started in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        `  API              ${api}   (2 processes, one port)`,
+        `  API docs         ${api}/docs   (OpenAPI: ${api}/openapi.json)`,
+        `  Health, metrics  ${api}/health   ${api}/metrics`,
+        uiInstalled ? `  Temporal Web UI  ${plan.ui.url}` : '  Temporal Web UI  not installed (see [setup] above); `temporal workflow list --address …` works',
+        `  Temporal gRPC    ${plan.temporal.address}   (namespace ${plan.namespace.name})`,
+        `  PostgreSQL       127.0.0.1:${plan.ports.postgres}   (Temporal persistence and visibility, ledger database ${plan.postgres.env.LEDGER_DB_NAME})`,
+        `  Codec login      ${api}/codec/login   (administrators; lets the Web UI decode payloads)`,
+        plan.api.env.AUTH_JWKS_URL
+          ? `  Sign-in          tokens of ${plan.api.env.AUTH_ISSUER}`
+          : '  Sign-in          development tokens: npm run token -- --role inpatientStaff --organisation SE2321000115-AVD7 --region gavleborg',
+        `  Data             ${plan.dataDir}   (logs in ${join(plan.clusterDir, 'logs')})`,
+        '  Stop with Ctrl-C.',
+        '',
+      ].join('\n'),
+    );
+  } catch (err) {
+    const message = err instanceof StartupError ? err.message : (err as Error).stack ?? String(err);
+    console.error(`Start-up failed: ${message}`);
+    await stopAll('start-up failed');
+    process.exit(1);
+  }
+}
+
+if (cluster.isPrimary) void main();

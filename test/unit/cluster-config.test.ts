@@ -1,0 +1,90 @@
+/**
+ * docker-compose.yml and `npm run cluster` may not drift (issue 20): the cluster reads versions,
+ * environments, ports and scripts from the compose file (scripts/lib/cluster-config.ts). This test
+ * compares what the cluster would run with what compose declares, value by value: only the host
+ * overrides listed (with their reasons) may differ, and the installed binaries must be the versions
+ * of compose's image tags.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  clusterPlan,
+  clusterToolPaths,
+  composeEnv,
+  composeVersions,
+  HOST_OVERRIDES,
+  interpolate,
+  readCompose,
+  type Compose,
+} from '../../scripts/lib/cluster-config';
+import { projectRoot } from '../../src/temporal/tools';
+
+const compose = readCompose();
+const env = { PATH: '/usr/bin' };
+const plan = clusterPlan(env, compose);
+
+/** Every key compose sets for `service` reaches the cluster's process, unchanged unless a listed override. */
+function expectSameAsCompose(service: string, actual: Record<string, string>, c: Compose = compose) {
+  const expected = composeEnv(c, service, env);
+  const differing = Object.keys(expected).filter((k) => expected[k] !== actual[k] && !(expected[k] === '' && actual[k] === undefined));
+  expect(differing.filter((k) => !(k in HOST_OVERRIDES[service]!))).toEqual([]);
+  return differing;
+}
+
+describe('npm run cluster reads docker-compose.yml', () => {
+  it('interpolates as compose does', () => {
+    expect(interpolate('${A:-x}/${B:-y}/${C-z}/${D}/$$E', { A: 'a', B: '', C: '' })).toBe('a/y///$E');
+  });
+
+  it('runs the versions of compose\'s images; admin-tools carries the server\'s schema version', () => {
+    const v = composeVersions(compose);
+    expect(v.temporalServer).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(v.adminTools).toBe(v.temporalServer);
+    expect(plan.tools.server).toContain(`temporal-server-${v.temporalServer}`);
+    expect(plan.tools.ui).toContain(`temporal-ui-${v.ui}`);
+  });
+
+  it('passes every service its compose environment; only the listed host overrides differ', () => {
+    expectSameAsCompose('temporal', plan.temporal.env);
+    expectSameAsCompose('temporal-schema', plan.schema.env);
+    expectSameAsCompose('temporal-namespace', plan.namespace.env);
+    expectSameAsCompose('temporal-ui', plan.ui.env);
+    expectSameAsCompose('postgres', plan.postgres.env);
+    for (const w of plan.workers) expectSameAsCompose('worker', w.env);
+    expectSameAsCompose('api', plan.api.env);
+    // shards are fixed when the cluster is created: the same number as compose
+    expect(plan.temporal.env.NUM_HISTORY_SHARDS).toBe(composeEnv(compose, 'temporal', env).NUM_HISTORY_SHARDS);
+    expect(plan.workers.map((w) => w.env.ROLE)).toEqual(['worker', 'worker']);
+    expect(plan.api.env.ROLE).toBe('api');
+  });
+
+  it('follows a changed compose file (the test can fail): a new setting in compose reaches the cluster', () => {
+    const changed = readCompose();
+    (changed.services.worker!.environment as Record<string, string>).WORKER_MAX_CACHED_WORKFLOWS = '${WORKER_CACHE:-321}';
+    const p = clusterPlan(env, changed);
+    expect(p.workers[0]!.env.WORKER_MAX_CACHED_WORKFLOWS).toBe('321');
+    // … and the comparison notices a value the cluster would not pass on
+    const tampered = { ...p.workers[0]!.env, WORKER_MAX_CACHED_WORKFLOWS: '10' };
+    expect(() => expectSameAsCompose('worker', tampered, changed)).toThrow();
+  });
+
+  it('runs the very scripts and dynamic config that compose mounts', () => {
+    const mounted = (service: string) => compose.services[service]!.volumes!.map((v) => join(projectRoot, v.split(':')[0]!));
+    expect(mounted('temporal-schema')).toContain(plan.schema.script);
+    expect(mounted('temporal-namespace')).toContain(plan.namespace.script);
+    expect(mounted('postgres')).toContain(plan.postgres.initScript);
+    expect(plan.temporal.env.DYNAMIC_CONFIG_FILE_PATH).toBe(join(projectRoot, 'deploy/temporal/dynamicconfig/production-sql.yaml'));
+    expect(readFileSync(plan.schema.script, 'utf8')).toContain('SCHEMA_DIR="${SCHEMA_DIR:-/etc/temporal/schema/postgresql/v12}"');
+  });
+
+  it('uses compose\'s published ports by default', () => {
+    expect(plan.ports).toMatchObject({ api: 3000, temporal: 7233, ui: 8080 });
+  });
+
+  const tools = clusterToolPaths();
+  (existsSync(tools.server) ? it : it.skip)('the installed Temporal server is the version compose runs', () => {
+    const r = spawnSync(tools.server, ['--version'], { encoding: 'utf8' });
+    expect(`${r.stdout}${r.stderr}`).toContain(composeVersions(compose).temporalServer);
+  });
+});
