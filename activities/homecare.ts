@@ -8,7 +8,7 @@ import type { LedgerStore } from '../src/db/ledger';
 import { upsertEnrollment, upsertVisitOrder, type ProcessChildren } from '../src/db/homecare';
 import type { HomeCareMessage, HomeCareState, VisitOrderState } from '../src/domain/homecare/types';
 import type { Tracking } from '../src/domain/obligations';
-import { dischargeUpdates, dischargeWorkflowId } from '../workflows/discharge';
+import { dischargeUpdates, dischargeWorkflowId } from '../workflows/discharge/contract';
 import { deviationRecord, obligationRecord } from './ledger';
 
 function children(region: string, municipality: string, s: { messages: HomeCareMessage[]; tracking: Tracking; timeline: ProcessChildren['timeline'] }): ProcessChildren {

@@ -39,7 +39,7 @@ import { mintDevToken } from '../src/auth/tokens';
 import type { Role } from '../src/auth/principal';
 import { writeBenchmarkSection } from './lib/benchmarks';
 import { postgresBinDir, startLocalPostgres } from './lib/local-postgres';
-import { dischargeEpisode, dischargeUpdates, dischargeWorkflowId, type EpisodeView } from '../workflows/discharge';
+import { dischargeWorkflowType, type DischargeWorkflow, dischargeUpdates, dischargeWorkflowId, type EpisodeView } from '../workflows/discharge/contract';
 
 // ---- parameters ----------------------------------------------------------------------------------
 
@@ -312,7 +312,7 @@ function directDriver(client: Client, phase: string, samples: Sample[]): Driver 
         settings: REGION.process,
         agreements: REGION.agreements,
       };
-      const handle = await client.workflow.start(dischargeEpisode, {
+      const handle = await client.workflow.start<DischargeWorkflow>(dischargeWorkflowType, {
         workflowId: dischargeWorkflowId(episodeId),
         taskQueue: TASK_QUEUE,
         args: [input],

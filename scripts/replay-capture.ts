@@ -25,8 +25,8 @@ import { historyToJson } from '../src/temporal/history-json';
 import { closeInputFor } from '../src/temporal/schedules';
 import { projectRoot } from '../src/temporal/tools';
 import { createWorker } from '../workers/worker';
-import { coordinatorDigest } from '../workflows/coordinatorDigest';
-import { monthlyClose, monthlyCloseScheduled, monthlyCloseWorkflowId, reviewUpdates, closeQuery } from '../workflows/monthlyClose';
+import { coordinatorDigestWorkflowType, type CoordinatorDigestWorkflow } from '../workflows/coordinator-digest/contract';
+import { monthlyCloseWorkflowType, type MonthlyCloseWorkflow, monthlyCloseScheduledWorkflowType, type MonthlyCloseScheduledWorkflow, monthlyCloseWorkflowId, monthlyCloseUpdates, closeQuery } from '../workflows/monthly-close/contract';
 import { seed } from '../test/helpers/billing';
 import { Episode, episodeInput, eventually, primaryCare, sleepUntil } from '../test/helpers/discharge';
 import { Enrollment, enrollmentInput, VisitOrder, visitInput } from '../test/helpers/homecare';
@@ -108,11 +108,11 @@ const SCENARIOS: Record<string, Scenario> = {
   async 'monthlyClose-reviewed-final'({ env, taskQueue, ledger }) {
     await seed(ledger, [{ periods: [['2019-03-01', '2019-03-06']] }, { periods: [['2019-03-01', '2019-03-10']], died: true }]);
     const input = { ...closeInputFor(halland, { closeDay: 5, closeHour: 6, reviewWeekdays: 10 }), month: '2019-03' };
-    const handle = await env.client.workflow.start(monthlyClose, { taskQueue, workflowId: monthlyCloseWorkflowId('halland', '2019-03'), args: [input], workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE });
+    const handle = await env.client.workflow.start<MonthlyCloseWorkflow>(monthlyCloseWorkflowType, { taskQueue, workflowId: monthlyCloseWorkflowId('halland', '2019-03'), args: [input], workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE });
     await eventually(async () => (await handle.query(closeQuery)).phase === 'review', 'the review');
-    await handle.executeUpdate(reviewUpdates.flagLine, { args: [{ type: 'flagLine', municipality: '1380', lineRef: '1380-00002', reason: 'DIED_DURING_STAY' }] });
-    await handle.executeUpdate(reviewUpdates.decideFlag, { args: [{ type: 'decideFlag', flagId: '1380-00002#1', decision: 'accept' }] });
-    for (const m of halland.municipalities) await handle.executeUpdate(reviewUpdates.approveBasis, { args: [{ type: 'approveBasis', municipality: m.code }] });
+    await handle.executeUpdate(monthlyCloseUpdates.flagLine, { args: [{ type: 'flagLine', municipality: '1380', lineRef: '1380-00002', reason: 'DIED_DURING_STAY' }] });
+    await handle.executeUpdate(monthlyCloseUpdates.decideFlag, { args: [{ type: 'decideFlag', flagId: '1380-00002#1', decision: 'accept' }] });
+    for (const m of halland.municipalities) await handle.executeUpdate(monthlyCloseUpdates.approveBasis, { args: [{ type: 'approveBasis', municipality: m.code }] });
     return handle;
   },
   // the Schedule's entry point: starts the previous month's close as an abandoned child
@@ -120,11 +120,11 @@ const SCENARIOS: Record<string, Scenario> = {
     // the child closes the previous month of the skipped clock: give that year a daily amount
     const year = Number((await now()).slice(0, 4));
     for (const y of [year - 1, year]) await setDailyAmount(ledger.db, y, 9_300_00, 'replay fixture', 'replay:capture').catch(() => undefined);
-    return env.client.workflow.start(monthlyCloseScheduled, { taskQueue, workflowId: 'monthly-close-trigger-halland', args: [closeInputFor(halland, { closeDay: 5, closeHour: 6, reviewWeekdays: 10 })] });
+    return env.client.workflow.start<MonthlyCloseScheduledWorkflow>(monthlyCloseScheduledWorkflowType, { taskQueue, workflowId: 'monthly-close-trigger-halland', args: [closeInputFor(halland, { closeDay: 5, closeHour: 6, reviewWeekdays: 10 })] });
   },
   // §6 the coordinators' daily digest (started by a Schedule each day): nothing open, nothing sent
   async 'coordinatorDigest-nothing-open'({ env, taskQueue }) {
-    return env.client.workflow.start(coordinatorDigest, { taskQueue, workflowId: 'coordinator-digest-halland', args: [{ region: 'halland' }] });
+    return env.client.workflow.start<CoordinatorDigestWorkflow>(coordinatorDigestWorkflowType, { taskQueue, workflowId: 'coordinator-digest-halland', args: [{ region: 'halland' }] });
   },
 };
 

@@ -17,6 +17,7 @@ import type { ReviewActionType } from '../domain/billing/review';
 import type { CoordinatorActionType } from '../domain/coordination';
 import { organisationOf } from '../domain/escalation';
 import { sameParty, type Party } from '../domain/obligations';
+import type { ProcessType } from '../domain/process';
 import type { Region } from '../domain/regions';
 import { partyOf, type Principal, type Role } from './principal';
 
@@ -27,8 +28,6 @@ const CARE_CONTACT: Role[] = ['primaryCareStaff', 'psychiatricOutpatientStaff'];
 const EPISODE_PARTIES: Role[] = ['inpatientStaff', 'primaryCareStaff', 'psychiatricOutpatientStaff', 'municipalityStaff'];
 const HOME_CARE_PARTIES: Role[] = ['primaryCareStaff', 'municipalityStaff'];
 const COORDINATOR: Role[] = ['coordinator'];
-
-export type ProcessType = 'discharge' | 'homeHealthCare' | 'singleHomeVisit';
 
 /** Which roles may perform each staff action (§10: inpatient staff send notices, set dates, …). */
 export const ACTION_ROLES: {

@@ -4,27 +4,11 @@
  * alert (process type monthlyClose, kind billingAlert) whose deliveries per contact and channel go
  * through `notification_deliveries` like every reminder and escalation. Idempotent by the alert's id.
  */
-import type { Generated, Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { billingAlertId, type BillingAlert } from '../domain/billing/alerts';
-import type { Database, Instant } from './schema';
+import type { Database } from './schema';
 
 type Db = Kysely<Database>;
-
-export interface BillingAlertsTable {
-  alert_id: string;
-  region: string;
-  month: string;
-  close_id: string;
-  run_id: string;
-  kind: string;
-  step: string;
-  code: string;
-  message: string;
-  /** JSON array of episode ids */
-  episode_ids: string;
-  created_at: Instant;
-  recorded_at: Generated<Instant>;
-}
 
 export const BILLING_ALERT_KIND = 'billingAlert';
 

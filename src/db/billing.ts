@@ -4,7 +4,7 @@
  * Writes are idempotent (keyed by close id, invoice id, flag id, note id) so activity retries and
  * a second start of a close never duplicate anything.
  */
-import { sql, type Generated, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { localDateOf } from '../domain/calendar';
 import type { BasisLine, BillingEpisode, InvoiceLine, MunicipalityBasis } from '../domain/billing/types';
 import { NATIONAL_AVERAGES, NATIONAL_DAILY_AMOUNTS } from '../domain/reference';
@@ -22,61 +22,6 @@ function localDateOfInstant(iso: string): string {
   return v;
 }
 import type { Database, Instant, LocalDate } from './schema';
-
-// ---- tables (registered in schema.ts `Database`) --------------------------------------------
-
-export interface BillingDailyAmountsTable { year: number; amount_ore: number; source: string; set_by: string | null; set_at: Generated<Instant> }
-export interface BillingNationalAveragesTable { year: number; hundredths: number; source: string; set_by: string | null; set_at: Generated<Instant> }
-export interface BillingClosesTable {
-  close_id: string;
-  region: string;
-  month: string;
-  rule_set_id: string;
-  rule_set: unknown;
-  daily_amount_ore: number | null;
-  context: unknown;
-  status: 'review' | 'final';
-  episode_count: number;
-  frozen_at: Generated<Instant>;
-  finalised_at: Instant | null;
-}
-export interface BillingBasesTable {
-  close_id: string;
-  municipality: string;
-  line_count: number;
-  total_ore: number;
-  /** JSON text of BillingEpisode[] (read with ::text and parsed here, the same on both drivers) */
-  episodes: string;
-}
-export interface BillingInvoicesTable {
-  invoice_id: string;
-  close_id: string;
-  region: string;
-  month: string;
-  municipality: string;
-  rule_set_id: string;
-  daily_amount_ore: number | null;
-  total_ore: number;
-  totals: unknown;
-  finalised_at: Instant;
-}
-export interface BillingInvoiceLinesTable { invoice_id: string; line_no: number; kind: string; line_ref: string | null; description: string; day_hundredths: number; amount_ore: number }
-export interface BillingFlagsTable {
-  flag_id: string;
-  close_id: string;
-  municipality: string;
-  line_ref: string;
-  reason: string;
-  text: string | null;
-  status: string;
-  dispute_level: string | null;
-  raised_by: string | null;
-  raised_at: Instant;
-  decided_by: string | null;
-  decided_at: Instant | null;
-  decision_note: string | null;
-}
-export interface BillingNotesTable { note_id: string; invoice_id: string; kind: 'credit' | 'debit'; amount_ore: number; reason: string; line_refs: unknown; created_by: string | null; created_at: Generated<Instant> }
 
 type Db = Kysely<Database>;
 

@@ -6,7 +6,8 @@
 import { sql, type Kysely, type OnConflictBuilder, type QueryCreator, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { DeviationRecord, EpisodeProjection, MessageRecord, ObligationRecord, ReadyPeriod } from './projection';
 import { coordinatorColumns } from './escalation';
-import type { Database, EpisodeRow, Instant, LocalDate, NewEpisodeRow, ProcessType } from './schema';
+import type { Database, EpisodeRow, Instant, LocalDate, NewEpisodeRow } from './schema';
+import type { ProcessType } from '../domain/process';
 
 /** Messages, obligations and deviations of an episode live under this process type. */
 const PROCESS: ProcessType = 'discharge';

@@ -6,90 +6,12 @@
  * deleted: a years-long enrollment carries only its open and newest items across
  * continue-as-new (src/domain/homecare/bounded.ts), so the ledger is the full record.
  */
-import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import { coordinatorColumns } from './escalation';
 import type { DeviationRecord, MessageRecord, ObligationRecord } from './projection';
-import type { Database, Instant, LocalDate, ProcessType } from './schema';
+import type { Database, EnrollmentRow, HomeCareEnrollmentsTable, HomeVisitOrdersTable, Instant, VisitOrderRow } from './schema';
+import type { ProcessType } from '../domain/process';
 
-type CreatedAt = import('kysely').ColumnType<Instant, never, never>;
-type UpdatedAt = import('kysely').ColumnType<Instant, never, Instant>;
-
-export interface HomeCareEnrollmentsTable {
-  /** opaque, never a personnummer */
-  enrollment_id: string;
-  version: number;
-  region: string;
-  /** kommunkod: patients per municipality (§9) */
-  residence_municipality: string;
-  primary_care_unit_hsa: string;
-  patient_ref: string;
-  /** indicators split under/over 65 (§9) */
-  age_at_start: number | null;
-  initiated_by: string;
-  discharge_episode_id: string | null;
-  /** planning | enrolled | ending | ended | notEnrolled */
-  status: string;
-  started_at: Instant;
-  invitation_sent_at: Instant | null;
-  named_care_contact_at: Instant | null;
-  named_doctor_at: Instant | null;
-  planning_meeting_at: Instant | null;
-  sip_created_at: Instant | null;
-  sip_closed_at: Instant | null;
-  decision: string | null;
-  decision_reason: string | null;
-  decided_at: Instant | null;
-  /** "new" in a month (§9) */
-  enrolled_at: Instant | null;
-  /** "ended" in a month (§9) */
-  ended_at: Instant | null;
-  end_reason: string | null;
-  created_at: CreatedAt;
-  updated_at: UpdatedAt;
-}
-
-export interface HomeVisitOrdersTable {
-  order_id: string;
-  version: number;
-  region: string;
-  residence_municipality: string;
-  primary_care_unit_hsa: string;
-  patient_ref: string;
-  age_at_order: number | null;
-  /** ordered | accepted | declined | cancelled | completed | expired */
-  status: string;
-  ordered_at: Instant;
-  start_date: LocalDate;
-  end_date: LocalDate;
-  /** the ordered interventions, JSON array */
-  interventions: string;
-  answer: string | null;
-  answered_at: Instant | null;
-  decline_reason: string | null;
-  cancelled_at: Instant | null;
-  visits_reported: number;
-  last_visit_date: LocalDate | null;
-  created_at: CreatedAt;
-  updated_at: UpdatedAt;
-}
-
-/** Every timeline entry of a long-lived process (the workflow keeps only the newest). */
-export interface ProcessTimelineTable {
-  process_type: ProcessType;
-  process_id: string;
-  seq: number;
-  action: string;
-  occurred_at: Instant;
-  recorded_at: Instant;
-  actor_user_id: string | null;
-  actor_organisation: string | null;
-  summary: string;
-  message_id: string | null;
-  deviation_id: string | null;
-}
-
-export type EnrollmentRow = Selectable<HomeCareEnrollmentsTable>;
-export type VisitOrderRow = Selectable<HomeVisitOrdersTable>;
 
 export interface TimelineRecord {
   seq: number;

@@ -3,7 +3,8 @@
  * notifications of the escalation ladder, and a unit's inbox.
  */
 import type { Kysely } from 'kysely';
-import type { Database, Instant, ProcessType } from './schema';
+import type { Database, Instant } from './schema';
+import type { ProcessType } from '../domain/process';
 
 export interface DowntimeWindow {
   windowId: string;

@@ -12,7 +12,8 @@
  * episodes, home-care enrollments and single home visits (ARCHITECTURE.md "The domain is pure
  * and shared"); a discharge episode writes them with process_type 'discharge' and its episode id.
  */
-import type { ColumnType, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ProcessType } from '../domain/process';
 
 /** ISO-8601 instant; written with an explicit offset, read back in UTC ('…Z'). */
 export type Instant = string;
@@ -24,8 +25,6 @@ type CreatedAt = ColumnType<Instant, never, never>;
 /** Set by the database on insert; the upsert sets it to `now()` on update. */
 type UpdatedAt = ColumnType<Instant, never, Instant>;
 
-/** Which kind of process a message, obligation or deviation belongs to. */
-export type ProcessType = 'discharge' | 'homeHealthCare' | 'singleHomeVisit';
 
 export interface EpisodesTable {
   /** opaque id, never a personnummer (ARCHITECTURE.md "One workflow per process instance") */
@@ -207,6 +206,154 @@ export interface NotificationDeliveriesTable {
   created_at: CreatedAt;
 }
 
+// ---- home health care and single home visits (DOMAIN.md §5; written by src/db/homecare.ts) ----
+
+export interface HomeCareEnrollmentsTable {
+  /** opaque, never a personnummer */
+  enrollment_id: string;
+  version: number;
+  region: string;
+  /** kommunkod: patients per municipality (§9) */
+  residence_municipality: string;
+  primary_care_unit_hsa: string;
+  patient_ref: string;
+  /** indicators split under/over 65 (§9) */
+  age_at_start: number | null;
+  initiated_by: string;
+  discharge_episode_id: string | null;
+  /** planning | enrolled | ending | ended | notEnrolled */
+  status: string;
+  started_at: Instant;
+  invitation_sent_at: Instant | null;
+  named_care_contact_at: Instant | null;
+  named_doctor_at: Instant | null;
+  planning_meeting_at: Instant | null;
+  sip_created_at: Instant | null;
+  sip_closed_at: Instant | null;
+  decision: string | null;
+  decision_reason: string | null;
+  decided_at: Instant | null;
+  /** "new" in a month (§9) */
+  enrolled_at: Instant | null;
+  /** "ended" in a month (§9) */
+  ended_at: Instant | null;
+  end_reason: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface HomeVisitOrdersTable {
+  order_id: string;
+  version: number;
+  region: string;
+  residence_municipality: string;
+  primary_care_unit_hsa: string;
+  patient_ref: string;
+  age_at_order: number | null;
+  /** ordered | accepted | declined | cancelled | completed | expired */
+  status: string;
+  ordered_at: Instant;
+  start_date: LocalDate;
+  end_date: LocalDate;
+  /** the ordered interventions, JSON array */
+  interventions: string;
+  answer: string | null;
+  answered_at: Instant | null;
+  decline_reason: string | null;
+  cancelled_at: Instant | null;
+  visits_reported: number;
+  last_visit_date: LocalDate | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+/** Every timeline entry of a long-lived process (the workflow keeps only the newest). */
+export interface ProcessTimelineTable {
+  process_type: ProcessType;
+  process_id: string;
+  seq: number;
+  action: string;
+  occurred_at: Instant;
+  recorded_at: Instant;
+  actor_user_id: string | null;
+  actor_organisation: string | null;
+  summary: string;
+  message_id: string | null;
+  deviation_id: string | null;
+}
+
+// ---- billing (DOMAIN.md §7; written by src/db/billing.ts) -----------------------------------
+
+export interface BillingDailyAmountsTable { year: number; amount_ore: number; source: string; set_by: string | null; set_at: Generated<Instant> }
+export interface BillingNationalAveragesTable { year: number; hundredths: number; source: string; set_by: string | null; set_at: Generated<Instant> }
+export interface BillingClosesTable {
+  close_id: string;
+  region: string;
+  month: string;
+  rule_set_id: string;
+  rule_set: unknown;
+  daily_amount_ore: number | null;
+  context: unknown;
+  status: 'review' | 'final';
+  episode_count: number;
+  frozen_at: Generated<Instant>;
+  finalised_at: Instant | null;
+}
+export interface BillingBasesTable {
+  close_id: string;
+  municipality: string;
+  line_count: number;
+  total_ore: number;
+  /** JSON text of BillingEpisode[] (read with ::text and parsed here, the same on both drivers) */
+  episodes: string;
+}
+export interface BillingInvoicesTable {
+  invoice_id: string;
+  close_id: string;
+  region: string;
+  month: string;
+  municipality: string;
+  rule_set_id: string;
+  daily_amount_ore: number | null;
+  total_ore: number;
+  totals: unknown;
+  finalised_at: Instant;
+}
+export interface BillingInvoiceLinesTable { invoice_id: string; line_no: number; kind: string; line_ref: string | null; description: string; day_hundredths: number; amount_ore: number }
+export interface BillingFlagsTable {
+  flag_id: string;
+  close_id: string;
+  municipality: string;
+  line_ref: string;
+  reason: string;
+  text: string | null;
+  status: string;
+  dispute_level: string | null;
+  raised_by: string | null;
+  raised_at: Instant;
+  decided_by: string | null;
+  decided_at: Instant | null;
+  decision_note: string | null;
+}
+export interface BillingNotesTable { note_id: string; invoice_id: string; kind: 'credit' | 'debit'; amount_ore: number; reason: string; line_refs: unknown; created_by: string | null; created_at: Generated<Instant> }
+
+/** The monthly close's alerts (migration 0010; written by src/db/billing-alerts.ts). */
+export interface BillingAlertsTable {
+  alert_id: string;
+  region: string;
+  month: string;
+  close_id: string;
+  run_id: string;
+  kind: string;
+  step: string;
+  code: string;
+  message: string;
+  /** JSON array of episode ids */
+  episode_ids: string;
+  created_at: Instant;
+  recorded_at: Generated<Instant>;
+}
+
 /** Kysely's own bookkeeping tables are not part of this interface on purpose. */
 export interface Database {
   downtime_windows: DowntimeWindowsTable;
@@ -217,19 +364,21 @@ export interface Database {
   messages: MessagesTable;
   obligations: ObligationsTable;
   deviations: DeviationsTable;
-  home_care_enrollments: import('./homecare').HomeCareEnrollmentsTable;
-  home_visit_orders: import('./homecare').HomeVisitOrdersTable;
-  process_timeline: import('./homecare').ProcessTimelineTable;
-  billing_daily_amounts: import('./billing').BillingDailyAmountsTable;
-  billing_national_averages: import('./billing').BillingNationalAveragesTable;
-  billing_closes: import('./billing').BillingClosesTable;
-  billing_bases: import('./billing').BillingBasesTable;
-  billing_invoices: import('./billing').BillingInvoicesTable;
-  billing_invoice_lines: import('./billing').BillingInvoiceLinesTable;
-  billing_flags: import('./billing').BillingFlagsTable;
-  billing_notes: import('./billing').BillingNotesTable;
-  billing_alerts: import('./billing-alerts').BillingAlertsTable;
+  home_care_enrollments: HomeCareEnrollmentsTable;
+  home_visit_orders: HomeVisitOrdersTable;
+  process_timeline: ProcessTimelineTable;
+  billing_daily_amounts: BillingDailyAmountsTable;
+  billing_national_averages: BillingNationalAveragesTable;
+  billing_closes: BillingClosesTable;
+  billing_bases: BillingBasesTable;
+  billing_invoices: BillingInvoicesTable;
+  billing_invoice_lines: BillingInvoiceLinesTable;
+  billing_flags: BillingFlagsTable;
+  billing_notes: BillingNotesTable;
+  billing_alerts: BillingAlertsTable;
 }
 
 export type EpisodeRow = Selectable<EpisodesTable>;
 export type NewEpisodeRow = Insertable<EpisodesTable>;
+export type EnrollmentRow = Selectable<HomeCareEnrollmentsTable>;
+export type VisitOrderRow = Selectable<HomeVisitOrdersTable>;

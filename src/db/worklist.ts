@@ -13,7 +13,8 @@
  */
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import { decodeCursor, encodeCursor } from './escalation';
-import type { Database, Instant, LocalDate, ProcessType } from './schema';
+import type { Database, Instant, LocalDate } from './schema';
+import type { ProcessType } from '../domain/process';
 
 export const WORKLIST_SECTIONS = ['acknowledgements', 'invitations', 'checklists', 'deviations'] as const;
 export type WorklistSection = (typeof WORKLIST_SECTIONS)[number];

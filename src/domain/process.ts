@@ -1,5 +1,13 @@
 /** What every process records about who did what, and when (DOMAIN.md §4, §10). */
 
+/**
+ * The processes that run on the shared obligation machinery, by the name the ledger, the
+ * notifications and the access rules use for them (`process_type`). Stored data: never renamed.
+ * The code's own name of each process is in docs/glossary.md (discharge, homeCare, homeVisit).
+ */
+export const PROCESS_TYPES = ['discharge', 'homeHealthCare', 'singleHomeVisit'] as const;
+export type ProcessType = (typeof PROCESS_TYPES)[number];
+
 export interface Actor {
   /** staff member's user id (HSA-id of the person or a login name), never a patient */
   userId: string;

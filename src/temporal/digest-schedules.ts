@@ -7,7 +7,7 @@
 import { ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import { ensureSchedules } from './schedules';
 import type { Region } from '../domain/regions';
-import { coordinatorDigest } from '../../workflows/coordinatorDigest';
+import { coordinatorDigestWorkflowType } from '../../workflows/coordinator-digest/contract';
 
 export const digestScheduleId = (region: string) => `coordinator-digest-${region}`;
 
@@ -15,7 +15,7 @@ export function digestScheduleOptions(region: Region, taskQueue: string): Schedu
   return {
     scheduleId: digestScheduleId(region.id),
     spec: { calendars: [{ hour: region.escalation.digestHour, minute: 0, dayOfWeek: '*', dayOfMonth: '*', month: '*' }], timezone: 'Europe/Stockholm' },
-    action: { type: 'startWorkflow', workflowType: coordinatorDigest, workflowId: `coordinator-digest-${region.id}`, taskQueue, args: [{ region: region.id }] },
+    action: { type: 'startWorkflow', workflowType: coordinatorDigestWorkflowType, workflowId: `coordinator-digest-${region.id}`, taskQueue, args: [{ region: region.id }] },
     // a digest missed while the server was down is sent within 6 hours, never two at once
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '6 hours' },
   };

@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import type { Region } from '../domain/regions';
-import { monthlyCloseScheduled, type ScheduledCloseInput } from '../../workflows/monthlyClose';
+import { monthlyCloseScheduledWorkflowType, type ScheduledCloseInput } from '../../workflows/monthly-close/contract';
 
 export const BillingSettingsSchema = z.object({
   BILLING_CLOSE_DAY: z.coerce.number().int().min(1).max(28).default(5),
@@ -54,7 +54,7 @@ function scheduleOptions(region: Region, taskQueue: string, settings: BillingSet
     spec: { calendars: [{ dayOfMonth: settings.closeDay, hour: settings.closeHour, minute: 0 }], timezone: 'Europe/Stockholm' },
     action: {
       type: 'startWorkflow',
-      workflowType: monthlyCloseScheduled,
+      workflowType: monthlyCloseScheduledWorkflowType,
       workflowId: `monthly-close-trigger-${region.id}`,
       taskQueue,
       args: [closeInputFor(region, settings)],

@@ -7,10 +7,10 @@
  */
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { closeQuery } from '../../workflows/monthlyClose';
-import { episodeQuery } from '../../workflows/discharge';
-import { enrollmentQuery } from '../../workflows/homeCare';
-import { visitOrderQuery } from '../../workflows/homeVisit';
+import { closeQuery } from '../../workflows/monthly-close/contract';
+import { episodeQuery } from '../../workflows/discharge/contract';
+import { enrollmentQuery } from '../../workflows/home-care/contract';
+import { visitOrderQuery } from '../../workflows/home-visit/contract';
 import { SA } from './search-attributes';
 
 const EventType = temporal.api.enums.v1.EventType;

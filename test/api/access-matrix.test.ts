@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import type { Role } from '../../src/auth/principal';
 import { DEFAULT_REGIONS, RegionSchema } from '../../src/domain/regions';
 import { deviationLocation } from '../../src/db/escalation';
-import { dischargeWorkflowId } from '../../workflows/discharge';
+import { dischargeWorkflowId } from '../../workflows/discharge/contract';
 import { apiClient, PERSONNUMMER, pollUntil, stockholmDate, UNITS, useApi, type ApiClient } from '../helpers/api';
 import type { TestPrincipal } from '../helpers/auth';
 

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { setDailyAmount } from '../../src/db/billing';
 import { DEFAULT_REGIONS } from '../../src/domain/regions';
 import { closeInputFor } from '../../src/temporal/schedules';
-import { monthlyClose, monthlyCloseWorkflowId } from '../../workflows/monthlyClose';
+import { monthlyCloseWorkflowType, type MonthlyCloseWorkflow, monthlyCloseWorkflowId } from '../../workflows/monthly-close/contract';
 import { PERSONNUMMER, pollUntil, startBody, UNITS, useApi } from '../helpers/api';
 
 const ctx = useApi();
@@ -181,7 +181,7 @@ describe('admin API: a failed monthly close re-run after its configuration was f
   it('fails without the year\'s daily amount; once it is set, a reset to the first workflow task freezes again and opens the review', async () => {
     const halland = DEFAULT_REGIONS.find((r) => r.id === 'halland')!;
     const workflowId = monthlyCloseWorkflowId('halland', '2031-03');
-    const handle = await ctx.h.env.client.workflow.start(monthlyClose, {
+    const handle = await ctx.h.env.client.workflow.start<MonthlyCloseWorkflow>(monthlyCloseWorkflowType, {
       taskQueue: ctx.h.taskQueue, workflowId, args: [{ ...closeInputFor(halland, { closeDay: 5, closeHour: 6, reviewWeekdays: 10 }), month: '2031-03' }],
     });
     await expect(handle.result()).rejects.toThrow();

@@ -6,7 +6,7 @@
  * the billing officer starts the close again once an administrator has fixed the cause.
  */
 import { DEFAULT_REGIONS } from '../../src/domain/regions';
-import { monthlyCloseWorkflowId } from '../../workflows/monthlyClose';
+import { monthlyCloseWorkflowId } from '../../workflows/monthly-close/contract';
 import type { TestPrincipal } from '../helpers/auth';
 import { pollUntil, useApi } from '../helpers/api';
 import { seed } from '../helpers/billing';

@@ -8,7 +8,7 @@ import { authHeader } from '../helpers/auth';
 import { BOM } from '../../src/domain/billing';
 import { DEFAULT_REGIONS } from '../../src/domain/regions';
 import { billingScheduleId, ensureBillingSchedules } from '../../src/temporal/schedules';
-import { monthlyCloseWorkflowId } from '../../workflows/monthlyClose';
+import { monthlyCloseWorkflowId } from '../../workflows/monthly-close/contract';
 import { newKey, pollUntil, useApi } from '../helpers/api';
 import { seed } from '../helpers/billing';
 

@@ -23,7 +23,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
 import { processCounts } from '../../src/db/homecare';
 import type { Database } from '../../src/db/schema';
-import { dischargeWorkflowId } from '../../workflows/discharge';
+import { dischargeWorkflowId } from '../../workflows/discharge/contract';
 import { localDateOf } from '../../src/domain/calendar';
 import { projectRoot } from '../../src/temporal/tools';
 import { RealStack } from '../helpers/real-service';

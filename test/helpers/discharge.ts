@@ -8,7 +8,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { DEFAULT_REGIONS } from '../../src/domain/regions';
 import type { DischargeAction, DischargeActionType } from '../../src/domain/discharge/actions';
 import type { StartEpisodeInput } from '../../src/domain/discharge/types';
-import { dischargeEpisode, dischargeUpdates, dischargeWorkflowId, episodeQuery, type EpisodeView } from '../../workflows/discharge';
+import { dischargeWorkflowType, type DischargeWorkflow, dischargeUpdates, dischargeWorkflowId, episodeQuery, type EpisodeView } from '../../workflows/discharge/contract';
 
 export const UNITS = {
   inpatient: 'SE2321000115-AVD1',
@@ -45,10 +45,10 @@ export function episodeInput(overrides: Partial<StartEpisodeInput> & { admittedA
 }
 
 export class Episode {
-  constructor(readonly handle: WorkflowHandle<typeof dischargeEpisode>) {}
+  constructor(readonly handle: WorkflowHandle<DischargeWorkflow>) {}
 
   static async start(env: TestWorkflowEnvironment, taskQueue: string, input: StartEpisodeInput): Promise<Episode> {
-    const handle = await env.client.workflow.start(dischargeEpisode, {
+    const handle = await env.client.workflow.start<DischargeWorkflow>(dischargeWorkflowType, {
       workflowId: dischargeWorkflowId(input.episodeId),
       taskQueue,
       args: [input],

@@ -8,8 +8,8 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { HomeCareAction, HomeCareActionType } from '../../src/domain/homecare/actions';
 import type { StartEnrollmentInput, StartVisitOrderInput } from '../../src/domain/homecare/types';
 import type { VisitAction, VisitActionType } from '../../src/domain/homecare/visit-actions';
-import { enrollmentQuery, homeCareEnrollment, homeCareUpdates, homeCareWorkflowId, type EnrollmentView } from '../../workflows/homeCare';
-import { homeVisitUpdates, homeVisitWorkflowId, singleHomeVisit, visitOrderQuery, type VisitOrderView } from '../../workflows/homeVisit';
+import { enrollmentQuery, homeCareWorkflowType, type HomeCareWorkflow, homeCareUpdates, homeCareWorkflowId, type EnrollmentView } from '../../workflows/home-care/contract';
+import { homeVisitUpdates, homeVisitWorkflowId, homeVisitWorkflowType, type HomeVisitWorkflow, visitOrderQuery, type VisitOrderView } from '../../workflows/home-visit/contract';
 import { eventually, UNITS } from './discharge';
 
 export function enrollmentInput(overrides: Partial<StartEnrollmentInput> & { startedAt: string }): StartEnrollmentInput {
@@ -28,10 +28,10 @@ export function enrollmentInput(overrides: Partial<StartEnrollmentInput> & { sta
 }
 
 export class Enrollment {
-  constructor(readonly handle: WorkflowHandle<typeof homeCareEnrollment>) {}
+  constructor(readonly handle: WorkflowHandle<HomeCareWorkflow>) {}
 
   static async start(env: TestWorkflowEnvironment, taskQueue: string, input: StartEnrollmentInput): Promise<Enrollment> {
-    const handle = await env.client.workflow.start(homeCareEnrollment, { workflowId: homeCareWorkflowId(input.enrollmentId), taskQueue, args: [input] });
+    const handle = await env.client.workflow.start<HomeCareWorkflow>(homeCareWorkflowType, { workflowId: homeCareWorkflowId(input.enrollmentId), taskQueue, args: [input] });
     const enrollment = new Enrollment(handle);
     // the start is recorded (and a municipality's contact sent) by the workflow's first tasks, a
     // moment after the start returns: wait for them, as tests read the state from here on
@@ -73,10 +73,10 @@ export function visitInput(overrides: Partial<StartVisitOrderInput> & { orderedA
 }
 
 export class VisitOrder {
-  constructor(readonly handle: WorkflowHandle<typeof singleHomeVisit>) {}
+  constructor(readonly handle: WorkflowHandle<HomeVisitWorkflow>) {}
 
   static async start(env: TestWorkflowEnvironment, taskQueue: string, input: StartVisitOrderInput): Promise<VisitOrder> {
-    const handle = await env.client.workflow.start(singleHomeVisit, { workflowId: homeVisitWorkflowId(input.orderId), taskQueue, args: [input] });
+    const handle = await env.client.workflow.start<HomeVisitWorkflow>(homeVisitWorkflowType, { workflowId: homeVisitWorkflowId(input.orderId), taskQueue, args: [input] });
     const order = new VisitOrder(handle);
     // the order is sent and recorded by the workflow's first tasks (see Enrollment.start)
     await eventually(async () => (await order.state()).version >= 1, 'order sent', 400);

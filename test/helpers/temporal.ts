@@ -156,7 +156,7 @@ export async function expectEveryHistoryReplays(env: TestWorkflowEnvironment): P
  * Starts a workflow with a staff action in the same call (update-with-start): the action shares
  * the workflow's very first activation with its start. Returns the action's answer.
  */
-export async function actWithStart<R, A>(ctx: WorkflowTestContext, update: UpdateDefinition<R, [A]>, action: A, workflow: Workflow, workflowId: string, input: unknown): Promise<R> {
+export async function actWithStart<R, A>(ctx: WorkflowTestContext, update: UpdateDefinition<R, [A]>, action: A, workflow: string | Workflow, workflowId: string, input: unknown): Promise<R> {
   return ctx.env.client.workflow.executeUpdateWithStart(update, {
     args: [action],
     startWorkflowOperation: new WithStartWorkflowOperation(workflow as never, { workflowId, taskQueue: ctx.taskQueue, args: [input] as never, workflowIdConflictPolicy: 'FAIL' }),

@@ -13,11 +13,11 @@ import { deliveriesOf } from '../../src/db/escalation';
 import type { LedgerStore } from '../../src/db/ledger';
 import { admissionNoticeAfterFirstRound } from '../../src/domain/calendar';
 import { DEFAULT_REGIONS, RegionSchema } from '../../src/domain/regions';
-import { coordinatorDigest } from '../../workflows/coordinatorDigest';
+import { coordinatorDigestWorkflowType, type CoordinatorDigestWorkflow } from '../../workflows/coordinator-digest/contract';
 import { Episode, episodeInput, eventually, sleepUntil, UNITS } from '../helpers/discharge';
 import { VisitOrder, visitInput } from '../helpers/homecare';
 import { acknowledgementDeadline, addWeekdays, endOfLocalDay, localDateOf } from '../../src/domain/calendar';
-import { coordinatorUpdates } from '../../workflows/shared/coordinator-actions';
+import { coordinatorUpdates } from '../../workflows/shared/coordinator-contract';
 import { openTestLedger } from '../helpers/ledger';
 import { startHttpReceiver, startSmtpServer } from '../helpers/receivers';
 import { expectEveryHistoryReplays, startWorker, timeSkippingEnv } from '../helpers/temporal';
@@ -125,14 +125,14 @@ describe('escalation ladder delivered by e-mail and signed webhook', () => {
 
     // the daily digest: the open escalation, once per coordinator and day (a second run sends nothing)
     const before = { mails: smtp.inbox.items.length, hooks: http.inbox.items.length };
-    const first = await env.client.workflow.execute(coordinatorDigest, { taskQueue, workflowId: `digest-test-${d.deviationId}`, args: [{ region: 'halland' }] });
+    const first = await env.client.workflow.execute<CoordinatorDigestWorkflow>(coordinatorDigestWorkflowType, { taskQueue, workflowId: `digest-test-${d.deviationId}`, args: [{ region: 'halland' }] });
     expect(first).toEqual({ delivered: 3, organisations: 2 }); // the region's coordinator (e-mail, webhook), the municipality's (e-mail)
     const [digestHook] = (await http.inbox.waitFor((all) => all.length === before.hooks + 1, 'digest webhook')).slice(before.hooks);
     expect(JSON.parse(digestHook.body)).toMatchObject({ event: 'coordinator.digest', organisation: 'region-halland', escalatedCount: 1, escalations: [expect.objectContaining({ deviationId: d.deviationId, acknowledged: false })] });
     await smtp.inbox.waitFor((all) => all.length === before.mails + 2, 'digest e-mails');
     // the same day again (the schedule fired twice, or a retry): nothing is sent
     const day = JSON.parse(digestHook.body).date as string;
-    const again = await env.client.workflow.execute(coordinatorDigest, { taskQueue, workflowId: `digest-test-again-${d.deviationId}`, args: [{ region: 'halland', at: `${day}T12:00:00+01:00` }] });
+    const again = await env.client.workflow.execute<CoordinatorDigestWorkflow>(coordinatorDigestWorkflowType, { taskQueue, workflowId: `digest-test-again-${d.deviationId}`, args: [{ region: 'halland', at: `${day}T12:00:00+01:00` }] });
     expect(again).toEqual({ delivered: 0, organisations: 2 });
     expect(http.inbox.items).toHaveLength(before.hooks + 1);
     expect(smtp.inbox.items).toHaveLength(before.mails + 2);

@@ -10,7 +10,7 @@ import { acknowledgementDeadline, invitationDeadline, localDateOf } from '../../
 import { Episode, episodeInput, eventually, municipality, primaryCare, refusalOf, sleepUntil, UNITS } from '../helpers/discharge';
 import { Enrollment, enrollmentInput } from '../helpers/homecare';
 import { actWithStart, useWorkflowTestContext } from '../helpers/temporal';
-import { HISTORY_LIMIT, enrollmentQuery, homeCareEnrollment, homeCareUpdates, homeCareWorkflowId, type EnrollmentView } from '../../workflows/homeCare';
+import { HISTORY_LIMIT, enrollmentQuery, homeCareWorkflowType, homeCareUpdates, homeCareWorkflowId, type EnrollmentView } from '../../workflows/home-care/contract';
 
 const ctx = useWorkflowTestContext();
 
@@ -122,7 +122,7 @@ describe('hemsjukvård: a staff action that arrives with the start', () => {
   it('waits until the start is recorded: a death recorded with the start leaves no obligation open on the ended enrollment', async () => {
     const input = enrollmentInput({ startedAt: await now(), initiatedBy: 'municipality' });
     // update-with-start puts the action in the workflow's very first activation, beside its start
-    const s = (await actWithStart(ctx, homeCareUpdates.recordDeath, { type: 'recordDeath', date: localDateOf(new Date(input.startedAt)) } as never, homeCareEnrollment, homeCareWorkflowId(input.enrollmentId), input)) as EnrollmentView;
+    const s = (await actWithStart(ctx, homeCareUpdates.recordDeath, { type: 'recordDeath', date: localDateOf(new Date(input.startedAt)) } as never, homeCareWorkflowType, homeCareWorkflowId(input.enrollmentId), input)) as EnrollmentView;
     expect(s.timeline.map((t) => t.action)).toEqual(['planningStarted', 'recordDeath']);
     // the planning request's acknowledgement was opened before the death ended the enrollment, so it was withdrawn with it
     const after = await ctx.env.client.workflow.getHandle(homeCareWorkflowId(input.enrollmentId)).query(enrollmentQuery);

@@ -10,7 +10,7 @@ import { acknowledgementDeadline, localDateOf } from '../../src/domain/calendar'
 import { eventually, municipality, primaryCare, refusalOf, sleepUntil, UNITS } from '../helpers/discharge';
 import { VisitOrder, visitInput } from '../helpers/homecare';
 import { actWithStart, useWorkflowTestContext } from '../helpers/temporal';
-import { homeVisitUpdates, homeVisitWorkflowId, singleHomeVisit, visitOrderQuery, type VisitOrderView } from '../../workflows/homeVisit';
+import { homeVisitUpdates, homeVisitWorkflowId, homeVisitWorkflowType, visitOrderQuery, type VisitOrderView } from '../../workflows/home-visit/contract';
 
 const ctx = useWorkflowTestContext();
 
@@ -82,7 +82,7 @@ describe('a staff action that arrives with the start', () => {
     const startDate = localDateOf(new Date(orderedAt));
     const input = visitInput({ orderedAt, startDate, endDate: dateAfter(startDate, 7) });
     // update-with-start puts the action in the workflow's very first activation, beside its start
-    const s = (await actWithStart(ctx, homeVisitUpdates.accept, { type: 'accept' } as never, singleHomeVisit, homeVisitWorkflowId(input.orderId), input)) as VisitOrderView;
+    const s = (await actWithStart(ctx, homeVisitUpdates.accept, { type: 'accept' } as never, homeVisitWorkflowType, homeVisitWorkflowId(input.orderId), input)) as VisitOrderView;
     expect(s.timeline.map((t) => t.action)).toEqual(['ordered', 'accept']);
     // the order's obligations were opened before the answer met them, not after (then they would stay open)
     const after = await ctx.env.client.workflow.getHandle(homeVisitWorkflowId(input.orderId)).query(visitOrderQuery);

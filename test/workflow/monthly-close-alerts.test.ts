@@ -19,7 +19,7 @@ import { setDailyAmount } from '../../src/db/billing';
 import { upsertEpisode, type LedgerStore } from '../../src/db/ledger';
 import { DEFAULT_REGIONS, RegionSchema } from '../../src/domain/regions';
 import { closeInputFor } from '../../src/temporal/schedules';
-import { closeQuery, monthlyClose, monthlyCloseWorkflowId, type MonthlyCloseInput } from '../../workflows/monthlyClose';
+import { closeQuery, monthlyCloseWorkflowType, type MonthlyCloseWorkflow, monthlyCloseWorkflowId, type MonthlyCloseInput } from '../../workflows/monthly-close/contract';
 import { episode } from '../db/fixtures';
 import { eventually } from '../helpers/discharge';
 import { openTestLedger } from '../helpers/ledger';
@@ -72,7 +72,7 @@ const input = (region: typeof gavleborg, month: string): MonthlyCloseInput => ({
 describe('monthly close: what a retry cannot fix stops it at once and reaches the billing officers and administrators', () => {
   it('no daily amount for 2021: one attempt, non-retryable DAILY_AMOUNT_MISSING, e-mail and signed webhook; started again after the fix it freezes', async () => {
     const workflowId = monthlyCloseWorkflowId('gavleborg', '2021-03');
-    const h = await env.client.workflow.start(monthlyClose, { taskQueue, workflowId, args: [input(gavleborg, '2021-03')], workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY });
+    const h = await env.client.workflow.start<MonthlyCloseWorkflow>(monthlyCloseWorkflowType, { taskQueue, workflowId, args: [input(gavleborg, '2021-03')], workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY });
     const err = await h.result().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const cause = (err as WorkflowFailedError).cause as { cause?: { type?: string; message?: string; nonRetryable?: boolean } };
@@ -106,7 +106,7 @@ describe('monthly close: what a retry cannot fix stops it at once and reaches th
 
     // the administrator sets the amount; the billing officer starts the close again (a failed close may be restarted)
     await setDailyAmount(ledger.db, 2021, 9_000_00, 'test', 'admin');
-    const again = await env.client.workflow.start(monthlyClose, { taskQueue, workflowId, args: [input(gavleborg, '2021-03')], workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY });
+    const again = await env.client.workflow.start<MonthlyCloseWorkflow>(monthlyCloseWorkflowType, { taskQueue, workflowId, args: [input(gavleborg, '2021-03')], workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY });
     const v = await eventually(async () => { const s = await again.query(closeQuery); return s.phase === 'review' ? s : undefined; }, 'the review to open');
     expect(v.ruleSetId).toBe('gavleborg-2019');
     await again.terminate('test done');
@@ -125,7 +125,7 @@ describe('monthly close: what a retry cannot fix stops it at once and reaches th
     await upsertEpisode(ledger.db, discharged('poison-pill', `${month}-25`, `${month}-15`, `${month}-05T09:00:00.000Z`));
     await upsertEpisode(ledger.db, discharged('ordinary', `${month}-02`, `${month}-12`, `${month}-02T09:00:00.000Z`)); // 10 days: individual, 3
     const before = smtp.inbox.items.length;
-    const h = await env.client.workflow.start(monthlyClose, { taskQueue, workflowId: monthlyCloseWorkflowId('gavleborg', month), args: [input(gavleborg, month)] });
+    const h = await env.client.workflow.start<MonthlyCloseWorkflow>(monthlyCloseWorkflowType, { taskQueue, workflowId: monthlyCloseWorkflowId('gavleborg', month), args: [input(gavleborg, month)] });
     const v = await eventually(async () => { const s = await h.query(closeQuery); return s.phase === 'review' ? s : undefined; }, 'the review to open');
     expect(v.preliminary).toMatchObject({ ruleSetId: 'gavleborg-2019', totalOre: 3 * 7_800_00, cannotCompute: [] });
     expect(v.preliminary!.municipalities.find((m) => m.municipality === '2180')).toMatchObject({ lines: 2, reviews: 1, cannotCompute: 0 });

@@ -9,7 +9,7 @@ import { invoicesOfClose, setDailyAmount, setNationalAverage } from '../../src/d
 import { addWeekdays, endOfLocalDay, localDateOf } from '../../src/domain/calendar';
 import { DEFAULT_REGIONS } from '../../src/domain/regions';
 import { closeInputFor } from '../../src/temporal/schedules';
-import { closeQuery, monthlyClose, monthlyCloseScheduled, monthlyCloseWorkflowId, reviewUpdates, type CloseView, type MonthlyCloseInput } from '../../workflows/monthlyClose';
+import { closeQuery, monthlyCloseWorkflowType, type MonthlyCloseWorkflow, monthlyCloseScheduledWorkflowType, type MonthlyCloseScheduledWorkflow, monthlyCloseWorkflowId, monthlyCloseUpdates, type CloseView, type MonthlyCloseInput } from '../../workflows/monthly-close/contract';
 import type { ReviewAction } from '../../src/domain/billing/review';
 import { seed } from '../helpers/billing';
 import { eventually, refusalOf, sleepUntil } from '../helpers/discharge';
@@ -22,14 +22,14 @@ const gavleborg = DEFAULT_REGIONS.find((r) => r.id === 'gavleborg')!;
 const input = (region: typeof halland, month: string, reviewWeekdays = 10): MonthlyCloseInput => ({ ...closeInputFor(region, { closeDay: 5, closeHour: 6, reviewWeekdays }), month });
 
 async function startClose(i: MonthlyCloseInput) {
-  const handle = await ctx.env.client.workflow.start(monthlyClose, {
+  const handle = await ctx.env.client.workflow.start<MonthlyCloseWorkflow>(monthlyCloseWorkflowType, {
     taskQueue: ctx.taskQueue, workflowId: monthlyCloseWorkflowId(i.region, i.month), args: [i], workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
   });
   const v = await eventually(async () => { const s = await handle.query(closeQuery); return s.phase === 'review' ? s : undefined; }, 'the review to open');
   return { handle, view: v };
 }
 const act = (h: Awaited<ReturnType<typeof startClose>>['handle'], a: ReviewAction): Promise<CloseView> =>
-  h.executeUpdate(reviewUpdates[a.type], { args: [a] });
+  h.executeUpdate(monthlyCloseUpdates[a.type], { args: [a] });
 
 describe('monthly close', () => {
   it('review: flags accepted and rejected, a dispute escalates, every approval finalises from the accepted corrections', async () => {
@@ -100,16 +100,16 @@ describe('monthly close', () => {
     await setNationalAverage(ctx.ledger.db, year - 1, 200, 'test', 'test');
     await seed(ctx.ledger, [{ region: 'gavleborg', municipality: '2180', periods: [[`${month}-02`, `${month}-12`]] }]); // 10 days: individual 3
     const args = [closeInputFor(gavleborg, { closeDay: 5, closeHour: 6, reviewWeekdays: 2 })] as const;
-    const first = await ctx.env.client.workflow.execute(monthlyCloseScheduled, { taskQueue: ctx.taskQueue, workflowId: 'monthly-close-trigger-gavleborg-1', args: [...args] });
+    const first = await ctx.env.client.workflow.execute<MonthlyCloseScheduledWorkflow>(monthlyCloseScheduledWorkflowType, { taskQueue: ctx.taskQueue, workflowId: 'monthly-close-trigger-gavleborg-1', args: [...args] });
     expect(first).toEqual({ workflowId: monthlyCloseWorkflowId('gavleborg', month), started: true });
-    const second = await ctx.env.client.workflow.execute(monthlyCloseScheduled, { taskQueue: ctx.taskQueue, workflowId: 'monthly-close-trigger-gavleborg-2', args: [...args] });
+    const second = await ctx.env.client.workflow.execute<MonthlyCloseScheduledWorkflow>(monthlyCloseScheduledWorkflowType, { taskQueue: ctx.taskQueue, workflowId: 'monthly-close-trigger-gavleborg-2', args: [...args] });
     expect(second).toEqual({ workflowId: first.workflowId, started: false });
 
     const handle = ctx.env.client.workflow.getHandle(first.workflowId);
     const result = (await handle.result()) as CloseView; // the 2-weekday timer passes by itself
     expect(result).toMatchObject({ phase: 'final', ruleSetId: 'gavleborg-2019' });
     // a billing officer starting it again is refused by the id, even after it completed
-    await expect(ctx.env.client.workflow.start(monthlyClose, { taskQueue: ctx.taskQueue, workflowId: first.workflowId, args: [{ ...args[0], month }], workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE }))
+    await expect(ctx.env.client.workflow.start<MonthlyCloseWorkflow>(monthlyCloseWorkflowType, { taskQueue: ctx.taskQueue, workflowId: first.workflowId, args: [{ ...args[0], month }], workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE }))
       .rejects.toThrow(/already/i);
     const invoices = await invoicesOfClose(ctx.ledger.db, `gavleborg-${month}`);
     expect(invoices).toHaveLength(gavleborg.municipalities.length);
@@ -117,7 +117,7 @@ describe('monthly close', () => {
   });
 
   it('a month whose year has no daily amount fails with a clear error', async () => {
-    const h = await ctx.env.client.workflow.start(monthlyClose, { taskQueue: ctx.taskQueue, workflowId: monthlyCloseWorkflowId('gavleborg', '2021-02'), args: [input(gavleborg, '2021-02')] });
+    const h = await ctx.env.client.workflow.start<MonthlyCloseWorkflow>(monthlyCloseWorkflowType, { taskQueue: ctx.taskQueue, workflowId: monthlyCloseWorkflowId('gavleborg', '2021-02'), args: [input(gavleborg, '2021-02')] });
     const err = await h.result().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const cause = (err as WorkflowFailedError).cause as { cause?: { type?: string; message?: string } };

@@ -6,28 +6,10 @@
  * handler, through the shared staff-action wiring (so each action is on the timeline, refusals
  * record nothing, and the Idempotency-Key is the update id).
  */
-import { defineUpdate } from '@temporalio/workflow';
-import {
-  applyCoordinatorAction,
-  COORDINATOR_ACTIONS,
-  coordinatorRefusal,
-  type CoordinatorAction,
-  type CoordinatorActionType,
-} from '../../src/domain/coordination';
-import type { Deviation } from '../../src/domain/obligations';
+import { applyCoordinatorAction, COORDINATOR_ACTIONS, coordinatorRefusal, type CoordinatorAction } from '../../src/domain/coordination';
 import type { ProcessRuntime } from './process-runtime';
 import { registerStaffActions } from './staff-actions';
-
-/** The answer: the deviation as it is now, and the hash of the request it answers. */
-export interface CoordinatorActionResult {
-  deviation: Deviation;
-  version: number;
-  requestHash?: string;
-}
-
-export const coordinatorUpdates = Object.fromEntries(
-  COORDINATOR_ACTIONS.map((t) => [t, defineUpdate<CoordinatorActionResult, [CoordinatorAction]>(t)]),
-) as Record<CoordinatorActionType, ReturnType<typeof defineUpdate<CoordinatorActionResult, [CoordinatorAction]>>>;
+import { coordinatorUpdates, type CoordinatorActionResult } from './coordinator-contract';
 
 export function registerCoordinatorActions(rt: ProcessRuntime, status: () => string): void {
   registerStaffActions<CoordinatorAction, CoordinatorActionResult>({

@@ -29,7 +29,7 @@ import {
   type Tracking,
   type TrackingEffect,
 } from '../../src/domain/obligations';
-import type { TimelineEntry } from '../../src/domain/process';
+import type { ProcessType, TimelineEntry } from '../../src/domain/process';
 
 export type { Actor, TimelineEntry } from '../../src/domain/process';
 
@@ -62,7 +62,7 @@ export interface RuntimeState {
 }
 
 export interface RuntimeHost {
-  processType: 'discharge' | 'homeHealthCare' | 'singleHomeVisit';
+  processType: ProcessType;
   processId: string;
   region: string;
   escalationWeekdays: number;

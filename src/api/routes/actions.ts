@@ -9,7 +9,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Client } from '@temporalio/client';
-import { allowedActionsQuery, dischargeWorkflowId, episodeQuery } from '../../../workflows/discharge';
+import { allowedActionsQuery, dischargeWorkflowId, episodeQuery } from '../../../workflows/discharge/contract';
 import { WORKSPACE_ACTIONS } from '../../domain/discharge/allowed';
 import { ACTION_ROLES, READ_ROLES } from '../../auth/policy';
 import { partyOf } from '../../auth/principal';

@@ -30,7 +30,7 @@ import { localDateOf } from '../../domain/calendar';
 import { DomainRefusal } from '../../domain/refusal';
 import { findRegion, type Region } from '../../domain/regions';
 import { billingSettings, closeInputFor } from '../../temporal/schedules';
-import { closeQuery, monthlyClose, monthlyCloseWorkflowId, reviewUpdates, type CloseView } from '../../../workflows/monthlyClose';
+import { closeQuery, monthlyCloseWorkflowType, type MonthlyCloseWorkflow, monthlyCloseWorkflowId, monthlyCloseUpdates, type CloseView } from '../../../workflows/monthly-close/contract';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
 import {
   AlertsQuery,
@@ -146,7 +146,7 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
     const workflowId = monthlyCloseWorkflowId(region.id, body.month);
     let existed = false;
     try {
-      await client.workflow.start(monthlyClose, {
+      await client.workflow.start<MonthlyCloseWorkflow>(monthlyCloseWorkflowType, {
         workflowId,
         taskQueue: config.temporal.taskQueue,
         args: [{ ...closeInputFor(region, billingSettings()), month: body.month, startedBy: 'billingOfficer' }],
@@ -199,7 +199,7 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
       const action = { ...parsed, type, actor: actorOf(p) } as ReviewAction;
       let v: CloseView;
       try {
-        v = await handle.executeUpdate(reviewUpdates[type], { args: [action], updateId: key ?? randomUUID() });
+        v = await handle.executeUpdate(monthlyCloseUpdates[type], { args: [action], updateId: key ?? randomUUID() });
       } catch (err) {
         closeError(err);
       }

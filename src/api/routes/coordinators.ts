@@ -17,10 +17,10 @@ import { RESOLUTIONS, type CoordinatorAction, type CoordinatorActionType } from 
 import { organisationOf, type Organisation } from '../../domain/escalation';
 import { isValidHsaId } from '../../domain/identifiers';
 import { findRegion } from '../../domain/regions';
-import { coordinatorUpdates, type CoordinatorActionResult } from '../../../workflows/shared/coordinator-actions';
-import { dischargeWorkflowId } from '../../../workflows/discharge';
-import { homeCareWorkflowId } from '../../../workflows/homeCare';
-import { homeVisitWorkflowId } from '../../../workflows/homeVisit';
+import { coordinatorUpdates, type CoordinatorActionResult } from '../../../workflows/shared/coordinator-contract';
+import { dischargeWorkflowId } from '../../../workflows/discharge/contract';
+import { homeCareWorkflowId } from '../../../workflows/home-care/contract';
+import { homeVisitWorkflowId } from '../../../workflows/home-visit/contract';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
 import { idempotencyKey, updateError } from './episodes';
 import { COORDINATOR_ACTION_ROLES } from '../../auth/policy';

@@ -17,7 +17,7 @@ import { localDateOf } from '../../domain/calendar';
 import { patientAge, pseudonymousPatientRef, validateKommunkod, validateOutOfCountyKommunkod } from '../../domain/identifiers';
 import { findRegion } from '../../domain/regions';
 import { SA } from '../../temporal/search-attributes';
-import { dischargeEpisode, dischargeUpdates, dischargeWorkflowId, episodeQuery, type EpisodeView } from '../../../workflows/discharge';
+import { dischargeWorkflowType, type DischargeWorkflow, dischargeUpdates, dischargeWorkflowId, episodeQuery, type EpisodeView } from '../../../workflows/discharge/contract';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
 import { ACTION_BODIES, StartEpisodeBody } from '../schemas/discharge';
 import { ACTION_ROLES, READ_ROLES, START_ROLES } from '../../auth/policy';
@@ -142,7 +142,7 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
     const workflowId = dischargeWorkflowId(episodeId);
     let existed = false;
     try {
-      await client.workflow.start(dischargeEpisode, {
+      await client.workflow.start<DischargeWorkflow>(dischargeWorkflowType, {
         workflowId,
         taskQueue: config.temporal.taskQueue,
         args: [input],

@@ -13,14 +13,14 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import type { Config } from '../../config';
 import type { LedgerStore } from '../../db/ledger';
 import { processTimeline } from '../../db/homecare';
-import type { ProcessType } from '../../db/schema';
+import type { ProcessType } from '../../domain/process';
 import { localDateOf } from '../../domain/calendar';
 import { patientAge, pseudonymousPatientRef, validateKommunkod, type PatientIdentifier } from '../../domain/identifiers';
 import { findRegion, type Region } from '../../domain/regions';
 import { SA } from '../../temporal/search-attributes';
-import { dischargeWorkflowId, episodeQuery } from '../../../workflows/discharge';
-import { enrollmentQuery, homeCareEnrollment, homeCareUpdates, homeCareWorkflowId } from '../../../workflows/homeCare';
-import { homeVisitUpdates, homeVisitWorkflowId, singleHomeVisit, visitOrderQuery } from '../../../workflows/homeVisit';
+import { dischargeWorkflowId, episodeQuery } from '../../../workflows/discharge/contract';
+import { enrollmentQuery, homeCareWorkflowType, type HomeCareWorkflow, homeCareUpdates, homeCareWorkflowId } from '../../../workflows/home-care/contract';
+import { homeVisitUpdates, homeVisitWorkflowId, homeVisitWorkflowType, type HomeVisitWorkflow, visitOrderQuery } from '../../../workflows/home-visit/contract';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
 import { ENROLLMENT_ACTIONS, StartEnrollmentBody, StartVisitOrderBody, VISIT_ORDER_ACTIONS } from '../schemas/homecare';
 import { idempotencyKey, temporalError, updateError } from './episodes';
@@ -135,7 +135,7 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
     const pseudonym = patient(body.patient, startedAt);
     const workflowId = homeCareWorkflowId(enrollmentId);
     const existed = await startOnce(() =>
-      client.workflow.start(homeCareEnrollment, {
+      client.workflow.start<HomeCareWorkflow>(homeCareWorkflowType, {
         workflowId,
         taskQueue: config.temporal.taskQueue,
         typedSearchAttributes: attributes(region.id, body.residenceMunicipality, 'planning'),
@@ -171,7 +171,7 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
     const pseudonym = patient(body.patient, orderedAt);
     const workflowId = homeVisitWorkflowId(orderId);
     const existed = await startOnce(() =>
-      client.workflow.start(singleHomeVisit, {
+      client.workflow.start<HomeVisitWorkflow>(homeVisitWorkflowType, {
         workflowId,
         taskQueue: config.temporal.taskQueue,
         typedSearchAttributes: attributes(region.id, body.residenceMunicipality, 'ordered'),

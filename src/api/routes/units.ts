@@ -11,6 +11,7 @@ import type { LedgerStore } from '../../db/ledger';
 import { declareDowntime, listDowntime } from '../../db/operations';
 import { BadCursorError, unitInbox, WORKLIST_SECTIONS } from '../../db/worklist';
 import { isValidHsaId } from '../../domain/identifiers';
+import { PROCESS_TYPES } from '../../domain/process';
 import { findRegion } from '../../domain/regions';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
 import { IsoInstant } from '../schemas/common';
@@ -26,7 +27,7 @@ const InboxQuery = z
   .object({
     section: z.enum(WORKLIST_SECTIONS).optional().meta({ description: 'one section only, paged from `cursor`' }),
     municipality: z.string().regex(/^\d{4}$/, 'must be a 4-digit kommunkod').optional(),
-    processType: z.enum(['discharge', 'homeHealthCare', 'singleHomeVisit']).optional(),
+    processType: z.enum(PROCESS_TYPES).optional(),
     dueBefore: IsoInstant.optional().meta({ description: 'only items due at or before this instant' }),
     limit: z.coerce.number().int().min(1).max(500).default(50),
     cursor: z.string().max(400).optional().meta({ description: 'the `next.<section>` of the previous page; requires `section`' }),

@@ -4,10 +4,7 @@
  * query built from them cannot be widened by its input.
  */
 import { z } from 'zod';
-import * as workflows from '../../../workflows';
-
-/** Every workflow type the worker runs: the exports of workflows/index.ts. */
-export const WORKFLOW_TYPES = Object.keys(workflows) as [keyof typeof workflows, ...(keyof typeof workflows)[]];
+import { WORKFLOW_TYPES } from '../../../workflows/contracts';
 
 const keyword = (what: string, re: RegExp) => z.string().regex(re, `must be ${what}`);
 

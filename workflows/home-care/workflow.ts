@@ -12,92 +12,27 @@
  */
 import {
   continueAsNew,
-  defineQuery,
-  defineUpdate,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import { END_SUMMARY, HOME_CARE_ACTIONS, enrollmentClosed, enrollmentParties, refusal, type HomeCareAction, type HomeCareActionType } from '../src/domain/homecare/actions';
-import { boundCarriedState } from '../src/domain/homecare/bounded';
-import type { EndReason, HomeCareState, StartEnrollmentInput } from '../src/domain/homecare/types';
-import { closeDeviation, openObligations, sameParty, type Obligation } from '../src/domain/obligations';
-import { acknowledge, openOf, sendMessage } from './shared/home-messages';
-import { ProcessRuntime } from './shared/process-runtime';
-import { registerStaffActions } from './shared/staff-actions';
-import { registerCoordinatorActions } from './shared/coordinator-actions';
+import type { Activities } from '../../activities';
+import { END_SUMMARY, HOME_CARE_ACTIONS, enrollmentClosed, enrollmentParties, refusal, type HomeCareAction, type HomeCareActionType } from '../../src/domain/homecare/actions';
+import { boundCarriedState } from '../../src/domain/homecare/bounded';
+import type { EndReason, HomeCareState, StartEnrollmentInput } from '../../src/domain/homecare/types';
+import { closeDeviation, openObligations, sameParty, type Obligation } from '../../src/domain/obligations';
+import { acknowledge, openOf, sendMessage } from '../shared/home-messages';
+import { ProcessRuntime } from '../shared/process-runtime';
+import { registerStaffActions } from '../shared/staff-actions';
+import { registerCoordinatorActions } from '../shared/coordinator-actions';
+import { compactView, enrollmentQuery, enrollmentView as view, HISTORY_LIMIT, homeCareUpdates, type EnrollmentView } from './contract';
 
 const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: { maximumInterval: '30s' } });
 const remote = proxyActivities<Activities>({ startToCloseTimeout: '1m', retry: { maximumInterval: '1m', maximumAttempts: 10 } });
 
-/** Continue as new past this many history events (Temporal's own suggestion comes much later). */
-export const HISTORY_LIMIT = 1_000;
-/** …or past this many bytes of history. */
+/** …or past this many bytes of history (HISTORY_LIMIT, in ./contract.ts, counts events). */
 const HISTORY_BYTES_LIMIT = 2 * 1024 * 1024;
-/** Update results carry only the newest entries: a years-long enrollment must not copy its state into every event. */
-const RECENT = 10;
-
-export const homeCareWorkflowId = (enrollmentId: string) => `homecare-${enrollmentId}`;
-
-/** The enrollment as staff see it (query). */
-export type EnrollmentView = ReturnType<typeof view>;
-
-function view(s: HomeCareState) {
-  const p = enrollmentParties(s);
-  return {
-    enrollmentId: s.enrollmentId,
-    version: s.version,
-    status: s.status,
-    region: s.input.region,
-    /** pseudonymous (HMAC), for the access log of this read (DOMAIN.md §10) */
-    patientRef: s.input.patientRef,
-    /** the start request's hash (Idempotency-Key): the API tells a reused key with another body apart */
-    startRequestHash: s.input.requestHash,
-    parties: p,
-    initiatedBy: s.input.initiatedBy,
-    startedAt: s.input.startedAt,
-    dischargeEpisodeId: s.input.dischargeEpisodeId,
-    dischargeLink: s.dischargeLink,
-    namedCareContact: s.namedCareContact,
-    namedDoctor: s.namedDoctor,
-    invitation: s.invitation,
-    sip: s.sip,
-    medicationReviewAt: s.medicationReviewAt,
-    endOfLifeConversationAt: s.endOfLifeConversationAt,
-    decision: s.decision,
-    enrolledAt: s.enrolledAt,
-    ending: s.ending,
-    end: s.end,
-    run: s.run,
-    continuedAsNew: s.continuedAsNew,
-    messages: s.messages,
-    openObligations: openObligations(s.tracking).sort((a, b) => a.dueAt.localeCompare(b.dueAt)),
-    obligations: s.tracking.obligations,
-    deviations: s.tracking.deviations,
-    timeline: s.timeline,
-  };
-}
-
-/** What an action returns: the state with only the newest items (the query and the ledger have the rest). */
-export function compactView(s: HomeCareState): EnrollmentView {
-  const v = view(s);
-  return {
-    ...v,
-    messages: v.messages.slice(-RECENT),
-    obligations: v.obligations.slice(-RECENT),
-    deviations: v.deviations.filter((d, i, all) => d.status === 'open' || i >= all.length - RECENT),
-    timeline: v.timeline.slice(-RECENT),
-  };
-}
-
-export const enrollmentQuery = defineQuery<EnrollmentView>('enrollment');
-
-/** One Update per staff action, named after it. */
-export const homeCareUpdates = Object.fromEntries(HOME_CARE_ACTIONS.map((t) => [t, defineUpdate<EnrollmentView, [HomeCareAction]>(t)])) as {
-  [K in HomeCareActionType]: ReturnType<typeof defineUpdate<EnrollmentView, [Extract<HomeCareAction, { type: K }>]>>;
-};
 
 const DESCRIBE: Record<string, (o: Obligation) => string> = {
   acknowledge: (o) => `Message not acknowledged by ${o.responsible.kind} ${o.responsible.id} by ${o.dueLocalDate}`,

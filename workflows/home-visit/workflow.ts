@@ -8,56 +8,19 @@
  * order left unanswered (ORDER_UNANSWERED) raises a deviation and climbs the escalation ladder
  * on the shared ProcessRuntime, like every other deadline.
  */
-import { defineQuery, defineUpdate, proxyLocalActivities, setHandler, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import type { StartVisitOrderInput, VisitOrderState } from '../src/domain/homecare/types';
-import { VISIT_ACTIONS, orderClosed, visitParties, visitRefusal, type VisitAction, type VisitActionType } from '../src/domain/homecare/visit-actions';
-import { closeDeviation, openObligations, type Obligation } from '../src/domain/obligations';
-import { SA } from '../src/temporal/search-attributes';
-import { acknowledge, openOf, sendMessage } from './shared/home-messages';
-import { ProcessRuntime } from './shared/process-runtime';
-import { registerStaffActions } from './shared/staff-actions';
-import { registerCoordinatorActions } from './shared/coordinator-actions';
+import { proxyLocalActivities, setHandler, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import type { StartVisitOrderInput, VisitOrderState } from '../../src/domain/homecare/types';
+import { VISIT_ACTIONS, orderClosed, visitParties, visitRefusal, type VisitAction, type VisitActionType } from '../../src/domain/homecare/visit-actions';
+import { closeDeviation, openObligations, type Obligation } from '../../src/domain/obligations';
+import { SA } from '../../src/temporal/search-attributes';
+import { acknowledge, openOf, sendMessage } from '../shared/home-messages';
+import { ProcessRuntime } from '../shared/process-runtime';
+import { registerStaffActions } from '../shared/staff-actions';
+import { registerCoordinatorActions } from '../shared/coordinator-actions';
+import { homeVisitUpdates, visitOrderQuery, visitOrderView as view, type VisitOrderView } from './contract';
 
 const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: { maximumInterval: '30s' } });
-
-export const homeVisitWorkflowId = (orderId: string) => `homevisit-${orderId}`;
-
-export type VisitOrderView = ReturnType<typeof view>;
-
-function view(s: VisitOrderState) {
-  return {
-    orderId: s.orderId,
-    version: s.version,
-    status: s.status,
-    region: s.input.region,
-    /** pseudonymous (HMAC), for the access log of this read (DOMAIN.md §10) */
-    patientRef: s.input.patientRef,
-    /** the start request's hash (Idempotency-Key): the API tells a reused key with another body apart */
-    startRequestHash: s.input.requestHash,
-    parties: visitParties(s),
-    interventions: s.input.interventions,
-    startDate: s.input.startDate,
-    endDate: s.input.endDate,
-    orderedAt: s.input.orderedAt,
-    orderMessageId: s.orderMessageId,
-    endsAt: s.endsAt,
-    answer: s.answer,
-    cancellation: s.cancellation,
-    visits: s.visits,
-    messages: s.messages,
-    openObligations: openObligations(s.tracking).sort((a, b) => a.dueAt.localeCompare(b.dueAt)),
-    obligations: s.tracking.obligations,
-    deviations: s.tracking.deviations,
-    timeline: s.timeline,
-  };
-}
-
-export const visitOrderQuery = defineQuery<VisitOrderView>('visitOrder');
-
-export const homeVisitUpdates = Object.fromEntries(VISIT_ACTIONS.map((t) => [t, defineUpdate<VisitOrderView, [VisitAction]>(t)])) as {
-  [K in VisitActionType]: ReturnType<typeof defineUpdate<VisitOrderView, [Extract<VisitAction, { type: K }>]>>;
-};
 
 const DESCRIBE: Record<string, (o: Obligation) => string> = {
   acknowledge: (o) => `Message not acknowledged by ${o.responsible.kind} ${o.responsible.id} by ${o.dueLocalDate}`,

@@ -5,17 +5,12 @@
  * the escalations; it is idempotent per coordinator and local day.
  */
 import { proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { Activities } from '../../activities';
+import type { CoordinatorDigestInput, CoordinatorDigestResult } from './contract';
 
 const { sendCoordinatorDigests } = proxyActivities<Activities>({ startToCloseTimeout: '2m', retry: { maximumInterval: '5m', maximumAttempts: 12 } });
 
-export interface CoordinatorDigestInput {
-  region: string;
-  /** the instant whose local day the digest is for; default workflow time (the schedule's firing) */
-  at?: string;
-}
-
-export async function coordinatorDigest(input: CoordinatorDigestInput): Promise<{ delivered: number; organisations: number }> {
+export async function coordinatorDigest(input: CoordinatorDigestInput): Promise<CoordinatorDigestResult> {
   // workflow time decides the digest's day, so a retried or replayed run means the same day
   return sendCoordinatorDigests(input.region, input.at ?? new Date().toISOString());
 }

@@ -18,8 +18,6 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
-  defineQuery,
-  defineUpdate,
   proxyActivities,
   setHandler,
   patched,
@@ -29,20 +27,20 @@ import {
   ParentClosePolicy,
   WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import type { CloseInput, CloseSummary, FinalSummary } from '../src/db/billing-close';
-import type { BillingAlert } from '../src/domain/billing/alerts';
+import type { Activities } from '../../activities';
+import type { BillingAlert } from '../../src/domain/billing/alerts';
+import { applyReview, closeReview, REVIEW_ACTIONS, reviewComplete, reviewRefusal, type ReviewAction } from '../../src/domain/billing/review';
+import { SA } from '../../src/temporal/search-attributes';
 import {
-  applyReview,
-  closeReview,
-  REVIEW_ACTIONS,
-  reviewComplete,
-  reviewRefusal,
-  type ReviewAction,
-  type ReviewActionType,
-  type ReviewState,
-} from '../src/domain/billing/review';
-import { SA } from '../src/temporal/search-attributes';
+  closeQuery,
+  closeView as view,
+  monthlyCloseUpdates,
+  monthlyCloseWorkflowId,
+  type CloseState,
+  type CloseView,
+  type MonthlyCloseInput,
+  type ScheduledCloseInput,
+} from './contract';
 
 // Freezing 100 000 episodes takes seconds; the activity is idempotent, so retries are safe.
 // What a retry cannot fix fails at once (non-retryable, activities/billing.ts).
@@ -57,52 +55,8 @@ const alerts = proxyActivities<Activities>({ startToCloseTimeout: '1m', retry: {
  */
 export const PATCH_BILLING_ALERTS = 'monthly-close-billing-alerts';
 
-export interface MonthlyCloseInput extends CloseInput {
-  /** the review period in weekdays (DOMAIN §7: configurable, e.g. 10) */
-  reviewWeekdays: number;
-  startedBy?: 'schedule' | 'billingOfficer';
-}
-
 /** Patch id of the search attributes added in issue 8 (see README "Versioning"). */
 export const PATCH_SEARCH_ATTRIBUTES = 'monthly-close-search-attributes';
-
-export const monthlyCloseWorkflowId = (region: string, month: string) => `monthly-close-${region}-${month}`;
-
-export type CloseView = ReturnType<typeof view>;
-export const closeQuery = defineQuery<CloseView>('close');
-
-/** One Update per review action, named after it. */
-export const reviewUpdates = Object.fromEntries(REVIEW_ACTIONS.map((t) => [t, defineUpdate<CloseView, [ReviewAction]>(t)])) as Record<
-  ReviewActionType,
-  ReturnType<typeof defineUpdate<CloseView, [ReviewAction]>>
->;
-
-interface CloseState {
-  input: MonthlyCloseInput;
-  phase: 'freezing' | 'review' | 'final';
-  summary?: CloseSummary;
-  reviewEndsAt?: string;
-  review: ReviewState;
-  final?: FinalSummary;
-  timeline: { at: string; action: string; actor?: string; summary: string }[];
-}
-
-function view(s: CloseState) {
-  return {
-    closeId: s.summary?.closeId ?? `${s.input.region}-${s.input.month}`,
-    region: s.input.region,
-    month: s.input.month,
-    phase: s.phase,
-    ruleSetId: s.summary?.ruleSetId ?? null,
-    dailyAmountOre: s.summary?.dailyAmountOre ?? null,
-    reviewEndsAt: s.reviewEndsAt ?? null,
-    preliminary: s.summary ?? null,
-    municipalities: Object.entries(s.review.municipalities).map(([municipality, m]) => ({ municipality, ...m })),
-    flags: s.review.flags,
-    final: s.final ?? null,
-    timeline: s.timeline,
-  };
-}
 
 export async function monthlyClose(input: MonthlyCloseInput): Promise<CloseView> {
   const s: CloseState = { input, phase: 'freezing', review: { status: 'review', municipalities: {}, flags: [] }, timeline: [] };
@@ -115,7 +69,7 @@ export async function monthlyClose(input: MonthlyCloseInput): Promise<CloseView>
   };
   for (const type of REVIEW_ACTIONS) {
     setHandler(
-      reviewUpdates[type],
+      monthlyCloseUpdates[type],
       (a: ReviewAction) => {
         refuseOrThrow(a);
         const summary = applyReview(s.review, a, now());
@@ -208,8 +162,6 @@ export async function monthlyClose(input: MonthlyCloseInput): Promise<CloseView>
 }
 
 // ---- the Schedule's entry point ---------------------------------------------------------------
-
-export interface ScheduledCloseInput extends Omit<MonthlyCloseInput, 'month' | 'startedBy'> {}
 
 /**
  * What the region's Schedule starts each month: closes the month that just ended by starting its

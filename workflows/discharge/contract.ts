@@ -1,0 +1,90 @@
+/**
+ * The discharge process's contract (docs/glossary.md: process name `discharge`): what the API,
+ * the activities, the scripts and the tests need to start an episode's workflow, act on it and
+ * read it, without importing the workflow's implementation (./workflow.ts). Like the Temporal
+ * samples' `shared.ts`.
+ *
+ * Wire names are frozen (docs/architecture.md "Versioning"): the workflow type `dischargeEpisode`,
+ * the query `episode` and one Update per action, named after it, are in every history.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { checklistStatus, parties, type DischargeAction, type DischargeActionType } from '../../src/domain/discharge/actions';
+import type { AllowedAction } from '../../src/domain/discharge/allowed';
+import type { DischargeState, StartEpisodeInput } from '../../src/domain/discharge/types';
+import { openObligations, type Party } from '../../src/domain/obligations';
+
+/** The workflow type, by name: start it with `client.workflow.start<DischargeWorkflow>(dischargeWorkflowType, …)`. */
+export const dischargeWorkflowType = 'dischargeEpisode';
+/** The workflow's signature (./workflow.ts `dischargeEpisode` implements it). */
+export type DischargeWorkflow = (input: StartEpisodeInput) => Promise<EpisodeView>;
+
+/** Every staff action of the discharge process: one Update each. */
+export const DISCHARGE_ACTIONS: readonly DischargeActionType[] = [
+  'careRequest', 'outOfEpisodeMessage', 'admissionNotice', 'acknowledge', 'appointNamedCareContact',
+  'appointNamedDoctor', 'planningNeeded', 'sendInvitation', 'withdrawInvitation', 'moveInvitation', 'recordPlanningMeeting',
+  'recordFirstMedicalRound', 'recordPlanningBasis', 'recordSip',
+  'completeSip', 'acknowledgeSip', 'updateChecklist', 'recordTreatmentPlan', 'markReady', 'withdrawReadiness', 'discharge',
+  'sendDischargeNotice', 'cancel', 'setOutpatientServicesUnavailable', 'reportDeviation', 'closeDeviation',
+  'linkHomeCareEnrollment',
+];
+
+/** One Update per staff action, named after it, so the history reads like the process. */
+export const dischargeUpdates = Object.fromEntries(
+  DISCHARGE_ACTIONS.map((t) => [t, defineUpdate<EpisodeView, [DischargeAction]>(t)]),
+) as { [K in DischargeActionType]: ReturnType<typeof defineUpdate<EpisodeView, [Extract<DischargeAction, { type: K }>]>> };
+
+/** One workflow per hospital stay: `discharge-<episodeId>` (opaque, no patient data). */
+export const dischargeWorkflowId = (episodeId: string) => `discharge-${episodeId}`;
+
+/** What a successful action returns to the API: the new state as staff see it. */
+export type EpisodeView = ReturnType<typeof episodeView>;
+
+export const episodeQuery = defineQuery<EpisodeView>('episode');
+
+/** The staff actions the state allows now, each with the refusal a 409 would give (the workspace's buttons, issue 19). */
+export const allowedActionsQuery = defineQuery<AllowedAction[], [{ now: string; party?: Party; types?: DischargeActionType[] }]>('allowedActions');
+
+/** The episode as staff see it: the query's answer, and every action's with the request's hash and any warnings. */
+export function episodeView(s: DischargeState): ReturnType<typeof fullView> & { requestHash?: string; warnings?: string[] } {
+  return fullView(s);
+}
+
+function fullView(s: DischargeState) {
+  return {
+    episodeId: s.episodeId,
+    version: s.version,
+    status: s.status,
+    region: s.input.region,
+    /** pseudonymous (HMAC), for the access log of this read (DOMAIN.md §10) */
+    patientRef: s.input.patientRef,
+    /** the start request's hash (Idempotency-Key): the API tells a reused key with another body apart */
+    startRequestHash: s.input.requestHash,
+    psychiatric: s.input.psychiatric,
+    outOfCounty: s.input.outOfCounty,
+    parties: parties(s),
+    admittedAt: s.input.admittedAt,
+    admissionType: s.input.admissionType,
+    expectedReadyDate: s.expectedReadyDate,
+    admissionNoticeVersion: s.admissionNoticeVersion,
+    namedCareContacts: s.namedCareContacts,
+    namedDoctor: s.namedDoctor,
+    planning: s.planning,
+    invitations: s.invitations,
+    meetings: s.meetings,
+    sip: s.sip,
+    treatmentPlan: s.treatmentPlan,
+    checklist: checklistStatus(s),
+    readyPeriods: s.readyPeriods,
+    discharge: s.discharge,
+    cancellation: s.cancellation,
+    homeCareEnrollmentId: s.homeCareEnrollmentId,
+    outpatientServicesUnavailable: s.outpatientServicesUnavailable,
+    planningBasis: s.planningBasis,
+    firstMedicalRoundAt: s.firstMedicalRoundAt,
+    messages: s.messages,
+    openObligations: openObligations(s.tracking).sort((a, b) => a.dueAt.localeCompare(b.dueAt)),
+    obligations: s.tracking.obligations,
+    deviations: s.tracking.deviations,
+    timeline: s.timeline,
+  };
+}

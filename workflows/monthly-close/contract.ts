@@ -1,0 +1,67 @@
+/**
+ * The monthly close's contract (docs/glossary.md: process name `monthlyClose`, one close per
+ * region and month): what the API, the schedules, the scripts and the tests need to start a
+ * close, review it and read it, without importing ./workflow.ts.
+ *
+ * Wire names are frozen (docs/architecture.md "Versioning"): the workflow types `monthlyClose`
+ * and `monthlyCloseScheduled`, the query `close` and one Update per review action, named after it.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { CloseInput, CloseSummary, FinalSummary } from '../../src/db/billing-close';
+import { REVIEW_ACTIONS, type ReviewAction, type ReviewActionType, type ReviewState } from '../../src/domain/billing/review';
+
+/** The workflow type, by name: start it with `client.workflow.start<MonthlyCloseWorkflow>(monthlyCloseWorkflowType, …)`. */
+export const monthlyCloseWorkflowType = 'monthlyClose';
+export type MonthlyCloseWorkflow = (input: MonthlyCloseInput) => Promise<CloseView>;
+/** What the region's Schedule starts each month (src/temporal/schedules.ts); it starts the month's `monthlyClose`. */
+export const monthlyCloseScheduledWorkflowType = 'monthlyCloseScheduled';
+export type MonthlyCloseScheduledWorkflow = (input: ScheduledCloseInput) => Promise<{ workflowId: string; started: boolean }>;
+
+export interface MonthlyCloseInput extends CloseInput {
+  /** the review period in weekdays (DOMAIN §7: configurable, e.g. 10) */
+  reviewWeekdays: number;
+  startedBy?: 'schedule' | 'billingOfficer';
+}
+
+export interface ScheduledCloseInput extends Omit<MonthlyCloseInput, 'month' | 'startedBy'> {}
+
+/** One close per region and month: `monthly-close-<region>-<YYYY-MM>`. */
+export const monthlyCloseWorkflowId = (region: string, month: string) => `monthly-close-${region}-${month}`;
+
+/** The close as billing officers and municipalities see it: the query's answer and every review action's. */
+export type CloseView = ReturnType<typeof closeView>;
+export const closeQuery = defineQuery<CloseView>('close');
+
+/** One Update per review action, named after it. */
+export const monthlyCloseUpdates = Object.fromEntries(REVIEW_ACTIONS.map((t) => [t, defineUpdate<CloseView, [ReviewAction]>(t)])) as Record<
+  ReviewActionType,
+  ReturnType<typeof defineUpdate<CloseView, [ReviewAction]>>
+>;
+
+/** The workflow's state (./workflow.ts), from which the view is made. */
+export interface CloseState {
+  input: MonthlyCloseInput;
+  phase: 'freezing' | 'review' | 'final';
+  summary?: CloseSummary;
+  reviewEndsAt?: string;
+  review: ReviewState;
+  final?: FinalSummary;
+  timeline: { at: string; action: string; actor?: string; summary: string }[];
+}
+
+export function closeView(s: CloseState) {
+  return {
+    closeId: s.summary?.closeId ?? `${s.input.region}-${s.input.month}`,
+    region: s.input.region,
+    month: s.input.month,
+    phase: s.phase,
+    ruleSetId: s.summary?.ruleSetId ?? null,
+    dailyAmountOre: s.summary?.dailyAmountOre ?? null,
+    reviewEndsAt: s.reviewEndsAt ?? null,
+    preliminary: s.summary ?? null,
+    municipalities: Object.entries(s.review.municipalities).map(([municipality, m]) => ({ municipality, ...m })),
+    flags: s.review.flags,
+    final: s.final ?? null,
+    timeline: s.timeline,
+  };
+}
