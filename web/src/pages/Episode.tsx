@@ -1,0 +1,368 @@
+/**
+ * Vårdtillfälle: parties, status, timeline (sent and recorded times), open obligations with their
+ * deadline in words, deviations, and the actions the episode allows now — from
+ * GET /api/episodes/{id}/allowed-actions, which answers with the domain's own refusal rule. A
+ * refused action is shown disabled with the sentence its 409 gives; forms are validated with the
+ * server's zod schemas (src/api/schemas/discharge.ts) and a 409 is shown at the field it concerns.
+ */
+import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { api, ApiError, idempotencyKey, ok } from '../api';
+import { dateTimeSv, todaySv, localInputToIso, weekdayDate } from '../format';
+import type { SignedIn } from '../session';
+import { ACTION_SV, DEVIATION_STATUS_SV, MESSAGE_SV, OBLIGATION_VERB_SV, PARTY_SV, REFUSAL_FIELD, refusalSv, STATUS_SV } from '../sv';
+import { ACTION_BODIES } from '../../../src/api/schemas/discharge';
+import { municipalityName } from '../../../src/domain/reference/municipalities';
+
+interface Party { kind: string; id: string }
+interface Obligation { obligationId: string; kind: string; messageId?: string; responsible: Party; dueAt: string; dueLocalDate: string; status: string }
+interface Deviation { deviationId: string; type: string; responsible: Party; description: string; deadlineAt: string; status: string; escalation: string }
+interface TimelineEntry { seq: number; action: string; occurredAt: string; recordedAt: string; actor?: { userId: string; organisation: string }; summary: string }
+interface Message { messageId: string; type: string; sender: Party; occurredAt: string; recordedAt: string }
+export interface EpisodeView {
+  episodeId: string;
+  status: string;
+  region: string;
+  psychiatric: boolean;
+  parties: { inpatient: Party; municipality: Party; primaryCare: Party; psychiatricOutpatient?: Party };
+  admittedAt: string;
+  expectedReadyDate?: string;
+  checklist: { criteria: Record<string, boolean>; complete: boolean; medicinesSecuredUntil?: string };
+  readyPeriods: { readyDate: string; endDate?: string }[];
+  discharge?: { dischargedAt: string; noticeSentAt?: string };
+  messages: Message[];
+  openObligations: Obligation[];
+  deviations: Deviation[];
+  timeline: TimelineEntry[];
+}
+interface AllowedAction { type: string; path: string; sv: string; messageId?: string; allowed: boolean; refusal?: { code: string; message: string } }
+
+const partyName = (p: Party) => (p.kind === 'municipality' ? `${municipalityName(p.id) ?? p.id} kommun (${p.id})` : p.id);
+
+const CRITERIA_SV: Record<string, string> = {
+  admissionNoticeSent: 'Inskrivningsmeddelande skickat',
+  readyDateSet: 'Datum för utskrivningsklar satt',
+  aidsAndMedicationListInPlace: 'Hjälpmedel och aktuell läkemedelslista finns',
+  medicinesSecured: 'Läkemedel, material och nutrition säkrade i tre dagar',
+  informationTransferred: 'Information för fortsatt vård överförd',
+};
+
+export function EpisodePage({ who, episodeId }: { who: SignedIn; episodeId: string }) {
+  const [view, setView] = useState<EpisodeView>();
+  const [actions, setActions] = useState<AllowedAction[]>([]);
+  const [error, setError] = useState<string>();
+  const [status, setStatus] = useState('');
+
+  const load = useCallback(async () => {
+    try {
+      const params = { params: { path: { episodeId } } };
+      const [v, a] = await Promise.all([
+        ok<EpisodeView>(api.GET('/api/episodes/{episodeId}', params)),
+        ok<{ actions: AllowedAction[] }>(api.GET('/api/episodes/{episodeId}/allowed-actions', params)),
+      ]);
+      setView(v);
+      setActions(a.actions);
+      setError(undefined);
+    } catch (e) {
+      const err = e as ApiError;
+      setError(refusalSv(err.code, err.message));
+    }
+  }, [episodeId]);
+
+  useEffect(() => {
+    void load();
+    const t = setInterval(() => void load(), 10_000);
+    return () => clearInterval(t);
+  }, [load]);
+
+  const done = async (what: string) => {
+    setStatus(`${what}: registrerat.`);
+    await load();
+  };
+
+  if (error && !view) return (<section><h1 tabIndex={-1}>Vårdtillfälle</h1><p role="alert" className="error">{error}</p></section>);
+  if (!view) return (<section><h1 tabIndex={-1}>Vårdtillfälle</h1><p>Laddar…</p></section>);
+  const p = view.parties;
+  const mine = (o: { responsible: Party }) => o.responsible.id === who.organisation;
+  return (
+    <section>
+      <h1 tabIndex={-1}>Vårdtillfälle {view.episodeId.slice(0, 8)}</h1>
+      <p className="status-line">
+        Status: <strong className={`badge status-${view.status}`}>{STATUS_SV[view.status] ?? view.status}</strong>
+        {' '}· Inskriven {dateTimeSv(view.admittedAt)}
+        {view.expectedReadyDate && <> · Preliminärt utskrivningsklar {weekdayDate(view.expectedReadyDate)}</>}
+        {view.psychiatric && <> · Psykiatrisk slutenvård</>}
+      </p>
+      <p role="status" className="status">{status}</p>
+
+      <div className="columns">
+        <div>
+          <section aria-labelledby="h-actions" className="panel">
+            <h2 id="h-actions">Åtgärder nu</h2>
+            {actions.length === 0 ? <p className="empty">Din roll har inga åtgärder i detta vårdtillfälle.</p> : (
+              <ul className="actions">
+                {actions.map((a) => (
+                  <li key={`${a.type}-${a.messageId ?? ''}`}>
+                    <ActionControl action={a} view={view} episodeId={episodeId} who={who} onDone={done} />
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+
+          <section aria-labelledby="h-obl" className="panel">
+            <h2 id="h-obl">Öppna åtaganden</h2>
+            {view.openObligations.length === 0 ? <p className="empty">Inga öppna åtaganden.</p> : (
+              <ul className="obligations">
+                {view.openObligations.map((o) => {
+                  const msg = o.messageId ? view.messages.find((m) => m.messageId === o.messageId) : undefined;
+                  return (
+                    <li key={o.obligationId} className={o.status === 'overdue' ? 'overdue' : undefined}>
+                      <strong>{msg ? MESSAGE_SV[msg.type] ?? msg.type : o.kind}</strong> – {PARTY_SV[o.responsible.kind]} {partyName(o.responsible)}{mine(o) ? ' (din enhet)' : ''}:{' '}
+                      <span className="deadline">{OBLIGATION_VERB_SV[o.kind] ?? 'senast'} {weekdayDate(o.dueLocalDate)}</span>
+                      {o.status === 'overdue' && <span className="late"> – försenad</span>}
+                    </li>
+                  );
+                })}
+              </ul>
+            )}
+          </section>
+
+          <section aria-labelledby="h-dev" className="panel">
+            <h2 id="h-dev">Avvikelser</h2>
+            {view.deviations.length === 0 ? <p className="empty">Inga avvikelser.</p> : (
+              <ul>
+                {view.deviations.map((d) => (
+                  <li key={d.deviationId} className={d.status === 'open' ? 'deviation' : undefined}>
+                    <strong>{DEVIATION_STATUS_SV[d.status] ?? d.status}</strong>: {d.description} – {PARTY_SV[d.responsible.kind]} {partyName(d.responsible)}, tidsgräns {dateTimeSv(d.deadlineAt)}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        </div>
+
+        <div>
+          <section aria-labelledby="h-parties" className="panel">
+            <h2 id="h-parties">Parter</h2>
+            <dl className="parties">
+              <dt>{PARTY_SV.inpatient}</dt><dd>{partyName(p.inpatient)}</dd>
+              <dt>{PARTY_SV.municipality}</dt><dd>{partyName(p.municipality)}</dd>
+              <dt>{PARTY_SV.primaryCare}</dt><dd>{partyName(p.primaryCare)}</dd>
+              {p.psychiatricOutpatient && (<><dt>{PARTY_SV.psychiatricOutpatient}</dt><dd>{partyName(p.psychiatricOutpatient)}</dd></>)}
+            </dl>
+          </section>
+          <section aria-labelledby="h-check" className="panel">
+            <h2 id="h-check">Hemgångsklar {view.checklist.complete ? '– klar' : '– ej klar'}</h2>
+            <ul className="checklist">
+              {Object.entries(view.checklist.criteria).map(([k, v]) => (
+                <li key={k}>{v ? '✓' : '✗'} <span className="visually-hidden">{v ? 'uppfyllt:' : 'ej uppfyllt:'}</span> {CRITERIA_SV[k] ?? k}</li>
+              ))}
+            </ul>
+          </section>
+        </div>
+      </div>
+
+      <section aria-labelledby="h-time" className="panel">
+        <h2 id="h-time">Händelser</h2>
+        <table className="timeline">
+          <caption className="visually-hidden">Vårdtillfällets händelser i ordning</caption>
+          <thead><tr><th scope="col">Händelse</th><th scope="col">Inträffade</th><th scope="col">Registrerades</th><th scope="col">Av</th></tr></thead>
+          <tbody>
+            {view.timeline.map((t) => (
+              <tr key={t.seq}>
+                <td>{t.summary}</td>
+                <td>{dateTimeSv(t.occurredAt)}</td>
+                <td>{Math.abs(Date.parse(t.recordedAt) - Date.parse(t.occurredAt)) > 60_000 ? <strong>{dateTimeSv(t.recordedAt)} (efterregistrerad)</strong> : dateTimeSv(t.recordedAt)}</td>
+                <td>{t.actor ? `${t.actor.userId}, ${t.actor.organisation}` : 'systemet'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </section>
+  );
+}
+
+// ---- actions ------------------------------------------------------------------------------------
+
+type Fields = Record<string, string | boolean>;
+type FieldErrors = Record<string, string>;
+
+/** The body of each action from its form's fields. */
+function bodyOf(type: string, f: Fields, view: EpisodeView, who: SignedIn): Record<string, unknown> {
+  const s = (k: string) => (typeof f[k] === 'string' && f[k] !== '' ? (f[k] as string) : undefined);
+  switch (type) {
+    case 'admissionNotice': return { expectedReadyDate: s('date') };
+    case 'markReady': return { readyDate: s('date') };
+    case 'withdrawReadiness': return { date: s('date'), reason: s('reason') };
+    case 'updateChecklist': return { aidsAndMedicationListInPlace: !!f.aids, medicinesSecured: !!f.medicines, informationTransferred: !!f.information };
+    case 'discharge': return { sendNotice: f.sendNotice !== false };
+    case 'cancel': return { reason: s('reason') ?? 'PLANNING_CANCELLED', comment: s('comment') };
+    case 'reportDeviation': {
+      const party = Object.values(view.parties).find((x) => x && x.id === s('responsible')) ?? view.parties.inpatient;
+      return { responsible: party, description: s('description') };
+    }
+    case 'planningNeeded': return { flow: s('flow') ?? 'a', consent: s('consent') ?? 'given', formOfCare: s('formOfCare') };
+    case 'sendInvitation': return { meetingAt: s('meetingAt') ? localInputToIso(s('meetingAt')!) : undefined, place: s('place'), mode: s('mode') ?? 'inPerson', location: s('location') ?? 'hospital', inviteInpatient: true };
+    case 'appointNamedCareContact': return { contact: s('contact') };
+    case 'recordSip': return { coordinator: s('coordinator'), responsibilities: [{ party: s('party') ?? who.organisationName ?? who.organisation, responsibility: s('responsibility') }], selfCareAssessment: !!f.selfCare };
+    default: return {};
+  }
+}
+
+/** Which form field each body property is entered in. */
+const FIELD_OF_PROPERTY: Record<string, string> = { expectedReadyDate: 'date', readyDate: 'date', date: 'date', responsibilities: 'responsibility' };
+
+async function send(type: string, path: string, episodeId: string, body: Record<string, unknown>): Promise<void> {
+  // the path is one of ACTION_BODIES' (the server's own table of action endpoints)
+  await ok(api.POST(`/api/episodes/{episodeId}/${path}` as '/api/episodes/{episodeId}/ready', {
+    params: { path: { episodeId } },
+    body: body as never,
+    headers: { 'Idempotency-Key': `${type}-${idempotencyKey()}` },
+  }));
+}
+
+function ActionControl({ action, view, episodeId, who, onDone }: { action: AllowedAction; view: EpisodeView; episodeId: string; who: SignedIn; onDone: (what: string) => Promise<void> }) {
+  const label = ACTION_SV[action.type] ?? action.sv;
+  const id = `act-${action.type}-${action.messageId ?? ''}`;
+  if (!action.allowed) {
+    return (
+      <div className="action disabled">
+        <button type="button" disabled aria-describedby={`${id}-why`}>{label}</button>
+        <p className="why" id={`${id}-why`}>{action.refusal ? refusalSv(action.refusal.code, action.refusal.message) : 'Inte möjligt nu.'}</p>
+      </div>
+    );
+  }
+  if (action.type === 'acknowledge') {
+    const m = view.messages.find((x) => x.messageId === action.messageId);
+    const what = m ? MESSAGE_SV[m.type] ?? m.type : 'meddelande';
+    return <ActionForm id={id} label={`Kvittera ${what.toLowerCase()}`} action={action} view={view} who={who} episodeId={episodeId} onDone={onDone} inline fixed={{ messageId: action.messageId }} />;
+  }
+  const inline = ['recordPlanningMeeting', 'recordTreatmentPlan', 'sendDischargeNotice', 'acknowledgeSip'].includes(action.type);
+  return <ActionForm id={id} label={label} action={action} view={view} who={who} episodeId={episodeId} onDone={onDone} inline={inline} />;
+}
+
+function ActionForm({ id, label, action, view, who, episodeId, onDone, inline, fixed }: {
+  id: string; label: string; action: AllowedAction; view: EpisodeView; who: SignedIn; episodeId: string; onDone: (what: string) => Promise<void>; inline?: boolean; fixed?: Record<string, unknown>;
+}) {
+  const initial: Fields = {
+    date: action.type === 'admissionNotice' ? (view.expectedReadyDate ?? '') : todaySv(),
+    sendNotice: true,
+    aids: view.checklist.criteria.aidsAndMedicationListInPlace ?? false,
+    medicines: view.checklist.criteria.medicinesSecured ?? false,
+    information: view.checklist.criteria.informationTransferred ?? false,
+  };
+  const [f, setF] = useState<Fields>(initial);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const set = (k: string) => (e: { target: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement }) =>
+    setF((x) => ({ ...x, [k]: e.target instanceof HTMLInputElement && e.target.type === 'checkbox' ? e.target.checked : e.target.value }));
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const body = { ...bodyOf(action.type, f, view, who), ...fixed };
+    // the server's own schema (shared code): the same fields are refused here as there
+    const schema = ACTION_BODIES[action.type as keyof typeof ACTION_BODIES].body.strict();
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) {
+      const errs: FieldErrors = {};
+      for (const i of parsed.error.issues) {
+        const prop = String(i.path[0] ?? '');
+        const field = FIELD_OF_PROPERTY[prop] ?? prop;
+        errs[field] ??= fieldMessageSv(i.message);
+      }
+      setErrors(errs);
+      return;
+    }
+    setBusy(true);
+    try {
+      await send(action.type, action.path, episodeId, body);
+      setErrors({});
+      await onDone(label);
+    } catch (err) {
+      const a = err as ApiError;
+      const field = REFUSAL_FIELD[a.code] ?? (a.code === 'VALIDATION_FAILED' ? fieldOfValidation(a.details) : undefined) ?? 'form';
+      setErrors({ [field]: refusalSv(a.code, a.message) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const err = (k: string) => errors[k] && <p className="error field-error" id={`${id}-${k}-err`}>{errors[k]}</p>;
+  const described = (k: string) => (errors[k] ? { 'aria-describedby': `${id}-${k}-err`, 'aria-invalid': true as const } : {});
+  const text = (k: string, lbl: string, type = 'text') => (
+    <div className="field">
+      <label htmlFor={`${id}-${k}`}>{lbl}</label>
+      <input id={`${id}-${k}`} name={k} type={type} value={String(f[k] ?? '')} onChange={set(k)} {...described(k)} />
+      {err(k)}
+    </div>
+  );
+  const check = (k: string, lbl: string) => (
+    <div className="field check">
+      <input id={`${id}-${k}`} name={k} type="checkbox" checked={!!f[k]} onChange={set(k)} />
+      <label htmlFor={`${id}-${k}`}>{lbl}</label>
+    </div>
+  );
+  const select = (k: string, lbl: string, options: [string, string][]) => (
+    <div className="field">
+      <label htmlFor={`${id}-${k}`}>{lbl}</label>
+      <select id={`${id}-${k}`} name={k} value={String(f[k] ?? options[0]![0])} onChange={set(k)} {...described(k)}>
+        {options.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+      </select>
+      {err(k)}
+    </div>
+  );
+
+  let fields: ReactNode = null;
+  switch (action.type) {
+    case 'admissionNotice': fields = text('date', 'Preliminärt datum för utskrivningsklar', 'date'); break;
+    case 'markReady': fields = text('date', 'Utskrivningsklar från och med', 'date'); break;
+    case 'withdrawReadiness': fields = <>{text('date', 'Återtas från och med', 'date')}{text('reason', 'Skäl')}</>; break;
+    case 'updateChecklist': fields = <>{check('aids', CRITERIA_SV.aidsAndMedicationListInPlace!)}{check('medicines', CRITERIA_SV.medicinesSecured!)}{check('information', CRITERIA_SV.informationTransferred!)}</>; break;
+    case 'discharge': fields = check('sendNotice', 'Skicka utskrivningsmeddelande nu'); break;
+    case 'cancel': fields = <>{select('reason', 'Skäl', [['PLANNING_CANCELLED', 'Vårdplaneringen avbryts'], ['PATIENT_DIED', 'Patienten har avlidit']])}{text('comment', 'Kommentar (valfri)')}</>; break;
+    case 'reportDeviation': fields = <>{select('responsible', 'Ansvarig part', Object.values(view.parties).filter((x): x is Party => !!x).map((x) => [x.id, `${PARTY_SV[x.kind]} ${partyName(x)}`]))}{text('description', 'Beskrivning')}</>; break;
+    case 'planningNeeded': fields = <>
+      {select('flow', 'Flöde', [['a', 'a: nya behov – SIP'], ['b', 'b: befintliga kommunala insatser'], ['c', 'c: endast socialtjänst']])}
+      {select('consent', 'Samtycke', [['given', 'Patienten samtycker'], ['declined', 'Patienten samtycker inte']])}
+      {view.psychiatric && text('formOfCare', 'Vårdform')}
+    </>; break;
+    case 'sendInvitation': fields = <>
+      {text('meetingAt', 'Mötestid', 'datetime-local')}
+      {text('place', 'Plats')}
+      {select('mode', 'Form', [['inPerson', 'Fysiskt möte'], ['video', 'Video'], ['phone', 'Telefon']])}
+      {select('location', 'Var', [['hospital', 'Sjukhuset'], ['home', 'Hemmet'], ['healthCentre', 'Vårdcentralen'], ['other', 'Annat']])}
+    </>; break;
+    case 'appointNamedCareContact': fields = text('contact', 'Fast vårdkontakt (namn, titel)'); break;
+    case 'recordSip': fields = <>{text('coordinator', 'Samordningsansvarig')}{text('responsibility', 'Ansvar (din enhet)')}{check('selfCare', 'Egenvårdsbedömning gjord')}</>; break;
+  }
+
+  const form = (
+    <form onSubmit={(e) => void submit(e)} noValidate aria-label={label}>
+      {fields}
+      {err('form')}
+      <button type="submit" disabled={busy} {...described('form')}>{label}</button>
+    </form>
+  );
+  if (inline) return <div className="action">{form}</div>;
+  return (
+    <details className="action">
+      <summary>{label}</summary>
+      {form}
+    </details>
+  );
+}
+
+function fieldOfValidation(details: unknown): string | undefined {
+  const first = Array.isArray(details) ? (details[0] as { field?: string } | undefined) : undefined;
+  const prop = first?.field?.split('.')[1];
+  return prop ? FIELD_OF_PROPERTY[prop] ?? prop : undefined;
+}
+
+/** zod's English messages of the shared schemas, in Swedish where we know them. */
+function fieldMessageSv(m: string): string {
+  if (/must not be empty|Required|expected string, received undefined|Invalid input/i.test(m)) return 'Fyll i fältet.';
+  if (/date/i.test(m)) return 'Ange ett datum (ÅÅÅÅ-MM-DD).';
+  if (/at most (\d+) characters/.test(m)) return `Högst ${/at most (\d+)/.exec(m)![1]} tecken.`;
+  return m;
+}
