@@ -128,6 +128,7 @@ async function main(): Promise<void> {
         dataConverter: dataConverter(config.payloadKeys),
         workflowStackTraces: config.temporal.workflowStackTraces,
         maxCachedWorkflows: config.temporal.maxCachedWorkflows,
+        bundleCacheDir: join(config.dataDir, 'workflow-bundle'),
       });
       workerRun = worker.run().finally(() => nativeConnection.close());
       workerRun.catch((err) => {

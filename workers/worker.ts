@@ -6,6 +6,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities, type ActivityDeps } from '../activities';
 import type { TemporalConnectionOptions } from '../src/temporal/connection';
 import { dataConverter } from '../src/temporal/codec';
+import { workflowBundleFile } from './workflow-bundle';
 
 export const workflowsPath = require.resolve('../workflows');
 
@@ -16,6 +17,12 @@ export interface WorkerParams {
   deps: ActivityDeps;
   /** Pre-built bundle (tests bundle once per run); otherwise workflowsPath is bundled at start-up. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /**
+   * Where the bundle of the current code is kept between starts (workers/workflow-bundle.ts): built
+   * by a child process, so webpack never lives in the worker process. Without it, and without
+   * `workflowBundle`, the SDK bundles in this process.
+   */
+  bundleCacheDir?: string;
   /** Payload encryption (src/temporal/codec.ts); default: PAYLOAD_KEYS or the development key. */
   dataConverter?: WorkerOptions['dataConverter'];
   /**
@@ -37,7 +44,11 @@ export async function createWorker(p: WorkerParams): Promise<Worker> {
     taskQueue: p.taskQueue,
     activities: createActivities(p.deps),
     dataConverter: p.dataConverter ?? dataConverter(),
-    ...(p.workflowBundle ? { workflowBundle: p.workflowBundle } : { workflowsPath }),
+    ...(p.workflowBundle
+      ? { workflowBundle: p.workflowBundle }
+      : p.bundleCacheDir
+        ? { workflowBundle: { codePath: await workflowBundleFile(workflowsPath, p.bundleCacheDir) } }
+        : { workflowsPath }),
     // Graceful shutdown: in-flight activities get this long to finish before being cancelled.
     shutdownGraceTime: '10s',
     ...(p.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: p.maxCachedWorkflows } : {}),
