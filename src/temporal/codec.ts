@@ -8,13 +8,24 @@
  * put a new key first in PAYLOAD_KEYS and keep the old ones after it; new payloads use the first
  * key, old histories still decode with theirs. Payloads that were never encrypted (recorded
  * before encryption was switched on) pass through unchanged, so old histories keep replaying.
+ *
+ * Compression (issue 21, the cost of each episode): a payload is deflated before it is
+ * encrypted — encrypted bytes do not compress, so it must happen here or nowhere. Every Update
+ * answers with a JSON view of the process, and those views were three quarters of an episode's
+ * history. The payload's metadata says so (`encryption-compression: deflate-raw`); payloads
+ * without it were recorded before and decode as before.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
+export const COMPRESSION_METADATA = 'encryption-compression';
+const DEFLATE = 'deflate-raw';
+/** Below this a payload is encrypted as it is: deflate's gain would be a few bytes, its cost the same. */
+const COMPRESS_FROM_BYTES = 256;
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -65,9 +76,14 @@ export class EncryptionCodec implements PayloadCodec {
     return payloads.map((p) => {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
-      const plain = temporal.api.common.v1.Payload.encode(p).finish();
+      const serialized = temporal.api.common.v1.Payload.encode(p).finish();
+      const deflated = serialized.length >= COMPRESS_FROM_BYTES ? deflateRawSync(serialized) : undefined;
+      const compressed = deflated !== undefined && deflated.length < serialized.length;
+      const plain = compressed ? deflated : serialized;
       const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
-      return { metadata: { [METADATA_ENCODING_KEY]: utf8(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: utf8(this.current.id) }, data };
+      const metadata: Record<string, Uint8Array> = { [METADATA_ENCODING_KEY]: utf8(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: utf8(this.current.id) };
+      if (compressed) metadata[COMPRESSION_METADATA] = utf8(DEFLATE);
+      return { metadata, data };
     });
   }
 
@@ -81,7 +97,9 @@ export class EncryptionCodec implements PayloadCodec {
       const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
       decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
       const plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
-      return temporal.api.common.v1.Payload.decode(plain);
+      const compression = text(p.metadata?.[COMPRESSION_METADATA]);
+      if (compression !== undefined && compression !== DEFLATE) throw new PayloadKeyError(`payload compressed with "${compression}", which this version cannot read`);
+      return temporal.api.common.v1.Payload.decode(compression === DEFLATE ? inflateRawSync(plain) : plain);
     });
   }
 }

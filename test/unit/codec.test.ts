@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { EncryptionCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA, parsePayloadKeys, PayloadKeyError } from '../../src/temporal/codec';
+import { COMPRESSION_METADATA, EncryptionCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA, parsePayloadKeys, PayloadKeyError } from '../../src/temporal/codec';
 
 const key = (id: string) => `${id}:${randomBytes(32).toString('base64')}`;
 const text = (b?: Uint8Array | null) => Buffer.from(b ?? []).toString('utf8');
@@ -55,6 +55,26 @@ describe('payload encryption codec', () => {
     const data = Buffer.from(enc!.data!);
     data[20] = data[20]! ^ 1;
     await expect(codec.decode([{ ...enc!, data }])).rejects.toThrow();
+  });
+
+  it('compression (issue 21): a large view is deflated before it is encrypted and decodes exactly; a small payload is not; payloads encrypted uncompressed (before) still decode', async () => {
+    const codec = new EncryptionCodec(parsePayloadKeys(k1));
+    const view = { ...patient, timeline: Array.from({ length: 40 }, (_, i) => ({ at: `2026-12-0${(i % 9) + 1}T10:00:00.000Z`, type: 'message.acknowledged', by: 'SE2321000115-AVD7', note: patient.note })) };
+    const plainView = defaultPayloadConverter.toPayload(view);
+    const [big, small] = await codec.encode([plainView, defaultPayloadConverter.toPayload({ ok: true })]);
+    expect(text(big!.metadata![COMPRESSION_METADATA])).toBe('deflate-raw');
+    expect(big!.data!.length).toBeLessThan(plainView.data!.length / 4);
+    expect(small!.metadata![COMPRESSION_METADATA]).toBeUndefined();
+    for (const s of Object.values(patient)) expect(text(big!.data)).not.toContain(s);
+    const [dec, decSmall] = await codec.decode([big!, small!]);
+    expect(defaultPayloadConverter.fromPayload(dec!)).toEqual(view);
+    expect(defaultPayloadConverter.fromPayload(decSmall!)).toEqual({ ok: true });
+    // a payload encrypted by the version before compression: no compression metadata
+    const { [COMPRESSION_METADATA]: _, ...olderMetadata } = big!.metadata!;
+    await expect(codec.decode([{ ...big!, metadata: olderMetadata }])).rejects.toThrow(); // deflated bytes are not a Payload
+    const [uncompressed] = await codec.decode([{ ...small!, metadata: { ...small!.metadata } }]);
+    expect(defaultPayloadConverter.fromPayload(uncompressed!)).toEqual({ ok: true });
+    await expect(codec.decode([{ ...big!, metadata: { ...big!.metadata, [COMPRESSION_METADATA]: new TextEncoder().encode('zstd') } }])).rejects.toThrow(/compressed with "zstd"/);
   });
 
   it('PAYLOAD_KEYS errors name the key and what is wrong', () => {
