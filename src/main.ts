@@ -20,6 +20,7 @@ import { ensureSearchAttributes } from './temporal/search-attributes';
 import { ensureBillingSchedules } from './temporal/schedules';
 import { ensureDigestSchedules } from './temporal/digest-schedules';
 import { connectWorker, createWorker } from '../workers/worker';
+import { closeTransports } from '../activities/channels';
 
 /**
  * The client's connection: the SDK's native one (Rust, the worker's gRPC stack) rather than the
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
     if (worker) {
       if (worker.getState() === 'RUNNING') worker.shutdown(); // stops polling; in-flight tasks finish (drain)
       await workerRun?.catch((err) => logger.error({ err }, 'worker failed while draining'));
+      closeTransports(); // the drained activities' pooled SMTP connections
     }
     await connection?.close();
     await ledger?.close();

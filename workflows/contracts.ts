@@ -16,4 +16,3 @@ export const WORKFLOW_TYPES = [
   monthlyCloseScheduledWorkflowType,
   coordinatorDigestWorkflowType,
 ] as const;
-export type WorkflowType = (typeof WORKFLOW_TYPES)[number];

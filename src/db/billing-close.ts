@@ -163,13 +163,9 @@ function summarise(closeId: string, input: CloseInput, basis: MonthBasis): Close
 
 /**
  * The basis lines of a close, recomputed from the frozen input: as preliminary during review,
- * with the accepted corrections once final (so an export shows which lines dropped out and why).
+ * with the accepted corrections once final (so an export shows which lines dropped out and why),
+ * and the frozen episodes the engine cannot compute (for the billing officer).
  */
-export async function basisOfClose(db: Db, closeId: string, municipality?: string): Promise<BasisLine[]> {
-  return (await basisAndCannotCompute(db, closeId, municipality)).lines;
-}
-
-/** As `basisOfClose`, with the frozen episodes the engine cannot compute (for the billing officer). */
 export async function basisAndCannotCompute(db: Db, closeId: string, municipality?: string): Promise<{ lines: BasisLine[]; cannotCompute: CannotComputeEpisode[] }> {
   const close = await getClose(db, closeId);
   if (!close) return { lines: [], cannotCompute: [] };

@@ -38,7 +38,6 @@ export const CoordinatorSchema = z
     channels: z.array(ChannelSchema).min(1, 'a coordinator needs at least one channel'),
   })
   .strict();
-export type Coordinator = z.infer<typeof CoordinatorSchema>;
 
 export const OrganisationSchema = z
   .object({

@@ -17,7 +17,6 @@ export interface Party {
   id: string;
 }
 
-export const partyKey = (p: Party): string => `${p.kind}:${p.id}`;
 export const sameParty = (a: Party, b: Party): boolean => a.kind === b.kind && a.id === b.id;
 
 export type DeviationType =

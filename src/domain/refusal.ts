@@ -24,5 +24,3 @@ export class DomainRefusal extends Error {
     this.name = 'DomainRefusal';
   }
 }
-
-export const isDomainRefusal = (err: unknown): err is DomainRefusal => err instanceof DomainRefusal;

@@ -56,7 +56,6 @@ export const RegionSchema = z.object({
 });
 
 export type Region = z.infer<typeof RegionSchema>;
-export type ProcessSettings = Region['process'];
 
 export const DEFAULT_REGIONS: Region[] = RegionSchema.array().parse([
   {

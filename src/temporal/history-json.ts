@@ -15,7 +15,6 @@ import { patchProtobufRoot } from '@temporalio/proto/lib/patch-protobuf-root';
 type History = proto.temporal.api.history.v1.IHistory;
 
 const fromProto = createRequire(require.resolve('@temporalio/proto'));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const protojson = fromProto('protobufjs/ext/protojson') as {
   toJson(type: unknown, message: unknown): unknown;
   fromJson(type: unknown, json: unknown, options?: { ignoreUnknownFields?: boolean }): unknown;

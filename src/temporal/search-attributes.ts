@@ -32,7 +32,7 @@ type IndexedValueType = temporal.api.enums.v1.IndexedValueType;
  * workflow in a profile of `npm run bench:discharge`.
  */
 function indexedValueTypes(): typeof temporal.api.enums.v1.IndexedValueType {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, on purpose (above)
   return (require('@temporalio/proto') as typeof import('@temporalio/proto')).temporal.api.enums.v1.IndexedValueType;
 }
 

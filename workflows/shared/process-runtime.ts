@@ -31,8 +31,6 @@ import {
 } from '../../src/domain/obligations';
 import type { ProcessType, TimelineEntry } from '../../src/domain/process';
 
-export type { Actor, TimelineEntry } from '../../src/domain/process';
-
 /** Patch id of the fix that makes exclusive sections take turns when released together. */
 export const PATCH_EXCLUSIVE_TURNS = 'exclusive-sections-take-turns';
 
@@ -139,11 +137,6 @@ export class ProcessRuntime {
     this.state.timeline.push(e);
     this.changed = true;
     return e;
-  }
-
-  markChanged(): void {
-    this.state.version += 1;
-    this.changed = true;
   }
 
   /** Opens one obligation per spec; deadlines come from the calendar in one local activity. */

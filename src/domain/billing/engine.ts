@@ -46,15 +46,6 @@ export function needsDailyAmount(params: RuleSetParams): boolean {
   return params.calculation !== 'transitionalTwelfth';
 }
 
-/**
- * Ready days of an episode (DOMAIN.md §7, ./readiness.ts): every ready period counts, from the day
- * the municipality was notified, same-day discharge = 0; null when the episode cannot be computed.
- */
-export function episodeReadyDays(e: BillingEpisode): number | null {
-  const r = readinessOf(e.readyPeriods, e.endDate);
-  return r.ok ? r.days : null;
-}
-
 /** An episode the engine computes, with its readiness. */
 interface Screened {
   episode: BillingEpisode;

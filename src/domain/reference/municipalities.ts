@@ -363,8 +363,3 @@ export function countyOf(code: string): County | undefined {
   const m = BY_CODE.get(code);
   return m ? COUNTY_BY_CODE.get(m.countyCode) : undefined;
 }
-
-/** The county with this länskod, or undefined. */
-export function county(code: string): County | undefined {
-  return COUNTY_BY_CODE.get(code);
-}
