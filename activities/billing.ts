@@ -1,5 +1,5 @@
 /**
- * Billing I/O of the monthly close workflow (DOMAIN.md §7). Each activity is idempotent: the
+ * Billing I/O of the monthly close workflow (docs/domain.md §7). Each activity is idempotent: the
  * close and its invoices are keyed by region and month, so a retry or a replay writes nothing twice.
  *
  * Failures (issue 15): a typed refusal of the domain (a missing daily amount or national average,

@@ -1,7 +1,7 @@
 /**
  * Deadlines are computed here, in an activity, so the instant is recorded in workflow history:
  * a later update of the holiday data can never change the replay of a running process
- * (DOMAIN.md §3, last paragraph). Workflows call these as local activities (one marker event).
+ * (docs/domain.md §3, last paragraph). Workflows call these as local activities (one marker event).
  */
 import { DateTime } from 'luxon';
 import {
@@ -54,14 +54,14 @@ export interface ObligationDeadline {
   remindAt?: string;
   basis: string;
   /**
-   * Back-registration (DOMAIN.md §4 Downtime): the deadline had already passed at registration,
+   * Back-registration (docs/domain.md §4 Downtime): the deadline had already passed at registration,
    * so the obligation is judged at the end of the region's grace period instead; `escalateAt`
    * and `remindAt` then count from this instant, not from the deadline.
    */
   judgeAt?: string;
 }
 
-/** The ladder of an obligation judged at the end of a grace period (DOMAIN.md §4 Downtime). */
+/** The ladder of an obligation judged at the end of a grace period (docs/domain.md §4 Downtime). */
 export interface GraceRequest extends EscalationScope {
   /** when the system learned of it, or the end of the downtime window its deadline fell in */
   from: string;
@@ -103,7 +103,7 @@ export function createCalendarActivities(options: CalendarOptions, regions: Regi
     const escalateAt = weekdaysAfter(remindAt ? new Date(remindAt) : at, escalationWeekdaysFor(scope, escalationWeekdays));
     return { escalateAt, ...(remindAt ? { remindAt } : {}) };
   };
-  /** DOMAIN.md §4 Downtime: judged at the end of the grace period after `from`; the ladder counts from then. */
+  /** docs/domain.md §4 Downtime: judged at the end of the grace period after `from`; the ladder counts from then. */
   const graceOf = (r: GraceRequest, escalationWeekdays: number): Grace => {
     const judgeAt = weekdaysAfter(new Date(new Date(r.from).getTime() + 1), graceWeekdaysFor(r));
     return { judgeAt, ...ladderFrom(new Date(judgeAt), r, escalationWeekdays) };
@@ -124,7 +124,7 @@ export function createCalendarActivities(options: CalendarOptions, regions: Regi
     /**
      * The deadlines of the obligations one message creates, with their escalation instants.
      * With `registeredAt` (processes started since back-registration was fixed), a deadline
-     * already past at registration gets a grace period (`judgeAt`, DOMAIN.md §4 Downtime).
+     * already past at registration gets a grace period (`judgeAt`, docs/domain.md §4 Downtime).
      */
     async obligationDeadlines(requests: DeadlineRequest[], escalationWeekdays: number, registeredAt?: string): Promise<ObligationDeadline[]> {
       return requests.map((r) => {
@@ -153,7 +153,7 @@ export function createCalendarActivities(options: CalendarOptions, regions: Regi
       });
     },
 
-    /** Grace periods of obligations whose deadline fell inside a declared downtime window (DOMAIN.md §4). */
+    /** Grace periods of obligations whose deadline fell inside a declared downtime window (docs/domain.md §4). */
     async graceDeadlines(requests: GraceRequest[], escalationWeekdays: number): Promise<Grace[]> {
       // no grace period (graceWeekdays 0): judged when the window ends
       return requests.map((r) => (graceWeekdaysFor(r) > 0 ? graceOf(r, escalationWeekdays) : { judgeAt: r.from, ...ladderFrom(new Date(r.from), r, escalationWeekdays) }));

@@ -1,5 +1,5 @@
 /**
- * The channels of the escalation ladder (DOMAIN.md §6 "notified (e-mail or webhook)"):
+ * The channels of the escalation ladder (docs/domain.md §6 "notified (e-mail or webhook)"):
  * - e-mail over SMTP (nodemailer), with a deterministic Message-ID per delivery;
  * - signed webhooks: POST of JSON with `X-Utskrivning-Timestamp` (unix seconds) and
  *   `X-Utskrivning-Signature: sha256=<hex HMAC-SHA256(key, "<timestamp>.<body>")>`, and an

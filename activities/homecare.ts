@@ -1,5 +1,5 @@
 /**
- * Home-care activities (DOMAIN.md §5, §8): ledger projections of enrollments and single home
+ * Home-care activities (docs/domain.md §5, §8): ledger projections of enrollments and single home
  * visit orders (idempotent by version), and the link from a discharge episode.
  */
 import { Context } from '@temporalio/activity';
@@ -89,7 +89,7 @@ export function createHomeCareActivities(ledger: LedgerStore) {
     },
 
     /**
-     * DOMAIN.md §5: the discharge episode links to the enrollment, which satisfies its named-doctor
+     * docs/domain.md §5: the discharge episode links to the enrollment, which satisfies its named-doctor
      * rule (§4 step 3). Decision: an activity with the worker's Temporal client sends the discharge
      * workflow's existing `linkHomeCareEnrollment` Update (validated, recorded on its timeline);
      * a workflow cannot send an Update itself, and a new signal would change the discharge workflow.

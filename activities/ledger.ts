@@ -1,5 +1,5 @@
 /**
- * Ledger writes (DOMAIN.md §8). Every state change of a process is projected here by an
+ * Ledger writes (docs/domain.md §8). Every state change of a process is projected here by an
  * idempotent upsert keyed on (process id, version): activity retries and workflow replays
  * never duplicate a row or move a row backwards.
  */
@@ -144,7 +144,7 @@ export function createLedgerActivities(ledger: LedgerStore) {
       return downtimeFlags(ledger.db, region, instants);
     },
 
-    /** The end of the declared downtime window each instant falls inside, or null (DOMAIN.md §4 Downtime). */
+    /** The end of the declared downtime window each instant falls inside, or null (docs/domain.md §4 Downtime). */
     async downtimeEnds(region: string, instants: string[]): Promise<(string | null)[]> {
       return downtimeEnds(ledger.db, region, instants);
     },

@@ -1,5 +1,5 @@
 /**
- * The escalation ladder reaches people (DOMAIN.md §6). The ProcessRuntime calls
+ * The escalation ladder reaches people (docs/domain.md §6). The ProcessRuntime calls
  * `recordNotifications` for every reminder and escalation (its name is kept so recorded
  * histories replay): it records the notification, resolves the recipients from the region's
  * configuration (src/domain/escalation.ts) and delivers per channel.
@@ -176,7 +176,7 @@ export function createNotificationActivities(ledger: LedgerStore, deps: NotifyDe
 
 /**
  * Who a notification goes to: a reminder to the responsible unit's recipients, an escalation to
- * the coordinators; a withdrawal to everyone the deviation had reached (DOMAIN.md §4 Downtime).
+ * the coordinators; a withdrawal to everyone the deviation had reached (docs/domain.md §4 Downtime).
  */
 function recipientsOf(n: NotificationRecord, cfg: EscalationConfig, unit: Parameters<typeof reminderRecipients>[1]): Recipient[] {
   if (n.kind === 'reminder') return reminderRecipients(cfg, unit);

@@ -223,7 +223,7 @@ interface Sample {
 class ActionError extends Error {}
 
 /**
- * Signs each request in as the party who sends it (DOMAIN.md §10), with development tokens of
+ * Signs each request in as the party who sends it (docs/domain.md §10), with development tokens of
  * the service's own key (DATA_DIR/auth), minted once per party before the clock starts.
  */
 async function partyTokens(dataDir: string): Promise<(type: Sample['type'], body: unknown) => string> {
@@ -346,7 +346,7 @@ function directDriver(client: Client, phase: string, samples: Sample[]): Driver 
 
 const needsTreatmentPlan = (date: string) => agreementOn(REGION, date)?.requiresTreatmentPlan ?? false;
 
-/** One complete episode (DOMAIN.md §4, flow a with consent), every message acknowledged by every recipient. */
+/** One complete episode (docs/domain.md §4, flow a with consent), every message acknowledged by every recipient. */
 async function runEpisode(d: Driver, i: number): Promise<string> {
   const id = await d.start(i);
   const ackAll = async (v: EpisodeView, type: Message['type']) => {
@@ -642,7 +642,7 @@ function report(
       `Temporal dev server ${f1((1000 * meta.cpu.devServerS) / allRequests)} ms, benchmark client ${f1((1000 * meta.cpu.clientS) / allRequests)} ms` +
       ` — with ${availableParallelism()} CPUs to itself this setup could do at most about ${f1((availableParallelism() * allRequests) / (meta.cpu.serviceS + meta.cpu.ledgerS + meta.cpu.devServerS + meta.cpu.clientS))} requests/s.`,
     '',
-    'One episode = start + the staff actions of a complete discharge, flow (a) with consent (DOMAIN.md §4): admission notice, ' +
+    'One episode = start + the staff actions of a complete discharge, flow (a) with consent (docs/domain.md §4): admission notice, ' +
       'acknowledgements ×2, named care contact, planning needed, acknowledgements ×2, invitation (municipality only), acknowledgement, planning meeting, SIP, ' +
       `checklist, ${needsTreatmentPlan(today()) ? 'treatment plan, ' : ''}ready, acknowledgements ×2, discharge with notice, acknowledgements ×2, SIP completed — ` +
       `${f1(a.actionsPerEpisode)} staff actions (Workflow Updates) per episode; the workflow then completes. ` +

@@ -42,7 +42,7 @@ type Scenario = (c: Ctx) => Promise<WorkflowHandle>;
 
 /** One main path per scenario; the file name says which. Each must end with the workflow closed. */
 const SCENARIOS: Record<string, Scenario> = {
-  // DOMAIN §4 flow (a): every step on time, discharged, SIP completed, the episode closes itself
+  // docs/domain.md §4 flow (a): every step on time, discharged, SIP completed, the episode closes itself
   async 'dischargeEpisode-flow-a-discharged'({ env, taskQueue, now }) {
     const e = await Episode.start(env, taskQueue, episodeInput({ admittedAt: await now() }));
     const today = localDateOf(new Date(await now()));

@@ -1,6 +1,6 @@
 /**
  * Service configuration: environment variables validated with zod at start-up.
- * A bad value stops start-up with a message naming the variable (ARCHITECTURE.md "Configuration is data").
+ * A bad value stops start-up with a message naming the variable (docs/architecture.md "Configuration is data").
  */
 import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';

@@ -78,7 +78,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   const metrics = createMetrics(deps.workerMetricsUrl);
   const registry = createRegistry();
-  // Security headers (DOMAIN.md §10). No upgrade-insecure-requests: the service speaks plain HTTP
+  // Security headers (docs/domain.md §10). No upgrade-insecure-requests: the service speaks plain HTTP
   // behind its TLS-terminating proxy, and on localhost for `npm start`.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(metrics.middleware);

@@ -1,5 +1,5 @@
 /**
- * Authentication and authorisation at the HTTP edge (DOMAIN.md §10), on top of src/auth:
+ * Authentication and authorisation at the HTTP edge (docs/domain.md §10), on top of src/auth:
  *  - `authenticate` verifies the bearer token of every request but `/health` and the public
  *    documents, and puts the caller on the request;
  *  - routes ask `requireRole` (may this role do this at all?) and `ProcessAccess.authorize`

@@ -1,5 +1,5 @@
 /**
- * Who may do what (DOMAIN.md §10, the table "Roles and access"), written once: every route asks
+ * Who may do what (docs/domain.md §10, the table "Roles and access"), written once: every route asks
  * this module, and the access-matrix test (test/api/access-matrix.test.ts) checks every role
  * against every endpoint from its own, separately written table.
  *

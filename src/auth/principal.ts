@@ -1,5 +1,5 @@
 /**
- * Who is calling (DOMAIN.md §10 "Roles and access"): the person and organisation a verified
+ * Who is calling (docs/domain.md §10 "Roles and access"): the person and organisation a verified
  * bearer token names. Every route takes the acting person from here, never from the request
  * body or a header the caller writes itself.
  */
@@ -8,7 +8,7 @@ import { isValidHsaId } from '../domain/identifiers';
 import { municipality } from '../domain/reference/municipalities';
 import type { Party } from '../domain/obligations';
 
-/** The roles of DOMAIN.md §10, plus the auditor who reads the access log (§10 last paragraph). */
+/** The roles of docs/domain.md §10, plus the auditor who reads the access log (§10 last paragraph). */
 export const ROLES = [
   'inpatientStaff',
   'primaryCareStaff',

@@ -1,5 +1,5 @@
 /**
- * Bearer tokens (DOMAIN.md §10): JWTs verified with `jose` against the configured issuer and its
+ * Bearer tokens (docs/domain.md §10): JWTs verified with `jose` against the configured issuer and its
  * JWKS (any OIDC provider), or — for local use only — against a development key kept in
  * DATA_DIR, for which `npm run token` mints tokens. Production (NODE_ENV=production) refuses the
  * development key (src/config.ts).

@@ -1,5 +1,5 @@
 /**
- * The monthly close's steps that touch the ledger (DOMAIN.md §7 steps 1, 2 and 4), plain async
+ * The monthly close's steps that touch the ledger (docs/domain.md §7 steps 1, 2 and 4), plain async
  * functions so the activities, the benchmark and the simulation share them:
  * - `freezeClose`: reads the region-month's episodes once, computes the preliminary basis with the
  *   rule set in force then, and stores both (the frozen input is what finalisation recomputes);
@@ -62,7 +62,7 @@ export interface CloseSummary {
   month: string;
   ruleSetId: string;
   /**
-   * Why the rule set is only assumed for this region and month (DOMAIN.md §7: Halland 2018-11 …
+   * Why the rule set is only assumed for this region and month (docs/domain.md §7: Halland 2018-11 …
    * 2022-10 under `law-2017-612`, the sources do not say which model applied), else null.
    */
   ruleSetAssumption?: string | null;
@@ -72,13 +72,13 @@ export interface CloseSummary {
   /**
    * lines flagged for the billing officer: odd in the ledger though computed (e.g. counted 0 days).
    * `outOfCounty`: a municipality of another county, charged under `law-2017-612` on its own
-   * basis (DOMAIN.md §7), named from SCB's list.
+   * basis (docs/domain.md §7), named from SCB's list.
    */
   municipalities: {
     municipality: string; lines: number; totalOre: number; hints: number; reviews: number; cannotCompute: number;
     outOfCounty?: { ruleSetId: string; municipalityName: string | null; countyName: string | null };
   }[];
-  /** episodes the engine cannot compute: in no invoice, for the billing officer to look at (DOMAIN.md §7) */
+  /** episodes the engine cannot compute: in no invoice, for the billing officer to look at (docs/domain.md §7) */
   cannotCompute: CannotComputeEpisode[];
 }
 
@@ -131,7 +131,7 @@ export async function freezeClose(db: Db, input: CloseInput): Promise<CloseSumma
 
 async function engineContext(db: Db, params: RuleSetParams, month: string, municipalities: string[]): Promise<EngineContext> {
   const year = Number(month.slice(0, 4));
-  // DOMAIN §7: the year's amount must exist before a month of that year can be closed
+  // docs/domain.md §7: the year's amount must exist before a month of that year can be closed
   // (a rule set without one — the 2018 twelfth — still takes the year's amount when known: out-of-county episodes are charged under the law)
   const table = await dailyAmounts(db);
   const dailyAmountOre = needsDailyAmount(params) ? dailyAmountFor(table, year) : (table.get(year) ?? null);
@@ -237,7 +237,7 @@ export class BillingRefusal extends BillingDomainRefusal {
 }
 
 /**
- * A correction after the invoice is final (DOMAIN §7 step 4): the municipality's basis is
+ * A correction after the invoice is final (docs/domain.md §7 step 4): the municipality's basis is
  * recomputed with the accepted review corrections, every earlier note's lines and these lines
  * removed; the difference to what is invoiced so far becomes a credit (negative) or debit note.
  * With `amountOre` instead of lines, the note carries that amount as stated.
@@ -281,7 +281,7 @@ export interface SimulationResult {
     month: string;
     results: {
       ruleSetId: string;
-      /** why this rule set is only assumed for the region in this month (DOMAIN.md §7), else null */
+      /** why this rule set is only assumed for the region in this month (docs/domain.md §7), else null */
       assumption: string | null;
       totalOre: number;
       municipalities: {
@@ -289,14 +289,14 @@ export interface SimulationResult {
         /** a municipality of another county: charged under this rule set (`law-2017-612`), named from SCB */
         outOfCounty?: { ruleSetId: string; municipalityName: string | null; countyName: string | null };
       }[];
-      /** episodes of the month the engine cannot compute: in no total (DOMAIN.md §7) */
+      /** episodes of the month the engine cannot compute: in no total (docs/domain.md §7) */
       cannotCompute: CannotComputeEpisode[];
     }[];
   }[];
   totals: { ruleSetId: string; totalOre: number; byMunicipality: Record<string, number> }[];
 }
 
-/** DOMAIN §7 "Model simulation": rule sets over past months' episodes; reads only. */
+/** docs/domain.md §7 "Model simulation": rule sets over past months' episodes; reads only. */
 export async function simulate(db: Db, req: { region: string; municipalities: string[]; from: string; to: string; ruleSets: RuleSetParams[] }): Promise<SimulationResult> {
   const amounts = await dailyAmounts(db);
   const averages = await nationalAverages(db);

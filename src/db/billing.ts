@@ -1,5 +1,5 @@
 /**
- * Billing persistence (DOMAIN.md §7 on the ledger §8): the lean read of a region-month's
+ * Billing persistence (docs/domain.md §7 on the ledger §8): the lean read of a region-month's
  * episodes for the engine, the administered yearly tables, and the close/invoice/flag/note rows.
  * Writes are idempotent (keyed by close id, invoice id, flag id, note id) so activity retries and
  * a second start of a close never duplicate anything.
@@ -31,7 +31,7 @@ type Db = Kysely<Database>;
  * A region's episodes that belong to [from, toExclusive) for billing: discharged in the range,
  * or — decision for issue 5 — cancelled while ready (the patient died, planning cancelled) with
  * the cancelling ready period ending in the range. Such an episode has no discharge date but has
- * ready days; DOMAIN §7 makes a death an obvious error that drops out *on review*, so it enters
+ * ready days; docs/domain.md §7 makes a death an obvious error that drops out *on review*, so it enters
  * the basis by its cancellation date, hinted `DIED_DURING_STAY`, for the municipality to flag.
  */
 export async function listBillingEpisodes(db: Db, region: string, from: LocalDate, toExclusive: LocalDate): Promise<BillingEpisode[]> {
@@ -39,7 +39,7 @@ export async function listBillingEpisodes(db: Db, region: string, from: LocalDat
   // was most of a close's time (bench:billing); PostgreSQL is no slower this way. The statements
   // use episodes_region_discharge_date; the few cancelled episodes come by a second branch.
   // `ready_sent`: when each ready message (utskrivningsklar) was sent, in the order the workflow
-  // sent them — ready days run from that day (DOMAIN.md §7), see `readyPeriodsOf`.
+  // sent them — ready days run from that day (docs/domain.md §7), see `readyPeriodsOf`.
   const { rows } = await sql<{ json: string | null }>`
     select json_agg(x)::text as json from (
       select e.episode_id, e.residence_municipality, e.psychiatric, e.discharge_date, null::date as cancel_date, e.cancellation_reason,
@@ -79,7 +79,7 @@ export async function listBillingEpisodes(db: Db, region: string, from: LocalDat
 
 /**
  * The send instants of an episode's ready messages, oldest first: every ready period starts with
- * one (workflows/discharge.ts `markReady`), so the n-th message notified the n-th period. Ordered
+ * one (workflows/discharge/workflow.ts `markReady`), so the n-th message notified the n-th period. Ordered
  * by when the workflow recorded them (the order of the periods), then by the time given.
  */
 export const readySent = sql<string[] | null>`(select json_agg(m.sent_at order by m.recorded_at, m.sent_at, m.message_id)

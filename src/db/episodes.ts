@@ -1,7 +1,7 @@
 /**
- * Writing and reading episode projections (DOMAIN.md §8): what the discharge workflow's
+ * Writing and reading episode projections (docs/domain.md §8): what the discharge workflow's
  * activities call. Writes are idempotent and never go backwards, so an activity may be retried
- * or replayed any number of times (ARCHITECTURE.md "upsert by episode id + version").
+ * or replayed any number of times (docs/architecture.md "The episode ledger").
  */
 import { sql, type Kysely, type OnConflictBuilder, type QueryCreator, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { DeviationRecord, EpisodeProjection, MessageRecord, ObligationRecord, ReadyPeriod } from './projection';
@@ -91,7 +91,7 @@ export async function getEpisode(db: Kysely<Database>, episodeId: string): Promi
 /**
  * One region's episodes discharged in [fromDate, toDateExclusive): the monthly close reads a
  * month as ('2024-03-01', '2024-04-01') because an episode belongs to the month of its
- * discharge (DOMAIN.md §7). Ordered by discharge date, then episode id, for stable invoice bases.
+ * discharge (docs/domain.md §7). Ordered by discharge date, then episode id, for stable invoice bases.
  */
 export async function listEpisodesDischargedBetween(
   db: Kysely<Database>,

@@ -1,5 +1,5 @@
 /**
- * The ledger side of escalations that reach people (DOMAIN.md §6): deliveries of notifications
+ * The ledger side of escalations that reach people (docs/domain.md §6): deliveries of notifications
  * per recipient and channel (idempotent: a delivered row is never sent again), the coordinators'
  * inbox (open escalated deviations of their organisation, with the process's state and the
  * deadline missed), and the figures of their daily digest.

@@ -1,5 +1,5 @@
 /**
- * Ledger rows of home health care enrollments and single home visit orders (DOMAIN.md §5, §8, §9).
+ * Ledger rows of home health care enrollments and single home visit orders (docs/domain.md §5, §8, §9).
  *
  * Writes are idempotent upserts guarded by the workflow's version, like episodes. Unlike
  * episodes, child rows (messages, obligations, deviations, timeline) are upserted and never
@@ -144,7 +144,7 @@ export async function processCounts(db: Kysely<Database>, type: ProcessType, id:
   return { messages: await count('messages'), obligations: await count('obligations'), deviations: await count('deviations'), timeline: await count('process_timeline') };
 }
 
-/** The region's enrollments enrolled before `to` and not ended before `from` (DOMAIN.md §9 home health care). */
+/** The region's enrollments enrolled before `to` and not ended before `from` (docs/domain.md §9 home health care). */
 export function enrollmentsActiveDuring(db: Kysely<Database>, region: string, from: Instant, to: Instant) {
   return db
     .selectFrom('home_care_enrollments')
@@ -157,7 +157,7 @@ export function enrollmentsActiveDuring(db: Kysely<Database>, region: string, fr
 }
 
 /**
- * DOMAIN.md §9 "home health care: patients per municipality, new and ended, under/over 65" for
+ * docs/domain.md §9 "home health care: patients per municipality, new and ended, under/over 65" for
  * one region and period [from, to): per municipality, the patients enrolled at some time in the
  * period split by age at the start of planning (> 65 and ≤ 65, as the other indicators), how
  * many are still enrolled at its end, how many were newly enrolled and how many ended within it.

@@ -1,6 +1,6 @@
 /**
- * What the monthly indicator report (DOMAIN.md §9) reads from the ledger (§8): the ledger is the
- * only source, never workflow histories (ARCHITECTURE.md "The episode ledger"). The queries select
+ * What the monthly indicator report (docs/domain.md §9) reads from the ledger (§8): the ledger is the
+ * only source, never workflow histories (docs/architecture.md "The episode ledger"). The queries select
  * by instant with a day's margin either side of the period, and the exact local-date cut is made
  * in `src/domain/indicators.ts`, because the ledger keeps instants in UTC and the period is a
  * Europe/Stockholm calendar month.
@@ -74,7 +74,7 @@ export async function loadIndicatorData(db: Db, region: string, period: Period):
       .orderBy('episode_id')
       .orderBy('seq')
       .execute();
-    // when each ready message was sent: ready days run from that day (DOMAIN.md §7, db/billing.ts readyPeriodsOf)
+    // when each ready message was sent: ready days run from that day (docs/domain.md §7, db/billing.ts readyPeriodsOf)
     const readyMessages = await trx
       .selectFrom('messages')
       .select(['process_id', 'sent_at'])
@@ -138,7 +138,7 @@ export async function loadIndicatorData(db: Db, region: string, period: Period):
       .leftJoin('episodes as e', (j) => j.onRef('e.episode_id', '=', 'd.process_id').on('d.process_type', '=', 'discharge'))
       .select(['d.municipality', 'd.type', 'd.responsible_kind', 'd.responsible_id', 'd.downtime', 'd.detected_at', 'e.hospital', 'e.inpatient_unit_hsa', 'e.psychiatric'])
       .where('d.region', '=', region)
-      // withdrawn: a back-registration showed it never happened (DOMAIN.md §4 Downtime)
+      // withdrawn: a back-registration showed it never happened (docs/domain.md §4 Downtime)
       .where('d.status', '!=', 'withdrawn')
       .where('d.detected_at', '>=', lo)
       .where('d.detected_at', '<', hi)

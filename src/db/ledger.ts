@@ -1,5 +1,5 @@
 /**
- * The episode ledger store (DOMAIN.md §8, ARCHITECTURE.md "The episode ledger"): PGlite in the
+ * The episode ledger store (docs/domain.md §8, docs/architecture.md "The episode ledger"): PGlite in the
  * data directory by default, PostgreSQL when a connection URL is given. Both run the same
  * migrations at start-up and return the same value shapes, so billing, indicators and tests
  * never care which one they talk to.

@@ -1,5 +1,5 @@
 /**
- * Migration 0003: home health care enrollments and single home visit orders (DOMAIN.md §5, §8),
+ * Migration 0003: home health care enrollments and single home visit orders (docs/domain.md §5, §8),
  * with what the indicators of §9 need: patients per municipality, new and ended, under/over 65.
  * Their messages, obligations and deviations go in the generic tables of 0001 under
  * process_type 'homeHealthCare' / 'singleHomeVisit'; their timelines in `process_timeline`,

@@ -1,5 +1,5 @@
 /**
- * Billing tables (DOMAIN.md §7): the administered daily amounts and national averages, the
+ * Billing tables (docs/domain.md §7): the administered daily amounts and national averages, the
  * monthly closes with their frozen invoice basis, final invoices (immutable), their lines, the
  * review flags, and credit/debit notes referencing a final invoice.
  *

@@ -1,5 +1,5 @@
 /**
- * Escalations that reach people and the units' worklists (DOMAIN.md §6, issue 6 part A):
+ * Escalations that reach people and the units' worklists (docs/domain.md §6, issue 6 part A):
  * - `notification_deliveries`: one row per notification, recipient and channel; a delivered row
  *   is never sent again, so a retried activity never notifies twice;
  * - deviations: when escalated, a coordinator's acknowledgement, reassignment, comments, resolution;

@@ -1,5 +1,5 @@
 /**
- * The administrators' audit log (issue 8, DOMAIN.md §10 "administrator … workflow
+ * The administrators' audit log (issue 8, docs/domain.md §10 "administrator … workflow
  * administration"): every terminate, cancel, reset and activity re-run, with who and why.
  * Append-only, enforced by the database like the final invoices of migration 0004: a trigger
  * refuses UPDATE and DELETE, so not even a bug in our code can rewrite who did what.

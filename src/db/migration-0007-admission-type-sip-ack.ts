@@ -1,5 +1,5 @@
 /**
- * Two facts the monthly indicators (DOMAIN.md §9) could not compute before: whether the
+ * Two facts the monthly indicators (docs/domain.md §9) could not compute before: whether the
  * admission was acute or planned (akut / planerad inskrivning, §4 step 1), so a planned
  * readmission is not counted as a readmission; and when the SIP was acknowledged (kvitterad)
  * by every party of the episode but inpatient care. Both null for episodes projected before.

@@ -1,5 +1,5 @@
 /**
- * The access log (DOMAIN.md §10: "every read of patient data is access-logged (who, when, which
+ * The access log (docs/domain.md §10: "every read of patient data is access-logged (who, when, which
  * patient, why)", patientdatalagen 4 kap. 3 § systematic access checks). One row per read of a
  * process or of a list holding patients: who (person, role, organisation), the pseudonymous
  * patient reference(s), the process, the endpoint, when, and why the caller may see it.

@@ -59,7 +59,7 @@ const ledger0001: Migration = {
       .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
       .addCheckConstraint('episodes_version_positive', sql`version > 0`)
       .execute();
-    // Billing: one region's episodes discharged in a month (DOMAIN.md §7 "month of its discharge").
+    // Billing: one region's episodes discharged in a month (docs/domain.md §7 "month of its discharge").
     await db.schema.createIndex('episodes_region_discharge_date').on('episodes').columns(['region', 'discharge_date']).execute();
     // Indicators: admitted per month (share ready of all admitted, §9).
     await db.schema.createIndex('episodes_region_admitted_at').on('episodes').columns(['region', 'admitted_at']).execute();

@@ -41,7 +41,7 @@ export async function downtimeFlags(db: Kysely<Database>, region: string, instan
 /**
  * For each instant: the end of the declared downtime window it falls inside (the latest, when
  * windows overlap), or null. A deadline inside a window is judged only after a grace period
- * counted from the window's end (DOMAIN.md §4 Downtime).
+ * counted from the window's end (docs/domain.md §4 Downtime).
  */
 export async function downtimeEnds(db: Kysely<Database>, region: string, instants: Instant[]): Promise<(Instant | null)[]> {
   if (instants.length === 0) return [];
@@ -66,7 +66,7 @@ export interface NotificationRecord {
   region: string;
   deviationId: string;
   deviationType: string;
-  /** withdrawal: a deviation shown by back-registration never to have happened (DOMAIN.md §4 Downtime) */
+  /** withdrawal: a deviation shown by back-registration never to have happened (docs/domain.md §4 Downtime) */
   kind: 'reminder' | 'escalation' | 'withdrawal';
   /** withdrawals only: how far the deviation had gone, so the notice reaches everyone it reached */
   reached?: 'reminded' | 'escalated';

@@ -1,5 +1,5 @@
 /**
- * What a discharge workflow writes into the episode ledger at every state change (DOMAIN.md §8),
+ * What a discharge workflow writes into the episode ledger at every state change (docs/domain.md §8),
  * and what billing (§7) and indicators (§9) read back. Pure data: workflows can import these
  * types without pulling in a database driver.
  *
@@ -24,9 +24,9 @@ export interface PartyRef {
 export type Consent = 'given' | 'declined';
 /** 001 §5.1: (a) new needs, (b) existing municipal services only, (c) social services only */
 export type PlanningFlow = 'a' | 'b' | 'c';
-/** akut / planerad inskrivning (DOMAIN.md §4 step 1) */
+/** akut / planerad inskrivning (docs/domain.md §4 step 1) */
 export type AdmissionType = 'acute' | 'planned';
-/** 000's split of needs before discharge (DOMAIN.md §9) */
+/** 000's split of needs before discharge (docs/domain.md §9) */
 export type NeedsCategory = 'unchanged' | 'newSocialServices' | 'newHealthCare' | 'newAdvancedHealthCare';
 /** CANCELLED: planning cancelled or the patient died while ready (001 §6.1 step 9b) */
 export type ReadyPeriodEndReason = 'DISCHARGED' | 'WITHDRAWN' | 'CANCELLED';
@@ -67,7 +67,7 @@ export interface ObligationRecord {
   deviationId: string | null;
 }
 
-/** A deviation (DOMAIN.md §6), mirroring the domain's `Deviation`. */
+/** A deviation (docs/domain.md §6), mirroring the domain's `Deviation`. */
 export interface DeviationRecord {
   /** globally unique */
   deviationId: string;
@@ -79,7 +79,7 @@ export interface DeviationRecord {
   detectedAt: Instant;
   status: 'open' | 'resolved' | 'closed' | 'withdrawn';
   resolvedAt: Instant | null;
-  /** migration 0009: when a back-registration showed the deadline was met (DOMAIN.md §4 Downtime) */
+  /** migration 0009: when a back-registration showed the deadline was met (docs/domain.md §4 Downtime) */
   withdrawnAt?: Instant | null;
   closedAt: Instant | null;
   closedBy: string | null;
@@ -119,7 +119,7 @@ export interface EpisodeProjection {
    * A stable pseudonym of the patient (e.g. an HMAC of the personnummer under a region secret),
    * the same for every episode of one person so readmissions and days per individual can be
    * counted (§9). NEVER the personnummer, samordningsnummer or reservnummer itself: the ledger
-   * is read by billing and reports that must not see patient identity (DOMAIN.md §2, GDPR).
+   * is read by billing and reports that must not see patient identity (docs/domain.md §2, GDPR).
    */
   patientRef: string;
   /** whole years on the admission date; indicators split at 65 */

@@ -1,5 +1,5 @@
 /**
- * The episode ledger's tables as Kysely sees them (DOMAIN.md §8). Column names are the SQL
+ * The episode ledger's tables as Kysely sees them (docs/domain.md §8). Column names are the SQL
  * names (snake_case) so that billing and indicator queries read like the schema they run on.
  *
  * Shapes, the same on PGlite and PostgreSQL (type parsers set in `ledger.ts`):
@@ -9,7 +9,7 @@
  *
  * `messages`, `obligations` and `deviations` are keyed by (process_type, process_id) rather
  * than by episode, because the same acknowledgement/deviation machinery serves discharge
- * episodes, home-care enrollments and single home visits (ARCHITECTURE.md "The domain is pure
+ * episodes, home-care enrollments and single home visits (docs/architecture.md "The domain is pure
  * and shared"); a discharge episode writes them with process_type 'discharge' and its episode id.
  */
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
@@ -27,7 +27,7 @@ type UpdatedAt = ColumnType<Instant, never, Instant>;
 
 
 export interface EpisodesTable {
-  /** opaque id, never a personnummer (ARCHITECTURE.md "One workflow per process instance") */
+  /** opaque id, never a personnummer (docs/architecture.md "One workflow per process instance") */
   episode_id: string;
   /** the workflow's own counter of state changes; writes with a lower or equal one are stale */
   version: number;
@@ -45,7 +45,7 @@ export interface EpisodesTable {
   out_of_county: boolean;
   /** stable pseudonym of the patient; NEVER a personnummer (see `EpisodeProjection.patientRef`) */
   patient_ref: string;
-  /** age in whole years on the admission date; indicators split at 65 (DOMAIN.md §9) */
+  /** age in whole years on the admission date; indicators split at 65 (docs/domain.md §9) */
   age_at_admission: number | null;
   status: string;
   admitted_at: Instant;
@@ -54,7 +54,7 @@ export interface EpisodesTable {
   /** the final ready date of the current (last) ready period */
   ready_date: LocalDate | null;
   discharged_at: Instant | null;
-  /** local date of discharge; the billing month is the month of this date (DOMAIN.md §7) */
+  /** local date of discharge; the billing month is the month of this date (docs/domain.md §7) */
   discharge_date: LocalDate | null;
   cancelled_at: Instant | null;
   cancellation_reason: string | null;
@@ -163,7 +163,7 @@ export interface DeviationsTable {
   resolution: ColumnType<string | null, string | null | undefined, string | null>;
   /** JSON array of { at, by, text } */
   comments: ColumnType<unknown, string | null | undefined, string | null>;
-  /** migration 0009: status 'withdrawn' since (DOMAIN.md §4 Downtime) */
+  /** migration 0009: status 'withdrawn' since (docs/domain.md §4 Downtime) */
   withdrawn_at: ColumnType<Instant | null, Instant | null | undefined, Instant | null>;
 }
 
@@ -206,7 +206,7 @@ export interface NotificationDeliveriesTable {
   created_at: CreatedAt;
 }
 
-// ---- home health care and single home visits (DOMAIN.md §5; written by src/db/homecare.ts) ----
+// ---- home health care and single home visits (docs/domain.md §5; written by src/db/homecare.ts) ----
 
 export interface HomeCareEnrollmentsTable {
   /** opaque, never a personnummer */
@@ -282,7 +282,7 @@ export interface ProcessTimelineTable {
   deviation_id: string | null;
 }
 
-// ---- billing (DOMAIN.md §7; written by src/db/billing.ts) -----------------------------------
+// ---- billing (docs/domain.md §7; written by src/db/billing.ts) -----------------------------------
 
 export interface BillingDailyAmountsTable { year: number; amount_ore: number; source: string; set_by: string | null; set_at: Generated<Instant> }
 export interface BillingNationalAveragesTable { year: number; hundredths: number; source: string; set_by: string | null; set_at: Generated<Instant> }

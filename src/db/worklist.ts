@@ -1,5 +1,5 @@
 /**
- * A unit's worklist (inkorg) across every process (DOMAIN.md §4 "Every message", §6, issue 6):
+ * A unit's worklist (inkorg) across every process (docs/domain.md §4 "Every message", §6, issue 6):
  * - `acknowledgements`: messages it must acknowledge (kvittera), soonest deadline first;
  * - `invitations`: invitations it must answer — planning invitations (kallelse) and single
  *   home-visit orders — a subset of the above plus the orders' answers, listed on their own;

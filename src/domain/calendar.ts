@@ -1,5 +1,5 @@
 /**
- * The business calendar (DOMAIN.md §3 "Time and calendar rules").
+ * The business calendar (docs/domain.md §3 "Time and calendar rules").
  *
  * One pure module: no I/O, no clocks, no Temporal imports. Every rule is evaluated in local time,
  * Europe/Stockholm, with DST handled by luxon (never hand-rolled offsets).
@@ -353,7 +353,7 @@ export function admissionNoticeDeadline(admittedAt: Date): Deadline {
 
 /**
  * Admission notice "inom 24 timmar från inskrivning … eller efter första medicinska ronden"
- * (001 §6.1 step 2; DOMAIN.md §4 step 2 decision): when the 24 hours end on a non-weekday, the
+ * (001 §6.1 step 2; docs/domain.md §4 step 2 decision): when the 24 hours end on a non-weekday, the
  * first medical round is assumed on the first weekday after the admission day, and the notice is
  * due by the end of that day — so a patient admitted on a Saturday is not late on Sunday.
  * Otherwise 24 clock hours. (A round staff record moves it the same way: the later of the two.)

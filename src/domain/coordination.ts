@@ -1,5 +1,5 @@
 /**
- * What coordinators (Koordinatorgrupp, DOMAIN.md §6, §10) do with an escalated deviation, the
+ * What coordinators (Koordinatorgrupp, docs/domain.md §6, §10) do with an escalated deviation, the
  * same in every process: acknowledge the escalation (take it on), comment, close it with a
  * resolution, or reassign it to a unit. Pure rules, like each process's `refusal`: which action
  * the deviation's state allows, and what the action changes. The workflows run them as Updates

@@ -1,7 +1,7 @@
 /**
- * Who the escalation ladder reaches (DOMAIN.md §6): per region, the organisations whose units
+ * Who the escalation ladder reaches (docs/domain.md §6): per region, the organisations whose units
  * and municipalities can be responsible for a deviation, their coordinators (Koordinatorgrupp)
- * and the channels that reach them. Configuration is data (ARCHITECTURE.md): validated with zod
+ * and the channels that reach them. Configuration is data (docs/architecture.md): validated with zod
  * as part of the region, a bad value stops start-up naming the field.
  *
  * Ladder step 1 (the deadline passed): a reminder to the responsible unit, through the unit's

@@ -1,5 +1,5 @@
 /**
- * Identifiers the domain already has (DOMAIN.md §2): personnummer, samordningsnummer,
+ * Identifiers the domain already has (docs/domain.md §2): personnummer, samordningsnummer,
  * reservnummer, HSA-id and kommunkod.
  *
  * Pure: no I/O. The only clock read is the default `today = new Date()` of the personnummer
@@ -8,7 +8,7 @@
  *
  * Every error is one English sentence a nurse can act on; it never echoes a whole
  * personnummer (only the date part when the date is the problem), so an error that ends up in
- * a log does not leak the identity (DOMAIN.md §2, "must not appear ... in logs ... in clear").
+ * a log does not leak the identity (docs/domain.md §2, "must not appear ... in logs ... in clear").
  *
  * Personnummer rules (Skatteverket, SKV 704):
  * - accepted forms: YYYYMMDD-NNNN, YYYYMMDDNNNN, YYMMDD-NNNN, YYMMDDNNNN, YYMMDD+NNNN;

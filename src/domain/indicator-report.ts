@@ -1,5 +1,5 @@
 /**
- * The monthly indicator report (DOMAIN.md §9): the indicators of `./indicators.ts` per group
+ * The monthly indicator report (docs/domain.md §9): the indicators of `./indicators.ts` per group
  * (municipality, hospital or unit) and for the whole region, with what the ledger cannot answer
  * said in the report itself (`notComputable`) rather than invented. CSV for Excel through the
  * billing export's writer (UTF-8 with BOM, `;`), one row per group.

@@ -1,5 +1,5 @@
 /**
- * The monthly indicators of DOMAIN.md §9 (sources: 000's follow-up, 002's goals, 004 §4.1's list
+ * The monthly indicators of docs/domain.md §9 (sources: 000's follow-up, 002's goals, 004 §4.1's list
  * of what SKL publishes monthly), computed from ledger facts. Pure: the SQL that gathers the facts
  * lives in `src/db/indicators.ts`, the HTTP shape in `src/api/routes/indicators.ts`.
  *
@@ -7,7 +7,7 @@
  * - by its **admission date** for the admission indicators (ready share, notice within 24 hours,
  *   named care contact), and
  * - by its **discharge date** for everything about ready days, planning, SIP, needs and
- *   readmission — the same month an episode belongs to in billing (DOMAIN.md §7).
+ *   readmission — the same month an episode belongs to in billing (docs/domain.md §7).
  * No figure here carries a patient reference: `patientRef` is only used to count individuals and
  * to link readmissions, and never leaves this module.
  */
@@ -44,7 +44,7 @@ export interface IndicatorEpisode {
   admittedAt: string;
   admittedDate: LocalDate;
   admissionNoticeSentAt: string | null;
-  /** `notifiedDate`: the Stockholm date the ready message was sent (ready days run from it, DOMAIN.md §7) */
+  /** `notifiedDate`: the Stockholm date the ready message was sent (ready days run from it, docs/domain.md §7) */
   readyPeriods: { readyDate: LocalDate; endedDate: LocalDate | null; notifiedDate?: LocalDate | null }[];
   dischargeDate: LocalDate | null;
   consent: 'given' | 'declined' | null;

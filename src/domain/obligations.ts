@@ -1,6 +1,6 @@
 /**
  * The acknowledgement / deadline / deviation machinery shared by every process
- * (discharge, home health care, single home visits): DOMAIN.md §4 "Every message", §6.
+ * (discharge, home health care, single home visits): docs/domain.md §4 "Every message", §6.
  *
  * Pure data and functions: a workflow keeps a `Tracking` in its state, calls `openObligation`
  * when a message is sent, `meetObligation` when a party acts, and `processDue` whenever time
@@ -64,7 +64,7 @@ export interface Obligation {
   status: 'open' | 'met' | 'late' | 'overdue' | 'cancelled';
   openedAt: string;
   /**
-   * Back-registration (DOMAIN.md §4 Downtime): the deadline had already passed when the system
+   * Back-registration (docs/domain.md §4 Downtime): the deadline had already passed when the system
    * learned of the obligation, or fell inside a declared downtime window. It is judged only at
    * this instant, the end of the grace period; `escalateAt`/`remindAt` then count from it.
    */
@@ -90,7 +90,7 @@ export interface Deviation {
   /**
    * open → resolved (met late: `resolvedAt` is when, never before the deadline) or closed by a
    * coordinator; withdrawn when a later back-registration showed the deadline was met after all
-   * (DOMAIN.md §4 Downtime): kept on record, counted nowhere.
+   * (docs/domain.md §4 Downtime): kept on record, counted nowhere.
    */
   status: 'open' | 'resolved' | 'closed' | 'withdrawn';
   resolvedAt?: string;
@@ -155,10 +155,10 @@ export const openObligations = (t: Tracking): Obligation[] => t.obligations.filt
 
 /**
  * The party did what it had to. On time → 'met'. After the deadline → 'late', and the
- * deviation it raised is resolved but stays on record (DOMAIN.md §6).
+ * deviation it raised is resolved but stays on record (docs/domain.md §6).
  *
  * With `judging` (every process started since back-registration was fixed; histories from before
- * keep the old rule so they replay), DOMAIN.md §4 Downtime applies as well:
+ * keep the old rule so they replay), docs/domain.md §4 Downtime applies as well:
  * - met on time, but a deviation was raised already (the act was back-registered after the
  *   deadline had been judged): the deviation is **withdrawn** and whoever it reached is told;
  * - met late before the deviation was raised: the deviation is raised with its real times,
@@ -238,7 +238,7 @@ function deviationOf(t: Tracking, o: Obligation, ctx: { now: string; newId: () =
   return d;
 }
 
-/** Withdraws a deviation (DOMAIN.md §4 Downtime): it stays on record, counted nowhere, its ladder stops. */
+/** Withdraws a deviation (docs/domain.md §4 Downtime): it stays on record, counted nowhere, its ladder stops. */
 export function withdrawDeviation(d: Deviation, at: string, reason: string): Deviation {
   const reached = d.escalation;
   d.status = 'withdrawn';
@@ -300,7 +300,7 @@ export function closeDeviation(t: Tracking, id: string, by: string, comment: str
 export const awaitingJudgement = (t: Tracking): Obligation[] => t.obligations.filter((o) => o.status === 'late' && !o.deviationId && !!o.judgeAt);
 
 /**
- * DOMAIN.md §4 Downtime, step 1 of judging what falls due at `now`: the obligations whose
+ * docs/domain.md §4 Downtime, step 1 of judging what falls due at `now`: the obligations whose
  * deadline must first be checked against the declared downtime windows (each is checked once).
  */
 export function toCheckForDowntime(t: Tracking, now: string): Obligation[] {

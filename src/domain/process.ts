@@ -1,4 +1,4 @@
-/** What every process records about who did what, and when (DOMAIN.md §4, §10). */
+/** What every process records about who did what, and when (docs/domain.md §4, §10). */
 
 /**
  * The processes that run on the shared obligation machinery, by the name the ledger, the
@@ -35,7 +35,7 @@ export interface TimelineEntry {
  */
 export interface RuleVersion {
   /**
-   * A ready or withdrawal date cannot lie after the day its message is sent (DOMAIN.md §7 "Ready
+   * A ready or withdrawal date cannot lie after the day its message is sent (docs/domain.md §7 "Ready
    * days"); nothing is acknowledged before the message was sent.
    */
   realTimes: boolean;

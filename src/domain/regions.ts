@@ -1,5 +1,5 @@
 /**
- * Regions as configuration data (ARCHITECTURE.md "Configuration is data"): municipalities,
+ * Regions as configuration data (docs/architecture.md "Configuration is data"): municipalities,
  * the agreement timeline, and the process settings that differ between regions.
  * Validated with zod; a bad entry stops start-up naming the field.
  */
@@ -17,7 +17,7 @@ export const RegionSchema = z.object({
   countyCode: z.string().regex(/^\d{2}$/),
   municipalities: z.array(z.object({ code: kommunkod, name: z.string() })).min(1),
   /**
-   * Agreement rule sets in force, effective-dated (DOMAIN.md §7). `requiresTreatmentPlan`:
+   * Agreement rule sets in force, effective-dated (docs/domain.md §7). `requiresTreatmentPlan`:
    * marking a patient ready without a treatment plan is refused (002, 2027 agreement).
    */
   agreements: z
@@ -32,10 +32,10 @@ export const RegionSchema = z.object({
     .default([]),
   process: z
     .object({
-      /** §6: weekdays after a missed deadline before the responsible unit is reminded (0: at the deadline, DOMAIN.md §6) */
+      /** §6: weekdays after a missed deadline before the responsible unit is reminded (0: at the deadline, docs/domain.md §6) */
       reminderWeekdays: z.number().int().min(0).max(20).default(0),
       /**
-       * DOMAIN.md §4 Downtime: an obligation whose deadline had passed when it was registered (or
+       * docs/domain.md §4 Downtime: an obligation whose deadline had passed when it was registered (or
        * fell inside a declared downtime window) is judged at the end of this many weekdays after
        * the registration (or the window's end): 1 = the end of the first weekday after it; 0 = no
        * grace period, judged at once (the rule before back-registration was fixed)
@@ -105,7 +105,7 @@ export function findRegion(regions: Region[], id: string): Region | undefined {
   return regions.find((r) => r.id === id);
 }
 
-/** The agreement in force in a region on a local date (DOMAIN.md §7: past dates use the rules then). */
+/** The agreement in force in a region on a local date (docs/domain.md §7: past dates use the rules then). */
 export function agreementOn(region: Pick<Region, 'agreements'>, date: string) {
   return region.agreements.find((a) => a.from <= date && (!a.to || date <= a.to));
 }

@@ -1,5 +1,5 @@
 /**
- * Encryption of every Temporal payload (DOMAIN.md §10, issue 7 "Patient data protection"):
+ * Encryption of every Temporal payload (docs/domain.md §10, issue 7 "Patient data protection"):
  * workflow inputs, update arguments and results, activity inputs and outputs, query answers.
  * Workflow histories — also those an administrator downloads or replays — then hold no patient
  * data in clear; only the worker, the API and the codec endpoint hold the keys.

@@ -1,5 +1,5 @@
 /**
- * The coordinators' daily digest Schedules (DOMAIN.md §6): one per region that has coordinators,
+ * The coordinators' daily digest Schedules (docs/domain.md §6): one per region that has coordinators,
  * `coordinator-digest-<region>`, firing every day at the region's `escalation.digestHour`
  * (Europe/Stockholm). Created idempotently at start-up like the billing schedules: an existing
  * schedule is updated to the current configuration, never duplicated.

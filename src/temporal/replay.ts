@@ -1,7 +1,7 @@
 /**
  * Replay: run recorded workflow histories against the current workflow code and report the
  * first non-determinism (README "Replay"). A deploy that changes workflow code must pass this
- * against the open workflows of production first (ARCHITECTURE.md "Testing": replay tests).
+ * against the open workflows of production first (docs/architecture.md "Testing": replay tests).
  *
  * Histories come from a running server (a visibility query, e.g. every open discharge episode
  * of a region) or from history JSON files (the committed fixtures, or files downloaded with

@@ -1,12 +1,12 @@
 /**
- * The monthly close's Schedules (ARCHITECTURE.md "Monthly close ... started by a Temporal
+ * The monthly close's Schedules (docs/architecture.md "Monthly close": started by a Temporal
  * Schedule"): one per region, `monthly-close-<region>`, firing on a configurable day after the
  * month ends. Created idempotently at start-up: an existing schedule is updated to the current
  * configuration, never duplicated.
  *
  * Settings (environment, validated with zod; a bad value stops start-up naming it):
  * - BILLING_CLOSE_DAY (1–28, default 5): day of the month the previous month is closed; late
- *   registrations are allowed until then (DOMAIN §7);
+ *   registrations are allowed until then (docs/domain.md §7);
  * - BILLING_CLOSE_HOUR (5–23, default 6): local hour (Europe/Stockholm) it fires;
  * - BILLING_REVIEW_WEEKDAYS (1–60, default 10): the municipalities' review period.
  */

@@ -1,6 +1,6 @@
 /**
  * Search attributes the workflows set, so that an administrator can find a process in the
- * Temporal Web UI. None of them carries patient data (DOMAIN.md §2: no personnummer in
+ * Temporal Web UI. None of them carries patient data (docs/domain.md §2: no personnummer in
  * search attributes); the patient is reachable only through the opaque episode id.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';

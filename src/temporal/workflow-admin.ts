@@ -3,7 +3,7 @@
  * description, the pending timers and the reset points read from its history, pending
  * activities with their last failure, and the process's own open obligations and deviations
  * (by its query). No patient data: obligations name units and municipalities, never the
- * patient (DOMAIN.md §10, administrator "no patient data beyond what the task needs").
+ * patient (docs/domain.md §10, administrator "no patient data beyond what the task needs").
  */
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';

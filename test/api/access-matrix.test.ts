@@ -1,5 +1,5 @@
 /**
- * Issue 7 / DOMAIN.md §10: every role against every endpoint of /openapi.json, allowed and
+ * Issue 7 / docs/domain.md §10: every role against every endpoint of /openapi.json, allowed and
  * refused, against a real service (dev server, worker, ledger).
  *
  * The expectations are this file's own table (`MAY`), written from §10's table — not read from

@@ -1,5 +1,5 @@
 /**
- * Issue 7 / DOMAIN.md §10: bearer-token authentication (jose) and the access log, against the
+ * Issue 7 / docs/domain.md §10: bearer-token authentication (jose) and the access log, against the
  * real service. Tokens are refused when missing, malformed, unsigned, expired, from another
  * issuer or for another audience, or when their claims are not ours; an identity provider's
  * JWKS served over HTTP is trusted when configured. Every read of patient data is in the

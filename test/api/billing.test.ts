@@ -35,7 +35,7 @@ describe('billing API', () => {
     expect((await ctx.api.post('/api/billing/closes', { region: 'gavleborg', month: '2099-01' })).body.error.code).toBe('MONTH_NOT_ENDED');
   });
 
-  it('the rule-set listing says that law-2017-612 in Halland 2018-11 … 2022-10 is an assumption (DOMAIN.md §7)', async () => {
+  it('the rule-set listing says that law-2017-612 in Halland 2018-11 … 2022-10 is an assumption (docs/domain.md §7)', async () => {
     const r = await ctx.api.get('/api/billing/rule-sets');
     expect(r.status).toBe(200);
     const law = r.body.ruleSets.find((x: { id: string }) => x.id === 'law-2017-612');

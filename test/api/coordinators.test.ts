@@ -1,6 +1,6 @@
 /**
  * Coordinators' inbox and actions, and the units' worklist, over HTTP against the real dev
- * server, the real workflows and the real PGlite ledger (DOMAIN.md §6, §10; issue 6 part A).
+ * server, the real workflows and the real PGlite ledger (docs/domain.md §6, §10; issue 6 part A).
  * An episode back-registered a week after admission has missed its admission notice long ago:
  * its deviation is escalated at once, reaches the coordinator's inbox, and every coordinator
  * action is an Update on the episode (on its timeline; refusals 409, recording nothing).

@@ -751,7 +751,7 @@ describe('GET /api/units/:unitId/inbox (from the ledger projection)', () => {
       (b) => b.acknowledgements.length === 2,
     );
     // its deadline had passed when it was registered: still to do, judged only after the grace
-    // period (DOMAIN.md §4 Downtime), so no deviation yet
+    // period (docs/domain.md §4 Downtime), so no deviation yet
     expect(first.acknowledgements).toEqual([
       expect.objectContaining({ process_type: 'discharge', process_id: id, message_id: notice.messageId, message_type: 'admissionNotice', sent_at: noticeAt, due_at: dueOf(notice.messageId), status: 'open' }),
       expect.objectContaining({ process_type: 'discharge', process_id: id, message_id: planning.messageId, message_type: 'planningNeeded', sent_at: planning.occurredAt, due_at: dueOf(planning.messageId), status: 'open' }),

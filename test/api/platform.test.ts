@@ -1,7 +1,7 @@
 /**
  * The API's operational surface and the business calendar over HTTP, against the real Temporal
  * dev server and the real (PGlite) ledger: health, OpenAPI, docs, metrics, 404s, the deadline
- * endpoint with DOMAIN.md §3's examples, and declared downtime windows (driftstopp).
+ * endpoint with docs/domain.md §3's examples, and declared downtime windows (driftstopp).
  */
 import { useApi } from '../helpers/api';
 
@@ -80,7 +80,7 @@ describe('operations endpoints', () => {
   });
 });
 
-describe('GET /api/calendar/deadline (DOMAIN.md §3)', () => {
+describe('GET /api/calendar/deadline (docs/domain.md §3)', () => {
   const deadline = (rule: string, at: string) => ctx.api.get(`/api/calendar/deadline?rule=${encodeURIComponent(rule)}&at=${encodeURIComponent(at)}`);
 
   it('acknowledgement sent 2026-12-23: the first weekday after is Monday 28 December (julafton, juldagen, weekend)', async () => {

@@ -80,7 +80,7 @@ async function post(path: string, body: unknown, key = randomUUID(), twice = fal
   }
 }
 
-/** A complete episode, flow (a) with consent (DOMAIN.md §4), every message acknowledged. */
+/** A complete episode, flow (a) with consent (docs/domain.md §4), every message acknowledged. */
 async function runEpisode(i: number, twice: boolean): Promise<string> {
   const start = await post('/api/episodes', { region: 'gavleborg', patient: { kind: 'reservnummer', value: `FAULT${i}X${Date.now() % 100000}` }, residenceMunicipality: MUNICIPALITY, inpatientUnit: INPATIENT, primaryCareUnit: PRIMARY_CARE }, undefined, twice);
   const id = start.episodeId as string;

@@ -36,7 +36,7 @@
  * run, every rule set against every other over every month touched.
  *
  * What real time cannot show: a deadline the system learns of after it passed is judged at the
- * end of a grace period (the end of the next weekday, DOMAIN.md §4), and live deadlines fall at
+ * end of a grace period (the end of the next weekday, docs/domain.md §4), and live deadlines fall at
  * the end of a day, so no obligation's deviation falls due within a run. The deviations here are
  * the reported ones; raised, late and withdrawn deviations are the workflow runner's
  * (test/workflow/model-workflows.test.ts, time-skipping). Back-dating reaches ten days back from
@@ -119,7 +119,7 @@ const WRONG_ACTORS: { what: string; who: (right: TestPrincipal) => TestPrincipal
   { what: 'a billing officer', who: () => BILLING },
 ];
 
-/** Halland with its escalation organisations (DOMAIN.md §6), Gävleborg as shipped. */
+/** Halland with its escalation organisations (docs/domain.md §6), Gävleborg as shipped. */
 function regionsFile(dir: string, smtpTo: string): string {
   const channel = (to: string) => [{ type: 'email', to: `${to}@${smtpTo}` }];
   const halland = {
@@ -430,7 +430,7 @@ async function downtime(step: { startHoursBack: number; hours: number }, violati
 
 const pairs = (rows: { id: string; status: string }[]) => rows.map((r) => `${r.id}:${r.status}`).sort();
 
-/** The ledger (PostgreSQL) equals the workflow's state (DOMAIN.md §8), once the projection caught up. */
+/** The ledger (PostgreSQL) equals the workflow's state (docs/domain.md §8), once the projection caught up. */
 async function ledgerViolations(p: Driven, violations: string[]): Promise<string[]> {
   let diff: string[] = [];
   for (let i = 0; i < 80; i++) {

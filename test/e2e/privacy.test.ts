@@ -1,5 +1,5 @@
 /**
- * No patient data in clear outside the service (DOMAIN.md §2 and §10, issue 7 "Patient data
+ * No patient data in clear outside the service (docs/domain.md §2 and §10, issue 7 "Patient data
  * protection"): the real service, driven through its API with a personnummer, staff names and
  * free text, leaves none of them readable in workflow histories as the Temporal server stores
  * them, in workflow ids or search attributes, in its logs (at debug level) or in its metrics —

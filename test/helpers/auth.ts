@@ -1,5 +1,5 @@
 /**
- * Bearer tokens for the tests (DOMAIN.md §10), minted with the development key the test
+ * Bearer tokens for the tests (docs/domain.md §10), minted with the development key the test
  * services trust — the same `mintDevToken` as `npm run token`.
  *
  * `autoPrincipal` lets the process tests written before authentication keep reading like the

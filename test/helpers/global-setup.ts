@@ -1,6 +1,6 @@
 /**
  * Runs once per `jest` run, before any test file:
- * - bundles the workflow code a single time (ARCHITECTURE.md "Testing": bundling per test file
+ * - bundles the workflow code a single time (docs/architecture.md "Testing": bundling per test file
  *   makes the suite slow); test files load it through `workflowBundle()`;
  * - builds the migrated PGlite template the test ledgers are copied from (test/helpers/ledger.ts);
  * - starts a throwaway PostgreSQL from the machine's packages, so the ledger's production backend

@@ -1,5 +1,5 @@
 /**
- * Real receivers for the escalation channels (DOMAIN.md §6), not mocks: an SMTP server process
+ * Real receivers for the escalation channels (docs/domain.md §6), not mocks: an SMTP server process
  * (npm `smtp-server`) and an HTTP receiver (`node:http`), both on 127.0.0.1 with a free port.
  * Tests wait for what arrives with `waitFor` (resolved by the arrival itself, not by sleeping).
  */

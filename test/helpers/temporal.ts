@@ -1,7 +1,7 @@
 /**
  * Thin helpers around the two real Temporal servers the tests use. Kept in one file so that
  * moving from the Java time-skipping server to time skipping in the real server is one change
- * (ARCHITECTURE.md "Testing").
+ * (docs/architecture.md "Testing").
  */
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { UpdateDefinition, Workflow } from '@temporalio/common';

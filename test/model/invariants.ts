@@ -15,7 +15,7 @@ const t = (iso: string | undefined) => (iso ? Date.parse(iso) : NaN);
 const SLACK_MS = 1000;
 
 /**
- * DOMAIN.md §4 Downtime and §6:
+ * docs/domain.md §4 Downtime and §6:
  * - no deviation is resolved or withdrawn before its deadline;
  * - none is raised before its deadline, nor before the end of its grace period where there is one;
  * - an obligation met before its deadline has no deviation that counts (none, or withdrawn);

@@ -45,7 +45,7 @@ export type Step =
   | ActStep
   /** time passes (the workflow runners skip it; the API runner cannot and skips the step) */
   | { kind: 'wait'; hours: number }
-  /** an administrator declares a downtime window in the past (DOMAIN.md §4 Downtime) */
+  /** an administrator declares a downtime window in the past (docs/domain.md §4 Downtime) */
   | { kind: 'downtime'; startHoursBack: number; hours: number };
 
 export interface Sequence {

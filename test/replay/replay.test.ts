@@ -1,5 +1,5 @@
 /**
- * CI's replay gate (ARCHITECTURE.md "Testing": replay tests): every committed history — the
+ * CI's replay gate (docs/architecture.md "Testing": replay tests): every committed history — the
  * main paths of every workflow type, captured by `npm run replay:capture`, and the histories of
  * older code under fixtures/versioning/ — replays against the current workflow code. A change
  * that would break running workflows fails here (README "Versioning" says what to do instead).
@@ -82,9 +82,9 @@ function versioningCase(title: string, patch: string, names: string[], beforeSuf
 const EVERY_PROCESS = ['dischargeEpisode-flow-a-discharged', 'dischargeEpisode-deviation-escalated-cancelled', 'homeCareEnrollment-enrolled-ended', 'singleHomeVisit-accepted-ended'];
 versioningCase('versioning: exclusive sections take turns (workflows/shared/process-runtime.ts)', 'exclusive-sections-take-turns', EVERY_PROCESS, 'before-exclusive-turns-patch');
 versioningCase('versioning: back-registration without false alarms (workflows/shared/process-runtime.ts)', 'back-registration-grace-period', EVERY_PROCESS, 'before-back-registration-patch');
-versioningCase('versioning: the discharge rules read again (workflows/discharge.ts PATCH_SOURCE_RULES)', 'discharge-rules-read-again', EVERY_PROCESS.slice(0, 2), 'before-source-rules-patch');
+versioningCase('versioning: the discharge rules read again (workflows/discharge/workflow.ts PATCH_SOURCE_RULES)', 'discharge-rules-read-again', EVERY_PROCESS.slice(0, 2), 'before-source-rules-patch');
 
-describe('versioning: the monthly close alerts the billing officers (workflows/monthlyClose.ts PATCH_BILLING_ALERTS)', () => {
+describe('versioning: the monthly close alerts the billing officers (workflows/monthly-close/workflow.ts PATCH_BILLING_ALERTS)', () => {
   const PATCH = 'monthly-close-billing-alerts';
   // a close of a year without a daily amount (DAILY_AMOUNT_MISSING), failed before and after the patch
   const before = join(VERSIONING, 'monthlyClose-failed-before-billing-alerts-patch.json');

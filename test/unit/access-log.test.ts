@@ -1,5 +1,5 @@
 /**
- * The access log's group commit (src/db/access-log.ts, DOMAIN.md §10): entries held while
+ * The access log's group commit (src/db/access-log.ts, docs/domain.md §10): entries held while
  * requests read are stored together by the first request that finishes, each request's
  * `write()` resolves only once its own row is stored, and nothing held is lost or stored twice.
  */

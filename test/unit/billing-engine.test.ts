@@ -1,5 +1,5 @@
 /**
- * The billing engine (DOMAIN.md §7): every rule set with hand-computed cases, the edge cases of
+ * The billing engine (docs/domain.md §7): every rule set with hand-computed cases, the edge cases of
  * issue 5, the 2018 transitional table of seed 001's appendix, and properties (fast-check).
  */
 import fc from 'fast-check';
@@ -232,7 +232,7 @@ describe('the 30 psychiatric days follow the year the patient was notified ready
   });
 });
 
-describe('out-of-county episodes: the law on their own basis line, never the agreement (DOMAIN §7, 001 §5.8)', () => {
+describe('out-of-county episodes: the law on their own basis line, never the agreement (docs/domain.md §7, 001 §5.8)', () => {
   const halland = DEFAULT_REGIONS.find((x) => x.id === 'halland')!;
   const hctx = (month: string, daily: number | null) => ({ month, dailyAmountOre: daily, municipalities: halland.municipalities.map((m) => m.code), nationalAverages: new Map([[2023, 280]]) });
   it('Göteborg 1480 in a Halland close of 2024-03: 10 days → 7 × the daily amount, no discount, named from SCB', () => {

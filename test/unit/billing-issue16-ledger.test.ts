@@ -3,7 +3,7 @@
  * set): the monthly close's freeze, finalisation and the simulation read episodes as the close
  * does, so the seeds' figures are reproduced from ledger episodes.
  *
- * - out-of-county episodes (DOMAIN.md §7, 001 §5.8: "Ansvaret för insatser ligger på respektive
+ * - out-of-county episodes (docs/domain.md §7, 001 §5.8: "Ansvaret för insatser ligger på respektive
  *   län/region och kommun där personen är folkbokförd") on their own basis under the law;
  * - Gävleborg 2018 under its agreement (004 §3.2);
  * - Halland 2018-11 … 2022-10: the law is an assumption, said in the close and the simulation;

@@ -1,5 +1,5 @@
 /**
- * No poison pills (issue 15, DOMAIN.md §7 "Ready days of an episode"): whatever is in a ledger —
+ * No poison pills (issue 15, docs/domain.md §7 "Ready days of an episode"): whatever is in a ledger —
  * a ready date after the discharge, a period that ends before it starts, a ready date before the
  * day the municipality was notified, rows with no date at all — the billing engine and the
  * indicators compute. An episode the engine cannot compute is listed as "cannot compute" for the
@@ -54,7 +54,7 @@ const MUNICIPALITIES = ['1380', '1383'];
 const ctx = (month: string, dailyAmountOre: number | null, o: Partial<EngineContext> = {}): EngineContext => ({ month, dailyAmountOre, municipalities: MUNICIPALITIES, ...o });
 const mun = (b: MonthBasis, code = '1380') => b.municipalities.find((m) => m.municipality === code)!;
 
-describe('ready days run from the day the municipality was notified (DOMAIN.md §7)', () => {
+describe('ready days run from the day the municipality was notified (docs/domain.md §7)', () => {
   it('a ready date before the day of the ready message counts from the message: law-2017-612, 6 days not 9', () => {
     // ready date back-dated to 1 March, the ready message sent on 4 March, discharged 10 March
     const e = ep([{ readyDate: '2019-03-01', endedDate: '2019-03-10', notifiedDate: '2019-03-04' }], '2019-03-10');

@@ -1,4 +1,4 @@
-/** The review rules of the monthly close (DOMAIN.md §7 step 3), without Temporal. */
+/** The review rules of the monthly close (docs/domain.md §7 step 3), without Temporal. */
 import { applyReview, closeReview, reviewComplete, reviewRefusal, type ReviewAction, type ReviewState } from '../../src/domain/billing/review';
 
 const state = (): ReviewState => ({ status: 'review', municipalities: { '1380': { lines: 2, approvedAt: null }, '1383': { lines: 0, approvedAt: null } }, flags: [] });

@@ -1,5 +1,5 @@
 /**
- * The business calendar (DOMAIN.md §3) tested against known dates.
+ * The business calendar (docs/domain.md §3) tested against known dates.
  *
  * Every expected value below was written by hand from a real calendar (and the Swedish holiday
  * law, Lag 1989:253 / Lag 1930:173), never computed with the module under test. The exhaustive
@@ -500,7 +500,7 @@ describe('invitation deadline (001 §6.1 step 6a, receipt-day reading)', () => {
     expect(d.iso).toBe(`${plusDays(localDate, 1)}T00:00:00.000+01:00`);
   });
 
-  test('DOMAIN.md examples with full output', () => {
+  test('docs/domain.md examples with full output', () => {
     expectEndOfDay(invitationDeadline(at('2026-03-02T13:00:00+01:00')), 'invitation', '2026-03-03', '2026-03-04T00:00:00.000+01:00');
     expectEndOfDay(invitationDeadline(at('2026-03-02T15:00:00+01:00')), 'invitation', '2026-03-04', '2026-03-05T00:00:00.000+01:00');
     expectEndOfDay(invitationDeadline(at('2026-03-06T15:00:00+01:00')), 'invitation', '2026-03-10', '2026-03-11T00:00:00.000+01:00');

@@ -1,5 +1,5 @@
 /**
- * The escalation configuration (DOMAIN.md §6: per region and organisation, validated at start-up
+ * The escalation configuration (docs/domain.md §6: per region and organisation, validated at start-up
  * naming the field), who it reaches, the coordinators' pure rules, and webhook signatures.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';

@@ -79,7 +79,7 @@ describe.each(ledgerBackends())('indicator reads on $name', (backend) => {
       expect((await loadIndicatorData(ledger.db, 'gavleborg', MARCH)).deviations).toHaveLength(0);
     });
 
-    it('a withdrawn deviation (a back-registration showed the deadline was met, DOMAIN.md §4) is counted nowhere', async () => {
+    it('a withdrawn deviation (a back-registration showed the deadline was met, docs/domain.md §4) is counted nowhere', async () => {
       const base = {
         type: 'ACK_MISSING', responsible: { kind: 'municipality', id: '1380' }, description: 'x', obligationId: null,
         deadlineAt: '2024-03-12T23:00:00Z', detectedAt: '2024-03-13T10:00:00Z', resolvedAt: null, closedAt: null, closedBy: null, comment: null,

@@ -1,5 +1,5 @@
 /**
- * The indicators of DOMAIN.md §9 as pure functions: statistics (average, median, 90th percentile,
+ * The indicators of docs/domain.md §9 as pure functions: statistics (average, median, 90th percentile,
  * shares), the cohorts of one group, readmission by pseudonym, deviations without downtime, and
  * the report's CSV through the billing export's writer.
  */
@@ -94,7 +94,7 @@ describe('per-episode facts', () => {
   it('ready days count every ready period; same-day discharge is 0 (§7)', () => {
     expect(episodeReadyDays({ dischargeDate: '2024-03-10', readyPeriods: [{ readyDate: '2024-03-10', endedDate: '2024-03-10' }] })).toBe(0);
     expect(episodeReadyDays({ dischargeDate: '2024-03-20', readyPeriods: [{ readyDate: '2024-03-01', endedDate: '2024-03-03' }, { readyDate: '2024-03-15', endedDate: null }] })).toBe(7);
-    // not discharged: nothing to count (null), never an exception (DOMAIN.md §7)
+    // not discharged: nothing to count (null), never an exception (docs/domain.md §7)
     expect(episodeReadyDays({ dischargeDate: null, readyPeriods: [] })).toBeNull();
   });
 

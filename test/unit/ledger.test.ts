@@ -1,5 +1,5 @@
 /**
- * The episode ledger store (DOMAIN.md §8) on real databases: PGlite always, PostgreSQL too when
+ * The episode ledger store (docs/domain.md §8) on real databases: PGlite always, PostgreSQL too when
  * TEST_DATABASE_URL is set. No mocks: what billing reads is what these tests read.
  */
 import { NO_MIGRATIONS, sql } from 'kysely';

@@ -42,7 +42,7 @@ function tracking(): Tracking {
   return t;
 }
 
-describe('shared obligation machinery (DOMAIN.md §6)', () => {
+describe('shared obligation machinery (docs/domain.md §6)', () => {
   it('meeting an obligation before its deadline raises nothing', () => {
     const t = tracking();
     expect(meetObligation(t, 'o1', '2026-12-28T10:00:00.000Z').status).toBe('met');

@@ -1,5 +1,5 @@
 /**
- * Back-registration without false alarms (DOMAIN.md §4 Downtime, issue 15): the scenario a new
+ * Back-registration without false alarms (docs/domain.md §4 Downtime, issue 15): the scenario a new
  * user hit — an episode entered ten days after admission, its admission notice back-registered
  * as sent 23 hours after admission — and the rules around it, on the time-skipping server with
  * the real activities and ledger:
@@ -32,7 +32,7 @@ async function backRegisteredEpisode(daysAgo: number) {
   return { e, admittedAt, registeredAt };
 }
 
-describe('back-registration after a downtime (DOMAIN.md §4)', () => {
+describe('back-registration after a downtime (docs/domain.md §4)', () => {
   it('the reported scenario: admitted ten days ago, notice back-registered as sent after 23 hours → no deviation, no notification, ever', async () => {
     const { e, admittedAt, registeredAt } = await backRegisteredEpisode(10);
     const s0 = await e.state();

@@ -78,7 +78,7 @@ describe('the 14:00 rule and Christmas on the durable timers', () => {
     expect(ack.dueLocalDate > `${year}-12-26`).toBe(true);
     expect(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday']).toContain(weekday(ack.dueLocalDate));
     expect(ack.dueAt).toBe(acknowledgementDeadline(sentAt.toJSDate()).at.toISOString());
-    if (year === 2026) expect(ack.dueLocalDate).toBe('2026-12-28'); // DOMAIN.md §3's example year
+    if (year === 2026) expect(ack.dueLocalDate).toBe('2026-12-28'); // docs/domain.md §3's example year
 
     await sleepUntil(ctx.env, DateTime.fromISO(`${year}-12-27T23:00`, { zone: ZONE }).toUTC().toISO()!);
     expect((await e.state()).deviations.filter((d) => d.type === 'ACK_MISSING')).toEqual([]);

@@ -377,7 +377,7 @@ describe('out of order, duplicates, downtime', () => {
     // the system was down from admission for two days
     await declareDowntime(ctx.ledger.db, { windowId: `dt-${Date.now()}`, region: 'gavleborg', startsAt: admittedAt, endsAt: plus(admittedAt, 2 * 86_400_000), reason: 'Lifecare nere', declaredBy: null });
     const e = await start({ admittedAt, region: 'gavleborg', residenceMunicipality: '2180' });
-    // DOMAIN.md §4 Downtime: its deadline (admission + 24 h) had passed at registration, so it is
+    // docs/domain.md §4 Downtime: its deadline (admission + 24 h) had passed at registration, so it is
     // judged only at the end of the grace period: no deviation now, none of the notice's either
     const first = await e.state();
     const noticeDue = first.openObligations.find((o) => o.kind === 'sendAdmissionNotice')!;

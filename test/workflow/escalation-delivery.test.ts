@@ -1,5 +1,5 @@
 /**
- * The escalation ladder reaches people (DOMAIN.md §6), on the time-skipping server with the real
+ * The escalation ladder reaches people (docs/domain.md §6), on the time-skipping server with the real
  * activities, the real ledger, a real SMTP server and a real HTTP receiver: a missed deadline
  * e-mails the responsible unit (reminder); a weekday later the coordinators get an e-mail and a
  * signed webhook (escalation). A receiver outage makes Temporal retry the activity, and the retry
@@ -168,7 +168,7 @@ describe('escalation ladder delivered by e-mail and signed webhook', () => {
   });
 });
 
-describe('a withdrawal reaches whoever the deviation reached (DOMAIN.md §4 Downtime)', () => {
+describe('a withdrawal reaches whoever the deviation reached (docs/domain.md §4 Downtime)', () => {
   it('a withdrawn deviation (a back-registration showed the deadline was met) is withdrawn on every channel it reached: unit, coordinator e-mail and webhook', async () => {
     const admittedAt = new Date(await env.currentTimeMs()).toISOString();
     const e = await Episode.start(env, taskQueue, episodeInput({ admittedAt }));

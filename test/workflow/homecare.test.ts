@@ -1,5 +1,5 @@
 /**
- * Home health care enrollments (hemsjukvård, DOMAIN.md §5, 001 §7.1–§7.2) on the time-skipping
+ * Home health care enrollments (hemsjukvård, docs/domain.md §5, 001 §7.1–§7.2) on the time-skipping
  * server with the real activities and ledger: every path (enrolled and discharged, declined,
  * death, move), every deadline met and missed, the link from a discharge episode, and a
  * years-long enrollment whose history stays bounded across continue-as-new.

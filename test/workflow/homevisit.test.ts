@@ -1,5 +1,5 @@
 /**
- * Single home visit orders (enstaka hembesök, DOMAIN.md §5, 001 §7.3–§7.4) on the time-skipping
+ * Single home visit orders (enstaka hembesök, docs/domain.md §5, 001 §7.3–§7.4) on the time-skipping
  * server with the real activities and ledger: accept → visits reported → end date; decline;
  * cancel; a missed acknowledgement and an unanswered order raise deviations that escalate;
  * an order left unanswered past its end date expires.

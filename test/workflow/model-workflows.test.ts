@@ -115,7 +115,7 @@ async function startProcess(seq: Sequence): Promise<Driven> {
   }
 }
 
-/** The workflow's state equals what the ledger holds (DOMAIN.md §8), once the projection caught up. */
+/** The workflow's state equals what the ledger holds (docs/domain.md §8), once the projection caught up. */
 async function ledgerViolations(seq: Sequence, p: Driven, s: View): Promise<string[]> {
   const db = ctx.ledger.db;
   const out: string[] = [];

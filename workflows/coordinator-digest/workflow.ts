@@ -1,5 +1,5 @@
 /**
- * The coordinators' daily digest (DOMAIN.md §6): one short workflow per region and day, started
+ * The coordinators' daily digest (docs/domain.md §6): one short workflow per region and day, started
  * by the Schedule `coordinator-digest-<region>` (src/temporal/digest-schedules.ts). The activity
  * sends, per organisation, what is open and what is about to fall due by the same channels as
  * the escalations; it is idempotent per coordinator and local day.

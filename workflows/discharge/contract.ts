@@ -55,7 +55,7 @@ function fullView(s: DischargeState) {
     version: s.version,
     status: s.status,
     region: s.input.region,
-    /** pseudonymous (HMAC), for the access log of this read (DOMAIN.md §10) */
+    /** pseudonymous (HMAC), for the access log of this read (docs/domain.md §10) */
     patientRef: s.input.patientRef,
     /** the start request's hash (Idempotency-Key): the API tells a reused key with another body apart */
     startRequestHash: s.input.requestHash,

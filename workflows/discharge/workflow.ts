@@ -1,5 +1,5 @@
 /**
- * Utskrivning från slutenvård: one workflow per hospital stay (DOMAIN.md §4, 001 §6 flowchart).
+ * Utskrivning från slutenvård: one workflow per hospital stay (docs/domain.md §4, 001 §6 flowchart).
  *
  * Admission starts it. Staff actions arrive as Updates whose validators refuse what the state
  * does not allow (nothing is recorded then). Every message creates one acknowledgement
@@ -271,7 +271,7 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
       return `Planning meeting moved from ${from} to ${a.meetingAt}`;
     },
     // 2: "inom 24 timmar … eller efter första medicinska ronden": the notice is due by the later of
-    // admission + 24 h and the end of the round's day (DOMAIN.md §4 step 2)
+    // admission + 24 h and the end of the round's day (docs/domain.md §4 step 2)
     async recordFirstMedicalRound(_a, at) {
       s.firstMedicalRoundAt = at;
       const o = openObligationOf('sendAdmissionNotice').find((x) => x.status === 'open');
@@ -426,7 +426,7 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
     rt,
     types: DISCHARGE_ACTIONS,
     updates: dischargeUpdates as never,
-    // rules added since (DOMAIN.md §7 ready dates) apply to episodes started since: histories replay
+    // rules added since (docs/domain.md §7 ready dates) apply to episodes started since: histories replay
     refusal: (a, now) => refusal(s, a, now, { realTimes: rt.judging }),
     apply: (a, at) => (handlers[a.type] as Handler<typeof a.type>)(a as never, at),
     status: () => s.status,

@@ -1,5 +1,5 @@
 /**
- * Hemsjukvård: one workflow per enrollment (DOMAIN.md §5, 001 §7.1–§7.2 flowchart).
+ * Hemsjukvård: one workflow per enrollment (docs/domain.md §5, 001 §7.1–§7.2 flowchart).
  *
  * Planning (steps 1–6) → the municipality's decision → enrolled for months or years (SIP
  * updates, messages, named contact/doctor changes) → ended by the municipality's out-of-episode
@@ -205,7 +205,7 @@ export async function homeCareEnrollment(input: StartEnrollmentInput, carried?: 
   await startUp;
   if (!carried && input.dischargeEpisodeId) await linkDischargeEpisode(input.dischargeEpisodeId);
 
-  /** DOMAIN.md §5: the discharge episode links to the enrollment (its named-doctor rule is then satisfied). */
+  /** docs/domain.md §5: the discharge episode links to the enrollment (its named-doctor rule is then satisfied). */
   async function linkDischargeEpisode(episodeId: string): Promise<void> {
     await rt.exclusive(async () => {
       const outcome = await remote.linkHomeCareToDischarge(episodeId, s.enrollmentId);

@@ -1,5 +1,5 @@
 /**
- * Enstaka hembesök: one workflow per order (DOMAIN.md §5, 001 §7.3–§7.4).
+ * Enstaka hembesök: one workflow per order (docs/domain.md §5, 001 §7.3–§7.4).
  *
  * The health centre's order (an out-of-episode message with the template "single home visit":
  * interventions, start and end dates) starts it. The municipality acknowledges it and accepts

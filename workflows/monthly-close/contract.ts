@@ -18,7 +18,7 @@ export const monthlyCloseScheduledWorkflowType = 'monthlyCloseScheduled';
 export type MonthlyCloseScheduledWorkflow = (input: ScheduledCloseInput) => Promise<{ workflowId: string; started: boolean }>;
 
 export interface MonthlyCloseInput extends CloseInput {
-  /** the review period in weekdays (DOMAIN §7: configurable, e.g. 10) */
+  /** the review period in weekdays (docs/domain.md §7: configurable, e.g. 10) */
   reviewWeekdays: number;
   startedBy?: 'schedule' | 'billingOfficer';
 }

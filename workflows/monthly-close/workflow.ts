@@ -1,5 +1,5 @@
 /**
- * Månadsavstämning: one workflow per region and month (DOMAIN.md §7 "Monthly close"), id
+ * Månadsavstämning: one workflow per region and month (docs/domain.md §7 "Monthly close"), id
  * `monthly-close-<region>-<YYYY-MM>`, started by the region's Schedule after the month ends
  * (via `monthlyCloseScheduled`) or by a billing officer.
  *
@@ -124,7 +124,7 @@ export async function monthlyClose(input: MonthlyCloseInput): Promise<CloseView>
   s.summary = await step('freeze', () => act.billingFreezeClose({ region: input.region, month: input.month, municipalities: input.municipalities, agreements: input.agreements }));
   for (const m of s.summary.municipalities) s.review.municipalities[m.municipality] = { lines: m.lines, approvedAt: null };
   s.timeline.push({ at: now(), action: 'frozen', summary: `${s.summary.episodeCount} episodes frozen under ${s.summary.ruleSetId}` });
-  // episodes the engine cannot compute are in no invoice: the billing officer must look at them (DOMAIN.md §7)
+  // episodes the engine cannot compute are in no invoice: the billing officer must look at them (docs/domain.md §7)
   const cannot = s.summary.cannotCompute ?? [];
   if (cannot.length > 0 && patched(PATCH_BILLING_ALERTS)) {
     const message = `${cannot.length} episode(s) of ${input.month} cannot be computed and are in no invoice: ${cannot.map((c) => `${c.episodeId} (${c.code}: ${c.reason})`).join('; ')}`;

@@ -1,5 +1,5 @@
 /**
- * Coordinators' actions on deviations (DOMAIN.md §6, §10), registered once for every process
+ * Coordinators' actions on deviations (docs/domain.md §6, §10), registered once for every process
  * that runs a ProcessRuntime: the same Updates (`acknowledgeEscalation`, `commentDeviation`,
  * `resolveDeviation`, `reassignDeviation`) on discharge episodes, home-care enrollments and
  * single home visits, with the pure rules of src/domain/coordination.ts as validator and

@@ -1,5 +1,5 @@
 /**
- * The coordinators' actions' contract (DOMAIN.md §6, §10): the same Updates
+ * The coordinators' actions' contract (docs/domain.md §6, §10): the same Updates
  * (`acknowledgeEscalation`, `commentDeviation`, `resolveDeviation`, `reassignDeviation`) on every
  * process that runs a ProcessRuntime (./coordinator-actions.ts registers them). The API and the
  * tests send them through these definitions; the Update names are frozen.

@@ -1,5 +1,5 @@
 /**
- * Messages of the home-care processes (DOMAIN.md §5) on the shared runtime: every message
+ * Messages of the home-care processes (docs/domain.md §5) on the shared runtime: every message
  * opens one acknowledgement obligation per recipient (001 §6.1 "Samtliga meddelanden i
  * processen ska kvitteras senast påföljande vardag"), met when that recipient acknowledges.
  */

@@ -1,6 +1,6 @@
 /**
  * The workflow side of the shared acknowledgement / deadline / deviation machinery
- * (DOMAIN.md §4 "Every message", §6). Discharge episodes, home-care enrollments and single
+ * (docs/domain.md §4 "Every message", §6). Discharge episodes, home-care enrollments and single
  * home visits each run one ProcessRuntime: it owns the process's Tracking, computes deadlines
  * in a local activity (recorded in history), waits with one durable timer for the next thing
  * that falls due, raises deviations, walks the escalation ladder, and projects every change.
@@ -35,7 +35,7 @@ import type { ProcessType, TimelineEntry } from '../../src/domain/process';
 export const PATCH_EXCLUSIVE_TURNS = 'exclusive-sections-take-turns';
 
 /**
- * Patch id of back-registration without false alarms (DOMAIN.md §4 Downtime): grace periods for
+ * Patch id of back-registration without false alarms (docs/domain.md §4 Downtime): grace periods for
  * deadlines already past at registration or inside declared downtime, withdrawn deviations, and
  * late acts inside the grace period raising their deviation with its real times. Decided once,
  * when the process starts: processes started before it keep the old rules, so they replay.
@@ -73,7 +73,7 @@ export class ProcessRuntime {
   private changed = false;
   private projectedVersion = -1;
   private busy = false;
-  /** DOMAIN.md §4 Downtime rules apply (PATCH_BACK_REGISTRATION) */
+  /** docs/domain.md §4 Downtime rules apply (PATCH_BACK_REGISTRATION) */
   readonly judging: boolean;
   /** withdrawal notices waiting for the main loop (a staff action's `meet` is synchronous) */
   private pendingEffects: TrackingEffect[] = [];
@@ -286,7 +286,7 @@ export class ProcessRuntime {
       describe: (o) => this.host.describe(o),
     });
     if (raised.length > 0) {
-      // Deviations whose deadline fell inside declared downtime are marked (DOMAIN.md §4 Downtime).
+      // Deviations whose deadline fell inside declared downtime are marked (docs/domain.md §4 Downtime).
       const flags = await local.downtimeFlags(this.host.region, raised.map((d) => d.deadlineAt));
       raised.forEach((d, i) => (d.downtime = flags[i]));
       for (const d of raised) {
@@ -301,7 +301,7 @@ export class ProcessRuntime {
   }
 
   /**
-   * handleDue under the back-registration rules (DOMAIN.md §4 Downtime). Before an obligation's
+   * handleDue under the back-registration rules (docs/domain.md §4 Downtime). Before an obligation's
    * deviation is raised, its deadline is checked against the declared downtime windows: inside
    * one, it is judged only at the end of a grace period after the window's end, so the parties'
    * back-registrations can still show it was met on time.

@@ -1,5 +1,5 @@
 /**
- * Staff actions as Workflow Updates, the same way in every process (ARCHITECTURE.md "Staff
+ * Staff actions as Workflow Updates, the same way in every process (docs/architecture.md "Staff
  * actions are Workflow Updates with validators"): one Update per action type; the validator asks
  * the process's pure `refusal` rule (a refusal is never recorded); the handler runs exclusively,
  * checks again (the state may have moved since validation), applies the action at its real

@@ -1,11 +1,11 @@
 /**
- * Administration of the running processes (issue 8; DOMAIN.md §10 "administrator"): list and
+ * Administration of the running processes (issue 8; docs/domain.md §10 "administrator"): list and
  * search workflows by their search attributes, describe one, terminate or cancel it, reset it
  * to a chosen point, re-run a pending activity now. Every action that takes effect is written
  * to the append-only audit log (migration 0006) with who and why; a refused or malformed one
  * changes nothing and records nothing.
  *
- * Access (DOMAIN.md §10): administrators, from their bearer token, and only the workflows of
+ * Access (docs/domain.md §10): administrators, from their bearer token, and only the workflows of
  * their own region (the Region search attribute); another region's workflow is answered like
  * one that does not exist. Reading a process's state is a read of patient data and is
  * access-logged.

@@ -1,5 +1,5 @@
 /**
- * The auditors' view of the access log (DOMAIN.md §10: "every read of patient data is
+ * The auditors' view of the access log (docs/domain.md §10: "every read of patient data is
  * access-logged … as Swedish health-care law requires systematic access checks"): who read
  * which patient's data, when, through which endpoint and why, within the auditor's region.
  * Searching by patient takes the personnummer in the body (never in a URL, so never in a proxy

@@ -1,5 +1,5 @@
 /**
- * Payment liability over HTTP (DOMAIN.md §7, roles §10): billing officers start and inspect a
+ * Payment liability over HTTP (docs/domain.md §7, roles §10): billing officers start and inspect a
  * region's monthly close, municipalities review their basis (Updates on the close workflow, the
  * `Idempotency-Key` header becoming the update id), finance exports invoices and bases as JSON or
  * Excel-friendly CSV, administrators keep the daily amounts, and politicians simulate rule sets.
@@ -123,7 +123,7 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
     registry.registerPath({ method, path, tags: [TAG], summary, request: request as never, responses: { 200: { description: 'OK' }, ...errors, ...responses } as never });
 
   // ---- rule sets ----------------------------------------------------------------------------
-  reg('get', '/api/billing/rule-sets', 'Every rule set of DOMAIN §7 with its parameters');
+  reg('get', '/api/billing/rule-sets', 'Every rule set of docs/domain.md §7 with its parameters');
   router.get('/api/billing/rule-sets', (req, res) => {
     principal(req);
     res.json({ ruleSets: Object.values(RULE_SETS) });
@@ -141,7 +141,7 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
     if (lastDayOfMonth(body.month) >= today) throw new HttpError(409, 'MONTH_NOT_ENDED', `${body.month} has not ended; late registrations are allowed until it has.`);
     const params = ruleSet(ruleSetIdFor(region.agreements, body.month));
     const year = Number(body.month.slice(0, 4));
-    // DOMAIN §7: the year's amount must exist before a month of that year can be closed
+    // docs/domain.md §7: the year's amount must exist before a month of that year can be closed
     if (needsDailyAmount(params) && !(await dailyAmounts(ledger.db)).has(year)) domainError(new DailyAmountMissingError(year));
     const workflowId = monthlyCloseWorkflowId(region.id, body.month);
     let existed = false;

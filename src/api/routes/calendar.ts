@@ -1,5 +1,5 @@
 /**
- * GET /api/calendar/deadline — the business calendar exposed to staff (DOMAIN.md §3):
+ * GET /api/calendar/deadline — the business calendar exposed to staff (docs/domain.md §3):
  * "when must this be acknowledged?" answered by the same module the workflows use.
  */
 import { Router } from 'express';

@@ -7,7 +7,7 @@
  * The UI runs on another origin (the dev server's port, or its own service in docker-compose), so
  * these two paths answer CORS for exactly the configured UI origins.
  *
- * Only administrators decode (DOMAIN.md §10, issue 7). The UI sends their token either as a
+ * Only administrators decode (docs/domain.md §10, issue 7). The UI sends their token either as a
  * header (Temporal UI with OIDC: "pass access token") or, for a UI without sign-in such as the
  * dev server's, as the `codec_session` cookie an administrator gets once at /codec/login with
  * their token ("include cross-origin credentials" in the UI's codec settings).

@@ -1,5 +1,5 @@
 /**
- * The coordinators' inbox and actions (DOMAIN.md §6, §10 "coordinator: escalations and
+ * The coordinators' inbox and actions (docs/domain.md §6, §10 "coordinator: escalations and
  * deviations of its organisation; close deviations"). The inbox reads the ledger; every action
  * is a Workflow Update on the deviation's process (the shared coordinator actions of
  * workflows/shared/coordinator-actions.ts), so it is on the process's timeline, refusals are 409

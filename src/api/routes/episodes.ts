@@ -1,6 +1,6 @@
 /**
  * Discharge episodes over HTTP: staff start an episode at admission and send every action of
- * DOMAIN.md §4 as a Workflow Update. The `Idempotency-Key` header becomes the update id (and,
+ * docs/domain.md §4 as a Workflow Update. The `Idempotency-Key` header becomes the update id (and,
  * for a start, the episode id), so a retried request returns the first result and records
  * nothing twice.
  */

@@ -1,6 +1,6 @@
 /**
  * Home health care enrollments (hemsjukvård) and single home visit orders (enstaka hembesök)
- * over HTTP (DOMAIN.md §5). As for discharge episodes: a start endpoint, one Update endpoint per
+ * over HTTP (docs/domain.md §5). As for discharge episodes: a start endpoint, one Update endpoint per
  * staff action (validator refusals → 409 with the workflow's code), `Idempotency-Key` → update id
  * (and, on a start, the process id), GET for the state and for the full timeline.
  */
@@ -127,7 +127,7 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
     const enrollmentId = processId(req, p, 'enrollment');
     const requestHash = createHash('sha256').update(`startEnrollment\n${JSON.stringify(body)}`).digest('hex').slice(0, 32);
     if (body.dischargeEpisodeId) {
-      // the episode must exist and be one the caller may see; the workflow then links it (DOMAIN.md §5)
+      // the episode must exist and be one the caller may see; the workflow then links it (docs/domain.md §5)
       const workflowId = dischargeWorkflowId(body.dischargeEpisodeId);
       await access.authorize(req, { processType: 'discharge', processId: body.dischargeEpisodeId, workflowId, read: () => client.workflow.getHandle(workflowId).query(episodeQuery) }, START_ROLES.homeHealthCare, 'link an episode', 'episode');
     }

@@ -1,5 +1,5 @@
 /**
- * The monthly indicator report (DOMAIN.md §9) over HTTP: `GET /api/indicators` as JSON or Excel CSV,
+ * The monthly indicator report (docs/domain.md §9) over HTTP: `GET /api/indicators` as JSON or Excel CSV,
  * and the report page for coordinators and the regional groups at `/reports/indicators` (static
  * HTML + JS, charts by chart.js served from node_modules: our machines reach no CDN).
  */
@@ -39,7 +39,7 @@ export function periodOf(month: string, window: Window): Period {
   return { from: firstDayOfMonth(window === 'month' ? month : addMonths(month, -11)), toExclusive: firstDayOfMonth(nextMonth(month)) };
 }
 
-/** The benchmark (riktmärke) in force in the month under the region's agreement (DOMAIN.md §7). */
+/** The benchmark (riktmärke) in force in the month under the region's agreement (docs/domain.md §7). */
 async function benchmarkOf(ledger: LedgerStore, region: Region, month: string): Promise<ReportInput['benchmark']> {
   const ruleSetId = ruleSetIdFor(region.agreements, month);
   const params = ruleSet(ruleSetId);
@@ -59,7 +59,7 @@ export function indicatorRoutes(registry: OpenAPIRegistry, deps: { config: Confi
     method: 'get',
     path: '/api/indicators',
     tags: [TAG],
-    summary: 'Monthly indicators (DOMAIN §9) per municipality, hospital or unit — JSON or Excel CSV (UTF-8 with BOM, `;`)',
+    summary: 'Monthly indicators (docs/domain.md §9) per municipality, hospital or unit — JSON or Excel CSV (UTF-8 with BOM, `;`)',
     request: { query: IndicatorQuery },
     responses: {
       200: { description: 'The report; `notComputable` lists what the ledger cannot answer and why' },

@@ -1,5 +1,5 @@
 /**
- * Request bodies of the billing endpoints (DOMAIN.md §7). zod validates them (400 naming the
+ * Request bodies of the billing endpoints (docs/domain.md §7). zod validates them (400 naming the
  * field) and the OpenAPI document is generated from them.
  */
 import { z } from 'zod';

@@ -19,7 +19,7 @@ export const PartySchema = z
   ])
   .meta({ id: 'Party', description: 'A unit (HSA-id) or a municipality (kommunkod)' });
 
-/** The acting party: optional, the caller's own unit or municipality from the token (DOMAIN.md §10). */
+/** The acting party: optional, the caller's own unit or municipality from the token (docs/domain.md §10). */
 export const ActingParty = PartySchema.optional().meta({ description: 'The party acting; default and only allowed value: your own unit or municipality (from your token)' });
 
 const occurredAt = isoInstant.optional().meta({

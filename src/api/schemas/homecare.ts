@@ -1,7 +1,7 @@
 /**
  * Request bodies of the home health care (hemsjukvård) and single home visit (enstaka hembesök)
  * endpoints. zod validates them (400 naming the field); the OpenAPI document is generated from
- * them with the Swedish term beside the English one (DOMAIN.md §2).
+ * them with the Swedish term beside the English one (docs/domain.md §2).
  */
 import { z } from 'zod';
 import { HsaIdSchema, PatientIdentifierSchema } from '../../domain/identifiers';

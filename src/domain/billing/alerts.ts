@@ -2,7 +2,7 @@
  * Alerts of the monthly close to the region's billing officers and administrators (issue 15: an
  * activity failing for a reason a retry cannot fix, or episodes the engine cannot compute, reach
  * people instead of retrying silently). They go through the same channels as the escalation
- * ladder (DOMAIN.md §6: e-mail or signed webhook; `notifications` / `notification_deliveries`),
+ * ladder (docs/domain.md §6: e-mail or signed webhook; `notifications` / `notification_deliveries`),
  * to the region's configured `billingContacts`. Pure: no I/O.
  *
  * Contents carry no patient data: episode ids are opaque, municipalities are kommunkoder.

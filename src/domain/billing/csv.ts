@@ -1,5 +1,5 @@
 /**
- * CSV the way finance staff open it in Excel (DOMAIN.md §7 step 5): UTF-8 with a byte-order mark
+ * CSV the way finance staff open it in Excel (docs/domain.md §7 step 5): UTF-8 with a byte-order mark
  * (else Excel guesses a legacy code page and breaks å/ä/ö), semicolon separators (Swedish Excel's
  * list separator), CRLF line ends, and optionally the Swedish decimal comma.
  */

@@ -8,7 +8,7 @@ import { BillingDomainRefusal } from './errors';
 export const KNOWN_DAILY_AMOUNTS: readonly { year: number; amountOre: number; source: string }[] = Object.freeze([
   { year: 2018, amountOre: 7_100_00, source: '001 §46: "Beloppet är för år 2018 7100 kronor/vårddygn"' },
   { year: 2019, amountOre: 7_800_00, source: 'HSLF-FS 2018:67' },
-  { year: 2022, amountOre: 9_300_00, source: 'DOMAIN.md §7' },
+  { year: 2022, amountOre: 9_300_00, source: 'docs/domain.md §7' },
 ]);
 
 export class DailyAmountMissingError extends BillingDomainRefusal {

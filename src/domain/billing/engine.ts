@@ -1,6 +1,6 @@
 /**
  * The billing engine: one pure function from (rule set, frozen episodes, month context) to the
- * invoice basis of every municipality (DOMAIN.md §7). Every rule set is parameters of this code
+ * invoice basis of every municipality (docs/domain.md §7). Every rule set is parameters of this code
  * (rule-sets.ts); the only named calculation is the 2018 transitional twelfth (001).
  *
  * Guarantees the tests check: the result does not depend on the order of the episodes; the same
@@ -108,14 +108,14 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * The invoice basis of a month. Refuses (BillingDomainRefusal, with a code) only what concerns the
  * whole month — no daily amount, no benchmark in force, the rule set outside its period — and
  * never throws for an episode: one it cannot compute is listed in `cannotCompute` with the
- * reason, in no total, and the rest of the month is computed (DOMAIN.md §7).
+ * reason, in no total, and the rest of the month is computed (docs/domain.md §7).
  */
 export function computeMonth(params: RuleSetParams, episodes: readonly BillingEpisode[], ctx: EngineContext): MonthBasis {
   checkMonth(params, ctx);
   const benchmark = params.calculation === 'average' ? benchmarkFor(params, ctx) : null;
   const corrections = ctx.corrections ?? new Map<string, string>();
   const { computable, cannotCompute } = screenEpisodes(episodes);
-  // DOMAIN §7: an agreement binds the region's own municipalities; another county's are charged under the law
+  // docs/domain.md §7: an agreement binds the region's own municipalities; another county's are charged under the law
   const law = RULE_SETS['law-2017-612']!;
   const foreign = outOfCountyTest(ctx.municipalities);
   if (ctx.dailyAmountOre === null || ctx.dailyAmountOre === undefined) {
@@ -191,7 +191,7 @@ export function computeMonth(params: RuleSetParams, episodes: readonly BillingEp
 }
 
 /**
- * Whether an episode's municipality lies in another county than the region's (DOMAIN.md §7,
+ * Whether an episode's municipality lies in another county than the region's (docs/domain.md §7,
  * 001 §5.8): flagged so in the ledger, or — for ledgers without the flag — a municipality that is
  * not the region's and whose SCB county is none of the region's municipalities' counties.
  */
@@ -207,7 +207,7 @@ export function outOfCountyTest(regionMunicipalities: readonly string[]): (e: Bi
 }
 
 /**
- * The year in which the patient was first notified ready (DOMAIN.md §7: ready days run from the
+ * The year in which the patient was first notified ready (docs/domain.md §7: ready days run from the
  * notification): decides the psychiatric free days of 2018, not the billed month (issue 16).
  */
 function notifiedYear(x: Screened): number | null {
@@ -288,7 +288,7 @@ function baseLine(params: RuleSetParams, lineRef: string, e: BillingEpisode, rea
     review: readiness.anomalies.length ? readiness.anomalies.join('; ') : null,
   };
   if (correction !== undefined) return { ...line, status: 'corrected', note: `corrected on review: ${correction}` };
-  // 002 decision (DOMAIN §7): checkpoint failures are excluded and listed with the reason
+  // 002 decision (docs/domain.md §7): checkpoint failures are excluded and listed with the reason
   if (checkpoint !== 'met' && checkpoint !== 'notRequired') return { ...line, status: 'excludedCheckpoint', note: checkpoint };
   return line;
 }
@@ -311,7 +311,7 @@ function perEpisode(
     // 001 §46: psychiatric inpatient care notified ready in 2018: liability at the earliest after 30 days
     const psychFree = psychiatricFreeDaysOf(params, x);
     const free = psychFree ?? params.freeDays;
-    // Each ready period is a new notification, so the free days run again (DOMAIN §7: each period counts).
+    // Each ready period is a new notification, so the free days run again (docs/domain.md §7: each period counts).
     const days = sum(x.readiness.periods.map((p) => Math.max(0, p.days - free)));
     if (days === 0) return { ...l, note: `within ${free} free days` };
     return { ...l, status: 'charged', chargeableDayHundredths: days * 100, amountOre: days * dailyOre };
@@ -370,13 +370,13 @@ function average(params: RuleSetParams, municipality: string, lines: BasisLine[]
   const counted = out.filter((l) => inAverage(params, l));
   const n = counted.length;
   const total = sum(counted.map((l) => l.readyDays));
-  // Rolling window (DOMAIN §7 "another decides billing on a rolling three-month average")
+  // Rolling window (docs/domain.md §7 "another decides billing on a rolling three-month average")
   const window = [...counted, ...history];
   const wn = window.length;
   const wTotal = sum(window.map((l) => l.readyDays));
   // 000: liability only if the average *exceeds* the benchmark; exactly at it charges nothing
   const liable = wn > 0 && wTotal * 100 > bench * wn;
-  // DOMAIN §7 decision: chargeable days = total ready days − benchmark × episodes
+  // docs/domain.md §7 decision: chargeable days = total ready days − benchmark × episodes
   const chargeable = liable ? Math.max(0, total * 100 - bench * n) : 0;
   const invoiceLines: InvoiceLine[] = out
     .filter((l) => l.status === 'charged')

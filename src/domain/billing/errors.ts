@@ -1,5 +1,5 @@
 /**
- * Billing's typed refusals (DOMAIN.md §7): every error the engine can raise on valid input is one
+ * Billing's typed refusals (docs/domain.md §7): every error the engine can raise on valid input is one
  * of these, with a code and a sentence, never a RangeError. The API answers them with 409
  * `{ error: { code, message } }`; the monthly close fails on them at once (non-retryable) and
  * alerts the region's billing officers and administrators.

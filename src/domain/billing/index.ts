@@ -1,4 +1,4 @@
-/** Payment liability (betalningsansvar, DOMAIN.md §7): the pure billing domain. */
+/** Payment liability (betalningsansvar, docs/domain.md §7): the pure billing domain. */
 export * from './types';
 export * from './money';
 export * from './engine';

@@ -1,5 +1,5 @@
 /**
- * Money in whole öre (DOMAIN.md §7: "Amounts are kept in whole öre (integers); rounding only at
+ * Money in whole öre (docs/domain.md §7: "Amounts are kept in whole öre (integers); rounding only at
  * the presentation of a line or total").
  *
  * Rounding rule, the only one used anywhere in billing: **half away from zero to the whole öre**

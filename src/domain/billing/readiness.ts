@@ -1,5 +1,5 @@
 /**
- * Ready days of an episode (DOMAIN.md §7 "Ready days of an episode"), the one rule the billing
+ * Ready days of an episode (docs/domain.md §7 "Ready days of an episode"), the one rule the billing
  * engine and the indicators (§9) share:
  *
  * - a ready period counts calendar days from the day the municipality was notified of
@@ -65,7 +65,7 @@ export function readinessOf(periods: readonly ReadyPeriodFacts[] | null | undefi
     const to = p.endedDate ?? episodeEnd ?? null;
     if (to === null) return { ok: false, code: 'END_DATE_MISSING', reason: `ready period ${n} is open and the episode has no discharge or cancellation date` };
     if (!isDate(to)) return { ok: false, code: 'END_DATE_MISSING', reason: `the episode's end date is not a date (${JSON.stringify(to)})` };
-    // liability runs from notification, never before (DOMAIN §7); nor before the ready date
+    // liability runs from notification, never before (docs/domain.md §7); nor before the ready date
     const from = notified !== null && notified > p.readyDate ? notified : p.readyDate;
     let anomaly: string | null = null;
     if (notified !== null && p.readyDate > notified) {

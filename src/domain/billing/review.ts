@@ -1,5 +1,5 @@
 /**
- * The municipalities' review of an invoice basis (DOMAIN.md §7 step 3): which review action the
+ * The municipalities' review of an invoice basis (docs/domain.md §7 step 3): which review action the
  * state allows, and what it changes. Pure, so the monthly close workflow's validators and the
  * unit tests use the same rules.
  *

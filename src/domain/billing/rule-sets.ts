@@ -1,5 +1,5 @@
 /**
- * Every rule set of DOMAIN.md §7's table, as parameters of the one engine, and the lookup of the
+ * Every rule set of docs/domain.md §7's table, as parameters of the one engine, and the lookup of the
  * rule set in force for a region and month (past months always use the rules in force then).
  */
 import { BillingDomainRefusal } from './errors';
@@ -7,7 +7,7 @@ import { TRANSITIONAL_2018_ANNUAL_ORE } from './transitional-2018';
 import type { Month, RuleSetAssumption, RuleSetParams } from './types';
 
 /**
- * Where a rule set is configured without a source saying it applied (DOMAIN.md §7): Halland
+ * Where a rule set is configured without a source saying it applied (docs/domain.md §7): Halland
  * 2018-11-01 … 2022-10-31 has no agreement known from the sources (the steering group planned
  * one), so the law's default is an assumption. Listed with the rule set; the close and the
  * simulation of such a month say so (`assumptionFor`).
@@ -102,13 +102,13 @@ export const RULE_SETS: Readonly<Record<string, RuleSetParams>> = Object.freeze(
   'gavleborg-2019': {
     ...base,
     id: 'gavleborg-2019',
-    // the id is historical: the model applies from 2018-01-01, psychiatry joins it in 2019 (DOMAIN §7)
+    // the id is historical: the model applies from 2018-01-01, psychiatry joins it in 2019 (docs/domain.md §7)
     name: 'Gävleborg (2.0 average, individual invoices above 7 days; psychiatry 2018 per individual after 30 days)',
     source:
       '004 §3.2/§6: "Ersättningsskyldighet inträder per individ efter 30 kalenderdagar … under 2018. Fr.o.m. 2019 beräknas ' +
       'ersättningsskyldigheten lika som för övriga patienter i lagens målgrupp (d.v.s. 2,0 snittdagar/>7 dagar per individ)", "individfaktureringar borttagna"',
     calculation: 'average',
-    // Decision (DOMAIN §7 leaves it open): every ready episode enters the average, 0-days included.
+    // Decision (docs/domain.md §7 leaves it open): every ready episode enters the average, 0-days included.
     minReadyDays: 0,
     benchmark: { fixed: [{ from: '2018-01', hundredths: 200 }], otherwiseNationalAverageOfPreviousYear: false },
     // psychiatric episodes first notified ready in 2018: per individual after 30 calendar days, not in the average
@@ -141,7 +141,7 @@ export interface AgreementPeriod {
 /**
  * The rule set in force for a month: the agreement covering the month's last day (an episode
  * belongs to the month of its discharge, and agreements change on the first of a month in every
- * source); `law-2017-612` when no agreement covers it (DOMAIN.md §7 "default when no agreement").
+ * source); `law-2017-612` when no agreement covers it (docs/domain.md §7 "default when no agreement").
  */
 export function ruleSetIdFor(agreements: readonly AgreementPeriod[], month: Month): string {
   const last = lastDayOfMonth(month);

@@ -16,7 +16,7 @@
  * zero to the öre, money.ts) and presented in whole kronor. The appendix total 189 049 is the
  * whole-kronor presentation of the sum of the öre lines (18 904 892 öre = 189 048.92 kr), not the
  * sum of the rounded kronor column (189 048): keeping öre and rounding only at presentation
- * (DOMAIN.md §7) reproduces every row and the total exactly.
+ * (docs/domain.md §7) reproduces every row and the total exactly.
  */
 import { mulDivRound } from './money';
 

@@ -15,12 +15,12 @@ export interface BillingReadyPeriod {
   endedDate: LocalDate | null;
   /**
    * The Stockholm date the ready message (utskrivningsklar) was sent: ready days run from it,
-   * never before (DOMAIN.md §7). Absent in episodes frozen before it was read; then the ready date.
+   * never before (docs/domain.md §7). Absent in episodes frozen before it was read; then the ready date.
    */
   notifiedDate?: LocalDate | null;
 }
 
-/** An episode as billing sees it (DOMAIN.md §7, read from the ledger §8). No patient identity. */
+/** An episode as billing sees it (docs/domain.md §7, read from the ledger §8). No patient identity. */
 export interface BillingEpisode {
   episodeId: string;
   /** kommunkod of the paying municipality */
@@ -39,7 +39,7 @@ export interface BillingEpisode {
   /**
    * The municipality lies in another county (StartEpisodeInput.outOfCounty, ledger out_of_county;
    * 001 §5.8): the region's agreement does not bind it, the episode is charged under
-   * `law-2017-612` on its own basis line (DOMAIN.md §7). Absent in episodes frozen before it was read.
+   * `law-2017-612` on its own basis line (docs/domain.md §7). Absent in episodes frozen before it was read.
    */
   outOfCounty?: boolean;
   /** halland-2027 checkpoints (002) */
@@ -61,7 +61,7 @@ export interface BenchmarkSpec {
 }
 
 /**
- * A rule set is parameters of the one engine (DOMAIN.md §7 last paragraph), plus a named
+ * A rule set is parameters of the one engine (docs/domain.md §7 last paragraph), plus a named
  * calculation where the parameters cannot express the rule (the 2018 transitional twelfth).
  */
 export interface RuleSetParams {
@@ -97,7 +97,7 @@ export interface RuleSetParams {
   transitional: { baseYear: number; annualOre: Record<string, number> } | null;
   /**
    * Regions and periods where this rule set is configured although no source says it applied
-   * (DOMAIN.md §7: Halland 2018-11-01 … 2022-10-31, `law-2017-612`): shown in the rule-set
+   * (docs/domain.md §7: Halland 2018-11-01 … 2022-10-31, `law-2017-612`): shown in the rule-set
    * listing, and the close and simulation of such a month say so. Dates inclusive.
    */
   assumedFor?: RuleSetAssumption[];
@@ -158,7 +158,7 @@ export interface BasisLine {
 /**
  * An episode the engine cannot compute (a ready period without a valid date, no end date): listed
  * with the reason for the billing officer, in no total, and the rest of the month is computed
- * (DOMAIN.md §7: one odd episode never stops a region's close).
+ * (docs/domain.md §7: one odd episode never stops a region's close).
  */
 export interface CannotComputeEpisode {
   episodeId: string;
@@ -184,7 +184,7 @@ export interface InvoiceLine {
 export interface MunicipalityBasis {
   municipality: string;
   /**
-   * Only for a municipality of another county (DOMAIN.md §7, 001 §5.8): its episodes are charged
+   * Only for a municipality of another county (docs/domain.md §7, 001 §5.8): its episodes are charged
    * under `ruleSetId` (`law-2017-612`), never the region's agreement; named from SCB's list.
    */
   outOfCounty?: { ruleSetId: string; municipalityName: string | null; countyName: string | null };
@@ -218,5 +218,5 @@ export interface MonthBasis {
   cannotCompute: CannotComputeEpisode[];
 }
 
-/** Accepted corrections: line ref → reason code; those lines drop out (DOMAIN.md §7 step 4). */
+/** Accepted corrections: line ref → reason code; those lines drop out (docs/domain.md §7 step 4). */
 export type Corrections = ReadonlyMap<string, string>;

@@ -1,5 +1,5 @@
 /**
- * Staff actions on a discharge episode (DOMAIN.md §4) and the rule deciding whether the
+ * Staff actions on a discharge episode (docs/domain.md §4) and the rule deciding whether the
  * episode's state allows each one. Pure: the workflow's update validators call `refusal`,
  * unit tests call it without Temporal. A refusal carries a machine-readable code and a
  * sentence a nurse understands; nothing is recorded.
@@ -56,7 +56,7 @@ export interface Refusal {
 
 const refuse = (code: string, message: string): Refusal => ({ code, message });
 
-/** The episode's parties (DOMAIN.md §4 "Participants"). */
+/** The episode's parties (docs/domain.md §4 "Participants"). */
 export function parties(s: Pick<DischargeState, 'input'>): { inpatient: Party; municipality: Party; primaryCare: Party; psychiatricOutpatient?: Party } {
   const i = s.input;
   return {
@@ -290,7 +290,7 @@ export function refusal(s: DischargeState, a: DischargeAction, now: string, rule
         }
       }
       if (rules.realTimes) {
-        // DOMAIN.md §7: the final ready date is sent when it is set; a future date belongs in the admission notice
+        // docs/domain.md §7: the final ready date is sent when it is set; a future date belongs in the admission notice
         const sentOn = stockholmDateOf(at);
         if (sentOn && a.readyDate > sentOn) {
           return refuse('READY_DATE_IN_FUTURE', `The ready date ${a.readyDate} is after the day the ready message is sent (${sentOn}); a future date belongs in the admission notice as the preliminary ready date.`);

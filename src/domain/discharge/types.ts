@@ -1,6 +1,6 @@
 /**
- * The discharge process's data (DOMAIN.md §4): what an episode knows, what staff send.
- * Names follow the glossary (DOMAIN.md §2); the Swedish term is in the comment.
+ * The discharge process's data (docs/domain.md §4): what an episode knows, what staff send.
+ * Names follow the glossary (docs/domain.md §2); the Swedish term is in the comment.
  */
 import type { Party, Tracking } from '../obligations';
 import type { Actor, TimelineEntry } from '../process';
@@ -42,7 +42,7 @@ export interface Message {
 export type PlanningFlow = 'a' | 'b' | 'c';
 export type HomeHealthCare = 'none' | 'enrolled' | 'planned';
 export type CancellationReason = 'PLANNING_CANCELLED' | 'PATIENT_DIED';
-/** akut / planerad inskrivning (DOMAIN.md §4 step 1) */
+/** akut / planerad inskrivning (docs/domain.md §4 step 1) */
 export type AdmissionType = 'acute' | 'planned';
 
 /** What starts an episode: the admission (inskrivning). */
@@ -149,7 +149,7 @@ export interface DischargeState {
   readyPeriods: ReadyPeriod[];
   discharge?: { dischargedAt: string; noticeSentAt?: string; followUpUntil: string };
   cancellation?: { reason: CancellationReason; comment?: string; at: string };
-  /** linked home-care enrollment (DOMAIN.md §5) */
+  /** linked home-care enrollment (docs/domain.md §5) */
   homeCareEnrollmentId?: string;
   outpatientServicesUnavailable: boolean;
   messages: Message[];

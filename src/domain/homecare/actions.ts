@@ -1,5 +1,5 @@
 /**
- * Staff actions on a home health care enrollment (DOMAIN.md §5, 001 §7.1–§7.2) and the rule that
+ * Staff actions on a home health care enrollment (docs/domain.md §5, 001 §7.1–§7.2) and the rule that
  * decides whether the enrollment's state allows each one. Pure: the workflow's update validators
  * call `refusal`, unit tests can call it without Temporal. A refusal carries a machine-readable
  * code and a sentence a nurse understands; nothing is recorded.

@@ -1,5 +1,5 @@
 /**
- * What a long-lived process carries into its next run (continue-as-new, DOMAIN.md §5 "An
+ * What a long-lived process carries into its next run (continue-as-new, docs/domain.md §5 "An
  * enrollment that lasts years must stay cheap to run and replay").
  *
  * Decision: the workflow keeps everything still open (obligations, deviations and the messages

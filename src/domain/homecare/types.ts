@@ -1,6 +1,6 @@
 /**
  * Home health care (hemsjukvård) and single home visits (enstaka hembesök): the data of the two
- * long-lived processes of DOMAIN.md §5 (source 001 §7–§7.4). Names follow the glossary (§2).
+ * long-lived processes of docs/domain.md §5 (source 001 §7–§7.4). Names follow the glossary (§2).
  */
 import type { Actor, TimelineEntry } from '../process';
 import type { Party, Tracking } from '../obligations';
@@ -28,7 +28,7 @@ export interface ProcessSettings {
   /** §6: weekdays after a missed deadline before the coordinators get the deviation */
   escalationWeekdays: number;
   /**
-   * DOMAIN.md §5 step 4 Decision: the municipality acknowledges the kallelse "as soon as possible",
+   * docs/domain.md §5 step 4 Decision: the municipality acknowledges the kallelse "as soon as possible",
    * by default the general next-weekday rule; 'invitation' applies the 14:00 receipt-day rule.
    */
   invitationAckRule: 'acknowledgement' | 'invitation';
@@ -52,7 +52,7 @@ export interface StartEnrollmentInput {
   region: string;
   /** pseudonymous reference for the ledger; never the personnummer */
   patientRef: string;
-  /** age in whole years when planning started; indicators split at 65 (DOMAIN.md §9) */
+  /** age in whole years when planning started; indicators split at 65 (docs/domain.md §9) */
   patientAgeAtStart?: number;
   residenceMunicipality: string;
   /** HSA-id of the health centre where the patient is listed (doctor's responsibility, 001 §7.1) */
@@ -60,7 +60,7 @@ export interface StartEnrollmentInput {
   /** 001 §7.2 step 1: primary care initiates with consent, or the municipality's licensed staff contact primary care */
   initiatedBy: 'primaryCare' | 'municipality';
   consent: 'given';
-  /** the discharge episode whose plan sends the patient home to home health care (DOMAIN.md §5) */
+  /** the discharge episode whose plan sends the patient home to home health care (docs/domain.md §5) */
   dischargeEpisodeId?: string;
   startedAt: string;
   actor?: Actor;

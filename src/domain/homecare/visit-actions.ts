@@ -1,5 +1,5 @@
 /**
- * Staff actions on a single home visit order (enstaka hembesök, DOMAIN.md §5, 001 §7.3–§7.4)
+ * Staff actions on a single home visit order (enstaka hembesök, docs/domain.md §5, 001 §7.3–§7.4)
  * and the rule deciding whether the order's state allows each one. Pure, like `actions.ts`.
  */
 import { sameParty, settledDeviationRefusal, type Party } from '../obligations';

@@ -16,7 +16,7 @@ export type DailyAmountSourceKind =
   | 'regulation'
   /** a public body's publication quoting Socialstyrelsen's amount (regulation number not found) */
   | 'official-publication'
-  /** one of the project's source documents (../shared/seeds) */
+  /** one of the project's source documents (the seeds, docs/domain.md "Sources") */
   | 'seed';
 
 export interface NationalDailyAmount {
@@ -68,7 +68,7 @@ export const NATIONAL_DAILY_AMOUNTS: readonly NationalDailyAmount[] = Object.fre
       amountOre: 9_300_00,
       source:
         'Vårdsamverkan Skåne, "Belopp för vård av utskrivningsklara patienter" (2021-12-14): "Socialstyrelsen fastställer årligen det ' +
-        'belopp … År 2022 är beloppet 9300 kronor per vårddygn." (also DOMAIN.md §7). HSLF-FS number not found',
+        'belopp … År 2022 är beloppet 9300 kronor per vårddygn." (also docs/domain.md §7). HSLF-FS number not found',
       sourceKind: 'official-publication',
       url: 'https://xn--vrdsamverkanskne-dobn.se/2021/12/14/belopp-for-vard-av-utskrivningsklara-patienter/',
     },

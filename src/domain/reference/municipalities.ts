@@ -1,6 +1,6 @@
 /**
  * All 290 Swedish municipalities (kommuner) with their SCB kommunkod and county (län), and the
- * 21 counties. Used to name an out-of-county municipality (DOMAIN.md §7, issue 16) when an
+ * 21 counties. Used to name an out-of-county municipality (docs/domain.md §7, issue 16) when an
  * episode belongs to a municipality outside the region's own county.
  *
  * Origin: Statistiska centralbyrån (SCB), "Kommuner i Sverige" / kommunkoder (kommunkod =

@@ -1,7 +1,7 @@
 /**
  * The national average number of days patients are utskrivningsklara (riksgenomsnitt), the
  * benchmark of the average models: `halland-average-2022` uses 2.3 days for 2022-11-01 …
- * 2023-12-31, "then the national average of the previous year" (DOMAIN.md §7).
+ * 2023-12-31, "then the national average of the previous year" (docs/domain.md §7).
  *
  * Units as src/db/billing.ts `nationalAverages` (table `billing_national_averages`): hundredths of
  * a day, an integer (2.3 days = 230). Only figures found in a citable source are here; a year
