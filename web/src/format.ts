@@ -11,6 +11,14 @@ export function weekdayDate(isoOrDate: string): string {
   return dayMonth.format(d);
 }
 
+/**
+ * A deadline: "tisdag 29 december" when it is the end of a day (the instant is local midnight, as
+ * the calendar's end-of-day deadlines are), else "tisdag 29 december kl. 16:00".
+ */
+export function deadlineSv(iso: string): string {
+  return time.format(new Date(iso)) === '00:00' ? weekdayDate(new Date(Date.parse(iso) - 1).toISOString()) : weekdayDateTime(iso);
+}
+
 /** "tisdag 29 december kl. 16:00" */
 export function weekdayDateTime(iso: string): string {
   return `${weekdayDate(iso)} kl. ${time.format(new Date(iso))}`;

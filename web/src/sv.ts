@@ -75,6 +75,45 @@ export const ACTION_SV: Record<string, string> = {
   reportDeviation: 'Rapportera avvikelse',
 };
 
+/** A timeline entry's action in Swedish (the workflow's own summary, in English, is the fallback). */
+export const TIMELINE_SV: Record<string, string> = {
+  admitted: 'Inskriven',
+  admissionNotice: 'Inskrivningsmeddelande skickat',
+  acknowledge: 'Meddelande kvitterat',
+  appointNamedCareContact: 'Fast vårdkontakt utsedd',
+  appointNamedDoctor: 'Fast läkarkontakt utsedd',
+  planningNeeded: 'Generellt meddelande: samordnad planering behövs',
+  sendInvitation: 'Kallelse skickad',
+  withdrawInvitation: 'Kallelse återtagen',
+  moveInvitation: 'Kallelse flyttad',
+  recordPlanningMeeting: 'Samordnad planering genomförd',
+  recordFirstMedicalRound: 'Första medicinska ronden',
+  recordPlanningBasis: 'Planeringsunderlag',
+  recordSip: 'SIP upprättad/uppdaterad',
+  completeSip: 'SIP slutförd',
+  acknowledgeSip: 'SIP kvitterad',
+  updateChecklist: 'Hemgångsklar uppdaterad',
+  recordTreatmentPlan: 'Behandlingsplan upprättad',
+  markReady: 'Utskrivningsklar',
+  withdrawReadiness: 'Utskrivningsklar återtagen',
+  discharge: 'Utskriven',
+  sendDischargeNotice: 'Utskrivningsmeddelande skickat',
+  cancel: 'Vårdplaneringen avbruten',
+  reportDeviation: 'Avvikelse rapporterad',
+  closeDeviation: 'Avvikelse avslutad',
+  deviationRaised: 'Avvikelse registrerad',
+  deviationEscalated: 'Avvikelse eskalerad till samordnare',
+  deviationWithdrawn: 'Avvikelse återkallad',
+  acknowledgeEscalation: 'Samordnare har tagit eskaleringen',
+  commentDeviation: 'Samordnaren kommenterade',
+  reassignDeviation: 'Avvikelse överlämnad',
+  resolveDeviation: 'Avvikelse avslutad av samordnare',
+  careRequest: 'Vårdbegäran',
+  outOfEpisodeMessage: 'Meddelande utanför vårdtillfälle',
+  linkHomeCareEnrollment: 'Kopplad till inskrivning i hemsjukvård',
+  setOutpatientServicesUnavailable: 'Öppenvårdsinsatser ej tillgängliga',
+};
+
 /** Dates (YYYY-MM-DD) and instants a refusal's English sentence names, in order. */
 function datesIn(message: string): string[] {
   return message.match(/\d{4}-\d{2}-\d{2}(T[0-9:.]+Z|T[0-9:.+-]+)?/g) ?? [];

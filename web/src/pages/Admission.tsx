@@ -13,15 +13,16 @@ import { StartEpisodeBody } from '../../../src/api/schemas/discharge';
 import { municipalityName } from '../../../src/domain/reference/municipalities';
 
 /** The identifier module's English sentences in Swedish (the rule is the shared one). */
+const DEFINITE: Record<string, string> = { personnummer: 'personnumret', samordningsnummer: 'samordningsnumret', reservnummer: 'reservnumret' };
 function idMessageSv(m: string): string {
-  const kind = /personnummer|samordningsnummer|reservnummer/.exec(m)?.[0] ?? 'numret';
-  if (/check digit/.test(m)) return `Kontrollsiffran (sista siffran) i ${kind}et stämmer inte; troligen är en siffra felskriven.`;
-  if (/wrong length/.test(m)) return `${cap(kind)}et ska ha 10 eller 12 siffror (ÅÅMMDD-NNNN eller ÅÅÅÅMMDD-NNNN).`;
-  if (/is empty|is missing/.test(m)) return `Fyll i ${kind}et.`;
-  if (/not a real date/.test(m)) return `Datumdelen i ${kind}et är inte ett riktigt datum.`;
-  if (/in the future/.test(m)) return `Födelsedatumet i ${kind}et ligger i framtiden.`;
-  if (/may only contain/.test(m)) return `${cap(kind)}et får bara innehålla siffror och ett '-' före de fyra sista.`;
-  if (/wrong format/.test(m)) return `${cap(kind)}et har fel format; skriv ÅÅÅÅMMDD-NNNN.`;
+  const kind = DEFINITE[/personnummer|samordningsnummer|reservnummer/.exec(m)?.[0] ?? ''] ?? 'numret';
+  if (/check digit/.test(m)) return `Kontrollsiffran (sista siffran) i ${kind} stämmer inte; troligen är en siffra felskriven.`;
+  if (/wrong length/.test(m)) return `${cap(kind)} ska ha 10 eller 12 siffror (ÅÅMMDD-NNNN eller ÅÅÅÅMMDD-NNNN).`;
+  if (/is empty|is missing/.test(m)) return `Fyll i ${kind}.`;
+  if (/not a real date/.test(m)) return `Datumdelen i ${kind} är inte ett riktigt datum.`;
+  if (/in the future/.test(m)) return `Födelsedatumet i ${kind} ligger i framtiden.`;
+  if (/may only contain/.test(m)) return `${cap(kind)} får bara innehålla siffror och ett '-' före de fyra sista.`;
+  if (/wrong format/.test(m)) return `${cap(kind)} har fel format; skriv ÅÅÅÅMMDD-NNNN.`;
   if (/reservnummer is too long/.test(m)) return 'Reservnumret är för långt.';
   if (/HSA-id/.test(m)) return 'Ange ett HSA-id, t.ex. SE2321000115-ABC1.';
   if (/kommunkod/i.test(m)) return 'Ange en kommunkod med fyra siffror, t.ex. 2180 för Gävle.';

@@ -123,7 +123,7 @@ export function BillingPage({ who }: { who: SignedIn }) {
             <h2 id="h-lines">Rader ({lines.length})</h2>
             {lines.length === 0 ? <p className="empty">Inga rader.</p> : (
               <table>
-                <thead><tr><th scope="col">Rad</th><th scope="col">Kommun</th><th scope="col">Belopp</th>{reviewer && <th scope="col">Flagga som uppenbart fel</th>}</tr></thead>
+                <thead><tr><th scope="col">Rad</th><th scope="col">Kommun</th><th scope="col">Utskrivningsklara dagar</th><th scope="col">Belopp</th>{reviewer && <th scope="col">Flagga som uppenbart fel</th>}</tr></thead>
                 <tbody>
                   {lines.map((l) => <LineRow key={l.lineRef} l={l} reviewer={reviewer && close.phase === 'review'} flagged={close.flags.some((f) => f.lineRef === l.lineRef)} onFlag={(reason) => void post('Raden flaggad', 'flags', { municipality: l.municipality, lineRef: l.lineRef, reason })} />)}
                 </tbody>
@@ -143,6 +143,7 @@ function LineRow({ l, reviewer, flagged, onFlag }: { l: Line; reviewer: boolean;
     <tr>
       <td>{l.lineRef}</td>
       <td>{municipalityName(l.municipality) ?? l.municipality}</td>
+      <td>{String(l.readyDays ?? '–')}</td>
       <td>{kr(amount)}</td>
       {reviewer && (
         <td>

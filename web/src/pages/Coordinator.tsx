@@ -4,7 +4,7 @@
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError, idempotencyKey, ok } from '../api';
-import { weekdayDateTime, durationSv } from '../format';
+import { deadlineSv, durationSv } from '../format';
 import { href } from '../router';
 import type { SignedIn } from '../session';
 import { PARTY_SV, PROCESS_SV, STATUS_SV, refusalSv } from '../sv';
@@ -86,7 +86,7 @@ function EscalationItem({ d, act }: { d: Escalation; act: (d: Escalation, what: 
     <li className="overdue">
       <div className="item-main">
         <strong>{d.description}</strong>
-        <div className="deadline">Tidsgränsen var {weekdayDateTime(d.deadline_at)} <span className="late">– försenad {durationSv(late)}</span></div>
+        <div className="deadline">Tidsgränsen var {deadlineSv(d.deadline_at)} <span className="late">– försenad {durationSv(late)}</span></div>
         <div className="muted">
           {PROCESS_SV[d.process_type] ?? d.process_type}{d.process_status ? ` · ${STATUS_SV[d.process_status] ?? d.process_status}` : ''} · ansvarig: {PARTY_SV[d.responsible_kind] ?? d.responsible_kind} {d.responsible_id}
           {d.process_type === 'discharge' && <> · <a href={href('vardtillfalle', d.process_id)}>Öppna vårdtillfället</a></>}

@@ -9,7 +9,7 @@ import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from
 import { api, ApiError, idempotencyKey, ok } from '../api';
 import { dateTimeSv, todaySv, localInputToIso, weekdayDate } from '../format';
 import type { SignedIn } from '../session';
-import { ACTION_SV, DEVIATION_STATUS_SV, MESSAGE_SV, OBLIGATION_VERB_SV, PARTY_SV, REFUSAL_FIELD, refusalSv, STATUS_SV } from '../sv';
+import { ACTION_SV, TIMELINE_SV, DEVIATION_STATUS_SV, MESSAGE_SV, OBLIGATION_VERB_SV, PARTY_SV, REFUSAL_FIELD, refusalSv, STATUS_SV } from '../sv';
 import { ACTION_BODIES } from '../../../src/api/schemas/discharge';
 import { municipalityName } from '../../../src/domain/reference/municipalities';
 
@@ -170,7 +170,7 @@ export function EpisodePage({ who, episodeId }: { who: SignedIn; episodeId: stri
           <tbody>
             {view.timeline.map((t) => (
               <tr key={t.seq}>
-                <td>{t.summary}</td>
+                <td>{TIMELINE_SV[t.action] ?? t.summary}</td>
                 <td>{dateTimeSv(t.occurredAt)}</td>
                 <td>{Math.abs(Date.parse(t.recordedAt) - Date.parse(t.occurredAt)) > 60_000 ? <strong>{dateTimeSv(t.recordedAt)} (efterregistrerad)</strong> : dateTimeSv(t.recordedAt)}</td>
                 <td>{t.actor ? `${t.actor.userId}, ${t.actor.organisation}` : 'systemet'}</td>

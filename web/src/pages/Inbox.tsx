@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError, idempotencyKey, ok } from '../api';
-import { durationSv, weekdayDate, weekdayDateTime } from '../format';
+import { deadlineSv, durationSv, weekdayDate, weekdayDateTime } from '../format';
 import { href } from '../router';
 import type { SignedIn } from '../session';
 import { MESSAGE_SV, OBLIGATION_VERB_SV, PROCESS_SV, refusalSv } from '../sv';
@@ -167,7 +167,7 @@ export function InboxPage({ who }: { who: SignedIn }) {
               <ul className="worklist">
                 {deviations.map((d) => (
                   <li key={d.deviation_id} className="deviation">
-                    <strong>{d.description}</strong> – tidsgränsen var {weekdayDateTime(d.deadline_at)}
+                    <strong>{d.description}</strong> – tidsgränsen var {deadlineSv(d.deadline_at)}
                     {processHref(d.process_type, d.process_id) && <> · <a href={processHref(d.process_type, d.process_id)}>Öppna vårdtillfället</a></>}
                   </li>
                 ))}
@@ -191,7 +191,7 @@ function ObligationItem({ row, now, error, onAcknowledge }: { row: ObligationRow
       <div className="item-main">
         <strong>{what}</strong> <span className="muted">· {PROCESS_SV[row.process_type] ?? row.process_type}{row.municipality ? ` · ${municipalityName(row.municipality) ?? row.municipality}` : ''}</span>
         <div className="deadline">
-          {OBLIGATION_VERB_SV[row.kind] ?? 'senast'} {weekdayDateTime(row.due_at)}
+          {OBLIGATION_VERB_SV[row.kind] ?? 'senast'} {deadlineSv(row.due_at)}
           {overdue && <span className="late"> – försenad {durationSv(overdueMs)}</span>}
         </div>
         {row.sent_at && <div className="muted">Skickat {weekdayDateTime(row.sent_at)}</div>}

@@ -1,0 +1,307 @@
+/**
+ * The staff workspace (issue 19) in a real browser — the Debian Chromium driven by playwright-core —
+ * against the real service: the app built by scripts/setup.mjs (web/dist), served by the same
+ * express app, with the real Temporal dev server, workflows and PGlite ledger behind it. People
+ * sign in through the development sign-in page, each in a browser context of their own.
+ *
+ * - a discharge episode by three people: the ward nurse admits and sends the admission notice, the
+ *   municipality and the health centre see it arrive in their inboxes (without a reload) and
+ *   acknowledge it there, the ward marks the patient ready and discharges;
+ * - a refusal (409) in Swedish at the field it concerns, and a disabled action saying why;
+ * - a deadline over Christmas with the right weekday;
+ * - a coordinator takes an escalation; an invoice reviewer flags a line;
+ * - axe (WCAG 2.1 A/AA) on every page: no serious or critical violation;
+ * - screenshots of the inbox, the episode page and the coordinator inbox in .test-artifacts/.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { DEFAULT_REGIONS, RegionSchema } from '../../src/domain/regions';
+import { CHROMIUM_PATH } from '../helpers/browser';
+import { ARTIFACTS_DIR } from '../helpers/paths';
+import { seed } from '../helpers/billing';
+import { pollUntil, useApi } from '../helpers/api';
+import { webDist } from '../../src/api/web';
+import { closeTransports } from '../../activities/channels';
+import { startSmtpServer } from '../helpers/receivers';
+
+const WARD = 'SE2321000115-AVD7';
+const HEALTH_CENTRE = 'SE2321000115-VC12';
+const COORDINATION = 'samordning-gavleborg';
+const SHOTS = join(ARTIFACTS_DIR, 'web');
+
+/** Gävleborg with a coordinators' organisation for its units, and no grace period (a back-dated admission is escalated at once). */
+const gavleborg = () =>
+  RegionSchema.parse({
+    ...DEFAULT_REGIONS[1],
+    process: { ...DEFAULT_REGIONS[1]!.process, graceWeekdays: 0 },
+    escalation: {
+      organisations: [{ id: COORDINATION, name: 'Samordning Gävleborg', unitPrefixes: ['SE2321000115-'], coordinators: [{ id: 'samordnare-per', name: 'Per', channels: [{ type: 'email', to: 'samordnare@gavleborg.example' }] }] }],
+    },
+  });
+// the coordinators' escalation e-mails go to a real (local) SMTP server
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+beforeAll(async () => {
+  smtp = await startSmtpServer();
+});
+afterAll(async () => {
+  closeTransports();
+  await smtp?.close();
+});
+const ctx = useApi(() => ({ regions: [DEFAULT_REGIONS[0]!, gavleborg()], smtpUrl: smtp.url }));
+
+/** The API as the ward's nurse (the episodes the browser starts are unknown to the test client's guesses). */
+const ward = () => ctx.api.as({ role: 'inpatientStaff', organisation: WARD, region: 'gavleborg', userId: 'ssk-lisa' });
+
+let browser: Browser;
+beforeAll(async () => {
+  expect(webDist()).toBeDefined(); // built by scripts/setup.mjs (npm test runs it)
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Every page opened, for screenshots when a test fails (.test-artifacts/web/failed-*.png). */
+const opened: Page[] = [];
+afterEach(async () => {
+  const failed = (expect.getState() as { assertionCalls: number; currentTestName?: string }).currentTestName;
+  for (const [i, p] of opened.entries()) {
+    if (!p.isClosed()) await p.screenshot({ path: join(SHOTS, `last-${i}.png`), fullPage: true }).catch(() => undefined);
+  }
+  void failed;
+  opened.length = 0;
+});
+
+/** A person's own browser context, signed in through the development sign-in page. */
+async function signIn(name: string, organisation: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'sv-SE', timezoneId: 'Europe/Stockholm' });
+  const page = await context.newPage();
+  opened.push(page);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  (page as Page & { errors: string[] }).errors = errors;
+  await page.goto(`${ctx.h.baseUrl}/`);
+  await page.getByRole('button', { name: `Logga in som ${name}, ${organisation}` }).click();
+  await page.getByRole('button', { name: 'Logga ut' }).waitFor();
+  return page;
+}
+
+/** axe with the WCAG 2.0/2.1 A and AA rules: the serious and critical violations, by rule and element. */
+async function axe(page: Page): Promise<string[]> {
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+}
+
+/** Retries `check` until it passes (the page updates by itself: polling, re-renders). */
+async function eventually(check: () => Promise<void>, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (err) {
+      if (Date.now() > end) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+const visible = (l: Locator, timeout = 10_000) => l.first().waitFor({ state: 'visible', timeout });
+const textOf = async (l: Locator) => (await l.innerText()).replace(/\s+/g, ' ').trim();
+const hasText = (l: Locator, expected: string | RegExp, timeout?: number) =>
+  eventually(async () => (typeof expected === 'string' ? expect(await textOf(l)).toContain(expected) : expect(await textOf(l)).toMatch(expected)), timeout);
+const count = (l: Locator, n: number, timeout?: number) => eventually(async () => expect(await l.count()).toBe(n), timeout);
+const attribute = (l: Locator, name: string, value: string) => eventually(async () => expect(await l.getAttribute(name)).toBe(value));
+/** An action's form on the episode page: opened by its summary, submitted by its button. */
+async function openAction(page: Page, label: string): Promise<Locator> {
+  await page.locator('summary', { hasText: label }).click();
+  return page.getByRole('form', { name: label });
+}
+
+const inbox = (page: Page) => page.getByRole('list', { name: 'Meddelanden att kvittera' });
+
+describe('staff workspace in the browser', () => {
+  it('a discharge episode by three people in three browsers: admitted and notified, acknowledged from two inboxes, ready and discharged; a refusal in Swedish at its field', async () => {
+    // the sign-in page (development: no identity provider configured), with axe
+    const first = await (await browser.newContext()).newPage();
+    await first.goto(`${ctx.h.baseUrl}/`);
+    await visible(first.getByRole('heading', { name: 'Logga in (utvecklingsläge)' }));
+    expect(await axe(first)).toEqual([]);
+    await first.context().close();
+
+    const nurse = await signIn('Lisa, sjuksköterska', 'Avdelning 7, Gävle sjukhus');
+    const municipality = await signIn('Anna, biståndshandläggare', 'Gävle kommun');
+    const healthCentre = await signIn('Karin, distriktssköterska', 'Vårdcentralen Brynäs');
+    await visible(municipality.getByRole('heading', { name: 'Inkorg – Gävle kommun' }));
+    await visible(municipality.getByText('Inget att kvittera.'));
+    expect(await axe(municipality)).toEqual([]);
+
+    // Inskrivning: the shared schema refuses a mistyped personnummer at its field, in Swedish
+    await nurse.getByRole('link', { name: 'Inskrivning' }).click();
+    await nurse.getByRole('heading', { name: 'Inskrivning' }).waitFor();
+    expect(await axe(nurse)).toEqual([]);
+    await nurse.getByLabel('Personnummer', { exact: true }).fill('19121212-1213');
+    await nurse.getByLabel('Folkbokföringskommun (kommunkod)').fill('2180');
+    await nurse.getByLabel('Vårdcentral där patienten är listad (HSA-id)').fill(HEALTH_CENTRE);
+    await nurse.getByRole('button', { name: 'Skriv in patienten' }).click();
+    await hasText(nurse.locator('#f-value-err'), /^Kontrollsiffran \(sista siffran\) i personnumret stämmer inte/);
+    await attribute(nurse.getByLabel('Personnummer', { exact: true }), 'aria-invalid', 'true');
+    await nurse.getByLabel('Personnummer', { exact: true }).fill('19121212-1212');
+    await nurse.getByRole('button', { name: 'Skriv in patienten' }).click();
+    await nurse.getByRole('heading', { name: /^Vårdtillfälle / }).waitFor();
+    const episodeId = decodeURIComponent(nurse.url().split('/').pop()!);
+    await hasText(nurse.locator('.status-line'), 'Status: Inskriven');
+
+    // an action the state does not allow is shown disabled, with the sentence of its 409
+    const noticeButton = nurse.getByRole('button', { name: 'Skicka utskrivningsmeddelande' });
+    expect(await noticeButton.isDisabled()).toBe(true);
+    expect(await noticeButton.getAttribute('aria-describedby')).toBe('act-sendDischargeNotice--why');
+    expect(await textOf(nurse.locator('#act-sendDischargeNotice--why'))).toBe('Utskrivningsmeddelandet skickas när patienten lämnar sjukhuset: registrera utskrivningen först.');
+    const refused = await ward().post(`/api/episodes/${episodeId}/discharge-notice`, {});
+    expect(refused.body.error.code).toBe('NOT_DISCHARGED'); // the same refusal, from the API
+
+    // the admission notice
+    const noticeForm = await openAction(nurse, 'Skicka inskrivningsmeddelande');
+    const preliminary = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    await nurse.getByLabel('Preliminärt datum för utskrivningsklar').fill(preliminary);
+    await noticeForm.getByRole('button').click();
+    await visible(nurse.getByRole('cell', { name: 'Inskrivningsmeddelande skickat' }));
+    await hasText(nurse.locator('.obligations'), /kvitteras senast \p{L}+dag \d+ \p{L}+/u);
+    expect(await axe(nurse)).toEqual([]);
+
+    // the municipality's and the health centre's inboxes show it without a reload (polling), and it leaves when acknowledged
+    for (const [page, name] of [[municipality, 'inbox-kommun'], [healthCentre, 'inbox-vardcentral']] as const) {
+      const item = inbox(page).getByRole('listitem').filter({ has: page.getByRole('link', { name: 'Öppna' }) }).filter({ hasText: 'Inskrivningsmeddelande' });
+      await count(item, 1, 10_000); // polled: no reload
+      await hasText(item, /kvitteras senast \p{L}+dag \d+ \p{L}+/u);
+      if (name === 'inbox-kommun') await page.screenshot({ path: join(SHOTS, 'inkorg.png'), fullPage: true });
+      expect(await axe(page)).toEqual([]);
+      await item.getByRole('button', { name: 'Kvittera inskrivningsmeddelande' }).click();
+      await hasText(page.getByRole('status'), 'Inskrivningsmeddelande kvitterat.');
+      await count(item, 0);
+    }
+    // …and stays gone when the inbox is read again from the ledger
+    await municipality.reload();
+    await visible(municipality.getByText('Inget att kvittera.'));
+
+    // the ward sees the acknowledgements on the timeline; a future ready date is refused at the date field, in Swedish
+    await nurse.reload();
+    await count(nurse.getByRole('cell', { name: 'Meddelande kvitterat' }), 2, 15_000);
+    const readyForm = await openAction(nurse, 'Markera utskrivningsklar');
+    const dateField = readyForm.getByLabel('Utskrivningsklar från och med');
+    const tomorrow = new Date(Date.now() + 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
+    const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
+    await dateField.fill(tomorrow);
+    await readyForm.getByRole('button').click();
+    const fieldError = nurse.locator('#act-markReady--date-err');
+    await hasText(fieldError, new RegExp(`^⚠? ?Datumet för utskrivningsklar, ${tomorrow}, ligger efter dagen meddelandet skickas \\(${today}\\)`));
+    await attribute(dateField, 'aria-describedby', 'act-markReady--date-err');
+    await attribute(dateField, 'aria-invalid', 'true');
+    await dateField.fill(today);
+    await readyForm.getByRole('button').click();
+    await hasText(nurse.locator('.status-line'), 'Status: Utskrivningsklar');
+    await nurse.screenshot({ path: join(SHOTS, 'vardtillfalle.png'), fullPage: true });
+
+    // discharge, with the notice
+    await (await openAction(nurse, 'Skriv ut patienten')).getByRole('button').click();
+    await hasText(nurse.locator('.status-line'), 'Status: Utskriven');
+    await visible(nurse.getByRole('cell', { name: 'Utskriven', exact: true }));
+    const v = await ward().get(`/api/episodes/${episodeId}`);
+    expect(v.body.status).toBe('discharged');
+    expect(v.body.discharge.noticeSentAt).toEqual(expect.any(String));
+    expect(v.body.timeline.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['admitted', 'admissionNotice', 'acknowledge', 'markReady', 'discharge']));
+    expect(await axe(nurse)).toEqual([]);
+    for (const p of [nurse, municipality, healthCentre]) expect((p as Page & { errors: string[] }).errors).toEqual([]);
+    await Promise.all([nurse, municipality, healthCentre].map((p) => p.context().close()));
+  }, 120_000);
+
+  it('a deadline over Christmas: a notice sent on 23 December at 14:01 is acknowledged by Monday 29 December (2025), in words', async () => {
+    // back-registered through the API: the admission and the notice a year ago
+    const start = await ctx.api.post('/api/episodes', {
+      region: 'gavleborg', patient: { kind: 'personnummer', value: '19121212-1212' }, residenceMunicipality: '2180',
+      inpatientUnit: WARD, primaryCareUnit: HEALTH_CENTRE, admittedAt: '2025-12-23T08:00:00+01:00',
+    });
+    expect(start.status).toBe(201);
+    const episodeId = start.body.episodeId as string;
+    expect((await ctx.api.post(`/api/episodes/${episodeId}/admission-notice`, { expectedReadyDate: '2025-12-30', occurredAt: '2025-12-23T14:01:00+01:00' })).status).toBe(200);
+
+    const municipality = await signIn('Anna, biståndshandläggare', 'Gävle kommun');
+    const item = inbox(municipality).getByRole('listitem').filter({ has: municipality.getByRole('link', { name: 'Öppna' }) }).filter({ hasText: 'måndag 29 december' });
+    await count(item, 1, 10_000);
+    await hasText(item, 'kvitteras senast måndag 29 december');
+    await hasText(item, /försenad \d+ dagar/); // overdue, in red, with how long
+    expect(await item.getAttribute('class')).toBe('overdue');
+    // the episode page says the same from the obligation's own local date
+    await item.getByRole('link', { name: 'Öppna' }).click();
+    await hasText(municipality.locator('.obligations'), 'kvitteras senast måndag 29 december');
+    await municipality.context().close();
+  }, 60_000);
+
+  it('a coordinator takes on an escalation from the coordinators’ inbox', async () => {
+    // the ward back-registers an admission of a week ago through Inskrivning's driftstopp switch: the admission notice is long late
+    const nurse = await signIn('Lisa, sjuksköterska', 'Avdelning 7, Gävle sjukhus');
+    await nurse.getByRole('link', { name: 'Inskrivning' }).click();
+    await nurse.getByLabel('Personnummer', { exact: true }).fill('19121212-1212');
+    await nurse.getByLabel('Folkbokföringskommun (kommunkod)').fill('2180');
+    await nurse.getByLabel('Vårdcentral där patienten är listad (HSA-id)').fill(HEALTH_CENTRE);
+    await count(nurse.getByLabel('Inskriven (datum och tid)'), 0);
+    await nurse.getByRole('switch', { name: 'Efterregistrering efter driftstopp' }).check();
+    const weekAgo = new Date(Date.now() - 7 * 86_400_000).toLocaleString('sv-SE', { timeZone: 'Europe/Stockholm' }).slice(0, 16).replace(' ', 'T');
+    await nurse.getByLabel('Inskriven (datum och tid)').fill(weekAgo);
+    await nurse.getByRole('button', { name: 'Skriv in patienten' }).click();
+    await nurse.getByRole('heading', { name: /^Vårdtillfälle / }).waitFor();
+    const episodeId = decodeURIComponent(nurse.url().split('/').pop()!);
+    await nurse.context().close();
+    await pollUntil(() => ctx.api.get(`/api/coordinators/${COORDINATION}/inbox?limit=500`, { 'X-Actor-Id': 'samordnare-per', 'X-Actor-Organisation': COORDINATION }), (r) => r.body.items?.some((i: { process_id: string }) => i.process_id === episodeId), 20_000);
+
+    const coordinator = await signIn('Per, samordnare', 'Samordning Gävleborg');
+    await coordinator.getByRole('heading', { name: 'Samordnarens inkorg – Samordning Gävleborg' }).waitFor();
+    const item = coordinator.locator('li', { has: coordinator.locator(`a[href="#/vardtillfalle/${episodeId}"]`) });
+    await hasText(item, 'Ingen har tagit den');
+    await hasText(item, /försenad \d+ dagar/);
+    expect(await axe(coordinator)).toEqual([]);
+    await coordinator.screenshot({ path: join(SHOTS, 'samordnare.png'), fullPage: true });
+    await item.getByRole('button', { name: 'Ta ärendet' }).click();
+    await hasText(item, 'Tagen av samordnare-per');
+    const episode = await ward().get(`/api/episodes/${episodeId}`);
+    expect(episode.body.timeline.find((e: { action: string }) => e.action === 'acknowledgeEscalation')?.actor).toEqual({ userId: 'samordnare-per', organisation: COORDINATION });
+    await coordinator.context().close();
+  }, 60_000);
+
+  it('an invoice reviewer flags a basis line as an obvious error; the billing officer sees the flag; axe on the billing and admin pages', async () => {
+    await seed(ctx.h.ledger, [
+      { region: 'gavleborg', municipality: '2180', periods: [['2019-05-01', '2019-05-11']] },
+      { region: 'gavleborg', municipality: '2181', periods: [['2019-05-01', '2019-05-20']] },
+    ]);
+    expect((await ctx.api.post('/api/billing/closes', { region: 'gavleborg', month: '2019-05' })).status).toBe(201);
+    await pollUntil(() => ctx.api.get('/api/billing/closes/gavleborg/2019-05'), (r) => r.body.phase === 'review', 20_000);
+
+    const reviewer = await signIn('Eva, fakturagranskare', 'Gävle kommun');
+    await reviewer.getByLabel('Månad').fill('2019-05');
+    await visible(reviewer.getByText('Granskning pågår'));
+    const rows = reviewer.getByRole('button', { name: /^Flagga rad 2180-/ });
+    await count(rows, 1); // the reviewer sees its own municipality's lines only
+    expect(await axe(reviewer)).toEqual([]);
+    const lineRef = (await rows.getAttribute('aria-label'))!.replace('Flagga rad ', '');
+    await reviewer.getByLabel(`Skäl för rad ${lineRef}`).selectOption('DIED_DURING_STAY');
+    await rows.click();
+    await hasText(reviewer.getByRole('status'), 'Raden flaggad: registrerat.');
+    await visible(reviewer.getByRole('row', { name: new RegExp(`${lineRef} Gävle Avled under vårdtiden Öppen`) }));
+    const close = await ctx.api.get('/api/billing/closes/gavleborg/2019-05');
+    expect(close.body.flags).toEqual([expect.objectContaining({ municipality: '2180', lineRef, reason: 'DIED_DURING_STAY', status: 'open' })]);
+    await reviewer.context().close();
+
+    const officer = await signIn('Jon, debiteringsansvarig', 'Region Gävleborg');
+    await officer.getByLabel('Månad').fill('2019-05');
+    await visible(officer.getByRole('button', { name: 'Godta' }));
+    expect(await axe(officer)).toEqual([]);
+    await officer.context().close();
+
+    const admin = await signIn('Sara, administratör', 'Region Gävleborg');
+    await admin.getByRole('heading', { name: 'Administratör' }).waitFor();
+    expect(await axe(admin)).toEqual([]);
+    await admin.context().close();
+  }, 60_000);
+});
