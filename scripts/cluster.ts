@@ -24,16 +24,14 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import cluster, { type Worker as ClusterWorker } from 'node:cluster';
-import { chmodSync, chownSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
-import { userInfo } from 'node:os';
 import { join, relative } from 'node:path';
 import { clusterPlan, temporalInternalPorts, type ClusterPlan } from './lib/cluster-config';
+import { lastLine, Postgres, StartupError } from './lib/cluster-postgres';
 import { postgresBinDir } from './lib/local-postgres';
 import { projectRoot } from '../src/temporal/tools';
 
-/** A start-up failure: printed as one line, no stack. */
-class StartupError extends Error {}
 
 const say = (msg: string) => console.log(`[cluster] ${msg}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -72,87 +70,6 @@ function checkTools(plan: ClusterPlan): void {
   if (spawnSync('psql', ['--version'], { stdio: 'ignore' }).status !== 0) throw new StartupError('psql is not installed (it runs deploy/postgres/init-ledger.sh): apt-get install postgresql-client');
 }
 
-/** The last meaningful line of a log, for a one-line failure. */
-function lastLine(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
-  return lines[lines.length - 1] ?? '(no output)';
-}
-
-/** PostgreSQL in DATA_DIR/cluster/postgres; run as the `postgres` user when we are root (it refuses root). */
-class Postgres {
-  readonly data: string;
-  readonly socketDir: string;
-  private readonly bin = postgresBinDir()!;
-  private readonly owner: { uid: number; gid: number } | undefined;
-  readonly version: string;
-
-  constructor(private readonly plan: ClusterPlan, private readonly logFile: string) {
-    this.data = join(plan.clusterDir, 'postgres');
-    this.socketDir = join(plan.clusterDir, 'postgres-run');
-    this.version = this.bin.split('/').slice(-2)[0]!;
-    if (userInfo().uid === 0) {
-      const uid = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
-      const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
-      if (uid.status !== 0) throw new StartupError('running as root, and PostgreSQL refuses root, but there is no `postgres` system user to run it as (apt-get install postgresql creates it)');
-      this.owner = { uid: Number(uid.stdout), gid: Number(gid.stdout) };
-    }
-  }
-
-  private run(cmd: string, args: string[]): { ok: boolean; output: string } {
-    const r = spawnSync(join(this.bin, cmd), args, { encoding: 'utf8', ...(this.owner ?? {}), env: { ...process.env, LC_ALL: 'C.UTF-8' } });
-    return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? r.error.message : ''}` };
-  }
-
-  private own(dir: string): void {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    if (this.owner) chownSync(dir, this.owner.uid, this.owner.gid);
-  }
-
-  get initialised(): boolean {
-    return existsSync(join(this.data, 'PG_VERSION'));
-  }
-
-  /** initdb with compose's superuser and password (POSTGRES_USER, POSTGRES_PASSWORD of the postgres service). */
-  init(): void {
-    this.own(this.socketDir);
-    if (this.owner && spawnSync('test', ['-w', this.plan.clusterDir], { uid: this.owner.uid, gid: this.owner.gid }).status !== 0) {
-      // the postgres user must reach DATA_DIR/cluster: make it reachable (not readable) on the way
-      chmodSync(this.plan.clusterDir, 0o755);
-      if (spawnSync('test', ['-x', this.plan.clusterDir], { uid: this.owner.uid, gid: this.owner.gid }).status !== 0) {
-        throw new StartupError(`the postgres user cannot reach ${this.plan.clusterDir} (a directory on the way is not searchable by others): use a DATA_DIR it can reach, e.g. under /var/tmp`);
-      }
-    }
-    this.own(this.data);
-    const pwfile = join(this.socketDir, 'pwfile');
-    writeFileSync(pwfile, this.plan.postgres.password, { mode: 0o600 });
-    if (this.owner) chownSync(pwfile, this.owner.uid, this.owner.gid);
-    try {
-      // scram-sha-256 over TCP as the postgres image sets up; trust on the Unix socket in our own
-      // directory (for init-ledger.sh and pg_ctl)
-      const r = this.run('initdb', ['-D', this.data, '-U', this.plan.postgres.superuser, `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8']);
-      if (!r.ok) throw new StartupError(`PostgreSQL initdb in ${this.data} failed: ${lastLine(r.output)}`);
-    } finally {
-      rmSync(pwfile, { force: true });
-    }
-  }
-
-  start(): void {
-    this.own(this.socketDir);
-    const fsync = process.env.CLUSTER_POSTGRES_FSYNC === 'off' ? ' -c fsync=off -c synchronous_commit=off' : '';
-    // Temporal's four services each pool up to 20 + 10 connections (config/docker.yaml, SQL_MAX_CONNS),
-    // the ledger's pools come on top: more than the default 100.
-    const options = `-p ${this.plan.ports.postgres} -k ${this.socketDir} -c listen_addresses=127.0.0.1 -c max_connections=300${fsync}`;
-    const r = this.run('pg_ctl', ['-D', this.data, '-w', '-t', '60', '-l', this.logFile, '-o', options, 'start']);
-    if (!r.ok) {
-      const log = existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8') : r.output;
-      throw new StartupError(`PostgreSQL did not start: ${lastLine(log.split('\n').filter((l) => /FATAL|ERROR|could not|already/.test(l)).join('\n') || r.output)} (log: ${this.logFile})`);
-    }
-  }
-
-  stop(): void {
-    this.run('pg_ctl', ['-D', this.data, '-m', 'fast', '-w', 'stop']);
-  }
-}
 
 /** A log file per process under DATA_DIR/cluster/logs. */
 function logStream(plan: ClusterPlan, name: string): WriteStream {
@@ -206,6 +123,13 @@ async function main(): Promise<void> {
   mkdirSync(join(plan.clusterDir, 'logs'), { recursive: true });
   const pg = new Postgres(plan, join(plan.clusterDir, 'logs', 'postgres.log'));
   const supervised: Supervised[] = [];
+  /** name → pid of every running process, in DATA_DIR/cluster/processes.json (for operators and the fault tests) */
+  const pids: Record<string, number> = {};
+  const recordPid = (name: string, pid: number | undefined) => {
+    if (pid === undefined) delete pids[name];
+    else pids[name] = pid;
+    writeFileSync(join(plan.clusterDir, 'processes.json'), `${JSON.stringify({ supervisor: process.pid, ...pids }, null, 2)}\n`);
+  };
   let stopping = false;
   let pgRunning = false;
 
@@ -239,7 +163,9 @@ async function main(): Promise<void> {
       onOutput?.(d.toString());
     });
     entry.proc = proc;
+    recordPid(entry.name, proc.pid);
     watch(entry, new Promise((resolve) => proc.once('exit', (code, signal) => {
+      recordPid(entry.name, undefined);
       log.end();
       resolve({ code, signal });
     })));
@@ -258,11 +184,15 @@ async function main(): Promise<void> {
       }),
     ]);
 
-  const tsx = join(projectRoot, 'node_modules', '.bin', 'tsx');
+  // Node with tsx's loader (`node --import tsx`), not the tsx CLI: the CLI relays signals to its child
+  // and SIGKILLs it when the child does not acknowledge within 30 ms, which a busy worker may not.
+  const nodeWithTsx = ['--import', 'tsx'];
   const appEnv = (env: Record<string, string>) => ({ ...env, LOG_LEVEL: process.env.LOG_LEVEL || env.LOG_LEVEL || 'info' });
 
-  const stopAll = async (why: string) => {
-    if (stopping) return;
+  let stopped: Promise<void> | undefined;
+  /** Stops everything once; a second call (a second Ctrl-C, a failure during the stop) waits for the same stop. */
+  const stopAll = (why: string) => (stopped ??= stopInOrder(why));
+  const stopInOrder = async (why: string) => {
     stopping = true;
     say(`stopping (${why}): API processes, Web UI, workers, Temporal server, PostgreSQL`);
     const stopGroup = async (names: RegExp, graceMs: number) => {
@@ -346,7 +276,7 @@ async function main(): Promise<void> {
         name: `worker-${i + 1}`,
         start: () => {
           output = '';
-          spawnLogged(entry, process.execPath, [tsx, 'src/main.ts'], appEnv(plan.workers[i]!.env), (t) => (output += t));
+          spawnLogged(entry, process.execPath, [...nodeWithTsx, 'src/main.ts'], appEnv(plan.workers[i]!.env), (t) => (output += t));
         },
       });
       entry.start();
@@ -356,7 +286,7 @@ async function main(): Promise<void> {
     say('worker 1 ready');
 
     // API processes: Node's cluster module; this process holds the shared port
-    cluster.setupPrimary({ exec: join(projectRoot, 'src', 'main.ts'), execArgv: process.execArgv, silent: true });
+    cluster.setupPrimary({ exec: join(projectRoot, 'src', 'main.ts'), execArgv: nodeWithTsx, cwd: projectRoot, silent: true });
     const startApi = (i: number) => {
       let output = '';
       const entry: Supervised = supervise({
@@ -372,7 +302,9 @@ async function main(): Promise<void> {
           w.process.stdout!.on('data', onData);
           w.process.stderr!.on('data', onData);
           entry.worker = w;
+          recordPid(entry.name, w.process.pid);
           watch(entry, new Promise((resolve) => w.once('exit', (code, signal) => {
+            recordPid(entry.name, undefined);
             log.end();
             resolve({ code, signal });
           })));
@@ -404,6 +336,7 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   } catch (err) {
+    if (stopped) return void (await stopped); // interrupted during start-up: the signal handler exits
     const message = err instanceof StartupError ? err.message : (err as Error).stack ?? String(err);
     console.error(`Start-up failed: ${message}`);
     await stopAll('start-up failed');
