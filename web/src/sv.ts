@@ -53,6 +53,19 @@ export const PROCESS_SV: Record<string, string> = {
   singleHomeVisit: 'Enstaka hembesök',
 };
 
+/** What a deviation is, by its type (a manual report keeps the reporter's own words). */
+export const DEVIATION_TYPE_SV: Record<string, string> = {
+  ADMISSION_NOTICE_LATE: 'Inget inskrivningsmeddelande med preliminärt datum inom 24 timmar från inskrivningen',
+  ACK_MISSING: 'Meddelandet kvitterades inte i tid',
+  NAMED_CONTACT_MISSING: 'Ingen fast vårdkontakt utsedd i tid',
+  NAMED_DOCTOR_MISSING: 'Utskriven till hemsjukvård utan fast läkarkontakt',
+  INVITATION_LATE: 'Ingen kallelse till samordnad planering i tid',
+  DISCHARGE_NOTICE_LATE: 'Utskrivningsmeddelandet skickades inte samma dag som utskrivningen',
+  NOT_READY_TO_GO_HOME_AT_DISCHARGE: 'Utskriven innan patienten var hemgångsklar',
+  ORDER_UNANSWERED: 'Beställningen besvarades inte i tid',
+};
+export const deviationSv = (d: { type: string; description: string }) => DEVIATION_TYPE_SV[d.type] ?? d.description;
+
 export const DEVIATION_STATUS_SV: Record<string, string> = { open: 'Öppen', resolved: 'Åtgärdad', closed: 'Avslutad', withdrawn: 'Återkallad' };
 
 /** The button of each action the episode page offers. */

@@ -7,8 +7,12 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, idempotencyKey, ok } from '../api';
 import { dateTimeSv } from '../format';
 import { session, type SignedIn } from '../session';
+import type { paths } from '../generated/api';
 import { refusalSv } from '../sv';
 import { municipalityName } from '../../../src/domain/reference/municipalities';
+
+/** The configured regions, as the OpenAPI document names them. */
+type RegionId = paths['/api/billing/closes/{region}/{month}']['get']['parameters']['path']['region'];
 
 interface Flag { flagId: string; municipality: string; lineRef: string; reason: string; text: string | null; status: string; raisedAt: string; decisionNote: string | null }
 interface Close { closeId: string; phase: string; ruleSetId: string | null; reviewEndsAt: string | null; municipalities: { municipality: string; lines: number; approvedAt: string | null }[]; flags: Flag[] }
@@ -33,7 +37,7 @@ export function BillingPage({ who }: { who: SignedIn }) {
   const [error, setError] = useState<string>();
   const [status, setStatus] = useState('');
   const reviewer = who.role === 'invoiceReviewer';
-  const params = { path: { region: who.region, month } };
+  const params = { path: { region: who.region as RegionId, month } };
 
   const load = useCallback(async () => {
     try {

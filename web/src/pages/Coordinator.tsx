@@ -7,7 +7,7 @@ import { api, ApiError, idempotencyKey, ok } from '../api';
 import { deadlineSv, durationSv } from '../format';
 import { href } from '../router';
 import type { SignedIn } from '../session';
-import { PARTY_SV, PROCESS_SV, STATUS_SV, refusalSv } from '../sv';
+import { deviationSv, PARTY_SV, PROCESS_SV, STATUS_SV, refusalSv } from '../sv';
 
 interface Escalation {
   deviation_id: string; process_type: string; process_id: string; municipality: string | null; type: string;
@@ -85,7 +85,7 @@ function EscalationItem({ d, act }: { d: Escalation; act: (d: Escalation, what: 
   return (
     <li className="overdue">
       <div className="item-main">
-        <strong>{d.description}</strong>
+        <strong>{deviationSv(d)}</strong>
         <div className="deadline">Tidsgränsen var {deadlineSv(d.deadline_at)} <span className="late">– försenad {durationSv(late)}</span></div>
         <div className="muted">
           {PROCESS_SV[d.process_type] ?? d.process_type}{d.process_status ? ` · ${STATUS_SV[d.process_status] ?? d.process_status}` : ''} · ansvarig: {PARTY_SV[d.responsible_kind] ?? d.responsible_kind} {d.responsible_id}

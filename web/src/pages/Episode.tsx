@@ -9,7 +9,7 @@ import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from
 import { api, ApiError, idempotencyKey, ok } from '../api';
 import { dateTimeSv, todaySv, localInputToIso, weekdayDate } from '../format';
 import type { SignedIn } from '../session';
-import { ACTION_SV, TIMELINE_SV, DEVIATION_STATUS_SV, MESSAGE_SV, OBLIGATION_VERB_SV, PARTY_SV, REFUSAL_FIELD, refusalSv, STATUS_SV } from '../sv';
+import { ACTION_SV, TIMELINE_SV, deviationSv, DEVIATION_STATUS_SV, MESSAGE_SV, OBLIGATION_VERB_SV, PARTY_SV, REFUSAL_FIELD, refusalSv, STATUS_SV } from '../sv';
 import { ACTION_BODIES } from '../../../src/api/schemas/discharge';
 import { municipalityName } from '../../../src/domain/reference/municipalities';
 
@@ -133,7 +133,7 @@ export function EpisodePage({ who, episodeId }: { who: SignedIn; episodeId: stri
               <ul>
                 {view.deviations.map((d) => (
                   <li key={d.deviationId} className={d.status === 'open' ? 'deviation' : undefined}>
-                    <strong>{DEVIATION_STATUS_SV[d.status] ?? d.status}</strong>: {d.description} – {PARTY_SV[d.responsible.kind]} {partyName(d.responsible)}, tidsgräns {dateTimeSv(d.deadlineAt)}
+                    <strong>{DEVIATION_STATUS_SV[d.status] ?? d.status}</strong>: {deviationSv(d)} – {PARTY_SV[d.responsible.kind]} {partyName(d.responsible)}, tidsgräns {dateTimeSv(d.deadlineAt)}
                   </li>
                 ))}
               </ul>

@@ -8,7 +8,7 @@ import { api, ApiError, idempotencyKey, ok } from '../api';
 import { deadlineSv, durationSv, weekdayDate, weekdayDateTime } from '../format';
 import { href } from '../router';
 import type { SignedIn } from '../session';
-import { MESSAGE_SV, OBLIGATION_VERB_SV, PROCESS_SV, refusalSv } from '../sv';
+import { deviationSv, MESSAGE_SV, OBLIGATION_VERB_SV, PROCESS_SV, refusalSv } from '../sv';
 import { municipalityName } from '../../../src/domain/reference/municipalities';
 
 const POLL_MS = 5_000;
@@ -167,7 +167,7 @@ export function InboxPage({ who }: { who: SignedIn }) {
               <ul className="worklist">
                 {deviations.map((d) => (
                   <li key={d.deviation_id} className="deviation">
-                    <strong>{d.description}</strong> – tidsgränsen var {deadlineSv(d.deadline_at)}
+                    <strong>{deviationSv(d)}</strong> – tidsgränsen var {deadlineSv(d.deadline_at)}
                     {processHref(d.process_type, d.process_id) && <> · <a href={processHref(d.process_type, d.process_id)}>Öppna vårdtillfället</a></>}
                   </li>
                 ))}
