@@ -11,6 +11,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { webBuild } from './setup-web.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const tools = JSON.parse(readFileSync(join(root, 'scripts/tools.json'), 'utf8'));
@@ -171,6 +172,13 @@ function main() {
     timed(`temporal CLI ${tools.temporalCli.version}`, temporalCli);
     timed(`time-skipping test server ${tools.testServer.version}`, testServer);
     if (process.argv.includes('--with-browser')) timed('chromium (Debian package)', chromiumBrowser);
+    timed('staff workspace (web/, Vite build)', () => {
+      try {
+        return webBuild(root);
+      } catch (err) {
+        throw new SetupError(err.message);
+      }
+    });
   } catch (err) {
     if (err instanceof SetupError) {
       console.error(`[setup] FAILED — ${err.message}`);
