@@ -23,9 +23,12 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 # The worker bundles the workflow code at start-up from dist/workflows (webpack + swc inside
 # @temporalio/worker, production dependencies), so the build must have produced it.
+# The staff workspace (web/, issue 19): its API types from the app's own /openapi.json, then Vite.
 RUN npm run build \
  && test -f dist/src/main.js \
  && test -f dist/workflows/index.js \
+ && npx tsx web/scripts/build.ts \
+ && test -f web/dist/index.html \
  && npm prune --omit=dev --no-audit --no-fund
 
 # ---- runtime: compiled code and production dependencies only, run as the unprivileged user ----
@@ -42,6 +45,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # the indicator report page's static files (src/api/routes/indicators.ts serves them next to its compiled code)
 COPY --from=build /app/src/api/static ./dist/src/api/static
+# the staff workspace, served at / (src/api/web.ts finds it beside dist/)
+COPY --from=build /app/web/dist ./web/dist
 RUN mkdir -p /data && chown node:node /data
 
 USER node
