@@ -158,6 +158,7 @@ async function main(): Promise<void> {
       '',
       `  Utskrivning is running (${config.role}) — started in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       runsApi ? `  API              ${api}` : undefined,
+      runsApi ? `  Staff workspace  ${api}/   (Inkorg, Vårdtillfälle, Inskrivning …: sign in in the browser)` : undefined,
       runsApi ? `  API docs         ${api}/docs   (OpenAPI: ${api}/openapi.json)` : undefined,
       runsApi ? `  Health, metrics  ${api}/health   ${api}/metrics` : undefined,
       devServer ? `  Temporal Web UI  ${devServer.uiUrl}` : `  Temporal         ${address} (namespace ${config.temporal.namespace})`,
