@@ -67,11 +67,10 @@ afterAll(async () => {
 /** Every page opened, for screenshots when a test fails (.test-artifacts/web/failed-*.png). */
 const opened: Page[] = [];
 afterEach(async () => {
-  const failed = (expect.getState() as { assertionCalls: number; currentTestName?: string }).currentTestName;
+  // a test that passed has closed its pages; one that failed left them open
   for (const [i, p] of opened.entries()) {
-    if (!p.isClosed()) await p.screenshot({ path: join(SHOTS, `last-${i}.png`), fullPage: true }).catch(() => undefined);
+    if (!p.isClosed()) await p.screenshot({ path: join(SHOTS, `failed-${i}.png`), fullPage: true }).catch(() => undefined);
   }
-  void failed;
   opened.length = 0;
 });
 
