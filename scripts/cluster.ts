@@ -24,7 +24,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import cluster, { type Worker as ClusterWorker } from 'node:cluster';
-import { createWriteStream, existsSync, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 import { clusterPlan, temporalInternalPorts, type ClusterPlan } from './lib/cluster-config';
@@ -71,6 +71,19 @@ function checkTools(plan: ClusterPlan): void {
 }
 
 
+/** The Temporal server's last fatal or error entry (its log is JSON lines), as one line. */
+function serverError(file: string): string {
+  const entries = (existsSync(file) ? readFileSync(file, 'utf8') : '').split('\n').flatMap((l) => {
+    try {
+      return [JSON.parse(l) as { level?: string; msg?: string; error?: string }];
+    } catch {
+      return [];
+    }
+  });
+  const worst = [...entries].reverse().find((e) => e.level === 'fatal') ?? [...entries].reverse().find((e) => e.level === 'error');
+  return worst ? `${worst.msg}${worst.error ? `: ${worst.error}` : ''}` : 'no error in its log';
+}
+
 /** A log file per process under DATA_DIR/cluster/logs. */
 function logStream(plan: ClusterPlan, name: string): WriteStream {
   return createWriteStream(join(plan.clusterDir, 'logs', `${name}.log`), { flags: 'a' });
@@ -89,7 +102,10 @@ function runOneShot(plan: ClusterPlan, name: string, script: string, env: Record
     p.stdout.on('data', collect);
     p.stderr.on('data', collect);
     // a server that dies while the script waits for it fails the start at once
-    const died = () => reject(new StartupError(`${child!.name} exited while ${name} waited for it; see ${join(plan.clusterDir, 'logs', `${child!.name}.log`)}`));
+    const died = () => {
+      const file = join(plan.clusterDir, 'logs', `${child!.name}.log`);
+      reject(new StartupError(`${child!.name} exited while ${name} waited for it: ${serverError(file)} (log: ${file})`));
+    };
     child?.proc.once('exit', died);
     p.once('exit', (code) => {
       child?.proc.off('exit', died);

@@ -58,12 +58,21 @@ async function main(): Promise<void> {
 
   // Must precede every Temporal connection (the client's too, a native one): the worker's core
   // metrics in Prometheus format.
-  Runtime.install({
-    // we order the shutdown ourselves: API, then worker drain, then ledger and dev server
-    shutdownSignals: [],
-    logger: new DefaultLogger(config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN'),
-    ...(runsWorker ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.temporal.metricsBind } } } } : {}),
-  });
+  // A busy metrics port is one line (issue 20), not the native runtime's Rust and Node stack.
+  try {
+    Runtime.install({
+      // we order the shutdown ourselves: API, then worker drain, then ledger and dev server
+      shutdownSignals: [],
+      logger: new DefaultLogger(config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN'),
+      ...(runsWorker ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.temporal.metricsBind } } } } : {}),
+    });
+  } catch (err) {
+    const message = (err as Error).message;
+    console.error(
+      `Start-up failed: ${/address already in use/i.test(message) ? `the worker's metrics address ${config.temporal.metricsBind} is in use: stop what uses it, or set TEMPORAL_METRICS_BIND to another address` : message.split('\n')[0]}`,
+    );
+    process.exit(1);
+  }
 
   let devServer: DevServer | undefined;
   let worker: Worker | undefined;
@@ -149,7 +158,8 @@ async function main(): Promise<void> {
       });
       await new Promise<void>((resolve, reject) => {
         http = app.listen(config.port, () => resolve());
-        http.once('error', reject);
+        http.once('error', (err: NodeJS.ErrnoException) =>
+          reject(err.code === 'EADDRINUSE' ? new Error(`port ${config.port} is in use: stop what uses it, or set PORT to another port`) : err));
       });
     }
 

@@ -231,13 +231,20 @@ export function defaultPorts(compose: Compose, env: NodeJS.ProcessEnv): ClusterP
     if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${name}: not a port number (${JSON.stringify(v)})`);
     return n;
   };
-  return {
+  const ports = {
     api: num('PORT', publishedPort(compose, 'api', 3000)),
     temporal: num('CLUSTER_TEMPORAL_PORT', publishedPort(compose, 'temporal', 7233)),
     ui: num('CLUSTER_UI_PORT', publishedPort(compose, 'temporal-ui', 8080)),
     postgres: num('CLUSTER_POSTGRES_PORT', Number(composeEnv(compose, 'temporal', env).DB_PORT)),
     workerMetrics: num('CLUSTER_WORKER_METRICS_PORT', 9464),
   };
+  // The server records its services' membership ports in cluster_membership.rpc_port, a smallint:
+  // a port above 32767 fails every membership write (`value … is out of range for type smallint`).
+  const membership = Object.entries(temporalInternalPorts(ports.temporal)).filter(([k]) => k.endsWith('MEMBERSHIP_PORT'));
+  if (membership.some(([, p]) => p < 1024 || p > 32767)) {
+    throw new Error(`CLUSTER_TEMPORAL_PORT: ${ports.temporal} puts the Temporal server's membership ports (frontend port − 300 … − 294) outside 1024–32767, which its SQL schema stores as smallint; use a port from 1324 to 33061`);
+  }
+  return ports;
 }
 
 /** Everything `npm run cluster` runs, derived from docker-compose.yml and the caller's environment. */

@@ -12,7 +12,8 @@
  * 2. A home care enrollment and a monthly close through the API; a monthly-close Schedule fires on
  *    the real server; `temporal workflow list --query` finds the episodes by search attributes
  *    (SQL visibility); the codec endpoint decodes a real history's payload.
- * 3. Ctrl-C stops everything in order, and a restart on the same DATA_DIR keeps every process.
+ * 3. Ctrl-C stops everything in order; with CLUSTER_E2E_RESTART=1, a restart on the same DATA_DIR
+ *    keeps every process.
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -31,7 +32,7 @@ import { projectRoot, temporalCliPath } from '../../src/temporal/tools';
 
 jest.setTimeout(600_000);
 
-const EPISODES = 6;
+const EPISODES = 4;
 const MUNICIPALITY = '2180';
 const PRIMARY_CARE = 'SE2321000115-VC12';
 const INPATIENT = 'SE2321000115-AVD7';
@@ -293,7 +294,13 @@ test('a home care enrollment and a monthly close through the API; a monthly-clos
   expect(fired.action.workflow.workflowId).toBeDefined();
 });
 
-test('Ctrl-C stops in order (API, workers, Temporal server, PostgreSQL); a restart on the same DATA_DIR keeps every process', async () => {
+/**
+ * The restart costs a second start-up (about a minute on 2 busy cores), so `npm test` runs it only
+ * with CLUSTER_E2E_RESTART=1; the ordered stop is always checked.
+ */
+const RESTART = process.env.CLUSTER_E2E_RESTART === '1';
+
+test(`Ctrl-C stops in order (API, workers, Temporal server, PostgreSQL)${RESTART ? '; a restart on the same DATA_DIR keeps every process' : ''}`, async () => {
   const exit = await run.interrupt();
   expect(exit.code).toBe(0);
   const out = run.log();
@@ -302,9 +309,10 @@ test('Ctrl-C stops in order (API, workers, Temporal server, PostgreSQL); a resta
     expect(i).toBeGreaterThan(-1);
     return i;
   };
-  const order = [at('stopped api-1, api-2'), at('stopped worker-1, worker-2'), at('stopped temporal'), at('stopped PostgreSQL')];
+  const order = [at('stopped api-1, api-2'), at('stopped worker-1, worker-2'), at('stopped temporal\n'), at('stopped PostgreSQL')];
   expect([...order].sort((a, b) => a - b)).toEqual(order);
   expect(Object.keys(run.processes())).toEqual(['supervisor']);
+  if (!RESTART) return;
 
   const started = Date.now();
   await run.launch();

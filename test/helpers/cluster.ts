@@ -27,9 +27,11 @@ export class ClusterRun {
   /** Free ports for everything, the Temporal server's derived ones included. */
   private static async ports(): Promise<Record<string, string>> {
     for (;;) {
-      const [api, temporal, ui, postgres, metrics] = await freePorts(5);
-      const derived = [...Object.values(temporalInternalPorts(temporal!)), metrics! + 1];
-      if (derived.every((p) => p > 1024 && p < 65536) && !(await Promise.all(derived.map(portOpen))).some(Boolean)) {
+      const [api, ui, postgres, metrics] = await freePorts(4);
+      // the server's membership ports (frontend − 300 …) must fit a smallint (cluster-config.ts): not an ephemeral port
+      const temporal = 20_000 + Math.floor(Math.random() * 12_000);
+      const derived = [temporal, ...Object.values(temporalInternalPorts(temporal)), metrics! + 1];
+      if (!(await Promise.all(derived.map(portOpen))).some(Boolean)) {
         return { PORT: String(api), CLUSTER_TEMPORAL_PORT: String(temporal), CLUSTER_UI_PORT: String(ui), CLUSTER_POSTGRES_PORT: String(postgres), CLUSTER_WORKER_METRICS_PORT: String(metrics) };
       }
     }

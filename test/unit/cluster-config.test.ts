@@ -78,8 +78,10 @@ describe('npm run cluster reads docker-compose.yml', () => {
     expect(readFileSync(plan.schema.script, 'utf8')).toContain('SCHEMA_DIR="${SCHEMA_DIR:-/etc/temporal/schema/postgresql/v12}"');
   });
 
-  it('uses compose\'s published ports by default', () => {
+  it('uses compose\'s published ports by default; a Temporal port whose membership ports do not fit the schema is one clear line', () => {
     expect(plan.ports).toMatchObject({ api: 3000, temporal: 7233, ui: 8080 });
+    expect(() => clusterPlan({ ...env, CLUSTER_TEMPORAL_PORT: '40000' }, compose)).toThrow(/^CLUSTER_TEMPORAL_PORT: 40000 puts .* smallint; use a port from 1324 to 33061$/);
+    expect(() => clusterPlan({ ...env, PORT: 'eighty' }, compose)).toThrow('PORT: not a port number ("eighty")');
   });
 
   const tools = clusterToolPaths();
