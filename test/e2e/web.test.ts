@@ -159,7 +159,13 @@ describe('staff workspace in the browser', () => {
     expect(await noticeButton.getAttribute('aria-describedby')).toBe('act-sendDischargeNotice--why');
     expect(await textOf(nurse.locator('#act-sendDischargeNotice--why'))).toBe('Utskrivningsmeddelandet skickas när patienten lämnar sjukhuset: registrera utskrivningen först.');
     const refused = await ward().post(`/api/episodes/${episodeId}/discharge-notice`, {});
-    expect(refused.body.error.code).toBe('NOT_DISCHARGED'); // the same refusal, from the API
+    expect(refused.status).toBe(409);
+    // the button's answer is the API's allowed-actions, the domain's refusal: the same code and sentence as the 409
+    const allowed = await ward().get(`/api/episodes/${episodeId}/allowed-actions`);
+    expect(allowed.body.actions.find((a: { type: string }) => a.type === 'sendDischargeNotice')).toEqual({
+      type: 'sendDischargeNotice', path: 'discharge-notice', sv: 'utskrivningsmeddelande', allowed: false, refusal: refused.body.error.code && { code: refused.body.error.code, message: refused.body.error.message },
+    });
+    expect(refused.body.error.code).toBe('NOT_DISCHARGED');
 
     // the admission notice
     const noticeForm = await openAction(nurse, 'Skicka inskrivningsmeddelande');

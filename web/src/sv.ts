@@ -182,6 +182,21 @@ const REFUSAL_SV: Record<string, (d: string[]) => string> = {
   NOT_YOUR_UNIT: () => 'Du kan bara skriva in patienter på din egen enhet i din egen region.',
   IDEMPOTENCY_KEY_REUSED: () => 'Begäran skickades redan med annat innehåll; inget nytt registrerades.',
   RATE_LIMITED: () => 'För många förfrågningar; vänta en stund och försök igen.',
+  // coordinators (src/domain/coordination.ts)
+  DEVIATION_CLOSED: () => 'Avvikelsen är redan avslutad.',
+  NOT_ESCALATED: () => 'Avvikelsen är inte eskalerad till samordnarna.',
+  ESCALATION_ALREADY_ACKNOWLEDGED: () => 'Eskaleringen är redan tagen av en samordnare.',
+  ALREADY_ASSIGNED: () => 'Avvikelsen ligger redan hos den enheten.',
+  // the monthly close's review (src/domain/billing/review.ts)
+  ALREADY_FLAGGED: () => 'Raden är redan flaggad.',
+  BASIS_APPROVED: () => 'Underlaget är redan godkänt.',
+  CLOSE_FINAL: () => 'Månaden är slutligt stängd; ändringar görs med kredit- eller debetnota.',
+  FLAG_DECIDED: () => 'Flaggan är redan beslutad.',
+  UNKNOWN_FLAG: () => 'Det finns ingen sådan flagga.',
+  UNKNOWN_LINE: () => 'Det finns ingen sådan rad i underlaget.',
+  TEXT_REQUIRED: () => 'Skriv en förklaring när skälet är Annat.',
+  NOT_YOUR_MUNICIPALITY: () => 'Du granskar bara din egen kommuns underlag.',
+  MONTH_NOT_ENDED: () => 'Månaden är inte slut än.',
 };
 
 /** The Swedish sentence of a refusal (its code and the API's message, whose dates it reuses). */
