@@ -24,7 +24,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import cluster, { type Worker as ClusterWorker } from 'node:cluster';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, type WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 import { clusterPlan, temporalInternalPorts, type ClusterPlan } from './lib/cluster-config';
@@ -144,7 +144,10 @@ async function main(): Promise<void> {
   const recordPid = (name: string, pid: number | undefined) => {
     if (pid === undefined) delete pids[name];
     else pids[name] = pid;
-    writeFileSync(join(plan.clusterDir, 'processes.json'), `${JSON.stringify({ supervisor: process.pid, ...pids }, null, 2)}\n`);
+    // written aside and renamed: a reader never sees a half-written file
+    const file = join(plan.clusterDir, 'processes.json');
+    writeFileSync(`${file}.part`, `${JSON.stringify({ supervisor: process.pid, ...pids }, null, 2)}\n`);
+    renameSync(`${file}.part`, file);
   };
   let stopping = false;
   let pgRunning = false;
