@@ -11,6 +11,7 @@ import { AdmissionPage } from './pages/Admission';
 import { CoordinatorPage } from './pages/Coordinator';
 import { BillingPage } from './pages/Billing';
 import { AdminPage } from './pages/Admin';
+import { HomeCarePage } from './pages/HomeCare';
 
 const STAFF: Role[] = ['inpatientStaff', 'primaryCareStaff', 'psychiatricOutpatientStaff', 'municipalityStaff'];
 
@@ -92,6 +93,8 @@ export function App() {
   switch (page) {
     case 'inkorg': content = <InboxPage who={who} />; break;
     case 'vardtillfalle': content = <EpisodePage who={who} episodeId={route[1] ?? ''} />; break;
+    case 'hemsjukvard': content = <HomeCarePage kind="hemsjukvard" id={route[1] ?? ''} />; break;
+    case 'hembesok': content = <HomeCarePage kind="hembesok" id={route[1] ?? ''} />; break;
     case 'inskrivning': content = <AdmissionPage who={who} />; break;
     case 'koordinator': content = <CoordinatorPage who={who} />; break;
     case 'fakturaunderlag': content = <BillingPage who={who} />; break;

@@ -37,7 +37,7 @@ interface Inbox {
 type Section = 'acknowledgements' | 'invitations' | 'checklists' | 'deviations';
 type ProcessType = 'discharge' | 'homeHealthCare' | 'singleHomeVisit';
 
-export const processHref = (type: string, id: string) => (type === 'discharge' ? href('vardtillfalle', id) : undefined);
+export const processHref = (type: string, id: string) => href(type === 'discharge' ? 'vardtillfalle' : type === 'homeHealthCare' ? 'hemsjukvard' : 'hembesok', id);
 
 async function acknowledge(row: ObligationRow): Promise<void> {
   const body = { messageId: row.message_id! };
@@ -168,7 +168,7 @@ export function InboxPage({ who }: { who: SignedIn }) {
                 {deviations.map((d) => (
                   <li key={d.deviation_id} className="deviation">
                     <strong>{deviationSv(d)}</strong> – tidsgränsen var {deadlineSv(d.deadline_at)}
-                    {processHref(d.process_type, d.process_id) && <> · <a href={processHref(d.process_type, d.process_id)}>Öppna vårdtillfället</a></>}
+                    {processHref(d.process_type, d.process_id) && <> · <a href={processHref(d.process_type, d.process_id)}>{d.process_type === 'discharge' ? 'Öppna vårdtillfället' : 'Öppna ärendet'}</a></>}
                   </li>
                 ))}
               </ul>
