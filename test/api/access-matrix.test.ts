@@ -92,6 +92,8 @@ function expectationOf(method: string, path: string): Expectation | 'public' {
   const m = (re: RegExp) => re.exec(path);
   let x: RegExpExecArray | null;
   if (path === '/health') return 'public';
+  // the actions allowed now (the staff workspace's buttons): read like the episode itself
+  if (path === '/api/episodes/{episodeId}/allowed-actions') return { own: [...EP_PARTIES, 'coordinator'], other: [] };
   if ((x = m(/^\/api\/episodes\/\{episodeId\}\/(.+)$/))) return { own: EPISODE_STEPS[x[1]!]!, other: [] };
   if (path === '/api/episodes/{episodeId}') return { own: [...EP_PARTIES, 'coordinator'], other: [] };
   if (path === '/api/episodes') return startedBy(INP);
