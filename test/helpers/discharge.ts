@@ -8,7 +8,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { DEFAULT_REGIONS } from '../../src/domain/regions';
 import type { DischargeAction, DischargeActionType } from '../../src/domain/discharge/actions';
 import type { StartEpisodeInput } from '../../src/domain/discharge/types';
-import { dischargeWorkflowType, type DischargeWorkflow, dischargeUpdates, dischargeWorkflowId, episodeQuery, type EpisodeView } from '../../workflows/discharge/contract';
+import { dischargeWorkflowType, type DischargeWorkflow, dischargeUpdates, dischargeWorkflowId, episodeQuery, type DischargeUpdateAnswer, type EpisodeView } from '../../workflows/discharge/contract';
 
 export const UNITS = {
   inpatient: 'SE2321000115-AVD1',
@@ -60,9 +60,13 @@ export class Episode {
     return episode;
   }
 
-  /** Sends a staff action; resolves with the new state or rejects with the refusal. */
-  act<K extends DischargeActionType>(type: K, body: Omit<Extract<DischargeAction, { type: K }>, 'type'>, updateId?: string): Promise<EpisodeView> {
-    return this.handle.executeUpdate(dischargeUpdates[type] as never, { args: [{ type, ...body }] as never, updateId });
+  /**
+   * Sends a staff action; resolves with the new state (as the API answers: the Update's compact
+   * answer, then the view by query, with the answer's request hash and warnings) or rejects with the refusal.
+   */
+  async act<K extends DischargeActionType>(type: K, body: Omit<Extract<DischargeAction, { type: K }>, 'type'>, updateId?: string): Promise<EpisodeView> {
+    const answer = await this.handle.executeUpdate(dischargeUpdates[type] as never, { args: [{ type, ...body }] as never, updateId }) as DischargeUpdateAnswer;
+    return { ...(await this.state()), requestHash: answer.requestHash, ...(answer.warnings ? { warnings: answer.warnings } : {}) };
   }
 
   state(): Promise<EpisodeView> {

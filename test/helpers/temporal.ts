@@ -3,6 +3,8 @@
  * moving from the Java time-skipping server to time skipping in the real server is one change
  * (docs/architecture.md "Testing").
  */
+import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { UpdateDefinition, Workflow } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -16,6 +18,23 @@ import type { ActivityDeps } from '../../activities';
 import type { LedgerStore } from '../../src/db/ledger';
 import { openTestLedger } from './ledger';
 import { BUNDLE_PATH } from './paths';
+import { freePorts } from '../../scripts/lib/service';
+
+/** Resolves when something listens on the port; rejects after `ms` or when `gone()` names why it never will. */
+async function listening(port: number, ms: number, gone: () => string | undefined): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const sock = connect(port, '127.0.0.1', () => { sock.destroy(); resolve(true); });
+      sock.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    const why = gone();
+    if (why) throw new Error(why);
+    if (Date.now() > until) throw new Error(`the time-skipping test server did not listen on ${port} within ${ms / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 let runtimeInstalled = false;
 function quietRuntime(): void {
@@ -28,13 +47,45 @@ function quietRuntime(): void {
   }
 }
 
-/** Java time-skipping test server from Maven Central: timers pass instantly while workflows wait. */
+/**
+ * The Java time-skipping test server from Maven Central: timers pass instantly while workflows wait.
+ *
+ * Started here rather than by the SDK: the SDK's core gives a server it spawns 5 s to listen
+ * (fixed in its native code), and a JVM on a busy 2-core machine — the suite runs two test files
+ * at once, and some of them start whole clusters — sometimes takes longer (`ephemeral server …
+ * did not start within 5s`). Here it has a minute; the environment then connects to it as an
+ * existing server that supports time skipping, and its teardown stops the JVM.
+ */
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: testServerPath } },
-    client: { dataConverter: dataConverter() }, // the same payload encryption as the workers
-  });
+  const [port] = await freePorts(1);
+  const jvm = spawn(testServerPath, [String(port)], { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
+  let stderr = '';
+  jvm.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
+  const stop = () => { if (jvm.exitCode === null && jvm.signalCode === null) jvm.kill('SIGKILL'); };
+  try {
+    await listening(port!, 60_000, () => (jvm.exitCode !== null ? `the test server exited (${jvm.exitCode}): ${stderr.trim()}` : undefined));
+  } catch (err) {
+    stop();
+    throw err;
+  }
+  const create = (TestWorkflowEnvironment as unknown as { create(o: unknown): Promise<TestWorkflowEnvironment> }).create.bind(TestWorkflowEnvironment);
+  let env: TestWorkflowEnvironment;
+  try {
+    env = await create({
+      supportsTimeSkipping: true,
+      server: { type: 'existing' },
+      address: `127.0.0.1:${port}`,
+      client: { dataConverter: dataConverter() }, // the same payload encryption as the workers
+    });
+  } catch (err) {
+    stop();
+    throw err;
+  }
+  const teardown = env.teardown.bind(env);
+  env.teardown = async () => {
+    try { await teardown(); } finally { stop(); }
+  };
   // The Java test server has AddSearchAttributes but not ListSearchAttributes.
   await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes: searchAttributeTypes() });
   return env;

@@ -116,7 +116,9 @@ describe('a staff action that arrives with the start', () => {
   it('waits until the admission is recorded: an admission notice in the first activation meets its obligation', async () => {
     const input = episodeInput({ admittedAt: await now() });
     // update-with-start puts the action in the workflow's very first activation, beside its start
-    const s = (await actWithStart(ctx, dischargeUpdates.admissionNotice, { type: 'admissionNotice', expectedReadyDate: await today() } as never, dischargeWorkflowType, dischargeWorkflowId(input.episodeId), input)) as EpisodeView;
+    await actWithStart(ctx, dischargeUpdates.admissionNotice, { type: 'admissionNotice', expectedReadyDate: await today() } as never, dischargeWorkflowType, dischargeWorkflowId(input.episodeId), input);
+    // the Update answers compactly (issue 21): the episode as the API then reads it
+    const s: EpisodeView = await ctx.env.client.workflow.getHandle(dischargeWorkflowId(input.episodeId)).query(episodeQuery);
     expect(s.timeline.map((t) => t.action)).toEqual(['admitted', 'admissionNotice']);
     // the admission's obligation was opened before the notice met it, not after (then it would stay open)
     const after = await ctx.env.client.workflow.getHandle(dischargeWorkflowId(input.episodeId)).query(episodeQuery);

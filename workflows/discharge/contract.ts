@@ -28,10 +28,28 @@ export const DISCHARGE_ACTIONS: readonly DischargeActionType[] = [
   'linkHomeCareEnrollment',
 ];
 
+/**
+ * What an action's Update answers: what the caller needs to know it was recorded, not the
+ * episode. Every Update's answer is stored in the history; the full view was three quarters of
+ * an episode's history bytes (issue 21). The API reads the view after the answer (`episodeQuery`,
+ * which is not stored), so its response still reflects the action. Histories recorded before
+ * hold full views as answers; those have every field of this one.
+ */
+export interface DischargeUpdateAnswer {
+  episodeId: string;
+  /** the episode's version once this action was recorded */
+  version: number;
+  status: EpisodeView['status'];
+  /** the request's hash (Idempotency-Key): the API tells a reused key with another body apart */
+  requestHash?: string;
+  /** accepted with a warning (a meeting outside weekdays, daytime: 001 §5) */
+  warnings?: string[];
+}
+
 /** One Update per staff action, named after it, so the history reads like the process. */
 export const dischargeUpdates = Object.fromEntries(
-  DISCHARGE_ACTIONS.map((t) => [t, defineUpdate<EpisodeView, [DischargeAction]>(t)]),
-) as { [K in DischargeActionType]: ReturnType<typeof defineUpdate<EpisodeView, [Extract<DischargeAction, { type: K }>]>> };
+  DISCHARGE_ACTIONS.map((t) => [t, defineUpdate<DischargeUpdateAnswer, [DischargeAction]>(t)]),
+) as { [K in DischargeActionType]: ReturnType<typeof defineUpdate<DischargeUpdateAnswer, [Extract<DischargeAction, { type: K }>]>> };
 
 /** One workflow per hospital stay: `discharge-<episodeId>` (opaque, no patient data). */
 export const dischargeWorkflowId = (episodeId: string) => `discharge-${episodeId}`;

@@ -35,7 +35,7 @@ import { SA } from '../../src/temporal/search-attributes';
 import { ProcessRuntime, type ObligationSpec } from '../shared/process-runtime';
 import { registerStaffActions } from '../shared/staff-actions';
 import { registerCoordinatorActions } from '../shared/coordinator-actions';
-import { allowedActionsQuery, DISCHARGE_ACTIONS, dischargeUpdates, episodeQuery, episodeView as view, type EpisodeView } from './contract';
+import { allowedActionsQuery, DISCHARGE_ACTIONS, dischargeUpdates, episodeQuery, episodeView as view, type DischargeUpdateAnswer, type EpisodeView } from './contract';
 
 const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: { maximumInterval: '30s' } });
 
@@ -422,7 +422,7 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
 
   // ---- wiring --------------------------------------------------------------------------------
 
-  registerStaffActions<DischargeAction, EpisodeView>({
+  registerStaffActions<DischargeAction, DischargeUpdateAnswer>({
     rt,
     types: DISCHARGE_ACTIONS,
     updates: dischargeUpdates as never,
@@ -435,7 +435,8 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
       // the hash of the request this result answers: a reused Idempotency-Key is detected by the API
       const w = warnings;
       warnings = [];
-      return { ...view(s), requestHash: a.requestHash, ...(w.length ? { warnings: w } : {}) };
+      // compact: the answer is stored in the history; the API reads the view by query (issue 21)
+      return { episodeId: s.episodeId, version: s.version, status: s.status, requestHash: a.requestHash, ...(w.length ? { warnings: w } : {}) };
     },
   });
   registerCoordinatorActions(rt, () => s.status); // §6 coordinators' actions, shared by every process

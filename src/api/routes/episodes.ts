@@ -17,7 +17,7 @@ import { localDateOf } from '../../domain/calendar';
 import { patientAge, pseudonymousPatientRef, validateKommunkod, validateOutOfCountyKommunkod } from '../../domain/identifiers';
 import { findRegion } from '../../domain/regions';
 import { SA } from '../../temporal/search-attributes';
-import { dischargeWorkflowType, type DischargeWorkflow, dischargeUpdates, dischargeWorkflowId, episodeQuery, type EpisodeView } from '../../../workflows/discharge/contract';
+import { dischargeWorkflowType, type DischargeWorkflow, dischargeUpdates, dischargeWorkflowId, episodeQuery, type DischargeUpdateAnswer, type EpisodeView } from '../../../workflows/discharge/contract';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
 import { ACTION_BODIES, StartEpisodeBody } from '../schemas/discharge';
 import { ACTION_ROLES, READ_ROLES, START_ROLES } from '../../auth/policy';
@@ -215,13 +215,16 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
       const action = { ...parsed, type, actor: actorOf(p), requestHash } as DischargeAction;
       const handle = client.workflow.getHandle(ref.workflowId);
       // the key is scoped to the action: the same key on another endpoint is another request
-      const v: EpisodeView = await access.logged(req, { purpose, processType: 'discharge', processId: episodeId, patientRefs: [patientRef ?? ''] }, () =>
-        handle.executeUpdate(dischargeUpdates[type] as never, { args: [action] as never, updateId: key ? `${type}:${p.organisation}:${key}` : randomUUID() }).catch((err) => updateError(err)) as Promise<EpisodeView>,
+      const answer: DischargeUpdateAnswer = await access.logged(req, { purpose, processType: 'discharge', processId: episodeId, patientRefs: [patientRef ?? ''] }, () =>
+        handle.executeUpdate(dischargeUpdates[type] as never, { args: [action] as never, updateId: key ? `${type}:${p.organisation}:${key}` : randomUUID() }).catch((err) => updateError(err)) as Promise<DischargeUpdateAnswer>,
       );
-      if (v.requestHash && v.requestHash !== requestHash) {
+      if (answer.requestHash && answer.requestHash !== requestHash) {
         throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request on this episode; nothing new was recorded. Use a new key for a new request.');
       }
-      res.json(v);
+      // The Update answers compactly (it is stored in the history, issue 21); the response is the
+      // episode as it is now, read by query after the answer, so it reflects this action.
+      const v: EpisodeView = await handle.query(episodeQuery).catch((err) => temporalError(err));
+      res.json({ ...v, requestHash: answer.requestHash, ...(answer.warnings ? { warnings: answer.warnings } : {}) });
     });
   }
   return router;
