@@ -84,6 +84,17 @@ function serverError(file: string): string {
   return worst ? `${worst.msg}${worst.error ? `: ${worst.error}` : ''}` : 'no error in its log';
 }
 
+/**
+ * Why a one-shot script failed, in one line: the database's own refusal when there is one
+ * (temporal-sql-tool's last line only says "no usable database connection found"), else its last line.
+ */
+function oneShotCause(output: string): string {
+  // eslint-disable-next-line no-control-regex
+  const plain = output.replace(/\u001b\[[0-9;]*m/g, '').replace(/\\"/g, '"');
+  const refusal = plain.match(/password authentication failed for user "[^"]*"|database "[^"]*" does not exist|connection refused|no pg_hba\.conf entry[^"\]\n]*/);
+  return refusal ? `PostgreSQL refused: ${refusal[0]}` : lastLine(plain);
+}
+
 /** A log file per process under DATA_DIR/cluster/logs. */
 function logStream(plan: ClusterPlan, name: string): WriteStream {
   return createWriteStream(join(plan.clusterDir, 'logs', `${name}.log`), { flags: 'a' });
@@ -111,7 +122,7 @@ function runOneShot(plan: ClusterPlan, name: string, script: string, env: Record
       child?.proc.off('exit', died);
       log.end();
       if (code === 0) resolve();
-      else reject(new StartupError(`${name} failed: ${lastLine(output)} (log: ${join(plan.clusterDir, 'logs', `${name}.log`)})`));
+      else reject(new StartupError(`${name} failed: ${oneShotCause(output)} (log: ${join(plan.clusterDir, 'logs', `${name}.log`)})`));
     });
   });
 }
