@@ -4,7 +4,9 @@ import type { LedgerStore } from '../src/db/ledger';
 import { createBillingActivities } from './billing';
 import { createBillingAlertActivities } from './billing-alerts';
 import { createCalendarActivities } from './calendar';
-import { createHomeCareActivities } from './homecare';
+import { createDischargeActivities } from './discharge';
+import { createHomeCareActivities } from './home-care';
+import { createHomeVisitActivities } from './home-visit';
 import { createLedgerActivities } from './ledger';
 import { createNotificationActivities, type NotifyDeps } from './notifications';
 import { DEFAULT_REGIONS } from '../src/domain/regions';
@@ -22,9 +24,11 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createCalendarActivities(deps.calendar, deps.notify?.regions),
     ...createLedgerActivities(deps.ledger),
+    ...createDischargeActivities(deps.ledger),
     ...createBillingActivities(deps.ledger, billingAlerts.billingAlert),
     ...billingAlerts,
     ...createHomeCareActivities(deps.ledger),
+    ...createHomeVisitActivities(deps.ledger),
     ...createNotificationActivities(deps.ledger, notify),
   };
 }

@@ -1,25 +1,24 @@
 /**
- * Ledger writes (docs/domain.md §8). Every state change of a process is projected here by an
- * idempotent upsert keyed on (process id, version): activity retries and workflow replays
- * never duplicate a row or move a row backwards.
+ * What every process's ledger projection shares (docs/domain.md §8): obligations and deviations
+ * as ledger records, and the downtime windows the runtime checks deadlines against (§4 Downtime).
+ * Each process's own projection is in its file: ./discharge.ts, ./home-care.ts, ./home-visit.ts.
  */
-import { localDateOf } from '../src/domain/calendar';
-import { checklistStatus, sipAcknowledgedAt } from '../src/domain/discharge/actions';
-import type { DischargeState } from '../src/domain/discharge/types';
-import type { Obligation, Deviation, Party } from '../src/domain/obligations';
+import type { HomeCareMessage } from '../src/domain/homecare/types';
+import type { Obligation, Deviation, Party, Tracking } from '../src/domain/obligations';
+import type { ProcessChildren } from '../src/db/homecare';
 import type { LedgerStore } from '../src/db/ledger';
-import { upsertEpisodeChanges, type StoredEpisode } from '../src/db/episodes';
-import type { DeviationRecord, EpisodeProjection, ObligationRecord } from '../src/db/projection';
+import type { DeviationRecord, ObligationRecord } from '../src/db/projection';
 import { downtimeEnds, downtimeFlags } from '../src/db/operations';
 
-const party = (p: Party) => ({ kind: p.kind, id: p.id });
+/** A party as the ledger stores it (kind and id, nothing else). */
+export const partyRecord = (p: Party) => ({ kind: p.kind, id: p.id });
 
 export function obligationRecord(o: Obligation): ObligationRecord {
   return {
     obligationId: o.obligationId,
     kind: o.kind,
     messageId: o.messageId ?? null,
-    responsible: party(o.responsible),
+    responsible: partyRecord(o.responsible),
     dueAt: o.dueAt,
     metAt: o.metAt ?? null,
     status: o.status,
@@ -32,7 +31,7 @@ export function deviationRecord(d: Deviation): DeviationRecord {
   return {
     deviationId: d.deviationId,
     type: d.type,
-    responsible: party(d.responsible),
+    responsible: partyRecord(d.responsible),
     description: d.description,
     obligationId: d.obligationId ?? null,
     deadlineAt: d.deadlineAt,
@@ -48,97 +47,27 @@ export function deviationRecord(d: Deviation): DeviationRecord {
     escalatedAt: d.escalatedAt ?? null,
     escalationAcknowledgedAt: d.escalationAcknowledgedAt ?? null,
     escalationAcknowledgedBy: d.escalationAcknowledgedBy ?? null,
-    assignedTo: d.assignedTo ? party(d.assignedTo) : null,
+    assignedTo: d.assignedTo ? partyRecord(d.assignedTo) : null,
     resolution: d.resolution ?? null,
     comments: d.comments ?? [],
     ...(d.withdrawnAt ? { withdrawnAt: d.withdrawnAt } : {}),
   };
 }
 
-/** What billing and indicators need from a discharge episode, and nothing that identifies the patient. */
-export function dischargeProjection(s: DischargeState): EpisodeProjection {
-  const i = s.input;
-  const firstOf = (type: string) => s.messages.find((m) => m.type === type)?.occurredAt ?? null;
-  const lastReady = s.readyPeriods[s.readyPeriods.length - 1];
-  const firstNotice = s.messages.find((m) => m.type === 'admissionNotice');
+/** The messages, obligations, deviations and timeline of a home-care process, as ledger rows. */
+export function processChildren(region: string, municipality: string, s: { messages: HomeCareMessage[]; tracking: Tracking; timeline: ProcessChildren['timeline'] }): ProcessChildren {
   return {
-    episodeId: s.episodeId,
-    version: s.version,
-    region: i.region,
-    residenceMunicipality: i.residenceMunicipality,
-    inpatientUnitHsa: i.inpatientUnit,
-    primaryCareUnitHsa: i.primaryCareUnit,
-    psychiatricOutpatientUnitHsa: i.psychiatricOutpatientUnit ?? null,
-    hospital: i.hospital ?? null,
-    psychiatric: i.psychiatric,
-    formOfCare: s.planning?.formOfCare ?? null,
-    outOfCounty: i.outOfCounty,
-    patientRef: i.patientRef,
-    ageAtAdmission: i.patientAgeAtAdmission ?? null,
-    status: s.status,
-    admittedAt: i.admittedAt,
-    admissionNoticeSentAt: firstOf('admissionNotice'),
-    expectedReadyDate: s.expectedReadyDate ?? null,
-    readyDate: lastReady?.readyDate ?? null,
-    dischargedAt: s.discharge?.dischargedAt ?? null,
-    dischargeDate: s.discharge ? localDateOf(new Date(s.discharge.dischargedAt)) : null,
-    cancelledAt: s.cancellation?.at ?? null,
-    cancellationReason: s.cancellation?.reason ?? null,
-    consent: s.planning?.consent ?? null,
-    planningFlow: s.planning?.flow ?? null,
-    needsCategory: (s.planning?.needs as EpisodeProjection['needsCategory']) ?? null,
-    namedCareContactAt: s.namedCareContacts[0]?.appointedAt ?? null,
-    namedDoctorAt: s.namedDoctor?.appointedAt ?? null,
-    invitationSentAt: firstOf('planningInvitation'),
-    sipCreatedAt: s.sip?.createdAt ?? null,
-    sipCompletedAt: s.sip?.completedAt ?? null,
-    treatmentPlanAt: s.treatmentPlan?.establishedAt ?? null,
-    // halland-2027 checkpoint: the planning basis carries a (preliminary ready) date
-    // 002 checkpoint: the planning basis is its own document (rules read again); episodes started
-    // before it took the admission notice's preliminary date
-    planningBasisDate: s.planningBasis?.date ?? (s.sourceRules ? null : ((firstNotice?.details?.expectedReadyDate as string | undefined) ?? null)),
-    outpatientServicesUnavailable: s.outpatientServicesUnavailable,
-    downtime: s.tracking.deviations.some((d) => d.downtime) || s.messages.some((m) => Date.parse(m.recordedAt) - Date.parse(m.occurredAt) > 3_600_000),
-    readyPeriods: s.readyPeriods.map((r, idx) => ({
-      seq: idx + 1,
-      readyDate: r.readyDate,
-      endedDate: r.endDate ?? null,
-      endReason: r.endReason ?? null,
-      withdrawalReason: r.withdrawalReason ?? null,
-    })),
-    messages: s.messages.map((m) => ({
-      messageId: m.messageId,
-      type: m.type,
-      version: m.version ?? 1,
-      sender: party(m.sender),
-      sentAt: m.occurredAt,
-      recordedAt: m.recordedAt,
-    })),
+    region,
+    municipality,
+    messages: s.messages.map((m) => ({ messageId: m.messageId, type: m.type, version: 1, sender: { kind: m.sender.kind, id: m.sender.id }, sentAt: m.occurredAt, recordedAt: m.recordedAt })),
     obligations: s.tracking.obligations.map(obligationRecord),
     deviations: s.tracking.deviations.map(deviationRecord),
-    checklistComplete: checklistStatus(s).complete,
-    admissionType: i.admissionType ?? null,
-    sipAcknowledgedAt: sipAcknowledgedAt(s) ?? null,
+    timeline: s.timeline,
   };
 }
 
-/** How many episodes' last writes a worker remembers (a few kB each); the least recently written is forgotten first. */
-const REMEMBERED_EPISODES = 5_000;
-
 export function createLedgerActivities(ledger: LedgerStore) {
-  // What this worker last wrote per episode, so the next projection writes only what changed
-  // (an action changes one or two rows, the episode has dozens). Lost on restart: then the next
-  // write of an episode is a whole one again.
-  const written = new Map<string, StoredEpisode>();
   return {
-    async projectDischargeEpisode(state: DischargeState): Promise<void> {
-      const projection = dischargeProjection(state);
-      const before = written.get(projection.episodeId);
-      written.delete(projection.episodeId); // a failed write leaves the ledger's state unknown here
-      const { stored } = await upsertEpisodeChanges(ledger.db, projection, before);
-      if (stored) written.set(projection.episodeId, stored);
-      if (written.size > REMEMBERED_EPISODES) written.delete(written.keys().next().value!);
-    },
     /** Which of these instants fall inside a declared downtime window of the region. */
     async downtimeFlags(region: string, instants: string[]): Promise<boolean[]> {
       return downtimeFlags(ledger.db, region, instants);

@@ -1,7 +1,7 @@
 /**
  * The monthly indicator report over HTTP and in a real browser, on the real (PGlite) ledger and the
  * real API: episodes are written with `upsertEpisode`, the function the discharge workflow's
- * ledger activity calls (activities/ledger.ts), and read back only through the report.
+ * ledger activity calls (activities/discharge.ts), and read back only through the report.
  *
  * The figures are checked against seed 004 §3.2: SKL's report for Gävleborg, January–September
  * 2017, 38 patients in psychiatric inpatient care's target group, per-municipality averages of

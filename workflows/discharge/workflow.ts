@@ -10,13 +10,10 @@
  */
 import {
   patched,
-  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   uuid4,
 } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
-import type { DeadlineRequest } from '../../activities/calendar';
 import {
   activeInvitation,
   checklistStatus,
@@ -30,14 +27,15 @@ import {
 } from '../../src/domain/discharge/actions';
 import { allowedActions } from '../../src/domain/discharge/allowed';
 import type { DischargeState, Message, MessageType, StartEpisodeInput } from '../../src/domain/discharge/types';
-import { closeDeviation, openObligations, sameParty, type Obligation, type Party } from '../../src/domain/obligations';
+import { openObligations, sameParty, type Obligation, type Party } from '../../src/domain/obligations';
 import { SA } from '../../src/temporal/search-attributes';
 import { ProcessRuntime, type ObligationSpec } from '../shared/process-runtime';
 import { registerStaffActions } from '../shared/staff-actions';
 import { registerCoordinatorActions } from '../shared/coordinator-actions';
+import { acknowledge, openOf, sendMessage } from '../shared/messages';
+import { deviationHandlers, describeWith } from '../shared/process-kit';
+import { local } from '../shared/proxies';
 import { allowedActionsQuery, DISCHARGE_ACTIONS, dischargeUpdates, episodeQuery, episodeView as view, type DischargeUpdateAnswer, type EpisodeView } from './contract';
-
-const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: { maximumInterval: '30s' } });
 
 /**
  * Patch id of the process rules read again from the seeds (issue 16): the named care contact only
@@ -81,7 +79,7 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
     processId: s.episodeId,
     region: input.region,
     escalationWeekdays: input.settings.escalationWeekdays,
-    describe: (o) => (DESCRIBE[o.kind] ?? ((x: Obligation) => `${x.kind} not done by ${x.dueLocalDate}`))(o),
+    describe: describeWith(DESCRIBE),
     // the ledger does not keep the timeline: left out of every projection's input
     project: () => local.projectDischargeEpisode({ ...s, timeline: [] }),
   });
@@ -106,18 +104,14 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
   // ---- helpers -------------------------------------------------------------------------------
 
   /** Sends a message: records it and opens one acknowledgement obligation per recipient (§4 "Every message"). */
-  async function send(type: MessageType, sender: Party, recipients: Party[], occurredAt: string, details?: Message['details'], version?: number): Promise<Message> {
-    const m: Message = { messageId: uuid4(), type, version, sender, recipients, occurredAt, recordedAt: rt.now(), details };
+  function send(type: MessageType, sender: Party, recipients: Party[], occurredAt: string, details?: Message['details'], version?: number): Promise<Message> {
     // 001 §6.1 step 6a: a kallelse (also one moved to a new time) has the 14:00 receipt-day rule; everything else the next weekday
-    const rule: DeadlineRequest = type === 'planningInvitation' || type === 'invitationMoved' ? { rule: 'invitation', from: occurredAt } : { rule: 'acknowledgement', from: occurredAt };
-    await rt.openObligations(recipients.map((r) => ({ kind: 'acknowledge', messageId: m.messageId, responsible: r, deviationType: 'ACK_MISSING', deadline: rule })));
-    s.messages.push(m);
-    return m;
+    const rule = type === 'planningInvitation' || type === 'invitationMoved' ? 'invitation' : 'acknowledgement';
+    return sendMessage(rt, s.messages, { type, version, sender, recipients, occurredAt, details }, rule);
   }
 
-  const openObligationOf = (kind: string) => s.tracking.obligations.filter((o) => o.kind === kind && (o.status === 'open' || o.status === 'overdue'));
-  const meetAll = (kind: string, at: string, who?: Party) => openObligationOf(kind).filter((o) => !who || sameParty(o.responsible, who)).forEach((o) => rt.meet(o.obligationId, at));
-  const cancelAll = (kind: string, reason: string) => openObligationOf(kind).forEach((o) => rt.cancel(o.obligationId, reason));
+  const meetAll = (kind: string, at: string, who?: Party) => openOf(rt, kind, who).forEach((o) => rt.meet(o.obligationId, at));
+  const cancelAll = (kind: string, reason: string) => openOf(rt, kind).forEach((o) => rt.cancel(o.obligationId, reason));
 
   /** Warnings that go with the answer to the current action (accepted, but staff should know). */
   let warnings: string[] = [];
@@ -163,7 +157,7 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
   async function expectInvitation(readyDate: string): Promise<void> {
     // an invitation sent or a meeting already held counts; only a withdrawn one does not
     const invited = s.invitations.some((i) => i.status !== 'withdrawn');
-    if (s.planning?.flow !== 'a' || s.planning.consent !== 'given' || invited || openObligationOf('sendInvitation').length) return;
+    if (s.planning?.flow !== 'a' || s.planning.consent !== 'given' || invited || openOf(rt, 'sendInvitation').length) return;
     await rt.openObligations(
       outpatientParties(s).slice(0, 1).map((r): ObligationSpec => ({
         kind: 'sendInvitation',
@@ -205,9 +199,7 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
       return `Admission notice version ${s.admissionNoticeVersion} sent with preliminary ready date ${a.expectedReadyDate}`;
     },
     async acknowledge(a, at) {
-      const o = s.tracking.obligations.find((x) => x.messageId === a.messageId && x.kind === 'acknowledge' && sameParty(x.responsible, a.party));
-      if (o) rt.meet(o.obligationId, at);
-      return o?.status === 'late' ? 'Acknowledged after the deadline; the deviation is resolved and kept on record' : 'Acknowledged (kvitterat)';
+      return acknowledge(rt, a.messageId, a.party, at);
     },
     async appointNamedCareContact(a, at) {
       s.namedCareContacts = s.namedCareContacts.filter((c) => !sameParty(c.party, a.party));
@@ -274,7 +266,7 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
     // admission + 24 h and the end of the round's day (docs/domain.md §4 step 2)
     async recordFirstMedicalRound(_a, at) {
       s.firstMedicalRoundAt = at;
-      const o = openObligationOf('sendAdmissionNotice').find((x) => x.status === 'open');
+      const o = openOf(rt, 'sendAdmissionNotice').find((x) => x.status === 'open');
       if (!o) return 'First medical round recorded';
       const [endOfRoundDay] = await rt.deadlinesFor([{ rule: 'calendarDays', fromDate: await local.localDateOf(at), days: 0 }]);
       const admitted24h = Date.parse(input.admittedAt) + 24 * 3_600_000;
@@ -399,14 +391,7 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
       s.outpatientServicesUnavailable = a.value;
       return a.value ? 'Marked: region-funded outpatient services not available (no payment liability)' : 'Outpatient-services flag cleared';
     },
-    async reportDeviation(a, at) {
-      await rt.reportDeviation({ type: 'MANUAL', responsible: a.responsible, description: a.description, occurredAt: at, reportedBy: a.actor?.userId });
-      return 'Deviation reported';
-    },
-    async closeDeviation(a, at) {
-      closeDeviation(s.tracking, a.deviationId, a.actor?.userId ?? 'unknown', a.comment, at);
-      return 'Deviation closed';
-    },
+    ...deviationHandlers(rt),
     async linkHomeCareEnrollment(a) {
       s.homeCareEnrollmentId = a.enrollmentId;
       return 'Linked to a home health care enrollment';

@@ -13,7 +13,6 @@
 import {
   continueAsNew,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -21,14 +20,15 @@ import type { Activities } from '../../activities';
 import { END_SUMMARY, HOME_CARE_ACTIONS, enrollmentClosed, enrollmentParties, refusal, type HomeCareAction, type HomeCareActionType } from '../../src/domain/homecare/actions';
 import { boundCarriedState } from '../../src/domain/homecare/bounded';
 import type { EndReason, HomeCareState, StartEnrollmentInput } from '../../src/domain/homecare/types';
-import { closeDeviation, openObligations, sameParty, type Obligation } from '../../src/domain/obligations';
-import { acknowledge, openOf, sendMessage } from '../shared/home-messages';
+import { openObligations, sameParty, type Obligation } from '../../src/domain/obligations';
+import { acknowledge, openOf, sendMessage } from '../shared/messages';
 import { ProcessRuntime } from '../shared/process-runtime';
 import { registerStaffActions } from '../shared/staff-actions';
 import { registerCoordinatorActions } from '../shared/coordinator-actions';
+import { deviationHandlers, describeWith } from '../shared/process-kit';
+import { local } from '../shared/proxies';
 import { compactView, enrollmentQuery, enrollmentView as view, HISTORY_LIMIT, homeCareUpdates, type EnrollmentView } from './contract';
 
-const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: { maximumInterval: '30s' } });
 const remote = proxyActivities<Activities>({ startToCloseTimeout: '1m', retry: { maximumInterval: '1m', maximumAttempts: 10 } });
 
 /** …or past this many bytes of history (HISTORY_LIMIT, in ./contract.ts, counts events). */
@@ -50,7 +50,7 @@ export async function homeCareEnrollment(input: StartEnrollmentInput, carried?: 
     processId: s.enrollmentId,
     region: input.region,
     escalationWeekdays: input.settings.escalationWeekdays,
-    describe: (o) => (DESCRIBE[o.kind] ?? ((x: Obligation) => `${x.kind} not done by ${x.dueLocalDate}`))(o),
+    describe: describeWith(DESCRIBE),
     project: () => local.projectHomeCareEnrollment(s),
   });
   const p = enrollmentParties(s);
@@ -176,14 +176,7 @@ export async function homeCareEnrollment(input: StartEnrollmentInput, carried?: 
       end('PATIENT_MOVED', at, a.toMunicipality);
       return END_SUMMARY.PATIENT_MOVED + (a.toMunicipality ? ` to municipality ${a.toMunicipality}` : '');
     },
-    async reportDeviation(a, at) {
-      await rt.reportDeviation({ type: 'MANUAL', responsible: a.responsible, description: a.description, occurredAt: at, reportedBy: a.actor?.userId });
-      return 'Deviation reported';
-    },
-    async closeDeviation(a, at) {
-      closeDeviation(s.tracking, a.deviationId, a.actor?.userId ?? 'unknown', a.comment, at);
-      return 'Deviation closed';
-    },
+    ...deviationHandlers(rt),
   };
 
   // ---- wiring --------------------------------------------------------------------------------

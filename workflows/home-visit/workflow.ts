@@ -8,19 +8,18 @@
  * order left unanswered (ORDER_UNANSWERED) raises a deviation and climbs the escalation ladder
  * on the shared ProcessRuntime, like every other deadline.
  */
-import { proxyLocalActivities, setHandler, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
+import { setHandler, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
 import type { StartVisitOrderInput, VisitOrderState } from '../../src/domain/homecare/types';
 import { VISIT_ACTIONS, orderClosed, visitParties, visitRefusal, type VisitAction, type VisitActionType } from '../../src/domain/homecare/visit-actions';
-import { closeDeviation, openObligations, type Obligation } from '../../src/domain/obligations';
+import { openObligations, type Obligation } from '../../src/domain/obligations';
 import { SA } from '../../src/temporal/search-attributes';
-import { acknowledge, openOf, sendMessage } from '../shared/home-messages';
+import { acknowledge, openOf, sendMessage } from '../shared/messages';
 import { ProcessRuntime } from '../shared/process-runtime';
 import { registerStaffActions } from '../shared/staff-actions';
 import { registerCoordinatorActions } from '../shared/coordinator-actions';
+import { deviationHandlers, describeWith } from '../shared/process-kit';
+import { local } from '../shared/proxies';
 import { homeVisitUpdates, visitOrderQuery, visitOrderView as view, type VisitOrderView } from './contract';
-
-const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: { maximumInterval: '30s' } });
 
 const DESCRIBE: Record<string, (o: Obligation) => string> = {
   acknowledge: (o) => `Message not acknowledged by ${o.responsible.kind} ${o.responsible.id} by ${o.dueLocalDate}`,
@@ -45,7 +44,7 @@ export async function singleHomeVisit(input: StartVisitOrderInput): Promise<Visi
     processId: s.orderId,
     region: input.region,
     escalationWeekdays: input.settings.escalationWeekdays,
-    describe: (o) => (DESCRIBE[o.kind] ?? ((x: Obligation) => `${x.kind} not done by ${x.dueLocalDate}`))(o),
+    describe: describeWith(DESCRIBE),
     project: () => local.projectHomeVisit(s),
   });
   const p = visitParties(s);
@@ -97,14 +96,7 @@ export async function singleHomeVisit(input: StartVisitOrderInput): Promise<Visi
       cancelOpen('order cancelled');
       return `The health centre cancelled the order: ${a.reason}`;
     },
-    async reportDeviation(a, at) {
-      await rt.reportDeviation({ type: 'MANUAL', responsible: a.responsible, description: a.description, occurredAt: at, reportedBy: a.actor?.userId });
-      return 'Deviation reported';
-    },
-    async closeDeviation(a, at) {
-      closeDeviation(s.tracking, a.deviationId, a.actor?.userId ?? 'unknown', a.comment, at);
-      return 'Deviation closed';
-    },
+    ...deviationHandlers(rt),
   };
 
   function answered(at: string): void {

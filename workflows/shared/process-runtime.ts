@@ -7,7 +7,7 @@
  *
  * Deterministic: no clock but workflow time, ids from uuid4().
  */
-import { allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, uuid4 } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, proxyActivities, uuid4 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { DeadlineRequest, ObligationDeadline } from '../../activities/calendar';
 import {
@@ -30,6 +30,7 @@ import {
   type TrackingEffect,
 } from '../../src/domain/obligations';
 import type { ProcessType, TimelineEntry } from '../../src/domain/process';
+import { local } from './proxies';
 
 /** Patch id of the fix that makes exclusive sections take turns when released together. */
 export const PATCH_EXCLUSIVE_TURNS = 'exclusive-sections-take-turns';
@@ -42,7 +43,6 @@ export const PATCH_EXCLUSIVE_TURNS = 'exclusive-sections-take-turns';
  */
 export const PATCH_BACK_REGISTRATION = 'back-registration-grace-period';
 
-const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: { maximumInterval: '30s' } });
 const remote = proxyActivities<Activities>({ startToCloseTimeout: '1m', retry: { maximumInterval: '5m' } });
 
 export interface ObligationSpec {

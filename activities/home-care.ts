@@ -1,26 +1,14 @@
 /**
- * Home-care activities (docs/domain.md §5, §8): ledger projections of enrollments and single home
- * visit orders (idempotent by version), and the link from a discharge episode.
+ * The home health care process's activities (docs/domain.md §5, §8): the ledger projection of an
+ * enrollment (idempotent by version), and the link from a discharge episode.
  */
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { LedgerStore } from '../src/db/ledger';
-import { upsertEnrollment, upsertVisitOrder, type ProcessChildren } from '../src/db/homecare';
-import type { HomeCareMessage, HomeCareState, VisitOrderState } from '../src/domain/homecare/types';
-import type { Tracking } from '../src/domain/obligations';
+import { upsertEnrollment } from '../src/db/homecare';
+import type { HomeCareState } from '../src/domain/homecare/types';
 import { dischargeUpdates, dischargeWorkflowId } from '../workflows/discharge/contract';
-import { deviationRecord, obligationRecord } from './ledger';
-
-function children(region: string, municipality: string, s: { messages: HomeCareMessage[]; tracking: Tracking; timeline: ProcessChildren['timeline'] }): ProcessChildren {
-  return {
-    region,
-    municipality,
-    messages: s.messages.map((m) => ({ messageId: m.messageId, type: m.type, version: 1, sender: { kind: m.sender.kind, id: m.sender.id }, sentAt: m.occurredAt, recordedAt: m.recordedAt })),
-    obligations: s.tracking.obligations.map(obligationRecord),
-    deviations: s.tracking.deviations.map(deviationRecord),
-    timeline: s.timeline,
-  };
-}
+import { processChildren } from './ledger';
 
 export function createHomeCareActivities(ledger: LedgerStore) {
   return {
@@ -54,37 +42,7 @@ export function createHomeCareActivities(ledger: LedgerStore) {
           ended_at: s.end?.at ?? null,
           end_reason: s.end?.reason ?? null,
         },
-        children(i.region, i.residenceMunicipality, s),
-      );
-    },
-
-    async projectHomeVisit(s: VisitOrderState): Promise<void> {
-      if (s.version === 0) return;
-      const i = s.input;
-      const last = s.visits.map((v) => v.performedOn).sort().pop();
-      await upsertVisitOrder(
-        ledger.db,
-        {
-          order_id: s.orderId,
-          version: s.version,
-          region: i.region,
-          residence_municipality: i.residenceMunicipality,
-          primary_care_unit_hsa: i.primaryCareUnit,
-          patient_ref: i.patientRef,
-          age_at_order: i.patientAgeAtOrder ?? null,
-          status: s.status,
-          ordered_at: i.orderedAt,
-          start_date: i.startDate,
-          end_date: i.endDate,
-          interventions: JSON.stringify(i.interventions),
-          answer: s.answer?.answer ?? null,
-          answered_at: s.answer?.at ?? null,
-          decline_reason: s.answer?.reason ?? null,
-          cancelled_at: s.cancellation?.at ?? null,
-          visits_reported: s.visits.length,
-          last_visit_date: last ?? null,
-        },
-        children(i.region, i.residenceMunicipality, s),
+        processChildren(i.region, i.residenceMunicipality, s),
       );
     },
 

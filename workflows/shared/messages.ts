@@ -1,20 +1,29 @@
 /**
- * Messages of the home-care processes (docs/domain.md §5) on the shared runtime: every message
- * opens one acknowledgement obligation per recipient (001 §6.1 "Samtliga meddelanden i
- * processen ska kvitteras senast påföljande vardag"), met when that recipient acknowledges.
+ * Messages on the shared runtime, the same in every process (docs/domain.md §4 "Every message",
+ * §5): every message opens one acknowledgement obligation per recipient (001 §6.1 "Samtliga
+ * meddelanden i processen ska kvitteras senast påföljande vardag"; a kallelse under the 14:00
+ * rule, step 6a), met when that recipient acknowledges.
  */
 import { uuid4 } from '@temporalio/workflow';
 import { sameParty, type Party } from '../../src/domain/obligations';
-import type { HomeCareMessage } from '../../src/domain/homecare/types';
 import type { ProcessRuntime } from './process-runtime';
 
-export async function sendMessage(
+/** What every process's messages have in common. */
+interface SentMessage {
+  messageId: string;
+  recordedAt: string;
+  occurredAt: string;
+  recipients: Party[];
+}
+
+/** Records a message and opens one acknowledgement obligation per recipient, due by `rule`. */
+export async function sendMessage<M extends SentMessage>(
   rt: ProcessRuntime,
-  messages: HomeCareMessage[],
-  m: Omit<HomeCareMessage, 'messageId' | 'recordedAt'>,
+  messages: M[],
+  m: Omit<M, 'messageId' | 'recordedAt'>,
   rule: 'acknowledgement' | 'invitation' = 'acknowledgement',
-): Promise<HomeCareMessage> {
-  const msg: HomeCareMessage = { messageId: uuid4(), recordedAt: rt.now(), ...m };
+): Promise<M> {
+  const msg = { messageId: uuid4(), recordedAt: rt.now(), ...m } as M;
   await rt.openObligations(
     m.recipients.map((r) => ({ kind: 'acknowledge', messageId: msg.messageId, responsible: r, deviationType: 'ACK_MISSING' as const, deadline: { rule, from: m.occurredAt } })),
   );
