@@ -77,6 +77,14 @@ describe('payload encryption codec', () => {
     await expect(codec.decode([{ ...big!, metadata: { ...big!.metadata, [COMPRESSION_METADATA]: new TextEncoder().encode('zstd') } }])).rejects.toThrow(/compressed with "zstd"/);
   });
 
+  it('undefined (binary/null, no data) is left as it is: nothing to hide; it decodes to undefined', async () => {
+    const codec = new EncryptionCodec(parsePayloadKeys(k1));
+    const nothing = defaultPayloadConverter.toPayload(undefined);
+    const [enc] = await codec.encode([nothing]);
+    expect(enc).toEqual(nothing);
+    expect(defaultPayloadConverter.fromPayload((await codec.decode([enc!]))[0]!)).toBeUndefined();
+  });
+
   it('PAYLOAD_KEYS errors name the key and what is wrong', () => {
     expect(() => parsePayloadKeys('')).toThrow(PayloadKeyError);
     expect(() => parsePayloadKeys('k1:c2hvcnQ=')).toThrow(/key k1: must be 32 bytes/);

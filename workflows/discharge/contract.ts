@@ -16,7 +16,14 @@ import { openObligations, type Party } from '../../src/domain/obligations';
 /** The workflow type, by name: start it with `client.workflow.start<DischargeWorkflow>(dischargeWorkflowType, …)`. */
 export const dischargeWorkflowType = 'dischargeEpisode';
 /** The workflow's signature (./workflow.ts `dischargeEpisode` implements it). */
-export type DischargeWorkflow = (input: StartEpisodeInput) => Promise<EpisodeView>;
+export type DischargeWorkflow = (input: StartEpisodeInput) => Promise<DischargeResult>;
+
+/**
+ * What the workflow returns when the episode has ended: how it ended, not the whole episode
+ * (the result is stored in the history, issue 21; the ledger and the query hold the episode).
+ * Histories recorded before return the full view, which has these fields too.
+ */
+export type DischargeResult = Pick<DischargeUpdateAnswer, 'episodeId' | 'version' | 'status'>;
 
 /** Every staff action of the discharge process: one Update each. */
 export const DISCHARGE_ACTIONS: readonly DischargeActionType[] = [

@@ -35,7 +35,7 @@ import { registerCoordinatorActions } from '../shared/coordinator-actions';
 import { acknowledge, openOf, sendMessage } from '../shared/messages';
 import { deviationHandlers, describeWith } from '../shared/process-kit';
 import { local } from '../shared/proxies';
-import { allowedActionsQuery, DISCHARGE_ACTIONS, dischargeUpdates, episodeQuery, episodeView as view, type DischargeUpdateAnswer, type EpisodeView } from './contract';
+import { allowedActionsQuery, DISCHARGE_ACTIONS, dischargeUpdates, episodeQuery, episodeView as view, type DischargeResult, type DischargeUpdateAnswer } from './contract';
 
 /**
  * Patch id of the process rules read again from the seeds (issue 16): the named care contact only
@@ -55,7 +55,7 @@ const DESCRIBE: Record<string, (o: Obligation) => string> = {
   sendDischargeNotice: () => 'Discharge notice not sent on the day of discharge',
 };
 
-export async function dischargeEpisode(input: StartEpisodeInput): Promise<EpisodeView> {
+export async function dischargeEpisode(input: StartEpisodeInput): Promise<DischargeResult> {
   const s: DischargeState = {
     episodeId: input.episodeId,
     input,
@@ -441,5 +441,5 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Episod
 
   await rt.run(done, followUpUntil);
   await rt.finish();
-  return view(s);
+  return { episodeId: s.episodeId, version: s.version, status: s.status }; // compact (issue 21)
 }
