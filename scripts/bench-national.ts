@@ -369,9 +369,11 @@ async function runEpisode(ctx: Ctx, p: Plan): Promise<void> {
   const dischargeDue = p.readyDays === 0
     ? Math.min(clock.now + Math.floor((1 + rand() * 4) * HOUR), atLocal(markedReady, 19, 30))
     : inpatientSlot(atLocal(addDaysLocal(markedReady, p.readyDays), 9) + Math.floor(rand() * 240) * MIN);
+  // the municipality and primary care acknowledge the ready notice at their office hours; the
+  // ward does not wait for that to discharge (a same-day discharge on a Saturday stays same-day)
   const acks = ackAll(v, 'readyForDischarge');
-  await acks;
   v = await act('discharge', Math.max(dischargeDue, clock.now), { sendNotice: true });
+  await acks;
   ctx.playedReadyDays.push(Math.round((Date.parse(`${dateOf(clock.now)}T12:00:00Z`) - Date.parse(`${markedReady}T12:00:00Z`)) / 86_400_000));
   await ackAll(v, 'dischargeNotice');
   await act('completeSip', officeSlot(clock.now + (1 + Math.floor(rand() * 3)) * 24 * HOUR), {});
@@ -593,7 +595,8 @@ async function main(): Promise<void> {
         pacing.simMs += target - tickFrom;
         pacing.wallMs += performance.now() - tickStart;
       } else {
-        // let the actions released at this instant run before skipping further
+        // let the actions released at this instant start, and run, before skipping further
+        await sleep(0);
         while (clock.inFlight.size > 0) await sleep(2);
       }
       if (performance.now() - lastLog > 15_000) {
