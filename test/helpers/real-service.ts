@@ -26,12 +26,14 @@ export class RealStack {
     readonly ports: { dev: number; ui: number; api: number; metrics: number; pg: number },
     readonly pg: LocalPostgres,
     private readonly logLevel: string,
+    private readonly env: Record<string, string> = {},
   ) {}
 
-  static async start(opts: { logLevel?: string } = {}): Promise<RealStack> {
+  /** `env`: more of the service's configuration (src/config.ts), e.g. RATE_LIMIT_PER_MINUTE */
+  static async start(opts: { logLevel?: string; env?: Record<string, string> } = {}): Promise<RealStack> {
     const dir = mkdtempSync(join(tmpdir(), 'real-stack-'));
     const [dev, ui, api, metrics, pg] = await freePorts(5);
-    const stack = new RealStack(dir, { dev: dev!, ui: ui!, api: api!, metrics: metrics!, pg: pg! }, startLocalPostgres(pg!), opts.logLevel ?? 'error');
+    const stack = new RealStack(dir, { dev: dev!, ui: ui!, api: api!, metrics: metrics!, pg: pg! }, startLocalPostgres(pg!), opts.logLevel ?? 'error', opts.env);
     await stack.startTemporal();
     stack.startService();
     await stack.waitHealthy();
@@ -66,6 +68,7 @@ export class RealStack {
       TEMPORAL_METRICS_BIND: `127.0.0.1:${this.ports.metrics}`,
       DATABASE_URL: this.pg.url,
       LOG_LEVEL: this.logLevel,
+      ...this.env,
     });
     void s.exited.then(({ code, signal }) => {
       if (signal !== 'SIGKILL' && this.svc === s) this.crashed = `the service exited by itself (code ${code}, signal ${signal})\n${s.err().slice(-3000)}`;

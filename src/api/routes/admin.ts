@@ -24,7 +24,10 @@ import { ErrorBody, HttpError, parseOr400 } from '../errors';
 import { SA } from '../../temporal/search-attributes';
 import { actorOf } from '../../auth/principal';
 import { principal, requireRole, type ProcessAccess } from '../auth';
-import { ActivityParams, ListActionsQuery, ListWorkflowsQuery, ReasonBody, ResetBody, visibilityQuery, WorkflowIdParam } from '../schemas/admin';
+import {
+  ActivityParams, ActivityRetriedBody, AdminActionsBody, ListActionsQuery, ListWorkflowsQuery, ReasonBody, ResetBody, visibilityQuery,
+  WorkflowActedBody, WorkflowDescriptionBody, WorkflowIdParam, WorkflowListBody, WorkflowResetBody,
+} from '../schemas/admin';
 
 export interface AdminActor {
   userId: string;
@@ -96,7 +99,7 @@ export function adminRoutes(
     method: 'get', path: '/api/admin/workflows', tags: [TAG],
     summary: 'List and search workflows by type and search attributes (Region, MunicipalityCode, ProcessStatus, ReadySince)',
     request: { query: ListWorkflowsQuery },
-    responses: { 200: { description: 'Matching workflows, newest first, at most `limit`' }, 400: err('A bad filter; the fields are named'), 401: err('No valid bearer token'), 403: err('Not an administrator, or not a workflow of your region') },
+    responses: { 200: json(WorkflowListBody, 'Matching workflows of your region, newest first, at most `limit`'), 400: err('A bad filter; the fields are named'), 401: err('No valid bearer token'), 403: err('Not an administrator, or not a workflow of your region') },
   });
   router.get('/api/admin/workflows', async (req, res) => {
     access(req);
@@ -119,7 +122,7 @@ export function adminRoutes(
     method: 'get', path: '/api/admin/workflows/{workflowId}', tags: [TAG],
     summary: 'Describe a workflow: execution status, search attributes, pending timers and activities, reset points, open obligations and deviations',
     request: { params: WorkflowIdParam },
-    responses: { 200: { description: 'The workflow' }, 401: err('No valid bearer token'), 403: err('Not an administrator, or not a workflow of your region') },
+    responses: { 200: json(WorkflowDescriptionBody, 'The workflow'), 401: err('No valid bearer token'), 403: err('Not an administrator, or not a workflow of your region') },
   });
   router.get('/api/admin/workflows/:workflowId', async (req, res) => {
     access(req);
@@ -155,7 +158,7 @@ export function adminRoutes(
         ? 'Terminate a running workflow at once (no clean-up code runs), with a reason'
         : 'Request cancellation of a running workflow (its code may clean up), with a reason',
       request: { params: WorkflowIdParam, body: { content: { 'application/json': { schema: ReasonBody } } } },
-      responses: { 200: { description: 'Done, and recorded in the audit log' }, 400: err('No reason or a bad field'), 401: err('No valid bearer token'), 403: err('Not an administrator, or not a workflow of your region'), 409: err('The workflow is not running') },
+      responses: { 200: json(WorkflowActedBody, 'Done, and recorded in the audit log'), 400: err('No reason or a bad field'), 401: err('No valid bearer token'), 403: err('Not an administrator, or not a workflow of your region'), 409: err('The workflow is not running') },
     });
     router.post(`/api/admin/workflows/:workflowId/${action}`, async (req, res) => {
       access(req);
@@ -178,7 +181,7 @@ export function adminRoutes(
     method: 'post', path: '/api/admin/workflows/{workflowId}/reset', tags: [TAG],
     summary: 'Reset a workflow to a workflow-task event (a new run replays up to it and continues with the current code)',
     request: { params: WorkflowIdParam, body: { content: { 'application/json': { schema: ResetBody } } } },
-    responses: { 200: { description: 'Reset; the new run id, recorded in the audit log' }, 400: err('No reason, or the event is not a workflow-task event'), 401: err('No valid bearer token'), 403: err('Not an administrator, or not a workflow of your region') },
+    responses: { 200: json(WorkflowResetBody, 'Reset; the new run id, recorded in the audit log'), 409: err('The workflow has no completed workflow task to reset to'), 400: err('No reason, or the event is not a workflow-task event'), 401: err('No valid bearer token'), 403: err('Not an administrator, or not a workflow of your region') },
   });
   router.post('/api/admin/workflows/:workflowId/reset', async (req, res) => {
     access(req);
@@ -187,7 +190,7 @@ export function adminRoutes(
     const body = parseOr400(ResetBody, req.body ?? {}, 'body');
     const events = await history(workflowId, d.runId);
     const points = resetPoints(events);
-    const eventId = body.eventId ?? (body.to === 'firstWorkflowTask' ? points[0] : points[points.length - 1])?.eventId;
+    const eventId = 'eventId' in body ? body.eventId : (body.to === 'firstWorkflowTask' ? points[0] : points[points.length - 1])?.eventId;
     if (eventId === undefined) throw new HttpError(409, 'NO_RESET_POINT', 'This workflow has no completed workflow task to reset to.');
     const target = resetTarget(events, eventId);
     if (!target.ok) {
@@ -209,7 +212,7 @@ export function adminRoutes(
     method: 'post', path: '/api/admin/workflows/{workflowId}/activities/{activityId}/retry', tags: [TAG],
     summary: 'Re-run a pending activity now: its attempts start over and the retry back-off is skipped (e.g. after the cause of its failures was fixed)',
     request: { params: ActivityParams, body: { content: { 'application/json': { schema: ReasonBody } } } },
-    responses: { 200: { description: 'Scheduled again; recorded in the audit log' }, 400: err('No reason or a bad field'), 401: err('No valid bearer token'), 403: err('Not an administrator, or not a workflow of your region'), 404: err('No such workflow, or no such pending activity') },
+    responses: { 200: json(ActivityRetriedBody, 'Scheduled again; recorded in the audit log'), 400: err('No reason or a bad field'), 401: err('No valid bearer token'), 403: err('Not an administrator, or not a workflow of your region'), 404: err('No such workflow, or no such pending activity') },
   });
   router.post('/api/admin/workflows/:workflowId/activities/:activityId/retry', async (req, res) => {
     access(req);
@@ -230,7 +233,7 @@ export function adminRoutes(
     method: 'get', path: '/api/admin/actions', tags: [TAG],
     summary: 'The audit log of admin actions (who, when, what, why), newest first',
     request: { query: ListActionsQuery },
-    responses: { 200: { description: 'Admin actions' }, 400: err('A bad filter'), 401: err('No valid bearer token'), 403: err('Not an administrator, or not a workflow of your region') },
+    responses: { 200: json(AdminActionsBody, 'Admin actions'), 400: err('A bad filter'), 401: err('No valid bearer token'), 403: err('Not an administrator, or not a workflow of your region') },
   });
   router.get('/api/admin/actions', async (req, res) => {
     requireRole(req, ['administrator', 'auditor'], 'read the admin audit log');

@@ -14,8 +14,10 @@ import { AccessLogWriter, queryAccessLog, type AccessLogFilter } from '../../db/
 import { decodeCursor } from '../../db/escalation';
 import { PatientIdentifierSchema, pseudonymousPatientRef } from '../../domain/identifiers';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
-import { IsoInstant } from '../schemas/common';
+import { CursorSchema, IsoInstant } from '../schemas/common';
 import { requireRole } from '../auth';
+import { AccessLogBody, AccessLogSearchBody } from '../schemas/reports';
+import { jsonResponse } from '../schemas/views';
 import type { Principal } from '../../auth/principal';
 
 const TAG = 'Granskning (audit)';
@@ -27,7 +29,7 @@ const Filters = {
   from: IsoInstant.optional().meta({ description: 'entries at or after this instant' }),
   to: IsoInstant.optional().meta({ description: 'entries before this instant' }),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  cursor: z.string().max(400).optional().meta({ description: '`nextCursor` of the previous page' }),
+  cursor: CursorSchema.optional().meta({ description: '`nextCursor` of the previous page' }),
 };
 const LogQuery = z.object({ ...Filters, patientRef: z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be a patient reference').optional() }).strict();
 const PatientSearch = z.object({ ...Filters, patient: PatientIdentifierSchema }).strict().meta({ id: 'AccessLogPatientSearch' });
@@ -61,7 +63,7 @@ export function auditRoutes(registry: OpenAPIRegistry, deps: { config: Config; l
     method: 'get', path: '/api/audit/access-log', tags: [TAG],
     summary: 'The access log of patient-data reads in your region, newest first — loggkontroll (auditor)',
     request: { query: LogQuery },
-    responses: { 200: { description: '{ entries, nextCursor }' }, 400: err('A bad filter'), 401: err('No valid bearer token'), 403: err('Not an auditor') },
+    responses: { 200: jsonResponse(AccessLogBody, '{ entries, nextCursor }'), 400: err('A bad filter'), 401: err('No valid bearer token'), 403: err('Not an auditor') },
   });
   router.get('/api/audit/access-log', async (req, res) => {
     const p = requireRole(req, ['auditor'], 'read the access log');
@@ -75,7 +77,7 @@ export function auditRoutes(registry: OpenAPIRegistry, deps: { config: Config; l
     method: 'post', path: '/api/audit/access-log/search', tags: [TAG],
     summary: 'Who read this patient’s data: search the access log by personnummer, samordningsnummer or reservnummer (auditor)',
     request: { body: { content: { 'application/json': { schema: PatientSearch } } } },
-    responses: { 200: { description: '{ patientRef, entries, nextCursor }' }, 400: err('A bad identifier or filter'), 401: err('No valid bearer token'), 403: err('Not an auditor') },
+    responses: { 200: jsonResponse(AccessLogSearchBody, '{ patientRef, entries, nextCursor }'), 400: err('A bad identifier or filter'), 401: err('No valid bearer token'), 403: err('Not an auditor') },
   });
   router.post('/api/audit/access-log/search', async (req, res) => {
     const p = requireRole(req, ['auditor'], 'search the access log');

@@ -44,7 +44,21 @@ import {
   SimulateBody,
   StartCloseBody,
   YearParam,
+  AlertsBody,
+  BasisBody,
+  CloseStarted,
+  CloseViewSchema,
+  DailyAmountsBody,
+  DailyAmountSet,
+  InvoiceIdParam,
+  InvoicesBody,
+  NationalAverageSet,
+  NoteView,
+  RuleSetsBody,
+  SimulationBody,
 } from '../schemas/billing';
+import { jsonOrCsvResponse, jsonResponse } from '../schemas/views';
+import { IdempotencyKeyHeader } from '../schemas/common';
 import { idempotencyKey, temporalError } from './episodes';
 import { REVIEW_ROLES } from '../../auth/policy';
 import { actorOf, type Principal, type Role } from '../../auth/principal';
@@ -119,18 +133,19 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
     404: { description: 'No such close or invoice', content: { 'application/json': { schema: ErrorBody } } },
     409: { description: 'Refused by the state of the close or missing configuration; `code` says why', content: { 'application/json': { schema: ErrorBody } } },
   };
-  const reg = (method: 'get' | 'post' | 'put', path: string, summary: string, request: Record<string, unknown> = {}, responses: Record<number, unknown> = {}) =>
-    registry.registerPath({ method, path, tags: [TAG], summary, request: request as never, responses: { 200: { description: 'OK' }, ...errors, ...responses } as never });
+  /** `ok`: the 2xx answers, each with its body's schema */
+  const reg = (method: 'get' | 'post' | 'put', path: string, summary: string, request: Record<string, unknown>, ok: Record<number, unknown>) =>
+    registry.registerPath({ method, path, tags: [TAG], summary, request: request as never, responses: { ...ok, ...errors } as never });
 
   // ---- rule sets ----------------------------------------------------------------------------
-  reg('get', '/api/billing/rule-sets', 'Every rule set of docs/domain.md §7 with its parameters');
+  reg('get', '/api/billing/rule-sets', 'Every rule set of docs/domain.md §7 with its parameters', {}, { 200: jsonResponse(RuleSetsBody, 'The rule sets') });
   router.get('/api/billing/rule-sets', (req, res) => {
     principal(req);
     res.json({ ruleSets: Object.values(RULE_SETS) });
   });
 
   // ---- start a close ------------------------------------------------------------------------
-  reg('post', '/api/billing/closes', 'Close a month for a region (billing officer); starting twice returns the same close', { body: { content: { 'application/json': { schema: StartCloseBody } } } }, { 201: { description: 'Started' } });
+  reg('post', '/api/billing/closes', 'Close a month for a region (billing officer); starting twice returns the same close', { body: { content: { 'application/json': { schema: StartCloseBody } } } }, { 201: jsonResponse(CloseStarted, 'Started'), 200: jsonResponse(CloseStarted, 'Already started (`alreadyStarted`)') });
   router.post('/api/billing/closes', async (req, res) => {
     const p = requireRole(req, ['billingOfficer'], 'close a month');
     const body = parseOr400(StartCloseBody, req.body, 'body');
@@ -162,7 +177,7 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
   });
 
   // ---- inspect ------------------------------------------------------------------------------
-  reg('get', '/api/billing/closes/{region}/{month}', 'A close: phase, rule set, preliminary totals, review flags, final invoices', { params: CloseParams });
+  reg('get', '/api/billing/closes/{region}/{month}', 'A close: phase, rule set, preliminary totals, review flags, final invoices', { params: CloseParams }, { 200: jsonResponse(CloseViewSchema, 'The close (an invoice reviewer sees their municipality’s part)') });
   router.get('/api/billing/closes/:region/:month', async (req, res) => {
     const p = requireRole(req, FINANCE, 'read a monthly close');
     const { region, month } = parseOr400(CloseParams, req.params, 'params');
@@ -179,7 +194,7 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
   // ---- review actions -----------------------------------------------------------------------
   for (const [type, spec] of Object.entries(REVIEW_BODIES) as [ReviewActionType, (typeof REVIEW_BODIES)[ReviewActionType]][]) {
     const body = spec.body.strict();
-    reg('post', `/api/billing/closes/{region}/{month}/${spec.path}`, spec.summary, { params: CloseParams, body: { content: { 'application/json': { schema: body } } } });
+    reg('post', `/api/billing/closes/{region}/{month}/${spec.path}`, spec.summary, { params: CloseParams, headers: IdempotencyKeyHeader, body: { content: { 'application/json': { schema: body } } } }, { 200: jsonResponse(CloseViewSchema, 'Recorded; the close as it is now') });
     router.post(`/api/billing/closes/:region/:month/${spec.path}`, async (req, res) => {
       const p = requireRole(req, REVIEW_ROLES[type], spec.summary.split(' (')[0].toLowerCase());
       const { region, month } = parseOr400(CloseParams, req.params, 'params');
@@ -216,7 +231,7 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
     return { ...q, municipality: scope.municipality };
   };
   const fmt = (q: { decimal: 'comma' | 'point' }): FormatOptions => ({ decimalComma: q.decimal === 'comma' });
-  reg('get', '/api/billing/closes/{region}/{month}/basis', 'The frozen invoice basis (JSON or CSV for Excel)', { params: CloseParams, query: ExportQuery });
+  reg('get', '/api/billing/closes/{region}/{month}/basis', 'The frozen invoice basis (JSON or CSV for Excel)', { params: CloseParams, query: ExportQuery }, { 200: jsonOrCsvResponse(BasisBody, 'The basis') });
   router.get('/api/billing/closes/:region/:month/basis', async (req, res) => {
     const p = requireRole(req, FINANCE, 'read an invoice basis');
     const { region, month } = parseOr400(CloseParams, req.params, 'params');
@@ -228,7 +243,7 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
     send(res, q.format, `underlag-${closeId}${q.municipality ? `-${q.municipality}` : ''}.csv`, { closeId, ruleSetId: close.rule_set_id, status: close.status, lines, cannotCompute }, () => basisCsv(lines, fmt(q)));
   });
 
-  reg('get', '/api/billing/closes/{region}/{month}/invoices', 'The final invoices with lines and credit/debit notes (JSON or CSV)', { params: CloseParams, query: ExportQuery });
+  reg('get', '/api/billing/closes/{region}/{month}/invoices', 'The final invoices with lines and credit/debit notes (JSON or CSV)', { params: CloseParams, query: ExportQuery }, { 200: jsonOrCsvResponse(InvoicesBody, 'The invoices') });
   router.get('/api/billing/closes/:region/:month/invoices', async (req, res) => {
     const p = requireRole(req, FINANCE, 'read invoices');
     const { region, month } = parseOr400(CloseParams, req.params, 'params');
@@ -240,10 +255,10 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
   });
 
   // ---- credit/debit notes -------------------------------------------------------------------
-  reg('post', '/api/billing/invoices/{invoiceId}/notes', 'A later correction: credit/debit note referencing a final invoice', { body: { content: { 'application/json': { schema: NoteBody } } } }, { 201: { description: 'Created' } });
+  reg('post', '/api/billing/invoices/{invoiceId}/notes', 'A later correction: credit/debit note referencing a final invoice', { params: InvoiceIdParam, headers: IdempotencyKeyHeader, body: { content: { 'application/json': { schema: NoteBody } } } }, { 201: jsonResponse(NoteView, 'Created (or, with the same Idempotency-Key, the note created before)') });
   router.post('/api/billing/invoices/:invoiceId/notes', async (req, res) => {
     const p = requireRole(req, ['billingOfficer'], 'issue a credit or debit note');
-    const invoiceId = String(req.params.invoiceId).slice(0, 80);
+    const { invoiceId } = parseOr400(InvoiceIdParam, req.params, 'params');
     const invoice = await ledger.db.selectFrom('billing_invoices').select('region').where('invoice_id', '=', invoiceId).executeTakeFirst();
     if (invoice?.region !== p.region) throw notAccessible('invoice');
     const key = idempotencyKey(req);
@@ -258,7 +273,7 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
   });
 
   // ---- simulation ---------------------------------------------------------------------------
-  reg('post', '/api/billing/simulate', 'What each municipality would have been charged under one or two rule sets (no side effects)', { body: { content: { 'application/json': { schema: SimulateBody } } } });
+  reg('post', '/api/billing/simulate', 'What each municipality would have been charged under one or two rule sets (no side effects)', { body: { content: { 'application/json': { schema: SimulateBody } } } }, { 200: jsonResponse(SimulationBody, 'The simulation') });
   router.post('/api/billing/simulate', async (req, res) => {
     const p = requireRole(req, ['billingOfficer'], 'simulate rule sets');
     const body = parseOr400(SimulateBody, req.body, 'body');
@@ -277,7 +292,7 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
   });
 
   // ---- alerts of the monthly close ----------------------------------------------------------
-  reg('get', '/api/billing/alerts', "The monthly close's alerts of your region: a close that stopped, episodes it cannot compute, with their deliveries (billing officer, administrator)", { query: AlertsQuery });
+  reg('get', '/api/billing/alerts', "The monthly close's alerts of your region: a close that stopped, episodes it cannot compute, with their deliveries (billing officer, administrator)", { query: AlertsQuery }, { 200: jsonResponse(AlertsBody, 'The alerts, newest first') });
   router.get('/api/billing/alerts', async (req, res) => {
     const p = requireRole(req, ['billingOfficer', 'administrator'], 'read the billing alerts');
     const q = parseOr400(AlertsQuery, req.query, 'query');
@@ -287,7 +302,7 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
   });
 
   // ---- administered tables ------------------------------------------------------------------
-  reg('get', '/api/billing/daily-amounts', 'Daily amounts per year (belopp per vårddygn) and national averages');
+  reg('get', '/api/billing/daily-amounts', 'Daily amounts per year (belopp per vårddygn) and national averages', {}, { 200: jsonResponse(DailyAmountsBody, 'The tables') });
   router.get('/api/billing/daily-amounts', async (req, res) => {
     requireRole(req, [...FINANCE, 'administrator'], 'read the daily amounts');
     const amounts = await listDailyAmounts(ledger.db);
@@ -297,7 +312,7 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
       nationalAverages: [...averages].map(([year, hundredths]) => ({ year, hundredths })),
     });
   });
-  reg('put', '/api/billing/daily-amounts/{year}', 'Set the daily amount of a year (administrator)', { params: YearParam, body: { content: { 'application/json': { schema: DailyAmountBody } } } });
+  reg('put', '/api/billing/daily-amounts/{year}', 'Set the daily amount of a year (administrator)', { params: YearParam, body: { content: { 'application/json': { schema: DailyAmountBody } } } }, { 200: jsonResponse(DailyAmountSet, 'Set') });
   router.put('/api/billing/daily-amounts/:year', async (req, res) => {
     const p = requireRole(req, ['administrator'], 'set the daily amounts');
     const { year } = parseOr400(YearParam, req.params, 'params');
@@ -305,7 +320,7 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
     await setDailyAmount(ledger.db, year, body.amountOre, body.source, p.userId);
     res.json({ year, amountOre: body.amountOre, source: body.source });
   });
-  reg('put', '/api/billing/national-averages/{year}', 'Set the national average ready days of a year (benchmark of the next year, 000)', { params: YearParam, body: { content: { 'application/json': { schema: NationalAverageBody } } } });
+  reg('put', '/api/billing/national-averages/{year}', 'Set the national average ready days of a year (benchmark of the next year, 000)', { params: YearParam, body: { content: { 'application/json': { schema: NationalAverageBody } } } }, { 200: jsonResponse(NationalAverageSet, 'Set') });
   router.put('/api/billing/national-averages/:year', async (req, res) => {
     const p = requireRole(req, ['administrator'], 'set the national averages');
     const { year } = parseOr400(YearParam, req.params, 'params');

@@ -15,13 +15,14 @@ import type { LedgerStore } from '../../db/ledger';
 import { coordinatorInbox, decodeCursor, deviationLocation } from '../../db/escalation';
 import { RESOLUTIONS, type CoordinatorAction, type CoordinatorActionType } from '../../domain/coordination';
 import { organisationOf, type Organisation } from '../../domain/escalation';
-import { isValidHsaId } from '../../domain/identifiers';
 import { findRegion } from '../../domain/regions';
 import { coordinatorUpdates, type CoordinatorActionResult } from '../../../workflows/shared/coordinator-contract';
 import { dischargeWorkflowId } from '../../../workflows/discharge/contract';
 import { homeCareWorkflowId } from '../../../workflows/home-care/contract';
 import { homeVisitWorkflowId } from '../../../workflows/home-visit/contract';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
+import { CursorSchema, IdempotencyKeyHeader } from '../schemas/common';
+import { CoordinatorActionBody, CoordinatorInboxBody, jsonResponse } from '../schemas/views';
 import { idempotencyKey, updateError } from './episodes';
 import { COORDINATOR_ACTION_ROLES } from '../../auth/policy';
 import { actorOf, type Principal } from '../../auth/principal';
@@ -32,19 +33,17 @@ const DeviationParam = z.object({ deviationId: z.string().regex(/^[A-Za-z0-9-]{1
 const InboxQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(500).default(50),
-    cursor: z.string().max(400).optional(),
+    cursor: CursorSchema.optional().meta({ description: '`nextCursor` of the previous page' }),
     acknowledged: z.enum(['true', 'false']).optional(),
   })
   .strict();
 
 const PartyKindEnum = z.enum(['inpatient', 'primaryCare', 'psychiatricOutpatient', 'municipality', 'emergencyDepartment']);
-const Unit = z
-  .object({ kind: PartyKindEnum, id: z.string() })
-  .strict()
-  .superRefine((u, ctx) => {
-    const ok = u.kind === 'municipality' ? /^\d{4}$/.test(u.id) : isValidHsaId(u.id);
-    if (!ok) ctx.addIssue({ code: 'custom', path: ['id'], message: u.kind === 'municipality' ? 'must be a 4-digit kommunkod' : 'must be an HSA-id' });
-  });
+/** A municipality by its kommunkod, any other unit by its HSA-id (one schema validates and documents it). */
+const Unit = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('municipality'), id: z.string().regex(/^\d{4}$/, 'must be a 4-digit kommunkod') }).strict(),
+  z.object({ kind: PartyKindEnum.exclude(['municipality']), id: z.string().regex(/^SE\d{10}-[A-Za-z0-9]{1,31}$/, 'must be an HSA-id') }).strict(),
+]);
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 const ACTIONS: Record<CoordinatorActionType, { path: string; summary: string; body: z.ZodObject }> = {
@@ -75,7 +74,7 @@ export function coordinatorRoutes(registry: OpenAPIRegistry, deps: { client: Cli
     tags: ['Koordinator (coordinators)'],
     summary: 'Open escalated deviations of an organisation, with the process state and the deadline missed — koordinatorns inkorg',
     request: { params: OrgParam, query: InboxQuery },
-    responses: { 200: { description: '{ items, nextCursor }: oldest missed deadline first' }, 400: err('Bad parameter'), 401: err('No valid bearer token'), 403: err('Not a coordinator of this organisation'), 404: err('No such organisation') },
+    responses: { 200: jsonResponse(CoordinatorInboxBody, '{ items, nextCursor }: oldest missed deadline first'), 400: err('Bad parameter'), 401: err('No valid bearer token'), 403: err('Not a coordinator of this organisation'), 404: err('No such organisation') },
   });
   router.get('/api/coordinators/:organisationId/inbox', async (req, res) => {
     const p = requireRole(req, COORDINATOR_ACTION_ROLES.resolveDeviation, 'read a coordinator inbox');
@@ -110,9 +109,9 @@ export function coordinatorRoutes(registry: OpenAPIRegistry, deps: { client: Cli
       path: `/api/deviations/{deviationId}/${spec.path}`,
       tags: ['Koordinator (coordinators)'],
       summary: spec.summary,
-      request: { params: DeviationParam, body: { content: { 'application/json': { schema: body } } } },
+      request: { params: DeviationParam, headers: IdempotencyKeyHeader, body: { content: { 'application/json': { schema: body } } } },
       responses: {
-        200: { description: 'Recorded on the process’s timeline; the deviation as it is now' },
+        200: jsonResponse(CoordinatorActionBody, 'Recorded on the process’s timeline; the deviation as it is now'),
         400: err('Malformed input'),
         401: err('No valid bearer token'),
         403: err('Not a coordinator, or no such deviation among your organisation’s (the same answer whether or not it exists)'),

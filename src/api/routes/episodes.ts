@@ -20,13 +20,14 @@ import { SA } from '../../temporal/search-attributes';
 import { dischargeWorkflowType, type DischargeWorkflow, dischargeUpdates, dischargeWorkflowId, episodeQuery, type DischargeUpdateAnswer, type EpisodeView } from '../../../workflows/discharge/contract';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
 import { ACTION_BODIES, StartEpisodeBody } from '../schemas/discharge';
+import { EpisodeStarted, EpisodeViewSchema, jsonResponse } from '../schemas/views';
+import { IDEMPOTENCY_KEY, IdempotencyKeyHeader } from '../schemas/common';
 import { ACTION_ROLES, READ_ROLES, START_ROLES } from '../../auth/policy';
 import { actorOf } from '../../auth/principal';
 import { requireRole, withActingParty, type ProcessAccess, type ProcessRef } from '../auth';
 
 const EpisodeIdParam = z.object({ episodeId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an episode id') });
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 export function idempotencyKey(req: Request): string | undefined {
   const key = req.header('Idempotency-Key');
@@ -79,7 +80,7 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
     return { processType: 'discharge', processId: episodeId, workflowId, read: () => client.workflow.getHandle(workflowId).query(episodeQuery) };
   };
   const router = Router();
-  const idemHeader = z.object({ 'Idempotency-Key': z.string().optional().meta({ description: 'Retries with the same key return the first result and record nothing twice' }) });
+  const idemHeader = IdempotencyKeyHeader;
   const errors = {
     400: { description: 'Malformed input: the fields are named', content: { 'application/json': { schema: ErrorBody } } },
     401: { description: 'No valid bearer token', content: { 'application/json': { schema: ErrorBody } } },
@@ -95,7 +96,7 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
     tags: ['Utskrivning (discharge)'],
     summary: 'Start an episode at admission — inskrivning',
     request: { headers: idemHeader, body: { content: { 'application/json': { schema: StartEpisodeBody } } } },
-    responses: { 201: { description: 'Episode started' }, 200: { description: 'Already started with this Idempotency-Key' }, 400: errors[400] },
+    responses: { 201: jsonResponse(EpisodeStarted, 'Episode started'), 200: jsonResponse(EpisodeStarted, 'Already started with this Idempotency-Key'), 400: errors[400] },
   });
   router.post('/api/episodes', async (req, res) => {
     const p = requireRole(req, START_ROLES.discharge, 'start an episode (inskrivning)');
@@ -180,7 +181,7 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
     tags: ['Utskrivning (discharge)'],
     summary: 'An episode: state, timeline, open obligations with deadlines, deviations — vårdtillfälle',
     request: { params: EpisodeIdParam },
-    responses: { 200: { description: 'The episode' }, 401: errors[401], 403: errors[403] },
+    responses: { 200: jsonResponse(EpisodeViewSchema, 'The episode'), 401: errors[401], 403: errors[403] },
   });
   router.get('/api/episodes/:episodeId', async (req, res) => {
     const { episodeId } = parseOr400(EpisodeIdParam, req.params, 'params');
@@ -202,7 +203,7 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
       tags: ['Utskrivning (discharge)'],
       summary: `${spec.summary} — ${spec.sv}`,
       request: { params: EpisodeIdParam, headers: idemHeader, body: { content: { 'application/json': { schema: body } } } },
-      responses: { 200: { description: 'Recorded; the episode’s new state' }, ...errors },
+      responses: { 200: jsonResponse(EpisodeViewSchema, 'Recorded; the episode’s new state'), ...errors },
     });
     router.post(`/api/episodes/:episodeId/${spec.path}`, async (req, res) => {
       const { episodeId } = parseOr400(EpisodeIdParam, req.params, 'params');

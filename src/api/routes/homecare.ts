@@ -23,6 +23,8 @@ import { enrollmentQuery, homeCareWorkflowType, type HomeCareWorkflow, homeCareU
 import { homeVisitUpdates, homeVisitWorkflowId, homeVisitWorkflowType, type HomeVisitWorkflow, visitOrderQuery } from '../../../workflows/home-visit/contract';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
 import { ENROLLMENT_ACTIONS, StartEnrollmentBody, StartVisitOrderBody, VISIT_ORDER_ACTIONS } from '../schemas/homecare';
+import { IdempotencyKeyHeader } from '../schemas/common';
+import { EnrollmentStarted, EnrollmentViewSchema, jsonResponse, TimelineBody, VisitOrderStarted, VisitOrderViewSchema } from '../schemas/views';
 import { idempotencyKey, temporalError, updateError } from './episodes';
 import { ACTION_ROLES, READ_ROLES, START_ROLES } from '../../auth/policy';
 import { actorOf, partyOf, type Principal, type Role } from '../../auth/principal';
@@ -54,6 +56,8 @@ interface ProcessSpec {
   query: typeof enrollmentQuery | typeof visitOrderQuery;
   actions: Record<string, { path: string; sv: string; summary: string; body: z.ZodObject }>;
   updates: Record<string, unknown>;
+  /** the state's schema in the OpenAPI document */
+  view: z.ZodType;
 }
 
 export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client; config: Config; ledger: LedgerStore; access: ProcessAccess }): Router {
@@ -66,7 +70,7 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
     }
   };
   const router = Router();
-  const idemHeader = z.object({ 'Idempotency-Key': z.string().optional().meta({ description: 'Retries with the same key return the first result and record nothing twice' }) });
+  const idemHeader = IdempotencyKeyHeader;
   const errors = (noun: string) => ({
     400: { description: 'Malformed input: the fields are named', content: { 'application/json': { schema: ErrorBody } } },
     401: { description: 'No valid bearer token', content: { 'application/json': { schema: ErrorBody } } },
@@ -116,7 +120,7 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
     method: 'post', path: '/api/home-care/enrollments', tags: ['Hemsjukvård (home health care)'],
     summary: 'Start coordinated planning for home health care, with consent — samordnad planering inför inskrivning i hemsjukvård',
     request: { headers: idemHeader, body: { content: { 'application/json': { schema: StartEnrollmentBody } } } },
-    responses: { 201: { description: 'Started' }, 200: { description: 'Already started with this Idempotency-Key' }, 400: errors('enrollment')[400], 404: { description: 'The discharge episode does not exist', content: { 'application/json': { schema: ErrorBody } } } },
+    responses: { 201: jsonResponse(EnrollmentStarted, 'Started'), 200: jsonResponse(EnrollmentStarted, 'Already started with this Idempotency-Key'), 400: errors('enrollment')[400], 404: { description: 'The discharge episode does not exist', content: { 'application/json': { schema: ErrorBody } } } },
   });
   router.post('/api/home-care/enrollments', async (req, res) => {
     const p = requireRole(req, START_ROLES.homeHealthCare, 'start home health care planning');
@@ -157,7 +161,7 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
     method: 'post', path: '/api/home-visits', tags: ['Enstaka hembesök (single home visit)'],
     summary: 'The health centre orders a single home visit — meddelande utanför vårdtillfälle, mall Enstaka hembesök',
     request: { headers: idemHeader, body: { content: { 'application/json': { schema: StartVisitOrderBody } } } },
-    responses: { 201: { description: 'Ordered' }, 200: { description: 'Already ordered with this Idempotency-Key' }, 400: errors('order')[400] },
+    responses: { 201: jsonResponse(VisitOrderStarted, 'Ordered'), 200: jsonResponse(VisitOrderStarted, 'Already ordered with this Idempotency-Key'), 400: errors('order')[400] },
   });
   router.post('/api/home-visits', async (req, res) => {
     const p = requireRole(req, START_ROLES.singleHomeVisit, 'order a single home visit');
@@ -193,12 +197,12 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
     {
       base: '/api/home-care/enrollments', tag: 'Hemsjukvård (home health care)', noun: 'enrollment', processType: 'homeHealthCare',
       notFound: { code: 'ENROLLMENT_NOT_FOUND', message: 'There is no home health care enrollment with that id.' },
-      workflowId: homeCareWorkflowId, query: enrollmentQuery, actions: ENROLLMENT_ACTIONS, updates: homeCareUpdates,
+      workflowId: homeCareWorkflowId, query: enrollmentQuery, actions: ENROLLMENT_ACTIONS, updates: homeCareUpdates, view: EnrollmentViewSchema,
     },
     {
       base: '/api/home-visits', tag: 'Enstaka hembesök (single home visit)', noun: 'order', processType: 'singleHomeVisit',
       notFound: { code: 'ORDER_NOT_FOUND', message: 'There is no single home visit order with that id.' },
-      workflowId: homeVisitWorkflowId, query: visitOrderQuery, actions: VISIT_ORDER_ACTIONS, updates: homeVisitUpdates,
+      workflowId: homeVisitWorkflowId, query: visitOrderQuery, actions: VISIT_ORDER_ACTIONS, updates: homeVisitUpdates, view: VisitOrderViewSchema,
     },
   ];
   for (const spec of specs) {
@@ -217,7 +221,7 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
     };
     registry.registerPath({
       method: 'get', path: `${spec.base}/{id}`, tags: [spec.tag], summary: `The ${spec.noun}: state, open obligations with deadlines, deviations`,
-      request: { params: IdParam }, responses: { 200: { description: `The ${spec.noun}` }, 401: errors(spec.noun)[401], 403: errors(spec.noun)[403] },
+      request: { params: IdParam }, responses: { 200: jsonResponse(spec.view, `The ${spec.noun}`), 401: errors(spec.noun)[401], 403: errors(spec.noun)[403] },
     });
     router.get(`${spec.base}/:id`, async (req, res) => {
       const { id } = parseOr400(IdParam, req.params, 'params');
@@ -226,7 +230,7 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
 
     registry.registerPath({
       method: 'get', path: `${spec.base}/{id}/timeline`, tags: [spec.tag], summary: `The ${spec.noun}’s full timeline — händelseförlopp (from the ledger, with the newest entries from the process)`,
-      request: { params: IdParam }, responses: { 200: { description: 'Every entry, oldest first' }, 401: errors(spec.noun)[401], 403: errors(spec.noun)[403] },
+      request: { params: IdParam }, responses: { 200: jsonResponse(TimelineBody, 'Every entry, oldest first'), 401: errors(spec.noun)[401], 403: errors(spec.noun)[403] },
     });
     router.get(`${spec.base}/:id/timeline`, async (req, res) => {
       const { id } = parseOr400(IdParam, req.params, 'params');
@@ -241,7 +245,7 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
       registry.registerPath({
         method: 'post', path: `${spec.base}/{id}/${action.path}`, tags: [spec.tag], summary: `${action.summary} — ${action.sv}`,
         request: { params: IdParam, headers: idemHeader, body: { content: { 'application/json': { schema: body } } } },
-        responses: { 200: { description: `Recorded; the ${spec.noun}’s new state` }, ...errors(spec.noun) },
+        responses: { 200: jsonResponse(spec.view, `Recorded; the ${spec.noun}’s new state`), ...errors(spec.noun) },
       });
       router.post(`${spec.base}/:id/${action.path}`, async (req, res) => {
         const { id } = parseOr400(IdParam, req.params, 'params');

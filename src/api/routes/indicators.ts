@@ -19,12 +19,15 @@ import { findRegion, type Region } from '../../domain/regions';
 import { principal } from '../auth';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
 import { MonthSchema } from '../schemas/billing';
+import { RegionIdSchema } from '../schemas/common';
+import { IndicatorRegionsBody, IndicatorReportBody } from '../schemas/reports';
+import { jsonOrCsvResponse, jsonResponse } from '../schemas/views';
 
 const TAG = 'Indikatorer (monthly indicator report)';
 
 export const IndicatorQuery = z
   .object({
-    region: z.string().min(1).max(40).meta({ example: 'gavleborg' }),
+    region: RegionIdSchema.meta({ example: 'gavleborg' }),
     month: MonthSchema.meta({ description: 'the (last) month of the report', example: '2017-09' }),
     window: z.enum(['month', 'rolling12']).default('month').meta({ description: 'the month alone, or the 12 months ending with it' }),
     groupBy: z.enum(['municipality', 'hospital', 'unit', 'healthCentre']).default('municipality'),
@@ -62,7 +65,7 @@ export function indicatorRoutes(registry: OpenAPIRegistry, deps: { config: Confi
     summary: 'Monthly indicators (docs/domain.md §9) per municipality, hospital or unit — JSON or Excel CSV (UTF-8 with BOM, `;`)',
     request: { query: IndicatorQuery },
     responses: {
-      200: { description: 'The report; `notComputable` lists what the ledger cannot answer and why' },
+      200: jsonOrCsvResponse(IndicatorReportBody, 'The report; `notComputable` lists what the ledger cannot answer and why'),
       400: { description: 'Malformed query: the fields are named', content: { 'application/json': { schema: ErrorBody } } },
       403: { description: '`NOT_YOUR_REGION`: every role reads the report of its own region only', content: { 'application/json': { schema: ErrorBody } } },
     },
@@ -107,7 +110,7 @@ export function indicatorRoutes(registry: OpenAPIRegistry, deps: { config: Confi
     const p = principal(req);
     res.json({ regions: config.regions.filter((r) => r.id === p.region).map((r) => ({ id: r.id, name: r.name, municipalities: r.municipalities })) });
   });
-  registry.registerPath({ method: 'get', path: '/api/indicators/regions', tags: [TAG], summary: "The caller's region and its municipalities: the region the report can show them", responses: { 200: { description: 'OK' } } });
+  registry.registerPath({ method: 'get', path: '/api/indicators/regions', tags: [TAG], summary: "The caller's region and its municipalities: the region the report can show them", responses: { 200: jsonResponse(IndicatorRegionsBody, 'OK') } });
 
   // The page: static files of this repository and chart.js's UMD build from node_modules.
   router.get('/reports/indicators', (_req, res) => res.sendFile(join(STATIC_DIR, 'indicators.html')));

@@ -10,18 +10,18 @@ import type { Config } from '../../config';
 import type { LedgerStore } from '../../db/ledger';
 import { declareDowntime, listDowntime } from '../../db/operations';
 import { BadCursorError, unitInbox, WORKLIST_SECTIONS } from '../../db/worklist';
-import { isValidHsaId } from '../../domain/identifiers';
 import { PROCESS_TYPES } from '../../domain/process';
 import { findRegion } from '../../domain/regions';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
-import { IsoInstant } from '../schemas/common';
+import { CursorSchema, IsoInstant, RegionIdSchema } from '../schemas/common';
+import { DowntimeWindowView, jsonResponse, UnitInboxBody } from '../schemas/views';
 import { partyOf, ROLES, type Role } from '../../auth/principal';
 import { notAccessible, requireRole, type ProcessAccess } from '../auth';
 
 const STAFF_ROLES: Role[] = ['inpatientStaff', 'primaryCareStaff', 'psychiatricOutpatientStaff', 'municipalityStaff'];
 
 const UnitParam = z.object({
-  unitId: z.string().refine((s) => isValidHsaId(s) || /^\d{4}$/.test(s), 'must be an HSA-id (e.g. SE2321000115-ABC1) or a 4-digit kommunkod'),
+  unitId: z.string().regex(/^(?:SE\d{10}-[A-Za-z0-9]{1,31}|\d{4})$/, 'must be an HSA-id (e.g. SE2321000115-ABC1) or a 4-digit kommunkod'),
 });
 const InboxQuery = z
   .object({
@@ -30,16 +30,16 @@ const InboxQuery = z
     processType: z.enum(PROCESS_TYPES).optional(),
     dueBefore: IsoInstant.optional().meta({ description: 'only items due at or before this instant' }),
     limit: z.coerce.number().int().min(1).max(500).default(50),
-    cursor: z.string().max(400).optional().meta({ description: 'the `next.<section>` of the previous page; requires `section`' }),
+    cursor: CursorSchema.optional().meta({ description: 'the `next.<section>` of the previous page; requires `section`' }),
   })
   .strict()
   .refine((q) => !q.cursor || q.section, { path: ['cursor'], message: 'a cursor belongs to one section: give `section` too' });
-const RegionParam = z.object({ region: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be a region id') });
+const RegionParam = z.object({ region: RegionIdSchema });
 const DowntimeBody = z
   .object({ startsAt: IsoInstant, endsAt: IsoInstant, reason: z.string().trim().min(1).max(500) })
   .strict()
   .refine((b) => Date.parse(b.endsAt) > Date.parse(b.startsAt), { path: ['endsAt'], message: 'must be after startsAt' })
-  .meta({ id: 'Downtime' });
+  .meta({ id: 'Downtime', description: '`endsAt` after `startsAt` (a rule between two fields: 400 naming `endsAt`)' });
 
 export function unitRoutes(registry: OpenAPIRegistry, deps: { ledger: LedgerStore; config: Config; access: ProcessAccess }): Router {
   const router = Router();
@@ -50,7 +50,7 @@ export function unitRoutes(registry: OpenAPIRegistry, deps: { ledger: LedgerStor
     summary: 'A unit’s worklist across every process — inkorg: messages to acknowledge (kvittera), invitations to answer (kallelse, hembesök), incomplete ready-to-go-home checklists of patients ready today (hemgångsklar), open deviations (avvikelser); soonest deadline first, paged by cursor',
     request: { params: UnitParam, query: InboxQuery },
     responses: {
-      200: { description: 'The inbox' },
+      200: jsonResponse(UnitInboxBody, 'The inbox'),
       400: { description: 'Bad unit id', content: { 'application/json': { schema: ErrorBody } } },
       403: { description: 'Not your unit or municipality', content: { 'application/json': { schema: ErrorBody } } },
     },
@@ -87,7 +87,7 @@ export function unitRoutes(registry: OpenAPIRegistry, deps: { ledger: LedgerStor
     tags: ['Driftstopp (downtime)'],
     summary: 'Declare a downtime window of the shared IT system — driftstopp',
     request: { params: RegionParam, body: { content: { 'application/json': { schema: DowntimeBody } } } },
-    responses: { 201: { description: 'Declared' }, 400: { description: 'Malformed', content: { 'application/json': { schema: ErrorBody } } } },
+    responses: { 201: jsonResponse(DowntimeWindowView, 'Declared'), 400: { description: 'Malformed', content: { 'application/json': { schema: ErrorBody } } }, 404: { description: 'No such region is configured', content: { 'application/json': { schema: ErrorBody } } } },
   });
   router.post('/api/regions/:region/downtime', async (req, res) => {
     const { region } = parseOr400(RegionParam, req.params, 'params');
@@ -105,7 +105,7 @@ export function unitRoutes(registry: OpenAPIRegistry, deps: { ledger: LedgerStor
     tags: ['Driftstopp (downtime)'],
     summary: 'Declared downtime windows of a region',
     request: { params: RegionParam },
-    responses: { 200: { description: 'The windows, newest first' } },
+    responses: { 200: jsonResponse(z.array(DowntimeWindowView), 'The windows, newest first'), 404: { description: 'No such region is configured', content: { 'application/json': { schema: ErrorBody } } } },
   });
   router.get('/api/regions/:region/downtime', async (req, res) => {
     const { region } = parseOr400(RegionParam, req.params, 'params');

@@ -4,6 +4,9 @@
  * query built from them cannot be widened by its input.
  */
 import { z } from 'zod';
+import type { AdminAction } from '../../db/admin-actions';
+import type { attributesOf, pendingActivities, pendingTimers, resetPoints } from '../../temporal/workflow-admin';
+import { describes, oneOf } from './views';
 import { WORKFLOW_TYPES } from '../../../workflows/contracts';
 
 const keyword = (what: string, re: RegExp) => z.string().regex(re, `must be ${what}`);
@@ -35,16 +38,30 @@ const Reason = z.string().trim().min(5, 'must say why (at least 5 characters)').
 
 export const ReasonBody = z.object({ reason: Reason }).strict().meta({ id: 'AdminReason' });
 
-export const ResetBody = z
-  .object({
-    reason: Reason,
-    /** a WorkflowTaskCompleted (or …Started/Failed/TimedOut) event of the history */
-    eventId: z.number().int().positive().optional().meta({ description: 'Reset to this workflow-task event (see `resetPoints` of GET …/{workflowId})' }),
-    to: z.enum(['lastWorkflowTask', 'firstWorkflowTask']).optional().meta({ description: 'Instead of eventId: the last or the first completed workflow task' }),
-  })
-  .strict()
-  .refine((b) => (b.eventId === undefined) !== (b.to === undefined), { message: 'give exactly one of eventId and to', path: ['eventId'] })
-  .meta({ id: 'AdminResetBody' });
+/**
+ * Reset to an event of the history or to the first/last workflow task: exactly one of `eventId`
+ * and `to` (one schema validates it and documents it, as a `oneOf` of the two forms).
+ */
+export const ResetBody = oneOf(
+  z.union(
+    [
+      z
+        .object({
+          reason: Reason,
+          /** a WorkflowTaskCompleted (or …Started/Failed/TimedOut) event of the history */
+          eventId: z.number().int().positive().meta({ description: 'Reset to this workflow-task event (see `resetPoints` of GET …/{workflowId})' }),
+        })
+        .strict()
+        .meta({ description: 'to an event' }),
+      z
+        .object({ reason: Reason, to: z.enum(['lastWorkflowTask', 'firstWorkflowTask']).meta({ description: 'Instead of eventId: the last or the first completed workflow task' }) })
+        .strict()
+        .meta({ description: 'to the first or last workflow task' }),
+    ],
+    { error: 'give exactly one of eventId and to' },
+  ),
+  { id: 'AdminResetBody' },
+);
 
 export const ListActionsQuery = z
   .object({
@@ -66,3 +83,78 @@ export function visibilityQuery(q: z.infer<typeof ListWorkflowsQuery>): string {
   if (q.execution === 'closed') parts.push(`ExecutionStatus != 'Running'`);
   return parts.join(' AND ');
 }
+
+// ---- response bodies (issue 17), checked against the server's types (./views.ts `describes`) -------
+
+const nullableString = z.string().nullable();
+const SearchAttributes = describes<ReturnType<typeof attributesOf>>()(
+  z.object({ region: nullableString, municipalityCode: nullableString, processStatus: nullableString, readySince: nullableString }),
+);
+
+export const WorkflowListBody = z
+  .object({
+    query: z.string().meta({ description: 'the visibility query that was run (always limited to your region)' }),
+    workflows: z.array(
+      z.object({ workflowId: z.string(), runId: z.string(), type: z.string(), execution: z.string(), startTime: z.string(), closeTime: nullableString, ...SearchAttributes.shape }),
+    ),
+  })
+  .meta({ id: 'WorkflowList' });
+
+export const WorkflowDescriptionBody = z
+  .object({
+    workflowId: z.string(),
+    runId: z.string(),
+    type: z.string(),
+    execution: z.string().meta({ description: 'Temporal execution status, e.g. RUNNING, COMPLETED, TERMINATED' }),
+    taskQueue: z.string(),
+    startTime: z.string(),
+    closeTime: nullableString,
+    historyLength: z.number().int(),
+    searchAttributes: SearchAttributes,
+    pendingTimers: describes<ReturnType<typeof pendingTimers>>()(z.array(z.object({ timerId: z.string(), startedEventId: z.number().int(), firesAt: nullableString }))),
+    pendingActivities: describes<ReturnType<typeof pendingActivities>>()(
+      z.array(
+        z.object({
+          activityId: z.string(),
+          activityType: nullableString,
+          state: nullableString,
+          attempt: z.number().int().nullable(),
+          maximumAttempts: z.number().int().nullable(),
+          lastFailure: nullableString,
+          lastAttemptCompletedAt: nullableString,
+          nextAttemptAt: nullableString,
+        }),
+      ),
+    ),
+    pendingChildren: z.array(z.object({ workflowId: nullableString.optional(), type: nullableString.optional() })),
+    resetPoints: describes<ReturnType<typeof resetPoints>>()(z.array(z.object({ eventId: z.number().int(), at: nullableString }))),
+    state: z.record(z.string(), z.unknown()).nullable().meta({ description: "the process's state (its query), or null when it cannot be read (stateError says why)" }),
+    stateError: nullableString,
+  })
+  .meta({ id: 'WorkflowDescription' });
+
+const AdminActionView = describes<AdminAction>()(
+  z
+    .object({
+      actionId: z.string(),
+      at: z.string(),
+      actor: z.object({ userId: z.string(), organisation: z.string() }),
+      action: z.enum(['terminate', 'cancel', 'reset', 'retryActivity']),
+      workflowId: z.string(),
+      runId: nullableString,
+      reason: z.string(),
+      details: z.record(z.string(), z.unknown()),
+    })
+    .meta({ id: 'AdminAction', description: 'An entry of the append-only audit log of admin actions' }),
+);
+
+export const WorkflowActedBody = z
+  .object({ workflowId: z.string(), runId: z.string(), action: z.enum(['terminate', 'cancel']), recorded: AdminActionView })
+  .meta({ id: 'WorkflowActed' });
+export const WorkflowResetBody = z
+  .object({ workflowId: z.string(), previousRunId: z.string(), newRunId: nullableString, eventId: z.number().int(), recorded: AdminActionView })
+  .meta({ id: 'WorkflowReset' });
+export const ActivityRetriedBody = z
+  .object({ workflowId: z.string(), runId: z.string(), activityId: z.string(), recorded: AdminActionView })
+  .meta({ id: 'ActivityRetried' });
+export const AdminActionsBody = z.object({ actions: z.array(AdminActionView) }).meta({ id: 'AdminActions' });

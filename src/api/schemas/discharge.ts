@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { HsaIdSchema, PatientIdentifierSchema } from '../../domain/identifiers';
-import { IsoInstant, LocalDateSchema } from './common';
+import { IsoInstant, LocalDateSchema, RegionIdSchema } from './common';
 import type { DischargeActionType } from '../../domain/discharge/actions';
 
 const isoInstant = IsoInstant;
@@ -31,7 +31,7 @@ const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(
 /** Start of an episode: the admission (inskrivning). */
 export const StartEpisodeBody = z
   .object({
-    region: z.string().min(1).max(40),
+    region: RegionIdSchema,
     patient: PatientIdentifierSchema,
     residenceMunicipality: KommunkodSchema.meta({ description: 'folkbokföringskommun (kommunkod)' }),
     outOfCounty: z.boolean().default(false).meta({ description: 'Registered in another county: the home municipality is the party (001 §5.8)' }),

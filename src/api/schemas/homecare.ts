@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { HsaIdSchema, PatientIdentifierSchema } from '../../domain/identifiers';
 import type { HomeCareActionType } from '../../domain/homecare/actions';
 import type { VisitActionType } from '../../domain/homecare/visit-actions';
-import { IsoInstant } from './common';
+import { IsoInstant, RegionIdSchema } from './common';
 import { ActingParty, KommunkodSchema, LocalDateSchema, PartySchema } from './discharge';
 
 // the same instants as the discharge API: real dates and times within the years the service handles
@@ -19,7 +19,7 @@ const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(
 /** Start of an enrollment: coordinated planning for home health care (001 §7.2 step 1). */
 export const StartEnrollmentBody = z
   .object({
-    region: z.string().min(1).max(40),
+    region: RegionIdSchema,
     patient: PatientIdentifierSchema,
     residenceMunicipality: KommunkodSchema.meta({ description: 'folkbokföringskommun (kommunkod)' }),
     primaryCareUnit: HsaIdSchema.meta({ description: 'vårdcentral där patienten är listad (HSA-id)' }),
@@ -34,7 +34,7 @@ export const StartEnrollmentBody = z
 /** A single home visit order: meddelande utanför vårdtillfälle, mall "Enstaka hembesök" (001 §7.3). */
 export const StartVisitOrderBody = z
   .object({
-    region: z.string().min(1).max(40),
+    region: RegionIdSchema,
     patient: PatientIdentifierSchema,
     residenceMunicipality: KommunkodSchema.meta({ description: 'folkbokföringskommun (kommunkod)' }),
     primaryCareUnit: HsaIdSchema.meta({ description: 'ordinerande vårdcentral (HSA-id)' }),
@@ -45,7 +45,7 @@ export const StartVisitOrderBody = z
   })
   .strict()
   .refine((b) => b.endDate >= b.startDate, { path: ['endDate'], message: 'must not be before startDate' })
-  .meta({ id: 'StartVisitOrder' });
+  .meta({ id: 'StartVisitOrder', description: '`endDate` not before `startDate` (a rule between two fields: 400 naming `endDate`)' });
 
 type Spec = { path: string; sv: string; summary: string; body: z.ZodObject };
 
