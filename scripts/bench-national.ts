@@ -25,7 +25,7 @@
  * BENCH_NATIONAL_SPEED times real time (default 100×). Playing a fraction BENCH_NATIONAL_SCALE of
  * the region's episodes, the clock runs at SPEED / SCALE so that the actions per second offered
  * are the same as the whole region's at SPEED× (a month's working hours at a literal 100× clock
- * take about 80 minutes of wall time; SCALE=1 does exactly that). The clock never runs ahead of
+ * take about 2½ hours of wall time; SCALE=1 does exactly that). The clock never runs ahead of
  * actions that are more than 10 simulated minutes overdue (closed loop): if the worker cannot keep
  * up, the achieved speed is lower, and is reported.
  *
@@ -741,7 +741,7 @@ async function main(): Promise<void> {
       '',
       `Sources and assumptions (scripts/lib/national-figures.ts): ready beds per day — ${NATIONAL_READY_BEDS_PER_DAY_2023.source}; mean ready days — ${NATIONAL_MEAN_READY_DAYS.source}; same-day share ${(100 * SAME_DAY_SHARE.value).toFixed(0)} % — ${SAME_DAY_SHARE.source}; population share ${LARGE_REGION_POPULATION_SHARE.value} — ${LARGE_REGION_POPULATION_SHARE.source}; ready-day distribution — ${READY_DAYS_SHAPE}; ${PROCESS_ASSUMPTIONS.daysToReady}; ${PROCESS_ASSUMPTIONS.lateAck}; ${PROCESS_ASSUMPTIONS.hours}.`,
       '',
-      `Run: \`npm run bench:national\` (\`BENCH_NATIONAL_SCALE\`, default 0.04: the share of the region's episodes played, and the clock runs at SPEED / SCALE; \`BENCH_NATIONAL_SPEED\`, default 100; \`BENCH_NATIONAL_EPISODES\`, the region's episodes per month; \`BENCH_NATIONAL_MONTH\`; \`BENCH_NATIONAL_CACHE\`, the worker's maxCachedWorkflows), e.g. \`BENCH_NATIONAL_SCALE=0.01\` for a quick run; \`BENCH_NATIONAL_SCALE=1\` plays the whole region at a literal 100× clock (about 80 minutes of working hours' wall time).`,
+      `Run: \`npm run bench:national\` (\`BENCH_NATIONAL_SCALE\`, default 0.04: the share of the region's episodes played, and the clock runs at SPEED / SCALE; \`BENCH_NATIONAL_SPEED\`, default 100; \`BENCH_NATIONAL_EPISODES\`, the region's episodes per month; \`BENCH_NATIONAL_MONTH\`; \`BENCH_NATIONAL_CACHE\`, the worker's maxCachedWorkflows), e.g. \`BENCH_NATIONAL_SCALE=0.01\` for a quick run; \`BENCH_NATIONAL_SCALE=1\` plays the whole region at a literal 100× clock (about 2½ hours of wall time: some 22 weekdays × 11 paced hours ÷ 100).`,
     ];
     if (ctx.failures.length) lines.push('', 'Failures (first 5):', '', ...ctx.failures.slice(0, 5).map((m) => `- ${m.replace(/\s+/g, ' ').slice(0, 300)}`));
     const section = writeBenchmarkSection('national', lines);
