@@ -60,7 +60,7 @@ import { SA, searchAttributeTypes } from '../src/temporal/search-attributes';
 import { closeInputFor } from '../src/temporal/schedules';
 import { testServerPath, toolVersions } from '../src/temporal/tools';
 import { createWorker } from '../workers/worker';
-import { dischargeWorkflowType, type DischargeWorkflow, dischargeUpdates, dischargeWorkflowId, type EpisodeView } from '../workflows/discharge/contract';
+import { dischargeWorkflowType, type DischargeWorkflow, dischargeUpdates, dischargeWorkflowId, episodeQuery, type EpisodeView } from '../workflows/discharge/contract';
 import { type CloseView, closeQuery, monthlyCloseWorkflowId, monthlyCloseWorkflowType, type MonthlyCloseWorkflow } from '../workflows/monthly-close/contract';
 import { writeBenchmarkSection } from './lib/benchmarks';
 import { freePorts } from './lib/service';
@@ -278,7 +278,9 @@ async function runEpisode(ctx: Ctx, p: Plan): Promise<void> {
   const act = (type: DischargeActionType, due: number, body: Record<string, unknown>) =>
     timed(type, due, async () => {
       try {
-        return (await handle!.executeUpdate(dischargeUpdates[type] as never, { args: [{ ...body, type, actor: ACTOR } as DischargeAction] as never })) as EpisodeView;
+        await handle!.executeUpdate(dischargeUpdates[type] as never, { args: [{ ...body, type, actor: ACTOR } as DischargeAction] as never });
+        // the Update answers compactly (issue 21); the next steps need the episode's messages, as the API reads them
+        return await handle!.query(episodeQuery);
       } catch (err) {
         throw new Error(`${episodeId} ${type} at ${local(clock.now).toISO()}: ${(err as Error).message} ${((err as Error).cause as Error | undefined)?.message ?? ''}`);
       }
