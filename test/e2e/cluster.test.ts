@@ -29,6 +29,7 @@ import type { Database } from '../../src/db/schema';
 import { localDateOf } from '../../src/domain/calendar';
 import { dataConverter } from '../../src/temporal/codec';
 import { projectRoot, temporalCliPath } from '../../src/temporal/tools';
+import { episodeQuery } from '../../workflows/discharge/contract';
 
 jest.setTimeout(600_000);
 
@@ -196,7 +197,9 @@ test('episodes in flight survive a killed worker, a killed API process, a restar
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: run.plan.api.env.DATABASE_URL, max: 2 }) }) });
   try {
     for (const id of episodeIds) {
-      const result = await temporal.client.workflow.getHandle(`discharge-${id}`).result();
+      await temporal.client.workflow.getHandle(`discharge-${id}`).result();
+      // the workflow returns how it ended (issue 21); the whole episode is its query's answer, also once closed
+      const result = await temporal.client.workflow.getHandle(`discharge-${id}`).query(episodeQuery);
       figures.episodesCompleted += 1;
       const rowOf = () => db.selectFrom('episodes').select(['version', 'status']).where('episode_id', '=', id).executeTakeFirst();
       for (let i = 0; i < 150 && (await rowOf())?.version !== result.version; i++) await sleep(200);

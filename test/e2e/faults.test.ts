@@ -23,7 +23,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
 import { processCounts } from '../../src/db/homecare';
 import type { Database } from '../../src/db/schema';
-import { dischargeWorkflowId } from '../../workflows/discharge/contract';
+import { dischargeWorkflowId, episodeQuery } from '../../workflows/discharge/contract';
 import { localDateOf } from '../../src/domain/calendar';
 import { projectRoot } from '../../src/temporal/tools';
 import { RealStack } from '../helpers/real-service';
@@ -155,7 +155,9 @@ test('episodes in flight survive a killed worker, a restarted Temporal server, a
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: stack.pg.url, max: 2 }) }) });
   try {
     for (const id of ids) {
-      const result = await client.workflow.getHandle(dischargeWorkflowId(id)).result();
+      await client.workflow.getHandle(dischargeWorkflowId(id)).result();
+      // the workflow returns how it ended (issue 21); the whole episode is its query's answer, also once closed
+      const result = await client.workflow.getHandle(dischargeWorkflowId(id)).query(episodeQuery);
       figures.episodesCompleted += 1;
       // the last projection may still be on its way: wait (bounded) for the workflow's final version
       const rowOf = () => db.selectFrom('episodes').select(['version', 'status']).where('episode_id', '=', id).executeTakeFirst();
