@@ -355,10 +355,10 @@ export const PatientIdKindSchema = z.enum(['personnummer', 'samordningsnummer', 
  * `samordningsnummer` (issue 17); `validatePatientIdentifier` checks all of it.
  */
 const numberPattern = (day: string) =>
-  `^(?:(?:18|19|20)\\d{2}(?:0[1-9]|1[0-2])${day}-?\\d{4}|\\d{2}(?:0[1-9]|1[0-2])${day}[-+]?\\d{4})$`;
+  `^ *(?:(?:18|19|20)\\d{2}(?:0[1-9]|1[0-2])${day}-?\\d{4}|\\d{2}(?:0[1-9]|1[0-2])${day}[-+]?\\d{4}) *$`;
 const PERSONNUMMER_PATTERN = numberPattern('(?:0[1-9]|[12]\\d|3[01])');
 const SAMORDNINGSNUMMER_PATTERN = numberPattern('(?:6[1-9]|[78]\\d|9[01])');
-const RESERVNUMMER_PATTERN = `^[A-Za-z0-9-]{1,${RESERVNUMMER_MAX_LENGTH}}$`;
+const RESERVNUMMER_PATTERN = `^ *[A-Za-z0-9-]{1,${RESERVNUMMER_MAX_LENGTH}} *$`;
 
 const identifierOf = <K extends PatientIdKind>(kind: K, value: Record<string, unknown>) =>
   z.object({ kind: z.literal(kind), value: z.string().meta(value) });
@@ -370,8 +370,8 @@ export const PatientIdentifierSchema: z.ZodType<PatientIdentifier, { kind: Patie
     identifierOf('reservnummer', { pattern: RESERVNUMMER_PATTERN }),
   ], { error: 'The kind of patient identifier must be personnummer, samordningsnummer or reservnummer.' })
   .superRefine((id, ctx) => {
-    // the API takes the number as it is written, without surrounding spaces (the document's pattern)
-    const result = id.value !== id.value.trim() ? fail('must not begin or end with a space') : validatePatientIdentifier(id);
+    // spaces around the number, as it is often pasted, are allowed by the document's pattern and trimmed
+    const result = validatePatientIdentifier(id);
     if (!result.ok) ctx.addIssue({ code: 'custom', path: ['value'], message: result.error });
   })
   .transform((id): PatientIdentifier => {

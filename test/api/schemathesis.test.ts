@@ -29,7 +29,7 @@ const tools = JSON.parse(readFileSync(join(projectRoot, 'scripts/tools.json'), '
 const ST = join(projectRoot, tools.toolsDir, `schemathesis-${tools.schemathesis.version}`, 'st');
 
 /** generated cases per operation the role may call (examples of the document come on top) */
-const MAX_EXAMPLES = 2;
+const MAX_EXAMPLES = 1;
 /** ... and per operation its role may not call: each answers 403 ROLE_NOT_PERMITTED whatever it is sent */
 const MAX_EXAMPLES_REFUSED = 1;
 const SEED = 20261203;

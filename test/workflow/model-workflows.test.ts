@@ -36,7 +36,7 @@ jest.setTimeout(600_000);
 const ctx = useWorkflowTestContext();
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const RUNS = Number(process.env.MODEL_WORKFLOW_RUNS ?? 30);
+const RUNS = Number(process.env.MODEL_WORKFLOW_RUNS ?? 15);
 const now = async () => new Date(await ctx.env.currentTimeMs()).toISOString();
 const iso = (ms: number) => new Date(ms).toISOString();
 
