@@ -96,7 +96,7 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
     tags: ['Utskrivning (discharge)'],
     summary: 'Start an episode at admission — inskrivning',
     request: { headers: idemHeader, body: { content: { 'application/json': { schema: StartEpisodeBody } } } },
-    responses: { 201: jsonResponse(EpisodeStarted, 'Episode started'), 200: jsonResponse(EpisodeStarted, 'Already started with this Idempotency-Key'), 400: errors[400] },
+    responses: { 201: jsonResponse(EpisodeStarted, 'Episode started'), 200: jsonResponse(EpisodeStarted, 'Already started with this Idempotency-Key'), 400: errors[400], 409: { description: 'The admission time is in the future (ADMITTED_IN_FUTURE): nothing was started', content: { 'application/json': { schema: ErrorBody } } } },
   });
   router.post('/api/episodes', async (req, res) => {
     const p = requireRole(req, START_ROLES.discharge, 'start an episode (inskrivning)');
@@ -119,6 +119,11 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
     const episodeId = key ? createHash('sha256').update(`episode:${p.organisation}:${key}`).digest('hex').slice(0, 32) : randomUUID();
     const requestHash = createHash('sha256').update(`startEpisode\n${JSON.stringify(body)}`).digest('hex').slice(0, 32);
     const admittedAt = body.admittedAt ? new Date(body.admittedAt).toISOString() : new Date().toISOString();
+    // Back-registration is of the past (docs/domain.md §4 "Downtime"): an admission in the future would
+    // refuse every action until then (OCCURRED_BEFORE_ADMISSION); the same 5 minutes of clock skew as the actions allow
+    if (Date.parse(admittedAt) > Date.now() + 5 * 60_000) {
+      throw new HttpError(409, 'ADMITTED_IN_FUTURE', `The admission time (${admittedAt}) is in the future; enter the time the patient was admitted. Nothing was started.`);
+    }
     const input: StartEpisodeInput = {
       episodeId,
       region: region.id,
