@@ -101,6 +101,13 @@ export const READ_ROLES: Record<ProcessType, Role[]> = {
   singleHomeVisit: [...HOME_CARE_PARTIES, 'coordinator'],
 };
 
+/**
+ * Who may see who the patient is (the personnummer, samordningsnummer or reservnummer): the staff
+ * of the episode's parties, who care for the patient. A coordinator reads the episode for its
+ * deadlines and deviations, which need no identity; the read is logged like every other.
+ */
+export const PATIENT_IDENTITY_ROLES: Role[] = EPISODE_PARTIES;
+
 /** Who starts a process: the unit admitting, or the party initiating home care. */
 export const START_ROLES: Record<ProcessType, Role[]> = {
   discharge: INPATIENT,

@@ -94,13 +94,15 @@ function expectationOf(method: string, path: string): Expectation | 'public' {
   if (path === '/health') return 'public';
   // the actions allowed now (the staff workspace's buttons): read like the episode itself
   if (path === '/api/episodes/{episodeId}/allowed-actions') return { own: [...EP_PARTIES, 'coordinator'], other: [] };
+  // who the patient is: the staff of the episode's parties only, not its coordinators
+  if (path === '/api/episodes/{episodeId}/patient') return { own: EP_PARTIES, other: [] };
   if ((x = m(/^\/api\/episodes\/\{episodeId\}\/(.+)$/))) return { own: EPISODE_STEPS[x[1]!]!, other: [] };
   if (path === '/api/episodes/{episodeId}') return { own: [...EP_PARTIES, 'coordinator'], other: [] };
   if (path === '/api/episodes') return startedBy(INP);
-  if ((x = m(/^\/api\/home-care\/enrollments\/\{id\}\/(.+)$/))) return x[1] === 'timeline' ? { own: [...HC_PARTIES, 'coordinator'], other: [] } : { own: ENROLLMENT_STEPS[x[1]!]!, other: [] };
+  if ((x = m(/^\/api\/home-care\/enrollments\/\{id\}\/(.+)$/))) return x[1] === 'timeline' || x[1] === 'allowed-actions' ? { own: [...HC_PARTIES, 'coordinator'], other: [] } : { own: ENROLLMENT_STEPS[x[1]!]!, other: [] };
   if (path === '/api/home-care/enrollments/{id}') return { own: [...HC_PARTIES, 'coordinator'], other: [] };
   if (path === '/api/home-care/enrollments') return startedBy(HC_PARTIES);
-  if ((x = m(/^\/api\/home-visits\/\{id\}\/(.+)$/))) return x[1] === 'timeline' ? { own: [...HC_PARTIES, 'coordinator'], other: [] } : { own: VISIT_STEPS[x[1]!]!, other: [] };
+  if ((x = m(/^\/api\/home-visits\/\{id\}\/(.+)$/))) return x[1] === 'timeline' || x[1] === 'allowed-actions' ? { own: [...HC_PARTIES, 'coordinator'], other: [] } : { own: VISIT_STEPS[x[1]!]!, other: [] };
   if (path === '/api/home-visits/{id}') return { own: [...HC_PARTIES, 'coordinator'], other: [] };
   if (path === '/api/home-visits') return startedBy(PC);
   if (path === '/api/units/{unitId}/inbox') return { own: EP_PARTIES, other: [] };

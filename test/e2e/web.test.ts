@@ -10,6 +10,12 @@
  * - a refusal (409) in Swedish at the field it concerns, and a disabled action saying why;
  * - a deadline over Christmas with the right weekday;
  * - a coordinator takes an escalation; an invoice reviewer flags a line;
+ * - hemsjukvård and enstaka hembesök: the health centre starts an enrollment and orders a visit
+ *   through their forms (the shared schemas refuse a bad field in Swedish), the municipality
+ *   acknowledges both from its inbox and accepts the order with the action its state allows;
+ * - the personnummer on the episode page for the ward (its read in the access log), not for the
+ *   coordinator;
+ * - the inbox's filters and paging as the API has them;
  * - axe (WCAG 2.1 A/AA) on every page: no serious or critical violation;
  * - screenshots of the inbox, the episode page and the coordinator inbox in .test-artifacts/.
  */
@@ -309,4 +315,161 @@ describe('staff workspace in the browser', () => {
     expect(await axe(admin)).toEqual([]);
     await admin.context().close();
   }, 60_000);
+  it('hemsjukvård and enstaka hembesök: the health centre starts an enrollment and orders a visit through their forms; the municipality acknowledges from its inbox and accepts the order', async () => {
+    const healthCentre = await signIn('Karin, distriktssköterska', 'Vårdcentralen Brynäs');
+    const municipality = await signIn('Anna, biståndshandläggare', 'Gävle kommun');
+
+    // Beställ enstaka hembesök: the shared schema refuses a mistyped personnummer and an end before the start, in Swedish at their fields
+    await healthCentre.getByRole('link', { name: 'Beställ enstaka hembesök' }).click();
+    await healthCentre.getByRole('heading', { name: 'Beställ enstaka hembesök' }).waitFor();
+    expect(await axe(healthCentre)).toEqual([]);
+    const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
+    const inAWeek = new Date(Date.now() + 7 * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
+    const yesterday = new Date(Date.now() - 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
+    await healthCentre.getByLabel('Personnummer', { exact: true }).fill('19121212-1213');
+    await healthCentre.getByLabel('Folkbokföringskommun (kommunkod)').fill('2180');
+    await healthCentre.getByLabel('Ordinerade insatser (en per rad)').fill('Såromläggning\nBlodprov');
+    await healthCentre.getByLabel('Startdatum').fill(today);
+    await healthCentre.getByLabel('Slutdatum').fill(yesterday);
+    await healthCentre.getByRole('button', { name: 'Skicka beställningen' }).click();
+    await hasText(healthCentre.locator('#f-value-err'), /^Kontrollsiffran \(sista siffran\) i personnumret stämmer inte/);
+    await hasText(healthCentre.locator('#f-endDate-err'), 'Slutdatumet kan inte ligga före startdatumet.');
+    await attribute(healthCentre.getByLabel('Slutdatum'), 'aria-invalid', 'true');
+    await healthCentre.getByLabel('Personnummer', { exact: true }).fill('19121212-1212');
+    await healthCentre.getByLabel('Slutdatum').fill(inAWeek);
+    await healthCentre.getByRole('button', { name: 'Skicka beställningen' }).click();
+    await healthCentre.getByRole('heading', { name: /^Enstaka hembesök / }).waitFor();
+    const orderId = decodeURIComponent(healthCentre.url().split('/').pop()!);
+    await hasText(healthCentre.locator('.status-line'), 'Status: Beställd – väntar på svar');
+    await hasText(healthCentre.getByRole('main'), 'Ordinerade insatser: Såromläggning, Blodprov');
+    expect(await axe(healthCentre)).toEqual([]);
+    // the health centre's actions: it may cancel; accepting is the municipality's (not offered)
+    await visible(healthCentre.locator('summary', { hasText: 'Återkalla beställningen' }));
+    await count(healthCentre.getByRole('button', { name: 'Acceptera uppdraget' }), 0);
+
+    // Ny inskrivning i hemsjukvård: consent is required (the schema's literal), then the kallelse from the enrollment's actions
+    await healthCentre.getByRole('link', { name: 'Ny inskrivning i hemsjukvård' }).click();
+    await healthCentre.getByRole('heading', { name: 'Ny inskrivning i hemsjukvård' }).waitFor();
+    expect(await axe(healthCentre)).toEqual([]);
+    await healthCentre.getByLabel('Personnummer', { exact: true }).fill('19121212-1212');
+    await healthCentre.getByLabel('Folkbokföringskommun (kommunkod)').fill('2180');
+    expect(await healthCentre.getByLabel('Vårdcentral där patienten är listad (HSA-id)').inputValue()).toBe(HEALTH_CENTRE);
+    await healthCentre.getByRole('button', { name: 'Starta samordnad planering' }).click();
+    await hasText(healthCentre.locator('#f-consent-err'), 'Planeringen startar bara med patientens samtycke.');
+    await healthCentre.getByLabel('Patienten samtycker till samordnad planering').check();
+    await healthCentre.getByRole('button', { name: 'Starta samordnad planering' }).click();
+    await healthCentre.getByRole('heading', { name: /^Hemsjukvård / }).waitFor();
+    const enrollmentId = decodeURIComponent(healthCentre.url().split('/').pop()!);
+    await hasText(healthCentre.locator('.status-line'), 'Status: Samordnad planering pågår');
+    // a refused action says why, in the sentence of its 409 (the domain's rule through allowed-actions)
+    const meeting = healthCentre.getByRole('button', { name: 'Registrera genomförd samordnad planering' });
+    expect(await meeting.isDisabled()).toBe(true);
+    expect(await textOf(healthCentre.locator('#act-recordPlanningMeeting--why'))).toBe('Inget planeringsmöte är bokat: skicka en kallelse först.');
+    const pc = ctx.api.as({ role: 'primaryCareStaff', organisation: HEALTH_CENTRE, region: 'gavleborg', userId: 'dsk-karin' });
+    const refused = await pc.post(`/api/home-care/enrollments/${enrollmentId}/planning-meetings`, {});
+    expect(refused.status).toBe(409);
+    const allowed = await pc.get(`/api/home-care/enrollments/${enrollmentId}/allowed-actions`);
+    expect(allowed.body.actions.find((a: { type: string }) => a.type === 'recordPlanningMeeting')).toEqual({
+      type: 'recordPlanningMeeting', path: 'planning-meetings', sv: 'samordnad planering genomförd', allowed: false, refusal: { code: refused.body.error.code, message: refused.body.error.message },
+    });
+    const invitation = await openAction(healthCentre, 'Skicka kallelse till samordnad planering');
+    const tomorrow = new Date(Date.now() + 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
+    await invitation.getByLabel('Mötestid').fill(`${tomorrow}T10:00`);
+    await invitation.getByRole('button').click();
+    await hasText(healthCentre.getByRole('status'), 'Skicka kallelse till samordnad planering: registrerat.');
+    await visible(healthCentre.getByRole('cell', { name: 'Kallelse skickad' }));
+    expect(await axe(healthCentre)).toEqual([]);
+
+    // the municipality: both arrive in its inbox without a reload and are acknowledged there
+    for (const [type, id, label] of [['hembesok', orderId, 'Kvittera beställning av enstaka hembesök'], ['hemsjukvard', enrollmentId, 'Kvittera kallelse till samordnad planering']] as const) {
+      const item = inbox(municipality).getByRole('listitem').filter({ has: municipality.locator(`a[href="#/${type}/${id}"]`) });
+      await count(item, 1, 15_000);
+      await hasText(item, /kvitteras senast \p{L}+dag \d+ \p{L}+/u);
+      await item.getByRole('button', { name: label }).click();
+      await count(item, 0);
+    }
+    // the order still waits for its answer (Kallelser att besvara): open it, the accept is the action its state allows
+    const toAnswer = municipality.getByRole('list', { name: 'Kallelser' }).getByRole('listitem').filter({ has: municipality.locator(`a[href="#/hembesok/${orderId}"]`) });
+    await count(toAnswer, 1, 15_000);
+    await toAnswer.getByRole('link', { name: 'Öppna' }).click();
+    await municipality.getByRole('heading', { name: /^Enstaka hembesök / }).waitFor();
+    const report = municipality.getByRole('button', { name: 'Återkoppla utfört hembesök' });
+    await eventually(async () => expect(await report.isDisabled()).toBe(true));
+    await hasText(municipality.locator('#act-reportVisit--why'), 'Kommunen har inte accepterat beställningen.');
+    expect(await axe(municipality)).toEqual([]);
+    await municipality.getByRole('button', { name: 'Acceptera uppdraget' }).click();
+    await hasText(municipality.locator('.status-line'), 'Status: Accepterad');
+    await visible(municipality.getByRole('cell', { name: 'Uppdraget accepterat' }));
+    await visible(municipality.locator('summary', { hasText: 'Återkoppla utfört hembesök' }));
+
+    const order = await pc.get(`/api/home-visits/${orderId}`);
+    expect(order.body.status).toBe('accepted');
+    expect(order.body.interventions).toEqual(['Såromläggning', 'Blodprov']);
+    const enrollment = await pc.get(`/api/home-care/enrollments/${enrollmentId}`);
+    expect(enrollment.body.timeline.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['planningStarted', 'sendInvitation', 'acknowledge']));
+    for (const p of [healthCentre, municipality]) expect((p as Page & { errors: string[] }).errors).toEqual([]);
+    await Promise.all([healthCentre, municipality].map((p) => p.context().close()));
+  }, 120_000);
+
+  it('the personnummer on the episode page for the ward, its read in the access log; not for the coordinator', async () => {
+    const start = await ward().post('/api/episodes', {
+      region: 'gavleborg', patient: { kind: 'personnummer', value: '19121212-1212' }, residenceMunicipality: '2180', inpatientUnit: WARD, primaryCareUnit: HEALTH_CENTRE,
+    });
+    expect(start.status).toBe(201);
+    const episodeId = start.body.episodeId as string;
+
+    const nurse = await signIn('Lisa, sjuksköterska', 'Avdelning 7, Gävle sjukhus');
+    await nurse.goto(`${ctx.h.baseUrl}/#/vardtillfalle/${episodeId}`);
+    await hasText(nurse.locator('.patient'), 'Patient: Personnummer 19121212-1212');
+    expect(await axe(nurse)).toEqual([]);
+    const auditor = ctx.api.as({ role: 'auditor', organisation: 'region-gavleborg-audit', region: 'gavleborg', userId: 'granskare-1' });
+    const reads = await auditor.get(`/api/audit/access-log?processId=${episodeId}&userId=ssk-lisa`);
+    expect(reads.body.entries).toEqual(expect.arrayContaining([expect.objectContaining({ endpoint: 'GET /api/episodes/:episodeId/patient', outcome: 'granted', role: 'inpatientStaff', patientRefs: [expect.any(String)] })]));
+
+    const coordinator = await signIn('Per, samordnare', 'Samordning Gävleborg');
+    await coordinator.goto(`${ctx.h.baseUrl}/#/vardtillfalle/${episodeId}`);
+    await visible(coordinator.getByRole('heading', { name: /^Vårdtillfälle / }));
+    await visible(coordinator.getByRole('heading', { name: 'Parter' }));
+    await count(coordinator.locator('.patient'), 0);
+    expect(await coordinator.content()).not.toContain('19121212');
+    // the coordinator's browser never asked: no read of the identity, granted or refused, by the coordinator
+    const byCoordinator = await auditor.get(`/api/audit/access-log?processId=${episodeId}&userId=samordnare-per`);
+    expect(byCoordinator.body.entries.map((e: { endpoint: string }) => e.endpoint)).not.toContain('GET /api/episodes/:episodeId/patient');
+    // and the API refuses it
+    const asCoordinator = await ctx.api.as({ role: 'coordinator', organisation: COORDINATION, region: 'gavleborg', userId: 'samordnare-per' }).get(`/api/episodes/${episodeId}/patient`);
+    expect(asCoordinator.status).toBe(403);
+    expect(asCoordinator.body.error.code).toBe('ROLE_NOT_PERMITTED');
+    await Promise.all([nurse, coordinator].map((p) => p.context().close()));
+  }, 60_000);
+
+  it('the inbox pages and filters as the API does: a kommun, a page size, the next page', async () => {
+    // six admission notices for Sandviken's residents (2181), listed at the health centre
+    for (let i = 0; i < 6; i++) {
+      const start = await ward().post('/api/episodes', {
+        region: 'gavleborg', patient: { kind: 'personnummer', value: '19121212-1212' }, residenceMunicipality: '2181', inpatientUnit: WARD, primaryCareUnit: HEALTH_CENTRE,
+      });
+      expect((await ward().post(`/api/episodes/${start.body.episodeId}/admission-notice`, { expectedReadyDate: new Date(Date.now() + (3 + i) * 86_400_000).toISOString().slice(0, 10) })).status).toBe(200);
+    }
+    const healthCentre = await signIn('Karin, distriktssköterska', 'Vårdcentralen Brynäs');
+    const rows = inbox(healthCentre).getByRole('listitem').filter({ hasText: 'Sandviken' });
+    await healthCentre.getByLabel('Kommun (kommunkod)').fill('2181');
+    await count(rows, 6, 20_000);
+    await count(inbox(healthCentre).getByRole('listitem'), 6); // only Sandviken's
+    await healthCentre.getByLabel('Antal per sida').selectOption('5');
+    await count(rows, 5);
+    expect(await axe(healthCentre)).toEqual([]);
+    await healthCentre.getByRole('button', { name: 'Visa fler att kvittera' }).click();
+    await count(rows, 6);
+    await count(healthCentre.getByRole('button', { name: 'Visa fler att kvittera' }), 0);
+    // another process: none of them
+    await healthCentre.getByLabel('Process').selectOption('homeHealthCare');
+    await visible(healthCentre.getByText('Inget att kvittera.'));
+    await healthCentre.getByLabel('Process').selectOption('discharge');
+    await count(rows, 5);
+    // due by yesterday: none (every deadline is ahead)
+    const yesterday = new Date(Date.now() - 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
+    await healthCentre.getByLabel('Förfaller senast').fill(yesterday);
+    await visible(healthCentre.getByText('Inget att kvittera.'));
+    await healthCentre.context().close();
+  }, 90_000);
 });

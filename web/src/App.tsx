@@ -12,6 +12,7 @@ import { CoordinatorPage } from './pages/Coordinator';
 import { BillingPage } from './pages/Billing';
 import { AdminPage } from './pages/Admin';
 import { HomeCarePage } from './pages/HomeCare';
+import { HomeCareStartPage } from './pages/HomeCareStart';
 
 const STAFF: Role[] = ['inpatientStaff', 'primaryCareStaff', 'psychiatricOutpatientStaff', 'municipalityStaff'];
 
@@ -23,6 +24,8 @@ interface NavItem {
 const NAV: NavItem[] = [
   { route: 'inkorg', label: 'Inkorg', roles: STAFF },
   { route: 'inskrivning', label: 'Inskrivning', roles: ['inpatientStaff'] },
+  { route: 'ny-hemsjukvard', label: 'Ny inskrivning i hemsjukvård', roles: ['primaryCareStaff', 'municipalityStaff'] },
+  { route: 'nytt-hembesok', label: 'Beställ enstaka hembesök', roles: ['primaryCareStaff'] },
   { route: 'koordinator', label: 'Samordnare', roles: ['coordinator'] },
   { route: 'fakturaunderlag', label: 'Fakturaunderlag', roles: ['invoiceReviewer', 'billingOfficer'] },
   { route: 'admin', label: 'Administratör', roles: ['administrator'] },
@@ -93,8 +96,10 @@ export function App() {
   switch (page) {
     case 'inkorg': content = <InboxPage who={who} />; break;
     case 'vardtillfalle': content = <EpisodePage who={who} episodeId={route[1] ?? ''} />; break;
-    case 'hemsjukvard': content = <HomeCarePage kind="hemsjukvard" id={route[1] ?? ''} />; break;
-    case 'hembesok': content = <HomeCarePage kind="hembesok" id={route[1] ?? ''} />; break;
+    case 'hemsjukvard': content = <HomeCarePage key={route[1]} who={who} kind="hemsjukvard" id={route[1] ?? ''} />; break;
+    case 'hembesok': content = <HomeCarePage key={route[1]} who={who} kind="hembesok" id={route[1] ?? ''} />; break;
+    case 'ny-hemsjukvard': content = <HomeCareStartPage key={page} who={who} kind="hemsjukvard" />; break;
+    case 'nytt-hembesok': content = <HomeCareStartPage key={page} who={who} kind="hembesok" />; break;
     case 'inskrivning': content = <AdmissionPage who={who} />; break;
     case 'koordinator': content = <CoordinatorPage who={who} />; break;
     case 'fakturaunderlag': content = <BillingPage who={who} />; break;

@@ -27,6 +27,11 @@ export const MESSAGE_SV: Record<string, string> = {
   readinessWithdrawn: 'Återtag av utskrivningsklar',
   dischargeNotice: 'Utskrivningsmeddelande',
   planningCancelled: 'Avbruten vårdplanering',
+  // hemsjukvård and enstaka hembesök (src/domain/homecare/types.ts)
+  planningRequest: 'Begäran om samordnad planering inför hemsjukvård',
+  generalMessage: 'Generellt meddelande',
+  singleHomeVisitOrder: 'Beställning av enstaka hembesök',
+  visitReport: 'Återkoppling av utfört hembesök',
 };
 
 /** An obligation's deadline in words: "<verb> senast <weekday> <day> <month>". */
@@ -125,6 +130,22 @@ export const TIMELINE_SV: Record<string, string> = {
   outOfEpisodeMessage: 'Meddelande utanför vårdtillfälle',
   linkHomeCareEnrollment: 'Kopplad till inskrivning i hemsjukvård',
   setOutpatientServicesUnavailable: 'Öppenvårdsinsatser ej tillgängliga',
+  // hemsjukvård and enstaka hembesök
+  planningStarted: 'Samordnad planering inför hemsjukvård startad',
+  dischargeEpisodeLinked: 'Kopplad till vårdtillfället',
+  recordMedicationReview: 'Läkemedelsgenomgång genomförd',
+  recordEndOfLifeConversation: 'Brytpunktssamtal genomfört',
+  decideEnrollment: 'Beslut om inskrivning i hemsjukvård',
+  updateSip: 'SIP uppdaterad',
+  sendMessage: 'Generellt meddelande skickat',
+  careNoLongerNeeded: 'Meddelande: behovet av hemsjukvård upphör',
+  closeSip: 'SIP avslutad',
+  recordDeath: 'Patienten har avlidit',
+  recordMove: 'Patienten har flyttat',
+  ordered: 'Enstaka hembesök beställt',
+  accept: 'Uppdraget accepterat',
+  decline: 'Uppdraget avböjt',
+  reportVisit: 'Utfört hembesök återkopplat',
 };
 
 /** Dates (YYYY-MM-DD) and instants a refusal's English sentence names, in order. */
@@ -197,6 +218,28 @@ const REFUSAL_SV: Record<string, (d: string[]) => string> = {
   TEXT_REQUIRED: () => 'Skriv en förklaring när skälet är Annat.',
   NOT_YOUR_MUNICIPALITY: () => 'Du granskar bara din egen kommuns underlag.',
   MONTH_NOT_ENDED: () => 'Månaden är inte slut än.',
+  // hemsjukvård (src/domain/homecare/actions.ts) and enstaka hembesök (visit-actions.ts)
+  OCCURRED_BEFORE_START: (d) => `Detta kan inte ha hänt innan den samordnade planeringen startade (${d[0] ?? ''}).`,
+  OCCURRED_BEFORE_ORDER: (d) => `Detta kan inte ha hänt innan beställningen skickades (${d[0] ?? ''}).`,
+  NOT_ENROLLED: () => 'Patienten är inte inskriven i hemsjukvården.',
+  ENROLLMENT_ENDED: () => 'Patienten är utskriven från hemsjukvården; åtgärden går inte längre att göra.',
+  ALREADY_DECIDED: () => 'Kommunen har redan beslutat om inskrivning i hemsjukvård.',
+  SIP_EXISTS: () => 'SIP:en är redan upprättad; uppdatera din del av den i stället.',
+  NO_PLANNING_MEETING: () => 'SIP:en upprättas vid den samordnade planeringen: registrera mötet först.',
+  DOCTOR_NOT_AT_LISTED_CENTRE: () => 'Den fasta läkarkontakten ska finnas på vårdcentralen där patienten är listad.',
+  SIP_REQUIRED: () => 'En SIP med egenvårdsbedömning ska vara upprättad innan patienten skrivs in.',
+  NAMED_DOCTOR_REQUIRED: () => 'En fast läkarkontakt på vårdcentralen ska vara utsedd innan patienten skrivs in.',
+  REASON_REQUIRED: () => 'Ange skälet.',
+  SIP_CLOSED: () => 'SIP:en är avslutad.',
+  ALREADY_ENDING: () => 'Kommunen har redan meddelat att behovet av hemsjukvård upphör.',
+  NOT_ENDING: () => 'SIP:en avslutas när kommunen har meddelat att behovet av hemsjukvård upphör.',
+  ALREADY_ANSWERED: () => 'Kommunen har redan besvarat beställningen, eller den är avslutad.',
+  NOT_ACCEPTED: () => 'Kommunen har inte accepterat beställningen.',
+  NOT_ORDERED: () => 'Bara de beställda insatserna utförs.',
+  OUTSIDE_ORDER_PERIOD: (d) => `Besöket ska ligga inom den beställda perioden ${d[0] ?? ''} – ${d[1] ?? ''}.`,
+  ORDER_CLOSED: () => 'Beställningen är avslutad; den kan inte återkallas.',
+  PROCESS_CLOSED: () => 'Ärendet är avslutat; inget mer kan registreras på det.',
+  NOT_YOUR_PARTY: () => 'Du kan bara starta detta som en av parterna (din enhet eller kommun) i din egen region.',
 };
 
 /** The Swedish sentence of a refusal (its code and the API's message, whose dates it reuses). */
@@ -220,4 +263,10 @@ export const REFUSAL_FIELD: Record<string, string> = {
   FORM_OF_CARE_REQUIRED: 'formOfCare',
   OCCURRED_IN_FUTURE: 'occurredAt',
   OCCURRED_BEFORE_ADMISSION: 'occurredAt',
+  REASON_REQUIRED: 'reason',
+  DOCTOR_NOT_AT_LISTED_CENTRE: 'unit',
+  SIP_REQUIRED: 'decision',
+  NAMED_DOCTOR_REQUIRED: 'decision',
+  OUTSIDE_ORDER_PERIOD: 'performedOn',
+  NOT_ORDERED: 'interventions',
 };

@@ -66,6 +66,12 @@ export type EpisodeView = ReturnType<typeof episodeView>;
 
 export const episodeQuery = defineQuery<EpisodeView>('episode');
 
+/**
+ * Who the patient is (personnummer, samordningsnummer or reservnummer): only the API asks, for the
+ * roles that may see it, and it logs the read (issue 19). The episode's view never carries it.
+ */
+export const patientQuery = defineQuery<StartEpisodeInput['patient']>('patient');
+
 /** The staff actions the state allows now, each with the refusal a 409 would give (the workspace's buttons, issue 19). */
 export const allowedActionsQuery = defineQuery<AllowedAction[], [{ now: string; party?: Party; types?: DischargeActionType[] }]>('allowedActions');
 

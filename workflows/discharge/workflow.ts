@@ -35,7 +35,7 @@ import { registerCoordinatorActions } from '../shared/coordinator-actions';
 import { acknowledge, openOf, sendMessage } from '../shared/messages';
 import { deviationHandlers, describeWith } from '../shared/process-kit';
 import { local } from '../shared/proxies';
-import { allowedActionsQuery, DISCHARGE_ACTIONS, dischargeUpdates, episodeQuery, episodeView as view, type DischargeResult, type DischargeUpdateAnswer } from './contract';
+import { allowedActionsQuery, DISCHARGE_ACTIONS, patientQuery, dischargeUpdates, episodeQuery, episodeView as view, type DischargeResult, type DischargeUpdateAnswer } from './contract';
 
 /**
  * Patch id of the process rules read again from the seeds (issue 16): the named care contact only
@@ -427,6 +427,7 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Discha
   registerCoordinatorActions(rt, () => s.status); // §6 coordinators' actions, shared by every process
   setHandler(episodeQuery, () => view(s));
   setHandler(allowedActionsQuery, (q) => allowedActions(s, q.now, { realTimes: rt.judging }, q));
+  setHandler(patientQuery, () => s.input.patient);
 
   await admission;
 

@@ -9,7 +9,8 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { enrollmentParties, HOME_CARE_ACTIONS, type HomeCareAction, type HomeCareActionType } from '../../src/domain/homecare/actions';
 import type { HomeCareState, StartEnrollmentInput } from '../../src/domain/homecare/types';
-import { openObligations } from '../../src/domain/obligations';
+import { openObligations, type Party } from '../../src/domain/obligations';
+import type { AllowedProcessAction } from '../../src/domain/homecare/allowed';
 
 /** The workflow type, by name: start it with `client.workflow.start<HomeCareWorkflow>(homeCareWorkflowType, …)`. */
 export const homeCareWorkflowType = 'homeCareEnrollment';
@@ -76,6 +77,9 @@ export function compactView(s: HomeCareState): EnrollmentView {
 }
 
 export const enrollmentQuery = defineQuery<EnrollmentView>('enrollment');
+
+/** The staff actions the enrollment's state allows now, each with the refusal a 409 would give (the workspace's buttons, issue 19). */
+export const enrollmentAllowedActionsQuery = defineQuery<AllowedProcessAction<HomeCareActionType>[], [{ now: string; party?: Party; types?: HomeCareActionType[] }]>('allowedActions');
 
 /** One Update per staff action, named after it. */
 export const homeCareUpdates = Object.fromEntries(HOME_CARE_ACTIONS.map((t) => [t, defineUpdate<EnrollmentView, [HomeCareAction]>(t)])) as {

@@ -27,7 +27,8 @@ import { registerStaffActions } from '../shared/staff-actions';
 import { registerCoordinatorActions } from '../shared/coordinator-actions';
 import { deviationHandlers, describeWith } from '../shared/process-kit';
 import { local } from '../shared/proxies';
-import { compactView, enrollmentQuery, enrollmentView as view, HISTORY_LIMIT, homeCareUpdates, type EnrollmentView } from './contract';
+import { allowedEnrollmentActions } from '../../src/domain/homecare/allowed';
+import { compactView, enrollmentAllowedActionsQuery, enrollmentQuery, enrollmentView as view, HISTORY_LIMIT, homeCareUpdates, type EnrollmentView } from './contract';
 
 const remote = proxyActivities<Activities>({ startToCloseTimeout: '1m', retry: { maximumInterval: '1m', maximumAttempts: 10 } });
 
@@ -193,6 +194,7 @@ export async function homeCareEnrollment(input: StartEnrollmentInput, carried?: 
   });
   registerCoordinatorActions(rt, () => s.status); // §6 coordinators' actions, shared by every process
   setHandler(enrollmentQuery, () => view(s));
+  setHandler(enrollmentAllowedActionsQuery, (q) => allowedEnrollmentActions(s, q.now, { realTimes: rt.judging }, q));
 
   // ---- start (first run only), then the link to the discharge episode -------------------------
   await startUp;

@@ -9,7 +9,8 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { StartVisitOrderInput, VisitOrderState } from '../../src/domain/homecare/types';
 import { visitParties, type VisitAction, type VisitActionType, VISIT_ACTIONS } from '../../src/domain/homecare/visit-actions';
-import { openObligations } from '../../src/domain/obligations';
+import { openObligations, type Party } from '../../src/domain/obligations';
+import type { AllowedProcessAction } from '../../src/domain/homecare/allowed';
 
 /** The workflow type, by name: start it with `client.workflow.start<HomeVisitWorkflow>(homeVisitWorkflowType, …)`. */
 export const homeVisitWorkflowType = 'singleHomeVisit';
@@ -51,6 +52,9 @@ export function visitOrderView(s: VisitOrderState) {
 }
 
 export const visitOrderQuery = defineQuery<VisitOrderView>('visitOrder');
+
+/** The staff actions the order's state allows now, each with the refusal a 409 would give (the workspace's buttons, issue 19). */
+export const visitAllowedActionsQuery = defineQuery<AllowedProcessAction<VisitActionType>[], [{ now: string; party?: Party; types?: VisitActionType[] }]>('allowedActions');
 
 /** One Update per staff action, named after it. */
 export const homeVisitUpdates = Object.fromEntries(VISIT_ACTIONS.map((t) => [t, defineUpdate<VisitOrderView, [VisitAction]>(t)])) as {

@@ -19,7 +19,8 @@ import { registerStaffActions } from '../shared/staff-actions';
 import { registerCoordinatorActions } from '../shared/coordinator-actions';
 import { deviationHandlers, describeWith } from '../shared/process-kit';
 import { local } from '../shared/proxies';
-import { homeVisitUpdates, visitOrderQuery, visitOrderView as view, type VisitOrderView } from './contract';
+import { allowedVisitActions } from '../../src/domain/homecare/allowed';
+import { homeVisitUpdates, visitAllowedActionsQuery, visitOrderQuery, visitOrderView as view, type VisitOrderView } from './contract';
 
 const DESCRIBE: Record<string, (o: Obligation) => string> = {
   acknowledge: (o) => `Message not acknowledged by ${o.responsible.kind} ${o.responsible.id} by ${o.dueLocalDate}`,
@@ -117,6 +118,7 @@ export async function singleHomeVisit(input: StartVisitOrderInput): Promise<Visi
   });
   registerCoordinatorActions(rt, () => s.status); // §6 coordinators' actions, shared by every process
   setHandler(visitOrderQuery, () => view(s));
+  setHandler(visitAllowedActionsQuery, (q) => allowedVisitActions(s, q.now, { realTimes: rt.judging }, q));
 
   await order;
 

@@ -9,9 +9,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Client } from '@temporalio/client';
-import { allowedActionsQuery, dischargeWorkflowId, episodeQuery } from '../../../workflows/discharge/contract';
+import { allowedActionsQuery, dischargeWorkflowId, episodeQuery, patientQuery } from '../../../workflows/discharge/contract';
 import { WORKSPACE_ACTIONS } from '../../domain/discharge/allowed';
-import { ACTION_ROLES, READ_ROLES } from '../../auth/policy';
+import { ACTION_ROLES, PATIENT_IDENTITY_ROLES, READ_ROLES } from '../../auth/policy';
 import { partyOf } from '../../auth/principal';
 import { ErrorBody, parseOr400 } from '../errors';
 import { ACTION_BODIES } from '../schemas/discharge';
@@ -35,6 +35,16 @@ export const AllowedActionsBody = z
     ),
   })
   .meta({ id: 'AllowedActions' });
+
+export const EpisodePatientBody = z
+  .object({
+    episodeId: z.string(),
+    patient: z.object({
+      kind: z.enum(['personnummer', 'samordningsnummer', 'reservnummer']),
+      value: z.string().meta({ description: 'as entered at the admission' }),
+    }),
+  })
+  .meta({ id: 'EpisodePatient' });
 
 export function actionRoutes(registry: OpenAPIRegistry, deps: { client: Client; access: ProcessAccess }): Router {
   const router = Router();
@@ -65,6 +75,31 @@ export function actionRoutes(registry: OpenAPIRegistry, deps: { client: Client; 
       episodeId,
       actions: answers.map((a) => ({ ...a, path: ACTION_BODIES[a.type].path, sv: ACTION_BODIES[a.type].sv })),
     });
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/episodes/{episodeId}/patient',
+    tags: ['Utskrivning (discharge)'],
+    summary: 'Who the patient is — personnummer, samordningsnummer or reservnummer — for the staff of the episode’s parties; each read is in the access log',
+    request: { params: EpisodeIdParam },
+    responses: {
+      200: { description: 'The patient’s identifier', content: { 'application/json': { schema: EpisodePatientBody } } },
+      401: { description: 'No valid bearer token', content: { 'application/json': { schema: ErrorBody } } },
+      403: { description: 'ROLE_NOT_PERMITTED: your role may not see who the patient is (coordinators); NOT_ACCESSIBLE: not one of your episodes', content: { 'application/json': { schema: ErrorBody } } },
+    },
+  });
+  router.get('/api/episodes/:episodeId/patient', async (req, res) => {
+    const { episodeId } = parseOr400(EpisodeIdParam, req.params, 'params');
+    const workflowId = dischargeWorkflowId(episodeId);
+    const handle = deps.client.workflow.getHandle(workflowId);
+    const ref = { processType: 'discharge' as const, processId: episodeId, workflowId, read: () => handle.query(episodeQuery) };
+    const { purpose, patientRef } = await deps.access.authorize(req, ref, PATIENT_IDENTITY_ROLES, 'see who the patient is', 'episode');
+    const patient = await deps.access.logged(req, { purpose, processType: 'discharge', processId: episodeId, patientRefs: [patientRef ?? ''] }, () =>
+      handle.query(patientQuery).catch((err) => temporalError(err)),
+    );
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ episodeId, patient });
   });
   return router;
 }

@@ -19,8 +19,8 @@ import { patientAge, pseudonymousPatientRef, validateKommunkod, type PatientIden
 import { findRegion, type Region } from '../../domain/regions';
 import { SA } from '../../temporal/search-attributes';
 import { dischargeWorkflowId, episodeQuery } from '../../../workflows/discharge/contract';
-import { enrollmentQuery, homeCareWorkflowType, type HomeCareWorkflow, homeCareUpdates, homeCareWorkflowId } from '../../../workflows/home-care/contract';
-import { homeVisitUpdates, homeVisitWorkflowId, homeVisitWorkflowType, type HomeVisitWorkflow, visitOrderQuery } from '../../../workflows/home-visit/contract';
+import { enrollmentAllowedActionsQuery, enrollmentQuery, homeCareWorkflowType, type HomeCareWorkflow, homeCareUpdates, homeCareWorkflowId } from '../../../workflows/home-care/contract';
+import { homeVisitUpdates, visitAllowedActionsQuery, homeVisitWorkflowId, homeVisitWorkflowType, type HomeVisitWorkflow, visitOrderQuery } from '../../../workflows/home-visit/contract';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
 import { ENROLLMENT_ACTIONS, StartEnrollmentBody, StartVisitOrderBody, VISIT_ORDER_ACTIONS } from '../schemas/homecare';
 import { IdempotencyKeyHeader } from '../schemas/common';
@@ -29,6 +29,7 @@ import { idempotencyKey, temporalError, updateError } from './episodes';
 import { ACTION_ROLES, READ_ROLES, START_ROLES } from '../../auth/policy';
 import { actorOf, partyOf, type Principal, type Role } from '../../auth/principal';
 import { sameParty, type Party } from '../../domain/obligations';
+import { ENROLLMENT_WORKSPACE_ACTIONS, VISIT_WORKSPACE_ACTIONS } from '../../domain/homecare/allowed';
 import { requireRole, withActingParty, type ProcessAccess, type ProcessRef } from '../auth';
 
 const IdParam = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an id') });
@@ -58,6 +59,30 @@ interface ProcessSpec {
   updates: Record<string, unknown>;
   /** the state's schema in the OpenAPI document */
   view: z.ZodType;
+  /** the workspace's actions (issue 19), asked of the workflow's own refusal rule by its `allowedActions` query */
+  workspaceActions: readonly string[];
+  allowedQuery: typeof enrollmentAllowedActionsQuery | typeof visitAllowedActionsQuery;
+  allowedSchema: z.ZodType;
+  idKey: 'enrollmentId' | 'orderId';
+}
+
+/** The actions a process allows you now, each refused one with the code and sentence its 409 would give. */
+function allowedActionsSchema(id: string, idKey: string, noun: string, types: readonly string[]) {
+  return z
+    .object({
+      [idKey]: z.string(),
+      actions: z.array(
+        z.object({
+          type: z.enum(types as [string, ...string[]]).meta({ description: `the staff action on the ${noun}` }),
+          path: z.string().meta({ description: `its endpoint under the ${noun}` }),
+          sv: z.string().meta({ description: 'the Swedish term staff use' }),
+          messageId: z.string().optional().meta({ description: 'acknowledgements: the message awaiting your acknowledgement' }),
+          allowed: z.boolean(),
+          refusal: z.object({ code: z.string(), message: z.string() }).optional().meta({ description: 'why not: the code and sentence a 409 would give now' }),
+        }),
+      ),
+    })
+    .meta({ id });
 }
 
 export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client; config: Config; ledger: LedgerStore; access: ProcessAccess }): Router {
@@ -198,11 +223,15 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
       base: '/api/home-care/enrollments', tag: 'Hemsjukvård (home health care)', noun: 'enrollment', processType: 'homeHealthCare',
       notFound: { code: 'ENROLLMENT_NOT_FOUND', message: 'There is no home health care enrollment with that id.' },
       workflowId: homeCareWorkflowId, query: enrollmentQuery, actions: ENROLLMENT_ACTIONS, updates: homeCareUpdates, view: EnrollmentViewSchema,
+      workspaceActions: ENROLLMENT_WORKSPACE_ACTIONS, allowedQuery: enrollmentAllowedActionsQuery, idKey: 'enrollmentId',
+      allowedSchema: allowedActionsSchema('EnrollmentAllowedActions', 'enrollmentId', 'enrollment', ENROLLMENT_WORKSPACE_ACTIONS),
     },
     {
       base: '/api/home-visits', tag: 'Enstaka hembesök (single home visit)', noun: 'order', processType: 'singleHomeVisit',
       notFound: { code: 'ORDER_NOT_FOUND', message: 'There is no single home visit order with that id.' },
       workflowId: homeVisitWorkflowId, query: visitOrderQuery, actions: VISIT_ORDER_ACTIONS, updates: homeVisitUpdates, view: VisitOrderViewSchema,
+      workspaceActions: VISIT_WORKSPACE_ACTIONS, allowedQuery: visitAllowedActionsQuery, idKey: 'orderId',
+      allowedSchema: allowedActionsSchema('VisitOrderAllowedActions', 'orderId', 'order', VISIT_WORKSPACE_ACTIONS),
     },
   ];
   for (const spec of specs) {
@@ -238,6 +267,30 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
       const [live, stored] = await Promise.all([read(req, id), processTimeline(ledger.db, spec.processType, id)]);
       const seen = new Set(stored.map((e) => e.seq));
       res.json({ timeline: [...stored, ...live.timeline.filter((e) => !seen.has(e.seq))].sort((a, b) => a.seq - b.seq) });
+    });
+
+    // the actions allowed now (the staff workspace's buttons, issue 19): read like the process itself
+    registry.registerPath({
+      method: 'get', path: `${spec.base}/{id}/allowed-actions`, tags: [spec.tag],
+      summary: `The actions the ${spec.noun}’s state allows you now, each refused one with the sentence its 409 would give — tillåtna åtgärder`,
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(spec.allowedSchema, 'Your role’s actions, allowed or not'), 401: errors(spec.noun)[401], 403: errors(spec.noun)[403] },
+    });
+    router.get(`${spec.base}/:id/allowed-actions`, async (req, res) => {
+      const { id } = parseOr400(IdParam, req.params, 'params');
+      const { principal: p, purpose, patientRef } = await access.authorize(req, ref(id), READ_ROLES[spec.processType], `read ${spec.noun}s`, spec.noun);
+      const roles = ACTION_ROLES[spec.processType] as Record<string, Role[]>;
+      const types = spec.workspaceActions.filter((t) => roles[t]?.includes(p.role));
+      const party = partyOf(p);
+      const answers = await access.logged(req, { purpose, processType: spec.processType, processId: id, patientRefs: [patientRef ?? ''] }, () =>
+        client.workflow.getHandle(spec.workflowId(id))
+          .query(spec.allowedQuery as typeof enrollmentAllowedActionsQuery, { now: new Date().toISOString(), types: types as never, ...(party ? { party: party as Party } : {}) })
+          .catch((err) => processError(err, spec.notFound)),
+      );
+      res.json({
+        [spec.idKey]: id,
+        actions: answers.map((a) => ({ ...a, path: spec.actions[a.type]!.path, sv: spec.actions[a.type]!.sv })),
+      });
     });
 
     for (const [type, action] of Object.entries(spec.actions)) {

@@ -14,7 +14,7 @@ import { municipalityName } from '../../../src/domain/reference/municipalities';
 
 /** The identifier module's English sentences in Swedish (the rule is the shared one). */
 const DEFINITE: Record<string, string> = { personnummer: 'personnumret', samordningsnummer: 'samordningsnumret', reservnummer: 'reservnumret' };
-function idMessageSv(m: string): string {
+export function idMessageSv(m: string): string {
   const kind = DEFINITE[/personnummer|samordningsnummer|reservnummer/.exec(m)?.[0] ?? ''] ?? 'numret';
   if (/check digit/.test(m)) return `Kontrollsiffran (sista siffran) i ${kind} stämmer inte; troligen är en siffra felskriven.`;
   if (/wrong length/.test(m)) return `${cap(kind)} ska ha 10 eller 12 siffror (ÅÅMMDD-NNNN eller ÅÅÅÅMMDD-NNNN).`;

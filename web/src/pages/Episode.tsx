@@ -12,6 +12,7 @@ import type { SignedIn } from '../session';
 import { ACTION_SV, TIMELINE_SV, deviationSv, DEVIATION_STATUS_SV, MESSAGE_SV, OBLIGATION_VERB_SV, PARTY_SV, REFUSAL_FIELD, refusalSv, STATUS_SV } from '../sv';
 import { ACTION_BODIES } from '../../../src/api/schemas/discharge';
 import { municipalityName } from '../../../src/domain/reference/municipalities';
+import { PATIENT_IDENTITY_ROLES } from '../../../src/auth/policy';
 
 interface Party { kind: string; id: string }
 interface Obligation { obligationId: string; kind: string; messageId?: string; responsible: Party; dueAt: string; dueLocalDate: string; status: string }
@@ -36,6 +37,28 @@ export interface EpisodeView {
 }
 interface AllowedAction { type: string; path: string; sv: string; messageId?: string; allowed: boolean; refusal?: { code: string; message: string } }
 
+const ID_KIND_SV: Record<string, string> = { personnummer: 'Personnummer', samordningsnummer: 'Samordningsnummer', reservnummer: 'Reservnummer' };
+
+/**
+ * Who the patient is, for the roles that may see it (src/auth/policy.ts PATIENT_IDENTITY_ROLES):
+ * read once per page from GET /api/episodes/{id}/patient, which writes the read to the access log
+ * as every read of patient data does. Other roles never ask.
+ */
+function usePatient(who: SignedIn, episodeId: string): { kind: string; value: string } | undefined {
+  const [patient, setPatient] = useState<{ kind: string; value: string }>();
+  useEffect(() => {
+    if (!PATIENT_IDENTITY_ROLES.includes(who.role)) return;
+    let live = true;
+    ok<{ patient: { kind: string; value: string } }>(api.GET('/api/episodes/{episodeId}/patient', { params: { path: { episodeId } } }))
+      .then((r) => live && setPatient(r.patient))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [who.role, episodeId]);
+  return patient;
+}
+
 const partyName = (p: Party) => (p.kind === 'municipality' ? `${municipalityName(p.id) ?? p.id} kommun (${p.id})` : p.id);
 
 const CRITERIA_SV: Record<string, string> = {
@@ -51,6 +74,7 @@ export function EpisodePage({ who, episodeId }: { who: SignedIn; episodeId: stri
   const [actions, setActions] = useState<AllowedAction[]>([]);
   const [error, setError] = useState<string>();
   const [status, setStatus] = useState('');
+  const patient = usePatient(who, episodeId);
 
   const load = useCallback(async () => {
     try {
@@ -86,6 +110,7 @@ export function EpisodePage({ who, episodeId }: { who: SignedIn; episodeId: stri
   return (
     <section>
       <h1 tabIndex={-1}>Vårdtillfälle {view.episodeId.slice(0, 8)}</h1>
+      {patient && <p className="patient">Patient: {ID_KIND_SV[patient.kind] ?? patient.kind} <strong>{patient.value}</strong></p>}
       <p className="status-line">
         Status: <strong className={`badge status-${view.status}`}>{STATUS_SV[view.status] ?? view.status}</strong>
         {' '}· Inskriven {dateTimeSv(view.admittedAt)}

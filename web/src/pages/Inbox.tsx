@@ -3,9 +3,9 @@
  * red with how long; one click to kvittera; asked again every 5 s with If-None-Match, so new items
  * appear within 10 s and an unchanged inbox costs a 304.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, idempotencyKey, ok } from '../api';
-import { deadlineSv, durationSv, weekdayDate, weekdayDateTime } from '../format';
+import { deadlineSv, durationSv, localInputToIso, weekdayDate, weekdayDateTime } from '../format';
 import { href } from '../router';
 import type { SignedIn } from '../session';
 import { deviationSv, MESSAGE_SV, OBLIGATION_VERB_SV, PROCESS_SV, refusalSv } from '../sv';
@@ -55,6 +55,9 @@ export function InboxPage({ who }: { who: SignedIn }) {
   const [inbox, setInbox] = useState<Inbox>();
   const [more, setMore] = useState<Partial<Record<Section, unknown[]>>>({});
   const [processType, setProcessType] = useState<ProcessType | ''>('');
+  const [municipality, setMunicipality] = useState('');
+  const [dueBy, setDueBy] = useState('');
+  const [limit, setLimit] = useState(50);
   const [done, setDone] = useState<Set<string>>(new Set());
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [status, setStatus] = useState<string>('');
@@ -62,9 +65,17 @@ export function InboxPage({ who }: { who: SignedIn }) {
   const etag = useRef<string | null>(null);
   const [now, setNow] = useState(Date.now());
 
+  // the API's filters and page size (GET /api/units/{unitId}/inbox): a kommun only once it is a whole kommunkod
+  const filters = useMemo(() => ({
+    ...(processType ? { processType } : {}),
+    ...(/^\d{4}$/.test(municipality) ? { municipality } : {}),
+    ...(dueBy ? { dueBefore: localInputToIso(`${dueBy}T23:59`) } : {}),
+    limit,
+  }), [processType, municipality, dueBy, limit]);
+
   const load = useCallback(async () => {
     const r = await api.GET('/api/units/{unitId}/inbox', {
-      params: { path: { unitId: who.organisation }, query: processType ? { processType } : {} },
+      params: { path: { unitId: who.organisation }, query: filters },
       headers: etag.current ? { 'If-None-Match': etag.current } : {},
     });
     setNow(Date.now());
@@ -77,7 +88,7 @@ export function InboxPage({ who }: { who: SignedIn }) {
     setLoadError(undefined);
     setInbox(r.data as unknown as Inbox);
     setMore({});
-  }, [who.organisation, processType]);
+  }, [who.organisation, filters]);
 
   useEffect(() => {
     etag.current = null;
@@ -100,10 +111,14 @@ export function InboxPage({ who }: { who: SignedIn }) {
   const loadMore = async (section: Section) => {
     const cursor = inbox?.next[section];
     if (!cursor) return;
-    const data = await ok<Inbox>(api.GET('/api/units/{unitId}/inbox', { params: { path: { unitId: who.organisation }, query: { section, cursor, ...(processType ? { processType } : {}) } } }));
+    const data = await ok<Inbox>(api.GET('/api/units/{unitId}/inbox', { params: { path: { unitId: who.organisation }, query: { ...filters, section, cursor } } }));
     setMore((m) => ({ ...m, [section]: [...(m[section] ?? []), ...(data[section] as unknown[])] }));
     setInbox((i) => (i ? { ...i, next: { ...i.next, [section]: data.next[section] ?? null } } : i));
   };
+
+  /** The next page of a section (the API's cursor), added below the rows already shown. */
+  const More = ({ section, label }: { section: Section; label: string }) =>
+    inbox?.next[section] ? <button type="button" className="secondary more" onClick={() => void loadMore(section)}>{label}</button> : null;
 
   const rows = <T,>(section: Section): T[] => [...((inbox?.[section] as T[]) ?? []), ...((more[section] as T[]) ?? [])];
   const acks = rows<ObligationRow>('acknowledgements').filter((r) => !done.has(r.obligation_id));
@@ -125,6 +140,22 @@ export function InboxPage({ who }: { who: SignedIn }) {
             <option value="singleHomeVisit">Enstaka hembesök</option>
           </select>
         </label>
+        {who.role !== 'municipalityStaff' && (
+          <label>
+            Kommun (kommunkod){' '}
+            <input value={municipality} onChange={(e) => setMunicipality(e.target.value.trim())} inputMode="numeric" maxLength={4} size={5} />
+          </label>
+        )}
+        <label>
+          Förfaller senast{' '}
+          <input type="date" value={dueBy} onChange={(e) => setDueBy(e.target.value)} />
+        </label>
+        <label>
+          Antal per sida{' '}
+          <select value={limit} onChange={(e) => setLimit(Number(e.target.value))}>
+            {[5, 10, 25, 50, 100].map((n) => <option key={n} value={n}>{n}</option>)}
+          </select>
+        </label>
       </div>
       <p role="status" className="status">{status}</p>
       {loadError && <p role="alert" className="error">{loadError}</p>}
@@ -137,7 +168,7 @@ export function InboxPage({ who }: { who: SignedIn }) {
                 {acks.map((r) => <ObligationItem key={r.obligation_id} row={r} now={now} error={errors[r.obligation_id]} onAcknowledge={onAcknowledge} />)}
               </ul>
             )}
-            {inbox.next.acknowledgements && <button type="button" className="secondary" onClick={() => void loadMore('acknowledgements')}>Visa fler</button>}
+            <More section="acknowledgements" label="Visa fler att kvittera" />
           </section>
           <section aria-labelledby="h-inv">
             <h2 id="h-inv">Kallelser att besvara <span className="count">({invitations.length})</span></h2>
@@ -146,7 +177,7 @@ export function InboxPage({ who }: { who: SignedIn }) {
                 {invitations.map((r) => <ObligationItem key={`inv-${r.obligation_id}`} row={r} now={now} error={errors[r.obligation_id]} onAcknowledge={onAcknowledge} />)}
               </ul>
             )}
-            {inbox.next.invitations && <button type="button" className="secondary" onClick={() => void loadMore('invitations')}>Visa fler</button>}
+            <More section="invitations" label="Visa fler kallelser" />
           </section>
           <section aria-labelledby="h-check">
             <h2 id="h-check">Hemgångsklar ej klar – utskrivningsklara i dag <span className="count">({checklists.length})</span></h2>
@@ -160,6 +191,7 @@ export function InboxPage({ who }: { who: SignedIn }) {
                 ))}
               </ul>
             )}
+            <More section="checklists" label="Visa fler checklistor" />
           </section>
           <section aria-labelledby="h-dev">
             <h2 id="h-dev">Öppna avvikelser <span className="count">({deviations.length})</span></h2>
@@ -173,6 +205,7 @@ export function InboxPage({ who }: { who: SignedIn }) {
                 ))}
               </ul>
             )}
+            <More section="deviations" label="Visa fler avvikelser" />
           </section>
         </>
       )}
