@@ -25,12 +25,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import cluster, { type Worker as ClusterWorker } from 'node:cluster';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 import { clusterPlan, temporalInternalPorts, type ClusterPlan } from './lib/cluster-config';
 import { lastLine, Postgres, StartupError } from './lib/cluster-postgres';
 import { postgresBinDir } from './lib/local-postgres';
 import { projectRoot } from '../src/temporal/tools';
+import { loadOrCreateDevKey } from '../src/auth/tokens';
 
 
 const say = (msg: string) => console.log(`[cluster] ${msg}`);
@@ -55,6 +57,7 @@ async function checkPorts(plan: ClusterPlan): Promise<void> {
     [plan.ports.ui, 'Temporal Web UI', 'CLUSTER_UI_PORT', undefined],
     [plan.ports.workerMetrics, 'worker 1 metrics', 'CLUSTER_WORKER_METRICS_PORT', '127.0.0.1'],
     [plan.ports.workerMetrics + 1, 'worker 2 metrics', 'CLUSTER_WORKER_METRICS_PORT', '127.0.0.1'],
+    ...(plan.idp ? [[plan.idp.port, 'local development identity provider', 'CLUSTER_IDP_PORT', '127.0.0.1'] as [number, string, string, string]] : []),
   ];
   for (const [port, what, variable, host] of wanted) {
     if (!(await portFree(port, host))) throw new StartupError(`port ${port} (${what}) is in use: stop what uses it, or set ${variable} to another port`);
@@ -162,6 +165,7 @@ async function main(): Promise<void> {
   };
   let stopping = false;
   let pgRunning = false;
+  let idpServer: Server | undefined;
 
   /** Starts a supervised process and restarts it when it exits on its own (compose: restart: unless-stopped). */
   const supervise = (s: Omit<Supervised, 'restarts'>): Supervised => {
@@ -250,6 +254,7 @@ async function main(): Promise<void> {
       pg.stop();
       say('stopped PostgreSQL');
     }
+    if (idpServer) await new Promise((r) => idpServer!.close(r));
     say('stopped');
   };
 
@@ -296,6 +301,22 @@ async function main(): Promise<void> {
         },
       });
       ui.start();
+    }
+
+    // CLUSTER_LOCAL_IDP=1: the development key's public half as the API's identity provider (JWKS)
+    if (plan.idp) {
+      const key = await loadOrCreateDevKey(plan.idp.keyFile);
+      const jwks = JSON.stringify({ keys: [key.publicJwk] });
+      const server = createHttpServer((req, res) => {
+        if (req.method === 'GET' && req.url === new URL(plan.idp!.jwksUrl).pathname) res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=300' }).end(jwks);
+        else res.writeHead(404).end();
+      });
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', (err) => reject(new StartupError(`the local development identity provider cannot listen on 127.0.0.1:${plan.idp!.port}: ${err.message}; set CLUSTER_IDP_PORT to another port`)));
+        server.listen(plan.idp!.port, '127.0.0.1', () => resolve());
+      });
+      idpServer = server;
+      say(`local development identity provider (CLUSTER_LOCAL_IDP=1): ${plan.idp.jwksUrl}, the public key of ${relative(projectRoot, plan.idp.keyFile) || plan.idp.keyFile}`);
     }
 
     // workers: the first alone (it registers search attributes and Schedules and migrates the ledger),
@@ -357,9 +378,9 @@ async function main(): Promise<void> {
         `  Temporal gRPC    ${plan.temporal.address}   (namespace ${plan.namespace.name})`,
         `  PostgreSQL       127.0.0.1:${plan.ports.postgres}   (Temporal persistence and visibility, ledger database ${plan.postgres.env.LEDGER_DB_NAME})`,
         `  Codec login      ${api}/codec/login   (administrators; lets the Web UI decode payloads)`,
-        plan.api.env.AUTH_JWKS_URL
-          ? `  Sign-in          tokens of ${plan.api.env.AUTH_ISSUER}`
-          : '  Sign-in          development tokens: npm run token -- --role inpatientStaff --organisation SE2321000115-AVD7 --region gavleborg',
+        plan.idp
+          ? '  Sign-in          local development identity provider (CLUSTER_LOCAL_IDP=1, never in production): npm run token -- --role inpatientStaff --organisation SE2321000115-AVD7 --region gavleborg'
+          : `  Sign-in          tokens of ${plan.api.env.AUTH_ISSUER} (JWKS ${plan.api.env.AUTH_JWKS_URL})`,
         `  Data             ${plan.dataDir}   (logs in ${join(plan.clusterDir, 'logs')})`,
         '  Stop with Ctrl-C.',
         '',

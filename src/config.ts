@@ -198,11 +198,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!e.TEMPORAL_ADDRESS && (tlsGiven || e.TEMPORAL_API_KEY)) {
     throw new ConfigError(['TEMPORAL_ADDRESS: TLS settings or an API key were given but no server address; set TEMPORAL_ADDRESS']);
   }
+  // Production: the region's identity provider is required where tokens are accepted (the API; a
+  // worker accepts none). Never a fallback to the development key (docker-compose.yml, README).
+  if (e.NODE_ENV === 'production' && e.ROLE !== 'worker' && (!e.AUTH_ISSUER || !e.AUTH_JWKS_URL)) {
+    const missing = [!e.AUTH_ISSUER && 'AUTH_ISSUER', !e.AUTH_JWKS_URL && 'AUTH_JWKS_URL'].filter(Boolean).join(' and ');
+    throw new ConfigError([`${missing}: required when NODE_ENV=production (your identity provider's issuer and its JWKS URL); development tokens are never accepted in production`]);
+  }
   if ((e.AUTH_ISSUER === undefined) !== (e.AUTH_JWKS_URL === undefined)) {
     throw new ConfigError(['AUTH_ISSUER and AUTH_JWKS_URL: set both to accept your identity provider\'s tokens, or neither for local development tokens']);
-  }
-  if (e.NODE_ENV === 'production' && !e.AUTH_JWKS_URL) {
-    throw new ConfigError(['AUTH_JWKS_URL: required when NODE_ENV=production; local development tokens are never accepted in production']);
   }
   let regions = DEFAULT_REGIONS;
   if (e.REGIONS_FILE) {

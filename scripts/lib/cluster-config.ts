@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { projectRoot, temporalCliPath } from '../../src/temporal/tools';
+import { DEV_ISSUER } from '../../src/auth/tokens';
 
 export const composeFile = join(projectRoot, 'docker-compose.yml');
 
@@ -33,17 +34,28 @@ export function readCompose(file = composeFile): Compose {
   return parse(readFileSync(file, 'utf8'), { merge: true }) as Compose;
 }
 
+/** A variable compose requires (`${VAR:?message}`) is missing: compose's own one-line error. */
+export class RequiredVariableMissing extends Error {
+  constructor(readonly variable: string, detail: string) {
+    super(`required variable ${variable} is missing a value${detail ? `: ${detail}` : ''}`);
+    this.name = 'RequiredVariableMissing';
+  }
+}
+
 /**
  * Compose's interpolation of a value: `${VAR}`, `${VAR:-default}` (default when unset or empty),
- * `${VAR-default}` (default when unset) and `$$` for a literal `$`
+ * `${VAR-default}` (default when unset), `${VAR:?message}` / `${VAR?message}` (required: an error
+ * when unset or empty / unset) and `$$` for a literal `$`
  * (https://docs.docker.com/reference/compose-file/interpolation/).
  */
 export function interpolate(value: string, env: NodeJS.ProcessEnv): string {
-  return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}/g, (whole, name: string | undefined, op: string | undefined, fallback: string | undefined) => {
+  return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}/g, (whole, name: string | undefined, op: string | undefined, arg: string | undefined) => {
     if (whole === '$$') return '$';
     const v = env[name!];
-    if (op === ':-') return v === undefined || v === '' ? fallback! : v;
-    if (op === '-') return v === undefined ? fallback! : v;
+    if (op === ':-') return v === undefined || v === '' ? arg! : v;
+    if (op === '-') return v === undefined ? arg! : v;
+    if (op === ':?' && (v === undefined || v === '')) throw new RequiredVariableMissing(name!, arg!);
+    if (op === '?' && v === undefined) throw new RequiredVariableMissing(name!, arg!);
     return v ?? '';
   });
 }
@@ -130,6 +142,8 @@ export interface ClusterPorts {
   postgres: number;
   /** first worker's metrics port; the second worker uses the next one */
   workerMetrics: number;
+  /** the local development identity provider's JWKS (only with CLUSTER_LOCAL_IDP=1) */
+  idp: number;
 }
 
 /**
@@ -176,16 +190,14 @@ export const HOST_OVERRIDES: Record<string, Record<string, string>> = {
     TEMPORAL_CODEC_ENDPOINT: 'the API on its real port',
   },
   worker: {
-    NODE_ENV: '`production` requires AUTH_JWKS_URL (src/config.ts); without an identity provider the cluster runs as `development`, so that `npm run token` signs in as with `npm start`',
-    DATA_DIR: 'the cluster\'s DATA_DIR (compose leaves /data unused); the development signing key lives there',
+    DATA_DIR: 'the cluster\'s DATA_DIR (compose leaves /data unused)',
     TEMPORAL_ADDRESS: 'the server at 127.0.0.1 instead of the host name `temporal`',
     DATABASE_URL: 'the ledger database on the local PostgreSQL (127.0.0.1 and its port instead of postgres:5432)',
     TEMPORAL_UI_ORIGINS: 'the Web UI on its real port',
     TEMPORAL_METRICS_BIND: 'two workers on one machine: loopback, one port each',
   },
   api: {
-    NODE_ENV: '`production` requires AUTH_JWKS_URL (src/config.ts); without an identity provider the cluster runs as `development`, so that `npm run token` signs in as with `npm start`',
-    DATA_DIR: 'the cluster\'s DATA_DIR (compose leaves /data unused); the development signing key lives there',
+    DATA_DIR: 'the cluster\'s DATA_DIR (compose leaves /data unused)',
     TEMPORAL_ADDRESS: 'the server at 127.0.0.1 instead of the host name `temporal`',
     DATABASE_URL: 'the ledger database on the local PostgreSQL (127.0.0.1 and its port instead of postgres:5432)',
     TEMPORAL_UI_ORIGINS: 'the Web UI on its real port',
@@ -205,6 +217,12 @@ export interface ClusterPlan {
   temporal: { env: Record<string, string>; address: string };
   namespace: { script: string; env: Record<string, string>; name: string };
   ui: { env: Record<string, string>; url: string };
+  /**
+   * CLUSTER_LOCAL_IDP=1: the supervisor serves the development signing key's public half as a JWKS
+   * and the API gets it as its identity provider (AUTH_ISSUER, AUTH_JWKS_URL), exactly as an
+   * operator's would be given; the API still runs as production and verifies against a JWKS.
+   */
+  idp?: { issuer: string; jwksUrl: string; port: number; keyFile: string };
   workers: Array<{ env: Record<string, string> }>;
   api: { env: Record<string, string>; processes: number; url: string };
 }
@@ -237,6 +255,7 @@ export function defaultPorts(compose: Compose, env: NodeJS.ProcessEnv): ClusterP
     ui: num('CLUSTER_UI_PORT', publishedPort(compose, 'temporal-ui', 8080)),
     postgres: num('CLUSTER_POSTGRES_PORT', Number(composeEnv(compose, 'temporal', env).DB_PORT)),
     workerMetrics: num('CLUSTER_WORKER_METRICS_PORT', 9464),
+    idp: num('CLUSTER_IDP_PORT', 8090),
   };
   // The server records its services' membership ports in cluster_membership.rpc_port, a smallint:
   // a port above 32767 fails every membership write (`value … is out of range for type smallint`).
@@ -307,10 +326,28 @@ export function clusterPlan(env: NodeJS.ProcessEnv, compose = readCompose()): Cl
     TEMPORAL_CORS_ORIGINS: `http://localhost:${ports.ui},${uiUrl}`,
   };
 
-  const withAuth = Boolean(env.AUTH_JWKS_URL);
+  // The identity provider is the operator's (AUTH_ISSUER, AUTH_JWKS_URL, required by compose), or
+  // on request the local development one; never a silent fallback to development tokens.
+  const localIdp = env.CLUSTER_LOCAL_IDP === '1';
+  if (localIdp && (env.AUTH_ISSUER || env.AUTH_JWKS_URL)) {
+    throw new Error('CLUSTER_LOCAL_IDP=1 and AUTH_ISSUER/AUTH_JWKS_URL are both set: use your identity provider or the local development one, not both');
+  }
+  const idp = localIdp
+    ? { issuer: DEV_ISSUER, jwksUrl: `http://${loopback}:${ports.idp}/.well-known/jwks.json`, port: ports.idp, keyFile: resolve(projectRoot, env.AUTH_DEV_KEY_FILE || join(dataDir, 'auth', 'dev-signing-key.json')) }
+    : undefined;
+  const appInput = idp ? { ...env, AUTH_ISSUER: idp.issuer, AUTH_JWKS_URL: idp.jwksUrl } : env;
+  const apiCompose = (() => {
+    try {
+      return composeEnv(compose, 'api', appInput);
+    } catch (err) {
+      if (err instanceof RequiredVariableMissing && err.variable.startsWith('AUTH_')) {
+        throw new Error(`${err.message}; or, for local use only, CLUSTER_LOCAL_IDP=1 (README "The production layout on one machine")`);
+      }
+      throw err;
+    }
+  })();
   const databaseUrl = (url: string) => url.replace(/@postgres:5432\//, `@${loopback}:${ports.postgres}/`);
   const appOverrides = (service: 'worker' | 'api', base: Record<string, string>) => ({
-    ...(withAuth ? {} : { NODE_ENV: 'development' }),
     DATA_DIR: dataDir,
     TEMPORAL_ADDRESS: temporalAddress,
     DATABASE_URL: databaseUrl(base.DATABASE_URL!),
@@ -321,7 +358,7 @@ export function clusterPlan(env: NodeJS.ProcessEnv, compose = readCompose()): Cl
   const workers = [0, 1].map((i) => ({
     env: nonEmpty(overridden(workerBase, 'worker', { ...appOverrides('worker', workerBase), TEMPORAL_METRICS_BIND: `${loopback}:${ports.workerMetrics + i}` })),
   }));
-  const apiBase = composeEnv(compose, 'api', env);
+  const apiBase = apiCompose;
   const apiEnv = nonEmpty(overridden(apiBase, 'api', appOverrides('api', apiBase)));
 
   return {
@@ -335,6 +372,7 @@ export function clusterPlan(env: NodeJS.ProcessEnv, compose = readCompose()): Cl
     temporal: { env: temporalEnv, address: temporalAddress },
     namespace: { script: hostPath(compose, 'temporal-namespace', namespaceService.entrypoint![1]!), env: namespaceEnv, name: namespaceEnvCompose.TEMPORAL_NAMESPACE! },
     ui: { env: uiEnv, url: uiUrl },
+    idp,
     workers,
     api: { env: apiEnv, processes: 2, url: apiUrl },
   };

@@ -1,8 +1,9 @@
 /**
  * `npm run cluster` as a child process, for the cluster end-to-end suite (test/e2e/cluster.test.ts):
  * `tsx scripts/cluster.ts` (what the npm script runs after setup) with its own DATA_DIR and free
- * ports, so it never collides with a developer's cluster or `npm start`. It signs tokens with the
- * test run's development key (AUTH_DEV_KEY_FILE, test/helpers/auth.ts).
+ * ports, so it never collides with a developer's cluster or `npm start`. Its API runs as production
+ * with the local development identity provider (CLUSTER_LOCAL_IDP=1), whose JWKS is the test
+ * run's development key (AUTH_DEV_KEY_FILE, test/helpers/auth.ts), so the tests' tokens are accepted.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -27,12 +28,12 @@ export class ClusterRun {
   /** Free ports for everything, the Temporal server's derived ones included. */
   private static async ports(): Promise<Record<string, string>> {
     for (;;) {
-      const [api, ui, postgres, metrics] = await freePorts(4);
+      const [api, ui, postgres, metrics, idp] = await freePorts(5);
       // the server's membership ports (frontend − 300 …) must fit a smallint (cluster-config.ts): not an ephemeral port
       const temporal = 20_000 + Math.floor(Math.random() * 12_000);
       const derived = [temporal, ...Object.values(temporalInternalPorts(temporal)), metrics! + 1];
       if (!(await Promise.all(derived.map(portOpen))).some(Boolean)) {
-        return { PORT: String(api), CLUSTER_TEMPORAL_PORT: String(temporal), CLUSTER_UI_PORT: String(ui), CLUSTER_POSTGRES_PORT: String(postgres), CLUSTER_WORKER_METRICS_PORT: String(metrics) };
+        return { PORT: String(api), CLUSTER_TEMPORAL_PORT: String(temporal), CLUSTER_UI_PORT: String(ui), CLUSTER_POSTGRES_PORT: String(postgres), CLUSTER_WORKER_METRICS_PORT: String(metrics), CLUSTER_IDP_PORT: String(idp) };
       }
     }
   }
@@ -43,6 +44,9 @@ export class ClusterRun {
     const env = {
       ...(await ClusterRun.ports()),
       DATA_DIR: dataDir,
+      // the API runs as production (compose's NODE_ENV) with the local development identity
+      // provider, which publishes the test run's development key (AUTH_DEV_KEY_FILE)
+      CLUSTER_LOCAL_IDP: '1',
       AUTH_DEV_KEY_FILE: testKeyFile(),
       // throwaway data: PostgreSQL without fsync, as the other tests' PostgreSQL
       CLUSTER_POSTGRES_FSYNC: 'off',

@@ -19,9 +19,13 @@ import {
   type Compose,
 } from '../../scripts/lib/cluster-config';
 import { projectRoot } from '../../src/temporal/tools';
+import { DEV_ISSUER } from '../../src/auth/tokens';
+import { loadConfig } from '../../src/config';
 
 const compose = readCompose();
-const env = { PATH: '/usr/bin' };
+/** What a region's operator provides: its identity provider (compose requires both). */
+const IDP = { AUTH_ISSUER: 'https://idp.region.example', AUTH_JWKS_URL: 'https://idp.region.example/.well-known/jwks.json' };
+const env = { PATH: '/usr/bin', ...IDP };
 const plan = clusterPlan(env, compose);
 
 /** Every key compose sets for `service` reaches the cluster's process, unchanged unless a listed override. */
@@ -35,6 +39,9 @@ function expectSameAsCompose(service: string, actual: Record<string, string>, c:
 describe('npm run cluster reads docker-compose.yml', () => {
   it('interpolates as compose does', () => {
     expect(interpolate('${A:-x}/${B:-y}/${C-z}/${D}/$$E', { A: 'a', B: '', C: '' })).toBe('a/y///$E');
+    expect(interpolate('${A:?say A}/${B?say B}', { A: 'a', B: '' })).toBe('a/');
+    expect(() => interpolate('${A:?say A}', { A: '' })).toThrow('required variable A is missing a value: say A');
+    expect(() => interpolate('${B?say B}', {})).toThrow('required variable B is missing a value: say B');
   });
 
   it('runs the versions of compose\'s images; admin-tools carries the server\'s schema version', () => {
@@ -57,6 +64,27 @@ describe('npm run cluster reads docker-compose.yml', () => {
     expect(plan.temporal.env.NUM_HISTORY_SHARDS).toBe(composeEnv(compose, 'temporal', env).NUM_HISTORY_SHARDS);
     expect(plan.workers.map((w) => w.env.ROLE)).toEqual(['worker', 'worker']);
     expect(plan.api.env.ROLE).toBe('api');
+  });
+
+  it('runs the API as production with the operator\'s identity provider; without one it stops with one line naming it', () => {
+    for (const e of [...plan.workers.map((w) => w.env), plan.api.env]) expect(e.NODE_ENV).toBe('production');
+    expect(plan.api.env).toMatchObject(IDP);
+    expect(plan.idp).toBeUndefined();
+    expect(() => clusterPlan({ PATH: '/usr/bin' }, compose)).toThrow(/^required variable AUTH_ISSUER is missing a value: set AUTH_ISSUER and AUTH_JWKS_URL to your identity provider .*; or, for local use only, CLUSTER_LOCAL_IDP=1 /);
+    expect(() => clusterPlan({ PATH: '/usr/bin', AUTH_ISSUER: IDP.AUTH_ISSUER }, compose)).toThrow(/^required variable AUTH_JWKS_URL is missing a value/);
+    expect(() => clusterPlan({ ...env, CLUSTER_LOCAL_IDP: '1' }, compose)).toThrow('CLUSTER_LOCAL_IDP=1 and AUTH_ISSUER/AUTH_JWKS_URL are both set');
+  });
+
+  it('CLUSTER_LOCAL_IDP=1 gives the API the local development identity provider as its AUTH_ISSUER and AUTH_JWKS_URL, still as production', () => {
+    const local = clusterPlan({ PATH: '/usr/bin', CLUSTER_LOCAL_IDP: '1', CLUSTER_IDP_PORT: '8999', DATA_DIR: '/tmp/cluster-data' }, compose);
+    expect(local.idp).toEqual({ issuer: DEV_ISSUER, jwksUrl: 'http://127.0.0.1:8999/.well-known/jwks.json', port: 8999, keyFile: '/tmp/cluster-data/auth/dev-signing-key.json' });
+    expect(local.api.env).toMatchObject({ NODE_ENV: 'production', AUTH_ISSUER: DEV_ISSUER, AUTH_JWKS_URL: local.idp!.jwksUrl });
+    // the same as compose given those two values: the local provider is an input, not an override
+    const expected = composeEnv(compose, 'api', { PATH: '/usr/bin', AUTH_ISSUER: DEV_ISSUER, AUTH_JWKS_URL: local.idp!.jwksUrl });
+    expect(Object.keys(expected).filter((k) => expected[k] !== local.api.env[k] && !(expected[k] === '' && local.api.env[k] === undefined) && !(k in HOST_OVERRIDES.api!))).toEqual([]);
+    // and src/config.ts accepts the API's and the workers' environments as production
+    expect(loadConfig(local.api.env).auth).toMatchObject({ issuer: DEV_ISSUER, jwksUrl: local.idp!.jwksUrl });
+    expect(loadConfig(local.workers[0]!.env).role).toBe('worker');
   });
 
   it('follows a changed compose file (the test can fail): a new setting in compose reaches the cluster', () => {

@@ -47,7 +47,8 @@ interface ComposeProject {
 /** Only what docker needs to find its CLI plugins: no variables from the caller's environment
  * leak into the interpolation of the compose file. */
 function dockerEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+  // what a region's operator must provide: its identity provider (compose requires both)
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', AUTH_ISSUER: 'https://idp.example', AUTH_JWKS_URL: 'https://idp.example/jwks.json' };
   for (const key of ['HOME', 'DOCKER_CONFIG']) if (process.env[key]) env[key] = process.env[key];
   return env;
 }
@@ -183,7 +184,7 @@ if (composeCliAvailable()) {
 
     test('worker and API share one configuration apart from their role', () => {
       const { ROLE: _w, TEMPORAL_METRICS_BIND: _m, ...worker } = env('worker');
-      const { ROLE: _a, PORT: _p, ...api } = env('api');
+      const { ROLE: _a, PORT: _p, AUTH_ISSUER: _i, AUTH_JWKS_URL: _j, ...api } = env('api'); // the worker accepts no tokens
       expect(worker).toEqual(api);
     });
 
@@ -245,6 +246,9 @@ if (composeCliAvailable()) {
     const text = readFileSync(composePath, 'utf8');
     for (const name of SERVICES) expect({ name, found: new RegExp(`^  ${name}:\\s*$`, 'm').test(text) }).toEqual({ name, found: true });
     for (const image of text.matchAll(/^\s+image:\s*(\S+)/gm)) expectPinned(image[1]);
+    // the API runs as production: the operator's identity provider is required, never a development default
+    expect(text).toMatch(/^x-app-env: &app-env\n {2}NODE_ENV: production$/m);
+    for (const name of ['AUTH_ISSUER', 'AUTH_JWKS_URL']) expect(text).toMatch(new RegExp(`^ {6}${name}: \\$\\{${name}:\\?[^}]+\\}$`, 'm'));
     for (const source of text.matchAll(/^\s+- (\.\/deploy\/[^:\s]+):/gm)) {
       expect({ source: source[1], exists: existsSync(join(root, source[1])) }).toEqual({ source: source[1], exists: true });
     }

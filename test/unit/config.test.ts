@@ -65,3 +65,19 @@ describe('configuration: the connection to Temporal', () => {
     expect(configError({ TEMPORAL_GRPC_COMPRESSION: 'zstd' })).toMatch(/TEMPORAL_GRPC_COMPRESSION/);
   });
 });
+
+describe('configuration: production needs the region\'s identity provider (issue 20)', () => {
+  const IDP = { AUTH_ISSUER: 'https://idp.region.example', AUTH_JWKS_URL: 'https://idp.region.example/.well-known/jwks.json' };
+
+  it('NODE_ENV=production without AUTH_ISSUER and AUTH_JWKS_URL stops start-up with one line naming what is missing', () => {
+    expect(configError({ NODE_ENV: 'production' })).toBe('Invalid configuration:\n  - AUTH_ISSUER and AUTH_JWKS_URL: required when NODE_ENV=production (your identity provider\'s issuer and its JWKS URL); development tokens are never accepted in production');
+    expect(configError({ NODE_ENV: 'production', ROLE: 'api', AUTH_ISSUER: IDP.AUTH_ISSUER })).toMatch(/^Invalid configuration:\n {2}- AUTH_JWKS_URL: required when NODE_ENV=production/);
+    expect(configError({ NODE_ENV: 'production', ROLE: 'api', AUTH_JWKS_URL: IDP.AUTH_JWKS_URL, AUTH_ISSUER: ' ' })).toMatch(/- AUTH_ISSUER: required when NODE_ENV=production/);
+  });
+
+  it('production with the identity provider starts; a worker, which accepts no tokens, needs none; development keeps its local tokens', () => {
+    expect(loadConfig({ NODE_ENV: 'production', ...IDP }).auth).toMatchObject({ issuer: IDP.AUTH_ISSUER, jwksUrl: IDP.AUTH_JWKS_URL });
+    expect(loadConfig({ NODE_ENV: 'production', ROLE: 'worker' }).role).toBe('worker');
+    expect(loadConfig({ NODE_ENV: 'development' }).auth.jwksUrl).toBeUndefined();
+  });
+});
