@@ -17,7 +17,8 @@
  *   coordinator;
  * - the inbox's filters and paging as the API has them;
  * - axe (WCAG 2.1 A/AA) on every page: no serious or critical violation;
- * - screenshots of the inbox, the episode page and the coordinator inbox in .test-artifacts/.
+ * - screenshots of the inbox, the episode page, the coordinator inbox, an enrollment and a visit
+ *   order in .test-artifacts/web/.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -379,6 +380,7 @@ describe('staff workspace in the browser', () => {
     await hasText(healthCentre.getByRole('status'), 'Skicka kallelse till samordnad planering: registrerat.');
     await visible(healthCentre.getByRole('cell', { name: 'Kallelse skickad' }));
     expect(await axe(healthCentre)).toEqual([]);
+    await healthCentre.screenshot({ path: join(SHOTS, 'hemsjukvard.png'), fullPage: true });
 
     // the municipality: both arrive in its inbox without a reload and are acknowledged there
     for (const [type, id, label] of [['hembesok', orderId, 'Kvittera beställning av enstaka hembesök'], ['hemsjukvard', enrollmentId, 'Kvittera kallelse till samordnad planering']] as const) {
@@ -401,6 +403,7 @@ describe('staff workspace in the browser', () => {
     await hasText(municipality.locator('.status-line'), 'Status: Accepterad');
     await visible(municipality.getByRole('cell', { name: 'Uppdraget accepterat' }));
     await visible(municipality.locator('summary', { hasText: 'Återkoppla utfört hembesök' }));
+    await municipality.screenshot({ path: join(SHOTS, 'hembesok.png'), fullPage: true });
 
     const order = await pc.get(`/api/home-visits/${orderId}`);
     expect(order.body.status).toBe('accepted');
