@@ -6,6 +6,11 @@
  * deadline and grace computation, which are pure). After every step and at the end, the
  * invariants of test/model/invariants.ts must hold.
  *
+ * Each sequence starts at its own instant between 2018 and 2027 — half of them in the fortnight
+ * around a DST change, Christmas and New Year, Easter or Midsummer, so back-dated acts and
+ * deadlines cross them — and runs under a region grace period of 0–3 weekdays
+ * (`process.graceWeekdays`, 0 = none).
+ *
  * Re-run a failure with MODEL_SEED=<seed printed below>.
  */
 import fc from 'fast-check';
@@ -28,7 +33,11 @@ import { DEFAULT_REGIONS } from '../../src/domain/regions';
 import { deviationViolations, settledViolations } from '../model/invariants';
 import { modelSeed, occurredAt, sequenceArb, type Sequence } from '../model/sequences';
 
-const calendar = createCalendarActivities(DEFAULT_CALENDAR_OPTIONS, DEFAULT_REGIONS);
+/** The calendar activities of a region with `graceWeekdays` 0–3 (docs/domain.md §4: configurable per region). */
+const CALENDARS = [0, 1, 2, 3].map((graceWeekdays) =>
+  createCalendarActivities(DEFAULT_CALENDAR_OPTIONS, DEFAULT_REGIONS.map((r) => ({ ...r, process: { ...r.process, graceWeekdays } }))),
+);
+type Calendar = (typeof CALENDARS)[number];
 const PARTIES: Party[] = [
   { kind: 'municipality', id: '1380' },
   { kind: 'primaryCare', id: 'SE2321000115-VC01' },
@@ -45,7 +54,7 @@ class PureProcess {
   ids = 0;
   actions = 0;
 
-  constructor(public now: number, readonly started: number) {}
+  constructor(public now: number, readonly started: number, readonly calendar: Calendar) {}
 
   iso(ms = this.now) {
     return new Date(ms).toISOString();
@@ -58,7 +67,7 @@ class PureProcess {
     if (checked.length) {
       const graced = markDowntime(checked, windowEnds(this.windows, checked.map((o) => o.dueAt)));
       if (graced.length) {
-        const grace = await calendar.graceDeadlines(graced.map(({ o, from }) => ({ from, region: 'halland', responsible: o.responsible })), 1);
+        const grace = await this.calendar.graceDeadlines(graced.map(({ o, from }) => ({ from, region: 'halland', responsible: o.responsible })), 1);
         applyGrace(graced, grace, now);
       }
     }
@@ -80,7 +89,7 @@ class PureProcess {
   /** A message sent at `at` (registered now) to 1–3 parties: one acknowledgement obligation each. */
   async send(at: string, recipients: Party[], invitation: boolean): Promise<void> {
     const rule = invitation ? 'invitation' : 'acknowledgement';
-    const deadlines = await calendar.obligationDeadlines(recipients.map((r) => ({ rule, from: at, region: 'halland', responsible: r })), 1, this.iso());
+    const deadlines = await this.calendar.obligationDeadlines(recipients.map((r) => ({ rule, from: at, region: 'halland', responsible: r })), 1, this.iso());
     const messageId = `m${++this.ids}`;
     this.messages.push({ messageId, sentAt: at });
     recipients.forEach((r, i) => {
@@ -94,9 +103,35 @@ class PureProcess {
   }
 }
 
-async function run(seq: Sequence): Promise<{ violations: string[]; actions: number }> {
-  const startMs = Date.parse('2026-12-03T09:00:00Z');
-  const p = new PureProcess(startMs + seq.startHoursBack * HOUR, startMs);
+const DAY = 24 * HOUR;
+/** The last Sunday of a month (the EU's DST changes: March and October), as a UTC noon. */
+const lastSunday = (year: number, month: number) => {
+  const d = new Date(Date.UTC(year, month, 0, 12)); // the month's last day
+  return d.getTime() - d.getUTCDay() * DAY;
+};
+/** Easter Sunday (the anonymous Gregorian algorithm), as a UTC noon: Good Friday and Easter Monday are holidays. */
+const easter = (y: number) => {
+  const a = y % 19, b = Math.floor(y / 100), c = y % 100, d = Math.floor(b / 4), e = b % 4, f = Math.floor((b + 8) / 25), g = Math.floor((b - f + 1) / 3);
+  const h = (19 * a + b - d - g + 15) % 30, i = Math.floor(c / 4), k = c % 4, l = (32 + 2 * e + 2 * i - h - k) % 7, m = Math.floor((a + 11 * h + 22 * l) / 451);
+  return Date.UTC(y, Math.floor((h + l - 7 * m + 114) / 31) - 1, ((h + l - 7 * m + 114) % 31) + 1, 12);
+};
+const HOT_DAYS: { name: string; at: (year: number) => number }[] = [
+  { name: 'DST spring', at: (y) => lastSunday(y, 3) },
+  { name: 'DST autumn', at: (y) => lastSunday(y, 10) },
+  { name: 'Christmas', at: (y) => Date.UTC(y, 11, 24, 12) },
+  { name: 'Easter', at: easter },
+  { name: 'Midsummer', at: (y) => Date.UTC(y, 5, 19, 12) + ((6 - new Date(Date.UTC(y, 5, 19)).getUTCDay() + 7) % 7) * DAY - DAY },
+];
+/** Where a sequence starts: anywhere in 2018–2027, or up to 3 days before to 10 days after a hot day (back-dating then reaches across it). */
+const startArb = fc.oneof(
+  fc.record({ near: fc.constant('anywhere'), at: fc.integer({ min: Date.UTC(2018, 0, 1), max: Date.UTC(2027, 11, 31) }).map((ms) => Math.floor(ms / (15 * 60_000)) * 15 * 60_000) }),
+  fc.record({ hot: fc.integer({ min: 0, max: HOT_DAYS.length - 1 }), year: fc.integer({ min: 2018, max: 2027 }), quarters: fc.integer({ min: -3 * 96, max: 10 * 96 }) })
+    .map(({ hot, year, quarters }) => ({ near: HOT_DAYS[hot]!.name, at: HOT_DAYS[hot]!.at(year) + quarters * 15 * 60_000 })),
+);
+const graceArb = fc.integer({ min: 0, max: 3 });
+
+async function run(seq: Sequence, startMs: number, graceWeekdays: number): Promise<{ violations: string[]; actions: number }> {
+  const p = new PureProcess(startMs + seq.startHoursBack * HOUR, startMs, CALENDARS[graceWeekdays]!);
   const violations: string[] = [];
   for (const step of seq.steps) {
     if (step.kind === 'wait') await p.waitUntil(p.now + step.hours * HOUR);
@@ -134,17 +169,24 @@ describe('the shared obligation machinery under generated back-registration (pur
     const seed = modelSeed();
     let sequences = 0;
     let actions = 0;
+    const near = new Map<string, number>();
+    const graces = [0, 0, 0, 0];
     const result = await fc.check(
-      fc.asyncProperty(sequenceArb(undefined, 30), async (seq) => {
-        const r = await run(seq);
+      fc.asyncProperty(sequenceArb(undefined, 30), startArb, graceArb, async (seq, start, grace) => {
+        const r = await run(seq, start.at, grace);
         sequences += 1;
         actions += r.actions;
-        if (r.violations.length) throw new Error(r.violations.join('\n'));
+        near.set(start.near, (near.get(start.near) ?? 0) + 1);
+        graces[grace]! += 1;
+        if (r.violations.length) throw new Error(`starting ${new Date(start.at).toISOString()} (${start.near}), graceWeekdays ${grace}:\n${r.violations.join('\n')}`);
       }),
       { seed, numRuns: RUNS },
     );
     // the run count and seed go to the output, so a failure can be re-run (MODEL_SEED=…)
-    console.log(`model (pure obligations): seed=${seed} runs=${RUNS} sequences=${sequences} actions=${actions}`);
+    console.log(
+      `model (pure obligations): seed=${seed} runs=${RUNS} sequences=${sequences} actions=${actions}` +
+        ` starts: ${[...near].map(([k, n]) => `${k}×${n}`).join(' ')}; graceWeekdays 0–3: ${graces.join('/')}`,
+    );
     if (result.failed) throw new Error(`${fc.defaultReportMessage(result)}\n${String((result.errorInstance as Error)?.message ?? '')}`);
   });
 
