@@ -10,7 +10,12 @@
  * test fails; a refusal changed nothing. After every step: the deviation invariants
  * (test/model/invariants.ts). After the sequence and four weeks: every deadline was judged, the
  * ledger equals the workflow's state, and billing computes under every rule set for the months
- * the episode touched, in whole öre with totals equal to their lines. At the end of the file,
+ * the episode touched — each rule set and month on its own, so one refusal hides nothing — in
+ * whole öre with totals equal to their lines, with no episode the engine cannot compute (the
+ * ledger is one the workflows wrote); the indicators compute for the same months. The daily
+ * amounts and national averages the sources do not give (2026 on) are entered as test
+ * configuration first, so the simulations compute instead of refusing with DAILY_AMOUNT_MISSING;
+ * the output counts the simulations that computed and those refused. At the end of the file,
  * every history replays (useWorkflowTestContext).
  *
  * Re-run a failure with MODEL_SEED=<seed printed below>; MODEL_WORKFLOW_RUNS sets the sample.
@@ -20,9 +25,13 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { getEpisode } from '../../src/db/ledger';
 import { declareDowntime } from '../../src/db/operations';
+import { dailyAmounts, nationalAverages, setDailyAmount, setNationalAverage } from '../../src/db/billing';
 import { simulate } from '../../src/db/billing-close';
+import { loadIndicatorData, monthsOf } from '../../src/db/indicators';
+import { firstDayOfMonth, nextMonth } from '../../src/domain/billing';
 import { RULE_SETS } from '../../src/domain/billing/rule-sets';
 import { localDateOf } from '../../src/domain/calendar';
+import { buildIndicatorReport, suppressSmallCells } from '../../src/domain/indicator-report';
 import { DEFAULT_REGIONS, findRegion } from '../../src/domain/regions';
 import type { Party } from '../../src/domain/obligations';
 import { deviationViolations, moneyViolations, orderViolations, settledViolations, type TrackedState } from '../model/invariants';
@@ -58,7 +67,8 @@ interface Driven {
 
 const isClosed = async (h: { describe(): Promise<{ status: { name: string } }> }) => (await h.describe()).status.name !== 'RUNNING';
 
-const figures = { sequences: 0, actions: 0, refusals: 0, codes: new Map<string, number>() };
+const figures = { sequences: 0, actions: 0, refusals: 0, codes: new Map<string, number>(), simulations: new Map<string, number>(), indicatorReports: 0 };
+const tally = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
 
 /** A refusal is an update failed with an ApplicationFailure carrying a code; anything else is a bug. */
 function refusalCode(err: unknown): string | undefined {
@@ -137,20 +147,68 @@ async function ledgerViolations(seq: Sequence, p: Driven, s: View): Promise<stri
   return out;
 }
 
-/** Billing computes for every month the episode touched, under every rule set, in whole öre. */
-async function billingViolations(admittedAt: string, until: string): Promise<string[]> {
+/**
+ * Billing computes for every month the episode touched, under every rule set — each rule set and
+ * month simulated on its own, so that one refusal (halland-2027 before 2027) hides no other — in
+ * whole öre, totals the sum of their lines, and no episode of this ledger that the engine cannot
+ * compute: the workflows wrote it. The indicators compute for the same months.
+ */
+async function billingViolations(episodeId: string, admittedAt: string, until: string): Promise<string[]> {
   const out: string[] = [];
   const region = findRegion(DEFAULT_REGIONS, 'halland')!;
-  const from = admittedAt.slice(0, 7);
-  const to = localDateOf(new Date(until)).slice(0, 7);
-  try {
-    const r = await simulate(ctx.ledger.db, { region: region.id, municipalities: region.municipalities.map((m) => m.code), from, to, ruleSets: Object.values(RULE_SETS) });
-    for (const m of r.months) for (const x of m.results) out.push(...moneyViolations(x.totalOre, x.municipalities.map((y) => y.totalOre), `${x.ruleSetId} ${m.month}`));
-  } catch (err) {
-    // a typed refusal (a rule set with no benchmark for a month, a missing daily amount) has a code
-    if (!(err as { code?: string }).code) out.push(`billing ${from}…${to} threw ${(err as Error).name}: ${(err as Error).message}`);
+  const municipalities = region.municipalities.map((m) => m.code);
+  const months: string[] = [];
+  for (let m = localDateOf(new Date(admittedAt)).slice(0, 7); m <= localDateOf(new Date(until)).slice(0, 7); m = nextMonth(m)) months.push(m);
+  for (const month of months) {
+    for (const params of Object.values(RULE_SETS)) {
+      const what = `${params.id} ${month}`;
+      try {
+        const r = await simulate(ctx.ledger.db, { region: region.id, municipalities, from: month, to: month, ruleSets: [params] });
+        tally(figures.simulations, 'computed');
+        for (const m of r.months) {
+          for (const x of m.results) {
+            out.push(...moneyViolations(x.totalOre, x.municipalities.map((y) => y.totalOre), what));
+            const ours = x.cannotCompute.filter((c) => c.episodeId === episodeId);
+            if (ours.length) out.push(`${what}: the engine cannot compute the episode the workflow wrote: ${JSON.stringify(ours)}`);
+          }
+        }
+        const [t] = r.totals;
+        if (t) out.push(...moneyViolations(t.totalOre, Object.values(t.byMunicipality), `${what} totals by municipality`));
+      } catch (err) {
+        // a typed refusal (a rule set with no benchmark for the month) has a code
+        const code = (err as { code?: string }).code;
+        if (!code) out.push(`billing ${what} threw ${(err as Error).name}: ${(err as Error).message}`);
+        else tally(figures.simulations, code);
+      }
+    }
+    try {
+      const period = { from: firstDayOfMonth(month), toExclusive: firstDayOfMonth(nextMonth(month)) };
+      const data = await loadIndicatorData(ctx.ledger.db, region.id, period);
+      const report = buildIndicatorReport({
+        region, month, window: 'month', period, groupBy: 'municipality', care: 'all', invitationDays: region.process.invitationLateDays,
+        benchmark: { days: null, ruleSetId: 'law-2017-612', note: null }, today: localDateOf(new Date(until)), months: monthsOf(period), ...data,
+      });
+      suppressSmallCells(report, 5);
+      figures.indicatorReports += 1;
+      if (report.total.readyDays.cannotCompute) out.push(`indicators ${month}: ${report.total.readyDays.cannotCompute} episode(s) the ready-day figures cannot compute`);
+    } catch (err) {
+      out.push(`indicators ${month} threw ${(err as Error).name}: ${(err as Error).message}`);
+    }
   }
   return out;
+}
+
+/**
+ * Test configuration, not sourced figures: a daily amount for every year and a national average
+ * for every previous year the sources do not give (2026 on), so the simulations compute.
+ */
+async function enterMissingReferenceData(): Promise<void> {
+  const amounts = await dailyAmounts(ctx.ledger.db);
+  const averages = await nationalAverages(ctx.ledger.db);
+  for (let year = 2018; year <= 2035; year++) {
+    if (!amounts.has(year)) await setDailyAmount(ctx.ledger.db, year, 9_900_00 + year, 'model test (not a real amount)', null);
+    if (!averages.has(year)) await setNationalAverage(ctx.ledger.db, year, 250 + (year % 7), 'model test (not a real average)', null);
+  }
 }
 
 async function run(seq: Sequence): Promise<string[]> {
@@ -196,11 +254,13 @@ async function run(seq: Sequence): Promise<string[]> {
   const end = await p.state();
   violations.push(...deviationViolations(end), ...settledViolations(end, await now()));
   violations.push(...(await ledgerViolations(seq, p, end)));
-  if (seq.process === 'discharge') violations.push(...(await billingViolations(startedAt, await now())));
+  if (seq.process === 'discharge') violations.push(...(await billingViolations(p.id, startedAt, await now())));
   return violations;
 }
 
 describe('the real workflows under generated action sequences', () => {
+  beforeAll(enterMissingReferenceData);
+
   it('keep every invariant: typed refusals that change nothing, no deviation before its deadline and grace, the ledger equal to the state, billing computable', async () => {
     const seed = modelSeed();
     const result = await fc.check(
@@ -213,7 +273,13 @@ describe('the real workflows under generated action sequences', () => {
       { seed, numRuns: RUNS, endOnFailure: process.env.MODEL_SHRINK !== '1' },
     );
     const codes = [...figures.codes.entries()].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c}×${n}`).join(' ');
-    console.log(`model (workflows): seed=${seed} runs=${RUNS} sequences=${figures.sequences} actions=${figures.actions} refusals=${figures.refusals} (${codes})`);
+    const simulations = [...figures.simulations.entries()].map(([c, n]) => `${c}×${n}`).join(' ');
+    console.log(
+      `model (workflows): seed=${seed} runs=${RUNS} sequences=${figures.sequences} actions=${figures.actions} refusals=${figures.refusals} (${codes})` +
+        `\nsimulations (one rule set, one month): ${simulations}; indicator reports: ${figures.indicatorReports}`,
+    );
     if (result.failed) throw new Error(`${fc.defaultReportMessage(result)}\n${String((result.errorInstance as Error)?.message ?? '')}`);
+    // the billing check computed, not only refused (before, every simulation of 2026 on refused: no daily amount)
+    if (figures.sequences >= RUNS) expect(figures.simulations.get('computed') ?? 0).toBeGreaterThan(0);
   });
 });
