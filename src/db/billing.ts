@@ -116,9 +116,22 @@ export async function dailyAmounts(db: Db): Promise<Map<number, number>> {
   return new Map([...out].sort(([a], [b]) => a - b));
 }
 
-/** The administered rows and, for a year without one, the sourced reference amount (set_by REFERENCE_SET_BY, set_at null). */
+/**
+ * Rows migration 0004 wrote from the values known then (2018, 2019, 2022 daily amounts; the 2021
+ * average), with a weaker source ("docs/domain.md §7") than the reference data now cites: where
+ * the reference data has that year, its figure and source are shown instead. An administrator's
+ * own entry always wins.
+ */
+const MIGRATION_SEEDED = 'migration 0004';
+const shadowedByReference = (r: { year: number; set_by: string | null }, referenceYears: ReadonlySet<number>) => r.set_by === MIGRATION_SEEDED && referenceYears.has(r.year);
+
+/**
+ * The administered rows and, for a year without one (or only migration 0004's), the sourced
+ * reference amount (set_by REFERENCE_SET_BY, set_at null) with its regulation or publication.
+ */
 export async function listDailyAmounts(db: Db) {
-  const rows = await db.selectFrom('billing_daily_amounts').selectAll().orderBy('year').execute();
+  const referenceYears = new Set(NATIONAL_DAILY_AMOUNTS.map((d) => d.year));
+  const rows = (await db.selectFrom('billing_daily_amounts').selectAll().orderBy('year').execute()).filter((r) => !shadowedByReference(r, referenceYears));
   const have = new Set(rows.map((r) => r.year));
   const reference = NATIONAL_DAILY_AMOUNTS.filter((d) => !have.has(d.year)).map((d) => ({
     year: d.year, amount_ore: d.amountOre, source: d.url ? `${d.source} (${d.url})` : d.source, set_by: REFERENCE_SET_BY, set_at: null as unknown as string,
@@ -143,6 +156,23 @@ export async function nationalAverages(db: Db): Promise<Map<number, number>> {
   const out = new Map<number, number>(NATIONAL_AVERAGES.map((a) => [a.year, a.hundredths]));
   for (const r of rows) out.set(r.year, r.hundredths);
   return new Map([...out].sort(([a], [b]) => a - b));
+}
+
+/**
+ * The national averages with their sources (issue 16: every figure with its source): the
+ * administered rows and, for a year without one (or only migration 0004's), the sourced reference
+ * figure (set_by REFERENCE_SET_BY, set_at null).
+ */
+export async function listNationalAverages(db: Db): Promise<{ year: number; hundredths: number; source: string; set_by: string | null; set_at: string | null }[]> {
+  const referenceYears = new Set(NATIONAL_AVERAGES.map((a) => a.year));
+  const rows = (await db.selectFrom('billing_national_averages').selectAll().orderBy('year').execute())
+    .filter((r) => !shadowedByReference(r, referenceYears))
+    .map((r) => ({ year: r.year, hundredths: r.hundredths, source: r.source, set_by: r.set_by, set_at: r.set_at as string | null }));
+  const have = new Set(rows.map((r) => r.year));
+  const reference = NATIONAL_AVERAGES.filter((a) => !have.has(a.year)).map((a) => ({
+    year: a.year, hundredths: a.hundredths, source: a.url ? `${a.source} (${a.url})` : a.source, set_by: REFERENCE_SET_BY, set_at: null,
+  }));
+  return [...rows, ...reference].sort((a, b) => a.year - b.year);
 }
 
 export async function setNationalAverage(db: Db, year: number, hundredths: number, source: string, setBy: string | null): Promise<void> {

@@ -200,6 +200,21 @@ describe('gavleborg 2018 (004 §3.2): the others on 2.0/>7 days, psychiatry per 
     expect(m.totals).toMatchObject({ countedEpisodes: 2, averageHundredths: 200, totalOre: 5 * 7_100_00 });
     expect(m.invoiceLines).toEqual([expect.objectContaining({ kind: 'individual', dayHundredths: 500 })]);
   });
+  it('the basis line says why it is invoiced per individual: psychiatric care notified 2018 after 30 days, or above 7 days (issue 16: the close shows the 2018 psychiatric individual lines)', () => {
+    const psych = { ...ep('2018-05-01', '2018-06-05', { psychiatric: true }), municipality: '2180', episodeId: 'psy' }; // 35 days
+    const within = { ...ep('2018-06-01', '2018-06-21', { psychiatric: true }), municipality: '2180', episodeId: 'psy-within' }; // 20 days
+    const long = { ...ep('2018-06-01', '2018-06-11'), municipality: '2180', episodeId: 'som-long' }; // 10 days
+    const short = { ...ep('2018-06-03', '2018-06-05'), municipality: '2180', episodeId: 'som-short' }; // 2 days
+    const m = mun(computeMonth(r, [psych, within, long, short], gctx('2018-06')), '2180');
+    const line = (id: string) => m.lines.find((l) => l.episodeId === id)!;
+    expect(line('psy').individual).toEqual({ basis: 'psychiatricFreeDays', freeDays: 30, notifiedYear: 2018 });
+    expect(line('psy-within')).toMatchObject({ status: 'notCounted', individual: { basis: 'psychiatricFreeDays', freeDays: 30, notifiedYear: 2018 } });
+    expect(line('som-long').individual).toEqual({ basis: 'aboveThreshold', aboveDays: 7, removedFromAverage: true });
+    expect(line('som-short').individual).toBeUndefined();
+    // 2019: psychiatry on the 2.0/>7 model like the others
+    const p19 = mun(computeMonth(r, [{ ...ep('2019-05-01', '2019-05-11', { psychiatric: true }), municipality: '2180' }], { ...gctx('2019-05'), dailyAmountOre: DAILY_2019 }), '2180');
+    expect(p19.lines[0]!.individual).toEqual({ basis: 'aboveThreshold', aboveDays: 7, removedFromAverage: true });
+  });
   it('psychiatric 2018 within 30 days: no charge and not in the average (7 and 20 days would otherwise be individual/average)', () => {
     const psych = { ...ep('2018-06-01', '2018-06-21', { psychiatric: true }), municipality: '2180' }; // 20 days
     const m = mun(computeMonth(r, [psych], gctx('2018-06')), '2180');

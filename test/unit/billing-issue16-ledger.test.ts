@@ -10,7 +10,7 @@
  * - the sourced national daily amounts and averages known without an administrator;
  * - the law for a somatic 2018 episode at 7 100 kr (001 §46: "Beloppet är för år 2018 är 7100 kronor/vårddygn").
  */
-import { dailyAmounts, invoicesOfClose, listDailyAmounts, nationalAverages, REFERENCE_SET_BY, setDailyAmount, setNationalAverage } from '../../src/db/billing';
+import { dailyAmounts, invoicesOfClose, listDailyAmounts, listNationalAverages, nationalAverages, REFERENCE_SET_BY, setDailyAmount, setNationalAverage } from '../../src/db/billing';
 import { finaliseClose, freezeClose, simulate } from '../../src/db/billing-close';
 import { DailyAmountMissingError, ruleSet } from '../../src/domain/billing';
 import { DEFAULT_REGIONS } from '../../src/domain/regions';
@@ -51,6 +51,27 @@ describe.each(ledgerBackends())('issue 16 payment rules through the ledger on $n
     await setNationalAverage(ledger.db, 2021, 240, 'administrator test', 'admin');
     expect((await nationalAverages(ledger.db)).get(2021)).toBe(240);
     expect((await nationalAverages(ledger.db)).has(2022)).toBe(false);
+  });
+
+  it('every listed figure carries its source: the rows migration 0004 wrote ("docs/domain.md §7") show the regulation or publication instead; an administrator\'s entry still wins', async () => {
+    const daily = await listDailyAmounts(ledger.db);
+    // (2020 was overridden by the test before)
+    expect(daily.filter((d) => d.year !== 2020).map((d) => [d.year, Number(d.amount_ore), d.set_by])).toEqual([
+      [2018, 7_100_00, REFERENCE_SET_BY], [2019, 7_800_00, REFERENCE_SET_BY], [2022, 9_300_00, REFERENCE_SET_BY],
+    ]);
+    expect(daily.find((d) => d.year === 2019)!.source).toContain('HSLF-FS 2018:67');
+    expect(daily.find((d) => d.year === 2022)!.source).toContain('Vårdsamverkan Skåne');
+    expect(daily.find((d) => d.year === 2018)!.source).toContain('7100 kronor/vårddygn');
+    for (const d of daily) expect(d.source).not.toMatch(/^docs\/domain\.md/);
+    // the test before deleted the administered 2021 row and set its own: back to migration 0004's row
+    await ledger.db.deleteFrom('billing_national_averages').execute();
+    await ledger.db.insertInto('billing_national_averages').values({ year: 2021, hundredths: 230, source: '000: 2,3 dagar, 2021 års riksgenomsnitt', set_by: 'migration 0004' }).execute();
+    const averages = await listNationalAverages(ledger.db);
+    expect(averages).toEqual([{ year: 2021, hundredths: 230, source: expect.stringContaining('vilket är 2021 års riksgenomsnitt'), set_by: REFERENCE_SET_BY, set_at: null }]);
+    await setNationalAverage(ledger.db, 2023, 250, 'administrator test', 'admin');
+    await setDailyAmount(ledger.db, 2022, 9_400_00, 'administrator test', 'admin');
+    expect((await listNationalAverages(ledger.db)).map((a) => [a.year, a.hundredths, a.source, a.set_by])).toEqual([[2021, 230, expect.any(String), REFERENCE_SET_BY], [2023, 250, 'administrator test', 'admin']]);
+    expect((await listDailyAmounts(ledger.db)).find((d) => d.year === 2022)).toMatchObject({ amount_ore: 9_400_00, source: 'administrator test', set_by: 'admin' });
   });
 
   it('Göteborg 1480 in a Halland close: its own basis and invoice under law-2017-612, named from SCB, never the discount', async () => {

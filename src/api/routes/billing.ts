@@ -11,7 +11,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Config } from '../../config';
 import type { LedgerStore } from '../../db/ledger';
-import { dailyAmounts, getClose, invoicesOfClose, listDailyAmounts, nationalAverages, setDailyAmount, setNationalAverage } from '../../db/billing';
+import { dailyAmounts, getClose, invoicesOfClose, listDailyAmounts, listNationalAverages, setDailyAmount, setNationalAverage } from '../../db/billing';
 import { basisAndCannotCompute, closeIdOf, correctionNote, simulate } from '../../db/billing-close';
 import { listBillingAlerts } from '../../db/billing-alerts';
 import {
@@ -306,10 +306,10 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
   router.get('/api/billing/daily-amounts', async (req, res) => {
     requireRole(req, [...FINANCE, 'administrator'], 'read the daily amounts');
     const amounts = await listDailyAmounts(ledger.db);
-    const averages = await nationalAverages(ledger.db);
+    const averages = await listNationalAverages(ledger.db);
     res.json({
       dailyAmounts: amounts.map((a) => ({ year: a.year, amountOre: Number(a.amount_ore), source: a.source, setBy: a.set_by, setAt: a.set_at })),
-      nationalAverages: [...averages].map(([year, hundredths]) => ({ year, hundredths })),
+      nationalAverages: averages.map((a) => ({ year: a.year, hundredths: a.hundredths, source: a.source, setBy: a.set_by, setAt: a.set_at })),
     });
   });
   reg('put', '/api/billing/daily-amounts/{year}', 'Set the daily amount of a year (administrator)', { params: YearParam, body: { content: { 'application/json': { schema: DailyAmountBody } } } }, { 200: jsonResponse(DailyAmountSet, 'Set') });

@@ -269,6 +269,13 @@ const BasisLineView = describes<BasisLine>()(
     outOfCounty: z.literal(true).optional(),
     municipalityName: nullableString.optional(),
     ruleSetId: z.string().optional(),
+    individual: z
+      .discriminatedUnion('basis', [
+        z.object({ basis: z.literal('aboveThreshold'), aboveDays: z.number().int(), removedFromAverage: z.boolean() }),
+        z.object({ basis: z.literal('psychiatricFreeDays'), freeDays: z.number().int(), notifiedYear: z.number().int() }),
+      ])
+      .optional()
+      .meta({ description: 'average models: why the line is invoiced per individual (above the threshold, 004 §6; or psychiatric care per individual after the year\'s free days, out of the average: Gävleborg 2018, 004 §3.2)' }),
     review: nullableString,
   }),
 );
@@ -384,7 +391,15 @@ export const DailyAmountsBody = z
     dailyAmounts: z.array(
       z.object({ year: z.number().int(), amountOre: z.number(), source: z.string(), setBy: nullableString, setAt: nullableString.meta({ description: 'null for the national reference amounts no one has overridden' }) }),
     ),
-    nationalAverages: z.array(z.object({ year: z.number().int(), hundredths: z.number() })),
+    nationalAverages: z.array(
+      z.object({
+        year: z.number().int(),
+        hundredths: z.number(),
+        source: z.string().meta({ description: 'where the figure was read (issue 16: every figure with its source)' }),
+        setBy: nullableString,
+        setAt: nullableString.meta({ description: 'null for the national reference figures no one has overridden' }),
+      }),
+    ),
   })
   .meta({ id: 'DailyAmounts' });
 export const DailyAmountSet = z.object({ year: z.number().int(), amountOre: z.number().int(), source: z.string() }).meta({ id: 'DailyAmountSet' });

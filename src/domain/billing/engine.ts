@@ -347,21 +347,27 @@ function classifyForAverage(params: RuleSetParams, lines: BasisLine[], screened:
       // 004 §3.2 (Gävleborg 2018): "Ersättningsskyldighet inträder per individ efter 30 kalenderdagar
       // … under 2018"; psychiatry joins the average only from 2019, so these are not in it
       const days = sum(x.readiness.periods.map((p) => Math.max(0, p.days - psychFree)));
-      const what = `psychiatric care notified ${notifiedYear(x)}: per individual after ${psychFree} days, not in the average`;
-      if (days === 0) return { ...l, note: what };
-      return { ...l, status: 'charged', chargeableDayHundredths: days * 100, amountOre: days * dailyOre, note: what };
+      const year = notifiedYear(x)!;
+      const what = `psychiatric care notified ${year}: per individual after ${psychFree} days, not in the average`;
+      const individual = { basis: 'psychiatricFreeDays' as const, freeDays: psychFree, notifiedYear: year };
+      if (days === 0) return { ...l, note: what, individual };
+      return { ...l, status: 'charged', chargeableDayHundredths: days * 100, amountOre: days * dailyOre, note: what, individual };
     }
     if (ind && l.readyDays > ind.aboveDays) {
       // 004 §6 decision: an individual invoice charges the days beyond the threshold (or all days)
       const days = ind.charge === 'beyond' ? l.readyDays - ind.aboveDays : l.readyDays;
-      return { ...l, status: 'charged', chargeableDayHundredths: days * 100, amountOre: days * dailyOre, note: ind.removeFromAverage ? 'individual invoice, removed from the average' : 'individual invoice' };
+      return {
+        ...l, status: 'charged', chargeableDayHundredths: days * 100, amountOre: days * dailyOre,
+        note: ind.removeFromAverage ? 'individual invoice, removed from the average' : 'individual invoice',
+        individual: { basis: 'aboveThreshold', aboveDays: ind.aboveDays, removedFromAverage: ind.removeFromAverage },
+      };
     }
     if (l.readyDays < params.minReadyDays) return { ...l, note: `fewer than ${params.minReadyDays} ready days` };
     return { ...l, status: 'counted' };
   });
 }
 
-const isPsychiatricIndividual = (l: BasisLine) => l.note !== null && l.note.startsWith('psychiatric care notified');
+const isPsychiatricIndividual = (l: BasisLine) => l.individual?.basis === 'psychiatricFreeDays';
 const inAverage = (params: RuleSetParams, l: BasisLine) =>
   l.status === 'counted' || (l.status === 'charged' && params.individual !== null && !params.individual.removeFromAverage && !isPsychiatricIndividual(l));
 

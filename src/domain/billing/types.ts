@@ -122,6 +122,10 @@ export type LineStatus =
 export type CheckpointStatus = 'notRequired' | 'met' | 'NO_PLANNING_BASIS_DATE' | 'NO_TREATMENT_PLAN' | 'NO_PLANNING_BASIS_DATE_AND_TREATMENT_PLAN';
 
 /** One episode in the invoice basis. */
+export type IndividualBasis =
+  | { basis: 'aboveThreshold'; aboveDays: number; removedFromAverage: boolean }
+  | { basis: 'psychiatricFreeDays'; freeDays: number; notifiedYear: number };
+
 export interface BasisLine {
   /** anonymised, stable within the close: '<kommunkod>-<seq>' */
   lineRef: string;
@@ -148,6 +152,14 @@ export interface BasisLine {
   municipalityName?: string | null;
   /** the rule set the line was charged under, on out-of-county lines (`law-2017-612`) */
   ruleSetId?: string;
+  /**
+   * Average models: why the line is invoiced per individual and not (or not only) in the average.
+   * `aboveThreshold`: more than `aboveDays` ready days (004 §6, individfakturering);
+   * `psychiatricFreeDays`: psychiatric care notified ready in `notifiedYear`, charged per individual
+   * after `freeDays` calendar days and never in the average (Gävleborg 2018, 004 §3.2), also when
+   * it stays within them (then nothing is charged). Absent on other lines.
+   */
+  individual?: IndividualBasis;
   /**
    * For the region's billing officer: what is odd in the ledger about this episode although it
    * computes (a ready period that ends before it starts counts 0 days), else null.
