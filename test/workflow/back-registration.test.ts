@@ -12,7 +12,10 @@
  *   withdrawn, kept on the timeline, and whoever it reached is told;
  * - a ready date after the day the ready message is sent is refused.
  */
+import { coordinatorInbox, digestFor } from '../../src/db/escalation';
 import { notificationsFor } from '../../src/db/operations';
+import { unitInbox } from '../../src/db/worklist';
+import { OrganisationSchema } from '../../src/domain/escalation';
 import { addWeekdays, admissionNoticeAfterFirstRound, endOfLocalDay, localDateOf } from '../../src/domain/calendar';
 import { Episode, episodeInput, eventually, inpatient, municipality, primaryCare, refusalOf, sleepUntil, UNITS } from '../helpers/discharge';
 import { useWorkflowTestContext } from '../helpers/temporal';
@@ -100,6 +103,18 @@ describe('back-registration after a downtime (docs/domain.md §4)', () => {
     const [d] = await eventually(async () => { const x = (await e.state()).deviations.filter((y) => y.obligationId === ack.obligationId); return x.length ? x : undefined; }, 'ACK_MISSING');
     await sleepUntil(ctx.env, plus(d.escalateAt!, 1000));
     await eventually(async () => (await e.state()).deviations.find((y) => y.deviationId === d.deviationId)?.escalation === 'escalated', 'escalation');
+    // until withdrawn it is in the municipality's worklist and its coordinators' inbox and digest
+    const kommun = OrganisationSchema.parse({ id: 'kommun-1380', name: 'Halmstads kommun', municipalities: [UNITS.municipality] });
+    const listed = async () => {
+      const at = await now();
+      const [unit, coordinators, digest] = await Promise.all([unitInbox(ctx.ledger.db, UNITS.municipality), coordinatorInbox(ctx.ledger.db, kommun, { limit: 500 }), digestFor(ctx.ledger.db, kommun, at, plus(at, DAY), 500)]);
+      return {
+        unit: unit.deviations.some((x) => x.deviation_id === d.deviationId),
+        coordinators: coordinators.items.some((x) => x.deviation_id === d.deviationId),
+        digest: digest.escalations.some((x) => x.deviation_id === d.deviationId),
+      };
+    };
+    await eventually(async () => { const l = await listed(); return l.unit && l.coordinators && l.digest ? l : undefined; }, 'the escalated deviation in the inboxes');
 
     // the municipality had acknowledged by phone before the deadline: back-registered now
     const ackedAt = plus(sentAt, HOUR);
@@ -114,6 +129,8 @@ describe('back-registration after a downtime (docs/domain.md §4)', () => {
     // the ledger has it withdrawn: out of every count that reads open deviations
     const row = await eventually(async () => { const r = await ctx.ledger.db.selectFrom('deviations').selectAll().where('deviation_id', '=', d.deviationId).executeTakeFirst(); return r?.status === 'withdrawn' ? r : undefined; }, 'withdrawn in the ledger');
     expect(row.withdrawn_at).not.toBeNull();
+    // withdrawn: out of the unit's worklist, the coordinators' inbox and their digest (the indicators: test/unit/indicators-ledger.test.ts)
+    expect(await listed()).toEqual({ unit: false, coordinators: false, digest: false });
   });
 
   it('a ready date after the day the ready message is sent is refused; today is accepted', async () => {
