@@ -67,6 +67,10 @@ describe('billing API', () => {
     const f2 = await ctx.api.post(`${path}/flags`, flag, { 'Idempotency-Key': key });
     expect(f1.status).toBe(200);
     expect(f2.body.flags).toHaveLength(1);
+    // the same key with another body: 422, nothing recorded (README "API promises": every write)
+    const reused = await ctx.api.post(`${path}/flags`, { ...flag, reason: 'DIED_DURING_STAY' }, { 'Idempotency-Key': key });
+    expect([reused.status, reused.body.error?.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+    expect((await ctx.api.get(path)).body.flags).toHaveLength(1);
     const refused = await ctx.api.post(`${path}/flags`, { ...flag, lineRef: '2181-00002' });
     expect(refused).toMatchObject({ status: 409, body: { error: { code: 'UNKNOWN_LINE' } } });
     expect((await ctx.api.post(`${path}/flags`, { ...flag, reason: 'NOPE' })).status).toBe(400);

@@ -8,8 +8,8 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { HomeCareAction, HomeCareActionType } from '../../src/domain/homecare/actions';
 import type { StartEnrollmentInput, StartVisitOrderInput } from '../../src/domain/homecare/types';
 import type { VisitAction, VisitActionType } from '../../src/domain/homecare/visit-actions';
-import { enrollmentQuery, homeCareWorkflowType, type HomeCareWorkflow, homeCareUpdates, homeCareWorkflowId, type EnrollmentView } from '../../workflows/home-care/contract';
-import { homeVisitUpdates, homeVisitWorkflowId, homeVisitWorkflowType, type HomeVisitWorkflow, visitOrderQuery, type VisitOrderView } from '../../workflows/home-visit/contract';
+import { enrollmentQuery, homeCareWorkflowType, type HomeCareWorkflow, homeCareUpdates, type HomeCareAnswer, homeCareWorkflowId, type EnrollmentView } from '../../workflows/home-care/contract';
+import { homeVisitUpdates, type HomeVisitAnswer, homeVisitWorkflowId, homeVisitWorkflowType, type HomeVisitWorkflow, visitOrderQuery, type VisitOrderView } from '../../workflows/home-visit/contract';
 import { eventually, UNITS } from './discharge';
 
 export function enrollmentInput(overrides: Partial<StartEnrollmentInput> & { startedAt: string }): StartEnrollmentInput {
@@ -40,8 +40,10 @@ export class Enrollment {
     return enrollment;
   }
 
-  act<K extends HomeCareActionType>(type: K, body: Omit<Extract<HomeCareAction, { type: K }>, 'type'>, updateId?: string): Promise<EnrollmentView> {
-    return this.handle.executeUpdate(homeCareUpdates[type] as never, { args: [{ type, ...body }] as never, updateId });
+  /** Sends a staff action; resolves with the new state (as the API answers: the Update's compact answer, then the view by query) or rejects with the refusal. */
+  async act<K extends HomeCareActionType>(type: K, body: Omit<Extract<HomeCareAction, { type: K }>, 'type'>, updateId?: string): Promise<EnrollmentView & { requestHash?: string }> {
+    const answer = (await this.handle.executeUpdate(homeCareUpdates[type] as never, { args: [{ type, ...body }] as never, updateId })) as HomeCareAnswer;
+    return { ...(await this.state()), ...(answer.requestHash ? { requestHash: answer.requestHash } : {}) };
   }
 
   state(): Promise<EnrollmentView> {
@@ -83,8 +85,10 @@ export class VisitOrder {
     return order;
   }
 
-  act<K extends VisitActionType>(type: K, body: Omit<Extract<VisitAction, { type: K }>, 'type'>, updateId?: string): Promise<VisitOrderView> {
-    return this.handle.executeUpdate(homeVisitUpdates[type] as never, { args: [{ type, ...body }] as never, updateId });
+  /** Sends a staff action; resolves with the new state (the Update's compact answer, then the view by query) or rejects with the refusal. */
+  async act<K extends VisitActionType>(type: K, body: Omit<Extract<VisitAction, { type: K }>, 'type'>, updateId?: string): Promise<VisitOrderView & { requestHash?: string }> {
+    const answer = (await this.handle.executeUpdate(homeVisitUpdates[type] as never, { args: [{ type, ...body }] as never, updateId })) as HomeVisitAnswer;
+    return { ...(await this.state()), ...(answer.requestHash ? { requestHash: answer.requestHash } : {}) };
   }
 
   state(): Promise<VisitOrderView> {

@@ -82,7 +82,9 @@ describe('a staff action that arrives with the start', () => {
     const startDate = localDateOf(new Date(orderedAt));
     const input = visitInput({ orderedAt, startDate, endDate: dateAfter(startDate, 7) });
     // update-with-start puts the action in the workflow's very first activation, beside its start
-    const s = (await actWithStart(ctx, homeVisitUpdates.accept, { type: 'accept' } as never, homeVisitWorkflowType, homeVisitWorkflowId(input.orderId), input)) as VisitOrderView;
+    await actWithStart(ctx, homeVisitUpdates.accept, { type: 'accept' } as never, homeVisitWorkflowType, homeVisitWorkflowId(input.orderId), input);
+    // the Update answers compactly (issue 21); the state is read by query, as the API does
+    const s: VisitOrderView = await ctx.env.client.workflow.getHandle(homeVisitWorkflowId(input.orderId)).query(visitOrderQuery);
     expect(s.timeline.map((t) => t.action)).toEqual(['ordered', 'accept']);
     // the order's obligations were opened before the answer met them, not after (then they would stay open)
     const after = await ctx.env.client.workflow.getHandle(homeVisitWorkflowId(input.orderId)).query(visitOrderQuery);

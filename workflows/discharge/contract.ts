@@ -7,6 +7,7 @@
  * Wire names are frozen (docs/architecture.md "Versioning"): the workflow type `dischargeEpisode`,
  * the query `episode` and one Update per action, named after it, are in every history.
  */
+import type { StaffActionAnswer } from '../shared/staff-actions';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { checklistStatus, parties, type DischargeAction, type DischargeActionType } from '../../src/domain/discharge/actions';
 import type { AllowedAction } from '../../src/domain/discharge/allowed';
@@ -36,22 +37,11 @@ export const DISCHARGE_ACTIONS: readonly DischargeActionType[] = [
 ];
 
 /**
- * What an action's Update answers: what the caller needs to know it was recorded, not the
- * episode. Every Update's answer is stored in the history; the full view was three quarters of
- * an episode's history bytes (issue 21). The API reads the view after the answer (`episodeQuery`,
- * which is not stored), so its response still reflects the action. Histories recorded before
- * hold full views as answers; those have every field of this one.
+ * What an action's Update answers (the same in every process: workflows/shared/staff-actions.ts
+ * `StaffActionAnswer`): that it was recorded, with the episode's new version and status, the
+ * request's hash and any warnings; the API reads the view after the answer.
  */
-export interface DischargeUpdateAnswer {
-  episodeId: string;
-  /** the episode's version once this action was recorded */
-  version: number;
-  status: EpisodeView['status'];
-  /** the request's hash (Idempotency-Key): the API tells a reused key with another body apart */
-  requestHash?: string;
-  /** accepted with a warning (a meeting outside weekdays, daytime: 001 §5) */
-  warnings?: string[];
-}
+export type DischargeUpdateAnswer = StaffActionAnswer & { episodeId: string; status: EpisodeView['status'] };
 
 /** One Update per staff action, named after it, so the history reads like the process. */
 export const dischargeUpdates = Object.fromEntries(

@@ -30,7 +30,7 @@ import type { DischargeState, Message, MessageType, StartEpisodeInput } from '..
 import { openObligations, sameParty, type Obligation, type Party } from '../../src/domain/obligations';
 import { SA } from '../../src/temporal/search-attributes';
 import { ProcessRuntime, type ObligationSpec } from '../shared/process-runtime';
-import { registerStaffActions } from '../shared/staff-actions';
+import { compactAnswer, registerStaffActions } from '../shared/staff-actions';
 import { registerCoordinatorActions } from '../shared/coordinator-actions';
 import { acknowledge, openOf, sendMessage } from '../shared/messages';
 import { deviationHandlers, describeWith } from '../shared/process-kit';
@@ -114,7 +114,7 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Discha
   const cancelAll = (kind: string, reason: string) => openOf(rt, kind).forEach((o) => rt.cancel(o.obligationId, reason));
 
   /** Warnings that go with the answer to the current action (accepted, but staff should know). */
-  let warnings: string[] = [];
+  const warnings: string[] = [];
 
   /** 001 §5: planning is held on weekdays, daytime; another time is accepted with a warning. */
   async function warnIfOutsideDaytime(meetingAt: string): Promise<void> {
@@ -415,14 +415,10 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Discha
     refusal: (a, now) => refusal(s, a, now, { realTimes: rt.judging }),
     apply: (a, at) => (handlers[a.type] as Handler<typeof a.type>)(a as never, at),
     status: () => s.status,
-    respond: (a) => {
+    recorded: (a) => {
       if (a.type === 'markReady' || a.type === 'withdrawReadiness') readySince();
-      // the hash of the request this result answers: a reused Idempotency-Key is detected by the API
-      const w = warnings;
-      warnings = [];
-      // compact: the answer is stored in the history; the API reads the view by query (issue 21)
-      return { episodeId: s.episodeId, version: s.version, status: s.status, requestHash: a.requestHash, ...(w.length ? { warnings: w } : {}) };
     },
+    respond: compactAnswer(rt, { episodeId: s.episodeId }, () => s.status, () => warnings.splice(0)),
   });
   registerCoordinatorActions(rt, () => s.status); // §6 coordinators' actions, shared by every process
   setHandler(episodeQuery, () => view(s));

@@ -7,6 +7,7 @@
  * `homeCareEnrollment`, the query `enrollment` and one Update per action, named after it.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { StaffActionAnswer } from '../shared/staff-actions';
 import { enrollmentParties, HOME_CARE_ACTIONS, type HomeCareAction, type HomeCareActionType } from '../../src/domain/homecare/actions';
 import type { HomeCareState, StartEnrollmentInput } from '../../src/domain/homecare/types';
 import { openObligations, type Party } from '../../src/domain/obligations';
@@ -20,7 +21,6 @@ export type HomeCareWorkflow = (input: StartEnrollmentInput, carried?: HomeCareS
 /** Continue as new past this many history events (Temporal's own suggestion comes much later). */
 export const HISTORY_LIMIT = 1_000;
 /** Update results carry only the newest entries: a years-long enrollment must not copy its state into every event. */
-const RECENT = 10;
 
 /** One workflow per enrollment: `homecare-<enrollmentId>` (opaque, no patient data). */
 export const homeCareWorkflowId = (enrollmentId: string) => `homecare-${enrollmentId}`;
@@ -64,24 +64,19 @@ export function enrollmentView(s: HomeCareState) {
   };
 }
 
-/** What an action returns: the state with only the newest items (the query and the ledger have the rest). */
-export function compactView(s: HomeCareState): EnrollmentView {
-  const v = enrollmentView(s);
-  return {
-    ...v,
-    messages: v.messages.slice(-RECENT),
-    obligations: v.obligations.slice(-RECENT),
-    deviations: v.deviations.filter((d, i, all) => d.status === 'open' || i >= all.length - RECENT),
-    timeline: v.timeline.slice(-RECENT),
-  };
-}
-
 export const enrollmentQuery = defineQuery<EnrollmentView>('enrollment');
 
 /** The staff actions the enrollment's state allows now, each with the refusal a 409 would give (the workspace's buttons, issue 19). */
 export const enrollmentAllowedActionsQuery = defineQuery<AllowedProcessAction<HomeCareActionType>[], [{ now: string; party?: Party; types?: HomeCareActionType[] }]>('allowedActions');
 
+/**
+ * What an action's Update answers (workflows/shared/staff-actions.ts `StaffActionAnswer`): that it
+ * was recorded; the API reads the enrollment by query after it. Histories recorded before hold
+ * (compact) views as answers, which have these fields too.
+ */
+export type HomeCareAnswer = StaffActionAnswer & { enrollmentId: string };
+
 /** One Update per staff action, named after it. */
-export const homeCareUpdates = Object.fromEntries(HOME_CARE_ACTIONS.map((t) => [t, defineUpdate<EnrollmentView, [HomeCareAction]>(t)])) as {
-  [K in HomeCareActionType]: ReturnType<typeof defineUpdate<EnrollmentView, [Extract<HomeCareAction, { type: K }>]>>;
+export const homeCareUpdates = Object.fromEntries(HOME_CARE_ACTIONS.map((t) => [t, defineUpdate<HomeCareAnswer, [HomeCareAction]>(t)])) as {
+  [K in HomeCareActionType]: ReturnType<typeof defineUpdate<HomeCareAnswer, [Extract<HomeCareAction, { type: K }>]>>;
 };

@@ -23,12 +23,12 @@ import type { EndReason, HomeCareState, StartEnrollmentInput } from '../../src/d
 import { openObligations, sameParty, type Obligation } from '../../src/domain/obligations';
 import { acknowledge, openOf, sendMessage } from '../shared/messages';
 import { ProcessRuntime } from '../shared/process-runtime';
-import { registerStaffActions } from '../shared/staff-actions';
+import { compactAnswer, registerStaffActions } from '../shared/staff-actions';
 import { registerCoordinatorActions } from '../shared/coordinator-actions';
 import { deviationHandlers, describeWith } from '../shared/process-kit';
 import { local } from '../shared/proxies';
 import { allowedEnrollmentActions } from '../../src/domain/homecare/allowed';
-import { compactView, enrollmentAllowedActionsQuery, enrollmentQuery, enrollmentView as view, HISTORY_LIMIT, homeCareUpdates, type EnrollmentView } from './contract';
+import { enrollmentAllowedActionsQuery, enrollmentQuery, type HomeCareAnswer, enrollmentView as view, HISTORY_LIMIT, homeCareUpdates, type EnrollmentView } from './contract';
 
 const remote = proxyActivities<Activities>({ startToCloseTimeout: '1m', retry: { maximumInterval: '1m', maximumAttempts: 10 } });
 
@@ -181,15 +181,14 @@ export async function homeCareEnrollment(input: StartEnrollmentInput, carried?: 
   };
 
   // ---- wiring --------------------------------------------------------------------------------
-  registerStaffActions<HomeCareAction, EnrollmentView>({
+  registerStaffActions<HomeCareAction, HomeCareAnswer>({
     rt,
     types: HOME_CARE_ACTIONS,
     updates: homeCareUpdates as never,
     // rules added since apply to enrollments started since: histories replay
     refusal: (a, now) => refusal(s, a, now, { realTimes: rt.judging }),
     apply: (a, at) => (handlers[a.type] as Handler<typeof a.type>)(a as never, at),
-    // the hash of the request this answers: a reused Idempotency-Key with another body is detected by the API
-    respond: (a) => Object.assign(compactView(s), a.requestHash ? { requestHash: a.requestHash } : {}),
+    respond: compactAnswer(rt, { enrollmentId: s.enrollmentId }, () => s.status),
     status: () => s.status,
   });
   registerCoordinatorActions(rt, () => s.status); // §6 coordinators' actions, shared by every process

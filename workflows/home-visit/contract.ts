@@ -7,6 +7,7 @@
  * `singleHomeVisit`, the query `visitOrder` and one Update per action, named after it.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { StaffActionAnswer } from '../shared/staff-actions';
 import type { StartVisitOrderInput, VisitOrderState } from '../../src/domain/homecare/types';
 import { visitParties, type VisitAction, type VisitActionType, VISIT_ACTIONS } from '../../src/domain/homecare/visit-actions';
 import { openObligations, type Party } from '../../src/domain/obligations';
@@ -56,7 +57,14 @@ export const visitOrderQuery = defineQuery<VisitOrderView>('visitOrder');
 /** The staff actions the order's state allows now, each with the refusal a 409 would give (the workspace's buttons, issue 19). */
 export const visitAllowedActionsQuery = defineQuery<AllowedProcessAction<VisitActionType>[], [{ now: string; party?: Party; types?: VisitActionType[] }]>('allowedActions');
 
+/**
+ * What an action's Update answers (workflows/shared/staff-actions.ts `StaffActionAnswer`): that it
+ * was recorded; the API reads the order by query after it. Histories recorded before hold full
+ * views as answers, which have these fields too.
+ */
+export type HomeVisitAnswer = StaffActionAnswer & { orderId: string };
+
 /** One Update per staff action, named after it. */
-export const homeVisitUpdates = Object.fromEntries(VISIT_ACTIONS.map((t) => [t, defineUpdate<VisitOrderView, [VisitAction]>(t)])) as {
-  [K in VisitActionType]: ReturnType<typeof defineUpdate<VisitOrderView, [Extract<VisitAction, { type: K }>]>>;
+export const homeVisitUpdates = Object.fromEntries(VISIT_ACTIONS.map((t) => [t, defineUpdate<HomeVisitAnswer, [VisitAction]>(t)])) as {
+  [K in VisitActionType]: ReturnType<typeof defineUpdate<HomeVisitAnswer, [Extract<VisitAction, { type: K }>]>>;
 };

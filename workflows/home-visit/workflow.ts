@@ -15,12 +15,12 @@ import { openObligations, type Obligation } from '../../src/domain/obligations';
 import { SA } from '../../src/temporal/search-attributes';
 import { acknowledge, openOf, sendMessage } from '../shared/messages';
 import { ProcessRuntime } from '../shared/process-runtime';
-import { registerStaffActions } from '../shared/staff-actions';
+import { compactAnswer, registerStaffActions } from '../shared/staff-actions';
 import { registerCoordinatorActions } from '../shared/coordinator-actions';
 import { deviationHandlers, describeWith } from '../shared/process-kit';
 import { local } from '../shared/proxies';
 import { allowedVisitActions } from '../../src/domain/homecare/allowed';
-import { homeVisitUpdates, visitAllowedActionsQuery, visitOrderQuery, visitOrderView as view, type VisitOrderView } from './contract';
+import { type HomeVisitAnswer, homeVisitUpdates, visitAllowedActionsQuery, visitOrderQuery, visitOrderView as view, type VisitOrderView } from './contract';
 
 const DESCRIBE: Record<string, (o: Obligation) => string> = {
   acknowledge: (o) => `Message not acknowledged by ${o.responsible.kind} ${o.responsible.id} by ${o.dueLocalDate}`,
@@ -105,15 +105,14 @@ export async function singleHomeVisit(input: StartVisitOrderInput): Promise<Visi
     openOf(rt, 'acknowledge', p.municipality).filter((o) => o.messageId === s.orderMessageId).forEach((o) => rt.meet(o.obligationId, at));
   }
 
-  registerStaffActions<VisitAction, VisitOrderView>({
+  registerStaffActions<VisitAction, HomeVisitAnswer>({
     rt,
     types: VISIT_ACTIONS,
     updates: homeVisitUpdates as never,
     // rules added since apply to orders started since: histories replay
     refusal: (a, now) => visitRefusal(s, a, now, { realTimes: rt.judging }),
     apply: (a, at) => (handlers[a.type] as Handler<typeof a.type>)(a as never, at),
-    // the hash of the request this answers: a reused Idempotency-Key with another body is detected by the API
-    respond: (a) => Object.assign(view(s), a.requestHash ? { requestHash: a.requestHash } : {}),
+    respond: compactAnswer(rt, { orderId: s.orderId }, () => s.status),
     status: () => s.status,
   });
   registerCoordinatorActions(rt, () => s.status); // §6 coordinators' actions, shared by every process

@@ -32,10 +32,16 @@ export const monthlyCloseWorkflowId = (region: string, month: string) => `monthl
 export type CloseView = ReturnType<typeof closeView>;
 export const closeQuery = defineQuery<CloseView>('close');
 
+/**
+ * What a review action's Update answers: the close, and the hash of the request it answers, so
+ * the API tells a reused Idempotency-Key with another body apart (src/temporal/process-client.ts).
+ */
+export type CloseAnswer = CloseView & { requestHash?: string };
+
 /** One Update per review action, named after it. */
-export const monthlyCloseUpdates = Object.fromEntries(REVIEW_ACTIONS.map((t) => [t, defineUpdate<CloseView, [ReviewAction]>(t)])) as Record<
+export const monthlyCloseUpdates = Object.fromEntries(REVIEW_ACTIONS.map((t) => [t, defineUpdate<CloseAnswer, [ReviewAction]>(t)])) as Record<
   ReviewActionType,
-  ReturnType<typeof defineUpdate<CloseView, [ReviewAction]>>
+  ReturnType<typeof defineUpdate<CloseAnswer, [ReviewAction]>>
 >;
 
 /** The workflow's state (./workflow.ts), from which the view is made. */

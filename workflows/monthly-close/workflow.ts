@@ -74,7 +74,8 @@ export async function monthlyClose(input: MonthlyCloseInput): Promise<CloseView>
         refuseOrThrow(a);
         const summary = applyReview(s.review, a, now());
         s.timeline.push({ at: now(), action: a.type, actor: a.actor?.userId, summary });
-        return view(s);
+        // the hash of the request this answers: a reused Idempotency-Key with another body is detected by the API
+        return { ...view(s), ...(a.requestHash ? { requestHash: a.requestHash } : {}) };
       },
       {
         validator: (a: ReviewAction) => {

@@ -15,6 +15,25 @@ export interface StaffAction {
   type: string;
   occurredAt?: string;
   actor?: Actor;
+  /** the request's hash (Idempotency-Key): echoed in the answer, so the API tells a reused key with another body apart */
+  requestHash?: string;
+}
+
+/**
+ * What every staff action's Update answers, in every process: that it was recorded, not the
+ * process. An Update's answer is stored in the history; the full view was three quarters of an
+ * episode's history bytes (issue 21). The caller reads the view by query after the answer
+ * (src/temporal/process-client.ts `act`), so what it sees reflects the action. Histories
+ * recorded before hold full views as answers; those have every field of this one.
+ */
+export interface StaffActionAnswer {
+  /** the process's version once this action was recorded */
+  version: number;
+  status: string;
+  /** the hash of the request this answers */
+  requestHash?: string;
+  /** accepted with a warning (e.g. a meeting outside weekdays, daytime: 001 §5) */
+  warnings?: string[];
 }
 
 export interface StaffActionWiring<A extends StaffAction, R> {
@@ -24,10 +43,23 @@ export interface StaffActionWiring<A extends StaffAction, R> {
   refusal: (a: A, now: string) => { code: string; message: string } | undefined;
   /** applies the action; returns the timeline summary */
   apply: (a: A, at: string) => Promise<string>;
-  /** the answer to the caller, once recorded */
-  respond: (a: A) => R;
   /** the process status: when an action changes it, the ProcessStatus search attribute follows */
   status: () => string;
+  /** once the action is recorded, before it is answered (e.g. a search attribute that follows it) */
+  recorded?: (a: A) => void;
+  /** the answer to the caller, once recorded: a process's staff actions answer `compactAnswer` */
+  respond: (a: A) => R;
+}
+
+/**
+ * The answer of a process's staff actions: its id (e.g. `{ episodeId }`), version and status,
+ * the request's hash, and the warnings the action raised (`takeWarnings` hands each over once).
+ */
+export function compactAnswer<I extends object, S extends string>(rt: ProcessRuntime, identity: I, status: () => S, takeWarnings?: () => string[]) {
+  return (a: StaffAction): StaffActionAnswer & I & { status: S } => {
+    const warnings = takeWarnings?.() ?? [];
+    return { ...identity, version: rt.state.version, status: status(), ...(a.requestHash ? { requestHash: a.requestHash } : {}), ...(warnings.length ? { warnings } : {}) };
+  };
 }
 
 export function registerStaffActions<A extends StaffAction, R>(w: StaffActionWiring<A, R>): void {
@@ -46,6 +78,7 @@ export function registerStaffActions<A extends StaffAction, R>(w: StaffActionWir
           const summary = await w.apply(a, at);
           w.rt.record({ action: a.type, occurredAt: at, actor: a.actor, summary });
           if (w.status() !== before) upsertSearchAttributes([{ key: SA.processStatus, value: w.status() }]);
+          w.recorded?.(a);
           return w.respond(a);
         }),
       {

@@ -16,7 +16,7 @@ import { partyOf } from '../../auth/principal';
 import { ErrorBody, parseOr400 } from '../errors';
 import { ACTION_BODIES } from '../schemas/discharge';
 import type { ProcessAccess } from '../auth';
-import { temporalError } from './episodes';
+import { EPISODE_NAMES, readError } from '../../temporal/process-client';
 
 const EpisodeIdParam = z.object({ episodeId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an episode id') });
 
@@ -69,7 +69,7 @@ export function actionRoutes(registry: OpenAPIRegistry, deps: { client: Client; 
     const types = WORKSPACE_ACTIONS.filter((t) => ACTION_ROLES.discharge[t].includes(p.role));
     const party = partyOf(p);
     const answers = await deps.access.logged(req, { purpose, processType: 'discharge', processId: episodeId, patientRefs: [patientRef ?? ''] }, () =>
-      handle.query(allowedActionsQuery, { now: new Date().toISOString(), types: [...types], ...(party ? { party } : {}) }).catch((err) => temporalError(err)),
+      handle.query(allowedActionsQuery, { now: new Date().toISOString(), types: [...types], ...(party ? { party } : {}) }).catch((err) => readError(err, EPISODE_NAMES)),
     );
     res.json({
       episodeId,
@@ -96,7 +96,7 @@ export function actionRoutes(registry: OpenAPIRegistry, deps: { client: Client; 
     const ref = { processType: 'discharge' as const, processId: episodeId, workflowId, read: () => handle.query(episodeQuery) };
     const { purpose, patientRef } = await deps.access.authorize(req, ref, PATIENT_IDENTITY_ROLES, 'see who the patient is', 'episode');
     const patient = await deps.access.logged(req, { purpose, processType: 'discharge', processId: episodeId, patientRefs: [patientRef ?? ''] }, () =>
-      handle.query(patientQuery).catch((err) => temporalError(err)),
+      handle.query(patientQuery).catch((err) => readError(err, EPISODE_NAMES)),
     );
     res.setHeader('Cache-Control', 'no-store');
     res.json({ episodeId, patient });

@@ -7,7 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Router, type Response } from 'express';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Config } from '../../config';
 import type { LedgerStore } from '../../db/ledger';
@@ -59,7 +59,8 @@ import {
 } from '../schemas/billing';
 import { jsonOrCsvResponse, jsonResponse } from '../schemas/views';
 import { IdempotencyKeyHeader } from '../schemas/common';
-import { idempotencyKey, temporalError } from './episodes';
+import { idempotencyKey } from '../idempotency';
+import { act, readError, requestHashOf, type ProcessNames } from '../../temporal/process-client';
 import { REVIEW_ROLES } from '../../auth/policy';
 import { actorOf, type Principal, type Role } from '../../auth/principal';
 import { notAccessible, principal, requireRole } from '../auth';
@@ -90,17 +91,13 @@ function regionOr400(config: Config, id: string): Region {
   return region;
 }
 
-/** Temporal → HTTP for closes: an unknown close is 404 CLOSE_NOT_FOUND, refusals 409 with the workflow's code. */
+/** How a close names itself in refusals: an unknown close is 404 CLOSE_NOT_FOUND, a final one 409 CLOSE_FINAL. */
+const CLOSE_NAMES: ProcessNames = {
+  notFound: { code: 'CLOSE_NOT_FOUND', message: 'This month has not been closed for that region.' },
+  closed: { code: 'CLOSE_FINAL', message: 'The invoice is final; correct it with a credit/debit note.' },
+};
 function closeError(err: unknown): never {
-  if (/already completed/i.test((err as Error)?.message ?? '')) throw new HttpError(409, 'CLOSE_FINAL', 'The invoice is final; correct it with a credit/debit note.');
-  if (err instanceof WorkflowNotFoundError) throw new HttpError(404, 'CLOSE_NOT_FOUND', 'This month has not been closed for that region.');
-  try {
-    temporalError(err);
-  } catch (e) {
-    if (e instanceof HttpError && e.code === 'EPISODE_NOT_FOUND') throw new HttpError(404, 'CLOSE_NOT_FOUND', 'This month has not been closed for that region.');
-    if (e instanceof HttpError && e.code === 'EPISODE_CLOSED') throw new HttpError(409, 'CLOSE_FINAL', 'The invoice is final; correct it with a credit/debit note.');
-    throw e;
-  }
+  readError(err, CLOSE_NAMES);
 }
 
 /**
@@ -212,12 +209,8 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
         if (owner !== scope.municipality) throw new HttpError(403, 'NOT_YOUR_MUNICIPALITY', `You review for ${scope.municipality}; ${owner}'s basis is not yours to act on.`);
       }
       const action = { ...parsed, type, actor: actorOf(p) } as ReviewAction;
-      let v: CloseView;
-      try {
-        v = await handle.executeUpdate(monthlyCloseUpdates[type], { args: [action], updateId: key ?? randomUUID() });
-      } catch (err) {
-        closeError(err);
-      }
+      // the request's hash is for the reuse check only
+      const { requestHash: _, ...v } = await act(handle, monthlyCloseUpdates[type], action, { type, organisation: p.organisation, key, requestHash: requestHashOf(type, parsed), names: CLOSE_NAMES, noun: 'close' });
       res.json(scope.municipality ? reviewerView(v, scope.municipality) : v);
     });
   }

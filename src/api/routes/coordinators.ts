@@ -5,7 +5,6 @@
  * workflows/shared/coordinator-actions.ts), so it is on the process's timeline, refusals are 409
  * and record nothing, and the Idempotency-Key makes a retried request record once.
  */
-import { createHash, randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
@@ -16,17 +15,24 @@ import { coordinatorInbox, decodeCursor, deviationLocation } from '../../db/esca
 import { RESOLUTIONS, type CoordinatorAction, type CoordinatorActionType } from '../../domain/coordination';
 import { organisationOf, type Organisation } from '../../domain/escalation';
 import { findRegion } from '../../domain/regions';
-import { coordinatorUpdates, type CoordinatorActionResult } from '../../../workflows/shared/coordinator-contract';
+import { coordinatorUpdates } from '../../../workflows/shared/coordinator-contract';
 import { dischargeWorkflowId } from '../../../workflows/discharge/contract';
 import { homeCareWorkflowId } from '../../../workflows/home-care/contract';
 import { homeVisitWorkflowId } from '../../../workflows/home-visit/contract';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
 import { CursorSchema, IdempotencyKeyHeader } from '../schemas/common';
 import { CoordinatorActionBody, CoordinatorInboxBody, jsonResponse } from '../schemas/views';
-import { idempotencyKey, updateError } from './episodes';
+import { idempotencyKey } from '../idempotency';
+import { act, requestHashOf, type ProcessNames } from '../../temporal/process-client';
 import { COORDINATOR_ACTION_ROLES } from '../../auth/policy';
 import { actorOf, type Principal } from '../../auth/principal';
 import { notAccessible, requireRegion, requireRole, type ProcessAccess } from '../auth';
+
+/** A deviation's process is in the ledger, so it exists: "not found" means it has completed. */
+const DEVIATION_PROCESS_NAMES: ProcessNames = {
+  notFound: { code: 'PROCESS_CLOSED', message: 'The process of this deviation is closed; nothing more can be recorded on it.' },
+  closed: { code: 'PROCESS_CLOSED', message: 'The process of this deviation is closed; nothing more can be recorded on it.' },
+};
 
 const OrgParam = z.object({ organisationId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be an organisation id') });
 const DeviationParam = z.object({ deviationId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a deviation id') });
@@ -127,18 +133,11 @@ export function coordinatorRoutes(registry: OpenAPIRegistry, deps: { client: Cli
       const key = idempotencyKey(req);
       const parsed = parseOr400(body, req.body ?? {}, 'body') as Record<string, unknown>;
       if (!loc) throw notAccessible('deviation');
-      const requestHash = createHash('sha256').update(`${type}\n${deviationId}\n${JSON.stringify(parsed)}`).digest('hex').slice(0, 32);
-      const action = { ...parsed, type, deviationId, actor, requestHash } as CoordinatorAction;
-      let r: CoordinatorActionResult;
-      try {
-        r = await client.workflow.getHandle(WORKFLOW_ID[loc.process_type](loc.process_id)).executeUpdate(coordinatorUpdates[type], { args: [action], updateId: key ? `${type}:${deviationId}:${key}` : randomUUID() });
-      } catch (e) {
-        // the deviation's process is in the ledger, so it exists: "not found" means it has completed
-        updateError(e, { code: 'PROCESS_CLOSED', message: 'The process of this deviation is closed; nothing more can be recorded on it.' });
-      }
-      if (r.requestHash && r.requestHash !== requestHash) {
-        throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request on this deviation; nothing new was recorded.');
-      }
+      const action = { ...parsed, type, deviationId, actor } as CoordinatorAction;
+      // the deviation's process is in the ledger, so it exists: "not found" means it has completed
+      const r = await act(client.workflow.getHandle(WORKFLOW_ID[loc.process_type](loc.process_id)), coordinatorUpdates[type], action, {
+        type, organisation: p.organisation, key, requestHash: requestHashOf(type, deviationId, parsed), names: DEVIATION_PROCESS_NAMES, noun: 'deviation',
+      });
       res.json({ processType: loc.process_type, processId: loc.process_id, version: r.version, deviation: r.deviation });
     });
   }

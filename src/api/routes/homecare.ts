@@ -4,12 +4,11 @@
  * staff action (validator refusals → 409 with the workflow's code), `Idempotency-Key` → update id
  * (and, on a start, the process id), GET for the state and for the full timeline.
  */
-import { createHash, randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Client } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
+import { TypedSearchAttributes, type QueryDefinition, type UpdateDefinition } from '@temporalio/common';
 import type { Config } from '../../config';
 import type { LedgerStore } from '../../db/ledger';
 import { processTimeline } from '../../db/homecare';
@@ -18,6 +17,7 @@ import { localDateOf } from '../../domain/calendar';
 import { patientAge, pseudonymousPatientRef, validateKommunkod, type PatientIdentifier } from '../../domain/identifiers';
 import { findRegion, type Region } from '../../domain/regions';
 import { SA } from '../../temporal/search-attributes';
+import { actAndRead, processIdOf, readError, requestHashOf, startProcess } from '../../temporal/process-client';
 import { dischargeWorkflowId, episodeQuery } from '../../../workflows/discharge/contract';
 import { enrollmentAllowedActionsQuery, enrollmentQuery, homeCareWorkflowType, type HomeCareWorkflow, homeCareUpdates, homeCareWorkflowId } from '../../../workflows/home-care/contract';
 import { homeVisitUpdates, visitAllowedActionsQuery, homeVisitWorkflowId, homeVisitWorkflowType, type HomeVisitWorkflow, visitOrderQuery } from '../../../workflows/home-visit/contract';
@@ -25,7 +25,7 @@ import { ErrorBody, HttpError, parseOr400 } from '../errors';
 import { ENROLLMENT_ACTIONS, StartEnrollmentBody, StartVisitOrderBody, VISIT_ORDER_ACTIONS } from '../schemas/homecare';
 import { IdempotencyKeyHeader } from '../schemas/common';
 import { EnrollmentStarted, EnrollmentViewSchema, jsonResponse, TimelineBody, VisitOrderStarted, VisitOrderViewSchema } from '../schemas/views';
-import { idempotencyKey, temporalError, updateError } from './episodes';
+import { idempotencyKey } from '../idempotency';
 import { ACTION_ROLES, READ_ROLES, START_ROLES } from '../../auth/policy';
 import { actorOf, partyOf, type Principal, type Role } from '../../auth/principal';
 import { sameParty, type Party } from '../../domain/obligations';
@@ -36,15 +36,9 @@ const IdParam = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be
 
 const PROCESS_CLOSED = { code: 'PROCESS_CLOSED', message: 'This process is closed; nothing more can be recorded on it.' };
 
-/** Temporal errors → HTTP, with this process's own not-found code. */
+/** Temporal errors → typed refusals, with this process's own not-found code. */
 function processError(err: unknown, notFound: { code: string; message: string }): never {
-  try {
-    temporalError(err);
-  } catch (e) {
-    if (e instanceof HttpError && e.status === 404) throw new HttpError(404, notFound.code, notFound.message);
-    if (e instanceof HttpError && e.code === 'EPISODE_CLOSED') throw new HttpError(409, 'PROCESS_CLOSED', 'This process is closed; nothing more can be recorded on it.');
-    throw e;
-  }
+  readError(err, { notFound, closed: PROCESS_CLOSED });
 }
 
 interface ProcessSpec {
@@ -112,17 +106,13 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
   }
   // An Idempotency-Key is the caller's own: scoped to their organisation and the operation, so
   // another unit's key is simply another key (issue 17)
-  const processId = (req: Request, p: Principal, kind: string) => {
-    const key = idempotencyKey(req);
-    return key ? createHash('sha256').update(`${kind}:${p.organisation}:${key}`).digest('hex').slice(0, 32) : randomUUID();
-  };
-  /** The same key with another body: 422, nothing recorded (the process answers with the first request's hash). */
-  const sameStart = async (workflowId: string, query: typeof enrollmentQuery | typeof visitOrderQuery, requestHash: string) => {
-    const v = (await client.workflow.getHandle(workflowId).query(query as typeof enrollmentQuery)) as { startRequestHash?: string };
-    if (v.startRequestHash && v.startRequestHash !== requestHash) {
-      throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used by your unit for a different request; nothing new was recorded. Use a new key for a new request.');
-    }
-  };
+  const processId = (req: Request, p: Principal, kind: string) => processIdOf(kind, p.organisation, idempotencyKey(req));
+  /** The same key with another body: 422, nothing recorded (the process remembers the first request's hash). */
+  const sameStart = (workflowId: string, query: typeof enrollmentQuery | typeof visitOrderQuery, requestHash: string, noun: string) => ({
+    requestHash,
+    noun,
+    startRequestHash: async () => ((await client.workflow.getHandle(workflowId).query(query as typeof enrollmentQuery)) as { startRequestHash?: string }).startRequestHash,
+  });
   const patient = (p: PatientIdentifier, at: string) => ({ patientRef: pseudonymousPatientRef(p, config.pseudonymKey), age: patientAge(p, localDateOf(new Date(at))) });
   const attributes = (region: string, municipalityCode: string, status: string) =>
     new TypedSearchAttributes([
@@ -130,15 +120,6 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
       { key: SA.municipalityCode, value: municipalityCode },
       { key: SA.processStatus, value: status },
     ]);
-  async function startOnce(start: () => Promise<unknown>): Promise<boolean> {
-    try {
-      await start();
-      return false;
-    } catch (err) {
-      if ((err as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
-      return true;
-    }
-  }
 
   // ---- hemsjukvård: start ------------------------------------------------------------------------
   registry.registerPath({
@@ -154,7 +135,7 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
     startingParty(p, body.region, startParties);
     const region = regionOf(body.region, body.residenceMunicipality);
     const enrollmentId = processId(req, p, 'enrollment');
-    const requestHash = createHash('sha256').update(`startEnrollment\n${JSON.stringify(body)}`).digest('hex').slice(0, 32);
+    const requestHash = requestHashOf('startEnrollment', body);
     if (body.dischargeEpisodeId) {
       // the episode must exist and be one the caller may see; the workflow then links it (docs/domain.md §5)
       const workflowId = dischargeWorkflowId(body.dischargeEpisodeId);
@@ -163,8 +144,10 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
     const startedAt = body.startedAt ? new Date(body.startedAt).toISOString() : new Date().toISOString();
     const pseudonym = patient(body.patient, startedAt);
     const workflowId = homeCareWorkflowId(enrollmentId);
-    const existed = await startOnce(() =>
-      client.workflow.start<HomeCareWorkflow>(homeCareWorkflowType, {
+    const { existed } = await startProcess<HomeCareWorkflow>(
+      client,
+      homeCareWorkflowType,
+      {
         workflowId,
         taskQueue: config.temporal.taskQueue,
         typedSearchAttributes: attributes(region.id, body.residenceMunicipality, 'planning'),
@@ -174,9 +157,9 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
           startedAt, actor: actorOf(p), settings: { escalationWeekdays: region.process.escalationWeekdays, invitationAckRule: 'acknowledgement' },
           ...(idempotencyKey(req) ? { requestHash } : {}),
         }],
-      }),
+      },
+      sameStart(workflowId, enrollmentQuery, requestHash, 'enrollment'),
     );
-    if (existed) await sameStart(workflowId, enrollmentQuery, requestHash);
     if (!existed) access.remember({ processType: 'homeHealthCare', workflowId }, { region: region.id, patientRef: pseudonym.patientRef, parties: startParties });
     res.status(existed ? 200 : 201).location(`/api/home-care/enrollments/${enrollmentId}`).json({ enrollmentId, workflowId, status: 'planning' });
   });
@@ -195,12 +178,14 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
     startingParty(p, body.region, { primaryCare: startParties.primaryCare });
     const region = regionOf(body.region, body.residenceMunicipality);
     const orderId = processId(req, p, 'visit');
-    const requestHash = createHash('sha256').update(`startVisitOrder\n${JSON.stringify(body)}`).digest('hex').slice(0, 32);
+    const requestHash = requestHashOf('startVisitOrder', body);
     const orderedAt = body.orderedAt ? new Date(body.orderedAt).toISOString() : new Date().toISOString();
     const pseudonym = patient(body.patient, orderedAt);
     const workflowId = homeVisitWorkflowId(orderId);
-    const existed = await startOnce(() =>
-      client.workflow.start<HomeVisitWorkflow>(homeVisitWorkflowType, {
+    const { existed } = await startProcess<HomeVisitWorkflow>(
+      client,
+      homeVisitWorkflowType,
+      {
         workflowId,
         taskQueue: config.temporal.taskQueue,
         typedSearchAttributes: attributes(region.id, body.residenceMunicipality, 'ordered'),
@@ -210,9 +195,9 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
           actor: actorOf(p), settings: { escalationWeekdays: region.process.escalationWeekdays },
           ...(idempotencyKey(req) ? { requestHash } : {}),
         }],
-      }),
+      },
+      sameStart(workflowId, visitOrderQuery, requestHash, 'order'),
     );
-    if (existed) await sameStart(workflowId, visitOrderQuery, requestHash);
     if (!existed) access.remember({ processType: 'singleHomeVisit', workflowId }, { region: region.id, patientRef: pseudonym.patientRef, parties: startParties });
     res.status(existed ? 200 : 201).location(`/api/home-visits/${orderId}`).json({ orderId, workflowId, status: 'ordered' });
   });
@@ -306,15 +291,11 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
         const { principal: p, purpose, patientRef } = await access.authorize(req, ref(id), roles, `record “${action.sv}” (${action.summary.toLowerCase()})`, spec.noun);
         const key = idempotencyKey(req);
         const parsed = withActingParty(p, Object.keys(body.shape), parseOr400(body, req.body ?? {}, 'body') as Record<string, unknown>);
-        const requestHash = createHash('sha256').update(`${type}\n${JSON.stringify(parsed)}`).digest('hex').slice(0, 32);
-        // the key is the caller's own, scoped to their organisation and the action (issue 17)
-        const updateId = key ? `${type}:${p.organisation}:${key}` : randomUUID();
         const v = await access.logged(req, { purpose, processType: spec.processType, processId: id, patientRefs: [patientRef ?? ''] }, () =>
-          client.workflow.getHandle(spec.workflowId(id)).executeUpdate(spec.updates[type] as never, { args: [{ ...parsed, type, actor: actorOf(p), requestHash }] as never, updateId }).catch((err) => updateError(err, PROCESS_CLOSED)),
+          actAndRead(client.workflow.getHandle(spec.workflowId(id)), spec.updates[type] as UpdateDefinition<{ requestHash?: string }, [object]>, { ...parsed, type, actor: actorOf(p) }, spec.query as QueryDefinition<unknown>, {
+            type, organisation: p.organisation, key, requestHash: requestHashOf(type, parsed), names: { notFound: spec.notFound, closed: PROCESS_CLOSED }, noun: spec.noun,
+          }),
         );
-        if ((v as { requestHash?: string }).requestHash && (v as { requestHash?: string }).requestHash !== requestHash) {
-          throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', `This Idempotency-Key was already used for a different request on this ${spec.noun}; nothing new was recorded. Use a new key for a new request.`);
-        }
         res.json(v);
       });
     }

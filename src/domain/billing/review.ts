@@ -45,12 +45,16 @@ export interface ReviewState {
   flags: Flag[];
 }
 
-export type ReviewAction =
+export type ReviewAction = (
   | { type: 'flagLine'; municipality: string; lineRef: string; reason: FlagReason; text?: string; actor?: Actor }
   | { type: 'decideFlag'; flagId: string; decision: 'accept' | 'reject'; note?: string; actor?: Actor }
   | { type: 'raiseDispute'; flagId: string; note: string; actor?: Actor }
   | { type: 'escalateDispute'; flagId: string; note?: string; actor?: Actor }
-  | { type: 'approveBasis'; municipality: string; actor?: Actor };
+  | { type: 'approveBasis'; municipality: string; actor?: Actor }
+) & {
+  /** the request's hash (Idempotency-Key), echoed in the answer: a reused key with another body is refused */
+  requestHash?: string;
+};
 
 export type ReviewActionType = ReviewAction['type'];
 export const REVIEW_ACTIONS: readonly ReviewActionType[] = ['flagLine', 'decideFlag', 'raiseDispute', 'escalateDispute', 'approveBasis'];
