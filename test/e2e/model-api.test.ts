@@ -635,7 +635,8 @@ describe('regressions found by this runner', () => {
    * WorkflowNotFoundError for an update to a completed workflow has an empty message, so
    * temporalError (src/api/routes/episodes.ts) never sees 'workflow execution already completed'
    * and answers 404; the API tests' client (grpc-js Connection) carries the message, which is why
-   * they pass. SKIPPED while not fixed (TOLERATE_404_ON_ENDED_PROCESS).
+   * they pass. Fixed in 9cc143b (updateError treats 'not found' after a successful authorisation as
+   * closed); TOLERATE_404_ON_ENDED_PROCESS = true would skip these again.
    */
   regression('a coordinator closing a deviation on a cancelled home visit order: 409 PROCESS_CLOSED, not 404 ORDER_NOT_FOUND (seed 1868250474, shrunk)', async () => {
     const violations: string[] = [];
