@@ -174,4 +174,18 @@ describe('the 2027 agreement (002)', () => {
     // the ledger's checkpoint is the planning basis's own date, not the preliminary ready date
     await eventually(async () => (await getEpisode(ctx.ledger.db, s.episodeId))?.planningBasisDate === (await today()), 'planning basis in the ledger');
   });
+
+  it('under the 2027 agreement a ready date from before it began is refused too: the press day decides, not the ready date', async () => {
+    const jan = '2027-01-11T08:00:00+01:00';
+    if (Date.parse(await now()) < Date.parse(jan)) await sleepUntil(ctx.env, new Date(jan).toISOString());
+    const e = await start({ admittedAt: '2026-12-20T09:00:00+01:00', region: 'halland', agreements: [
+      { ruleSetId: 'halland-average-2023-discount', from: '2023-11-01', to: '2026-12-31', requiresTreatmentPlan: false },
+      { ruleSetId: 'halland-2027', from: '2027-01-01', requiresTreatmentPlan: true },
+    ] });
+    await e.act('admissionNotice', { expectedReadyDate: '2026-12-31' });
+    // a ready date of 2026 (under the 2023 agreement) pressed in 2027: before, accepted without a treatment plan
+    expect((await refusalOf(e.act('markReady', { readyDate: '2026-12-31' }))).code).toBe('READY_NOT_TODAY');
+    await e.act('recordTreatmentPlan', {});
+    expect((await e.act('markReady', { readyDate: await today() })).status).toBe('readyForDischarge');
+  });
 });

@@ -273,7 +273,7 @@ export function refusal(s: DischargeState, a: DischargeAction, now: string, rule
     case 'updateChecklist':
     case 'recordTreatmentPlan':
       return undefined;
-    case 'markReady':
+    case 'markReady': {
       if (s.status === 'readyForDischarge') return refuse('ALREADY_READY', 'The patient is already marked ready for discharge (utskrivningsklar).');
       if (a.readyDate < s.admittedLocalDate) return refuse('READY_DATE_BEFORE_ADMISSION', 'The ready date cannot be before the admission date.');
       if (requiresTreatmentPlan(s, a.readyDate) && !s.treatmentPlan) {
@@ -282,11 +282,13 @@ export function refusal(s: DischargeState, a: DischargeAction, now: string, rule
           'A treatment plan (behandlingsplan) must be established and available to the receiving parties before the patient can be marked ready for discharge.',
         );
       }
-      if (s.sourceRules && requiresTreatmentPlan(s, a.readyDate)) {
-        // 002: "knapptrycket utskrivningsklar sker först när patienten kan gå hem samma dag"
-        const today = stockholmDateOf(at);
-        if (today && a.readyDate !== today) {
-          return refuse('READY_NOT_TODAY', `Under the 2027 agreement the patient is marked ready only on the day they can go home: the ready date must be ${today}, not ${a.readyDate}.`);
+      // 002: "knapptrycket utskrivningsklar sker först när patienten kan gå hem samma dag": under the
+      // agreement in force on the day of the press, also for a ready date from before it began
+      // (pressed on 2027-01-04 with ready date 2026-12-30 is refused, not let through by the older agreement)
+      const pressedOn = stockholmDateOf(at);
+      if (s.sourceRules && (requiresTreatmentPlan(s, a.readyDate) || (pressedOn && requiresTreatmentPlan(s, pressedOn)))) {
+        if (pressedOn && a.readyDate !== pressedOn) {
+          return refuse('READY_NOT_TODAY', `Under the 2027 agreement the patient is marked ready only on the day they can go home: the ready date must be ${pressedOn}, not ${a.readyDate}.`);
         }
       }
       if (rules.realTimes) {
@@ -301,6 +303,7 @@ export function refusal(s: DischargeState, a: DischargeAction, now: string, rule
         }
       }
       return undefined;
+    }
     case 'withdrawReadiness': {
       const cur = currentReadyPeriod(s);
       if (s.status !== 'readyForDischarge' || !cur) return refuse('NOT_READY', 'The patient is not marked ready for discharge, so there is nothing to withdraw.');
