@@ -5,7 +5,6 @@
  */
 import { DateTime } from 'luxon';
 import {
-  addWeekdays,
   admissionNoticeAfterFirstRound,
   computeDeadline,
   endOfLocalDay,
@@ -16,7 +15,7 @@ import {
   type CalendarOptions,
   type DeadlineRule,
 } from '../src/domain/calendar';
-import { organisationOf } from '../src/domain/escalation';
+import { escalationPolicy, type EscalationScope, type Grace } from '../src/domain/escalation';
 import type { Region } from '../src/domain/regions';
 
 /** A Deadline as it travels through payloads (instants as ISO strings, not Date). */
@@ -39,11 +38,7 @@ export type DeadlineRequest = (
   | { rule: 'calendarDays'; fromDate: string; days: number }
 ) & EscalationScope;
 
-/** Who is responsible, in which region: an organisation may set its own escalation period (§6, src/domain/escalation.ts). */
-export interface EscalationScope {
-  region?: string;
-  responsible?: { kind: string; id: string };
-}
+export type { EscalationScope, Grace } from '../src/domain/escalation';
 
 export interface ObligationDeadline {
   dueAt: string;
@@ -67,11 +62,6 @@ export interface GraceRequest extends EscalationScope {
   from: string;
 }
 
-export interface Grace {
-  judgeAt: string;
-  escalateAt: string;
-  remindAt?: string;
-}
 
 function addCalendarDays(date: string, days: number): string {
   const d = new Date(`${date}T12:00:00Z`);
@@ -80,40 +70,10 @@ function addCalendarDays(date: string, days: number): string {
 }
 
 export function createCalendarActivities(options: CalendarOptions, regions: Region[] = []) {
-  /** The responsible organisation's own escalation period, else the process's (the region's). */
-  const escalationWeekdaysFor = (scope: EscalationScope, fallback: number): number => {
-    const region = scope.region ? regions.find((r) => r.id === scope.region) : undefined;
-    const org = region && scope.responsible ? organisationOf(region.escalation, scope.responsible as never) : undefined;
-    return org?.escalationWeekdays ?? fallback;
-  };
-  /** The responsible organisation's reminder period, else the region's; 0 = at the deadline. */
-  const reminderWeekdaysFor = (scope: EscalationScope): number => {
-    const region = scope.region ? regions.find((r) => r.id === scope.region) : undefined;
-    const org = region && scope.responsible ? organisationOf(region.escalation, scope.responsible as never) : undefined;
-    return org?.reminderWeekdays ?? region?.process.reminderWeekdays ?? 0;
-  };
-  const graceWeekdaysFor = (scope: EscalationScope): number => {
-    const region = scope.region ? regions.find((r) => r.id === scope.region) : undefined;
-    return region?.process.graceWeekdays ?? 1;
-  };
-  /** §6 ladder from `at`: the reminder (at once unless a reminder period is configured), then escalation. */
-  const ladderFrom = (at: Date, scope: EscalationScope, escalationWeekdays: number): { escalateAt: string; remindAt?: string } => {
-    const reminderDays = reminderWeekdaysFor(scope);
-    const remindAt = reminderDays > 0 ? weekdaysAfter(at, reminderDays) : undefined;
-    const escalateAt = weekdaysAfter(remindAt ? new Date(remindAt) : at, escalationWeekdaysFor(scope, escalationWeekdays));
-    return { escalateAt, ...(remindAt ? { remindAt } : {}) };
-  };
-  /** docs/domain.md §4 Downtime: judged at the end of the grace period after `from`; the ladder counts from then. */
-  const graceOf = (r: GraceRequest, escalationWeekdays: number): Grace => {
-    const judgeAt = weekdaysAfter(new Date(new Date(r.from).getTime() + 1), graceWeekdaysFor(r));
-    return { judgeAt, ...ladderFrom(new Date(judgeAt), r, escalationWeekdays) };
-  };
-  /** End of the n-th weekday after the local day in which `instant` falls. */
-  const weekdaysAfter = (instant: Date, n: number): string => {
-    // an end-of-day deadline is the midnight that *ends* a day: count from the day it ends
-    const day = localDateOf(new Date(instant.getTime() - 1));
-    return endOfLocalDay(addWeekdays(day, n)).toISOString();
-  };
+  // the reminder, escalation and grace policy is the domain's (src/domain/escalation.ts); here it is applied
+  const policy = escalationPolicy(regions);
+  const { escalationWeekdaysFor, graceWeekdaysFor, ladderFrom, weekdaysAfter } = policy;
+  const graceOf = (r: GraceRequest, escalationWeekdays: number): Grace => policy.graceOf(r.from, r, escalationWeekdays);
 
   return {
     async computeDeadline(rule: DeadlineRule, atIso: string): Promise<DeadlineDto> {

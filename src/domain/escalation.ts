@@ -12,7 +12,9 @@
  * Pure: no I/O. Webhook secrets are never in the file: `secretEnv` names an environment variable.
  */
 import { z } from 'zod';
+import { addWeekdays, endOfLocalDay, localDateOf } from './calendar';
 import type { Party } from './obligations';
+import type { Region } from './regions';
 
 const kommunkod = z.string().regex(/^\d{4}$/, 'must be a 4-digit SCB kommunkod');
 const unitId = z.string().regex(/^SE[0-9A-Za-z-]{4,60}$/, 'must be an HSA-id, e.g. SE2321000115-ABC1');
@@ -134,4 +136,65 @@ export function missingWebhookSecrets(cfg: EscalationConfig, env: Record<string,
     Object.entries(o.unitChannels).forEach(([u, chs]) => check(chs, `${base}.unitChannels.${u}`));
   });
   return missing;
+}
+
+// ---- the ladder's instants: reminder, escalation and grace (docs/domain.md §4 Downtime, §6) ------
+
+/** Who is responsible, in which region: an organisation may set its own periods (§6). */
+export interface EscalationScope {
+  region?: string;
+  responsible?: { kind: string; id: string };
+}
+
+/** When a deviation's ladder reaches the next step: the reminder (when a reminder period is configured), then the coordinators. */
+export interface Ladder {
+  escalateAt: string;
+  remindAt?: string;
+}
+
+/** An obligation judged at the end of a grace period (back-registration, docs/domain.md §4 Downtime), and its ladder from then. */
+export interface Grace extends Ladder {
+  judgeAt: string;
+}
+
+/**
+ * The reminder, escalation and grace policy of the configured regions: how long each
+ * responsible organisation has before the next step of the ladder, counted in Swedish weekdays
+ * to the end of a local day. The calendar activities apply it (activities/calendar.ts), so the
+ * instants are recorded in the history.
+ */
+export function escalationPolicy(regions: readonly Region[]) {
+  const regionOf = (scope: EscalationScope) => (scope.region ? regions.find((r) => r.id === scope.region) : undefined);
+  const organisation = (scope: EscalationScope) => {
+    const region = regionOf(scope);
+    return region && scope.responsible ? organisationOf(region.escalation, scope.responsible as Pick<Party, 'kind' | 'id'>) : undefined;
+  };
+  /** End of the n-th weekday after the local day in which `instant` falls. */
+  const weekdaysAfter = (instant: Date, n: number): string => {
+    // an end-of-day deadline is the midnight that *ends* a day: count from the day it ends
+    const day = localDateOf(new Date(instant.getTime() - 1));
+    return endOfLocalDay(addWeekdays(day, n)).toISOString();
+  };
+  const policy = {
+    weekdaysAfter,
+    /** The responsible organisation's own escalation period, else the process's (the region's). */
+    escalationWeekdaysFor: (scope: EscalationScope, fallback: number): number => organisation(scope)?.escalationWeekdays ?? fallback,
+    /** The responsible organisation's reminder period, else the region's; 0 = at the deadline. */
+    reminderWeekdaysFor: (scope: EscalationScope): number => organisation(scope)?.reminderWeekdays ?? regionOf(scope)?.process.reminderWeekdays ?? 0,
+    /** The region's grace period for back-registration (docs/domain.md §4 Downtime); default 1, 0 = none. */
+    graceWeekdaysFor: (scope: EscalationScope): number => regionOf(scope)?.process.graceWeekdays ?? 1,
+    /** §6 ladder from `at`: the reminder (at once unless a reminder period is configured), then escalation. */
+    ladderFrom(at: Date, scope: EscalationScope, escalationWeekdays: number): Ladder {
+      const reminderDays = policy.reminderWeekdaysFor(scope);
+      const remindAt = reminderDays > 0 ? weekdaysAfter(at, reminderDays) : undefined;
+      const escalateAt = weekdaysAfter(remindAt ? new Date(remindAt) : at, policy.escalationWeekdaysFor(scope, escalationWeekdays));
+      return { escalateAt, ...(remindAt ? { remindAt } : {}) };
+    },
+    /** docs/domain.md §4 Downtime: judged at the end of the grace period after `from`; the ladder counts from then. */
+    graceOf(from: string, scope: EscalationScope, escalationWeekdays: number): Grace {
+      const judgeAt = weekdaysAfter(new Date(new Date(from).getTime() + 1), policy.graceWeekdaysFor(scope));
+      return { judgeAt, ...policy.ladderFrom(new Date(judgeAt), scope, escalationWeekdays) };
+    },
+  };
+  return policy;
 }
