@@ -33,6 +33,8 @@ export interface ApiOptions {
   smtpUrl?: string;
   /** environment variables of the service's configuration (src/config.ts), e.g. INDICATOR_SUPPRESSION_THRESHOLD */
   env?: Record<string, string>;
+  /** the port to listen on (an identity provider's redirect URI names it); default any free one */
+  port?: number;
 }
 
 export async function startApi(opts: ApiOptions = {}): Promise<ApiHarness> {
@@ -66,7 +68,7 @@ export async function startApi(opts: ApiOptions = {}): Promise<ApiHarness> {
     const loaded = loadConfig({ ...opts.env, TEMPORAL_TASK_QUEUE: workerHandle.taskQueue, AUTH_DEV_KEY_FILE: testKeyFile() });
     const config = { ...loaded, regions, auth: { ...loaded.auth, regions } };
     const app = createApp({ config, logger: createLogger('silent'), client: env.client, ledger });
-    const listening = app.listen(0, '127.0.0.1');
+    const listening = app.listen(opts.port ?? 0, '127.0.0.1');
     server = listening;
     await new Promise<void>((resolve, reject) => {
       listening.once('listening', resolve);
