@@ -12,12 +12,13 @@
  * not measured), BENCH_HISTORY_SAMPLE (10 per path and round), BENCH_ROUNDS (3: rounds of API then
  * direct phase, alternating, so that drift of the machine's speed affects both), BENCH_SETUP (`embedded`, the
  * default: npm start as it is; or `production`: API and worker as separate processes with the
- * ledger on a throwaway local PostgreSQL, as docker-compose runs them); BENCH_SERVICE_NODE_OPTIONS becomes the service's NODE_OPTIONS (e.g. `--require` a
+ * ledger on a throwaway local PostgreSQL, as docker-compose runs them; or `cluster`: `npm run cluster`,
+ * the Temporal server itself on PostgreSQL with two workers and two API processes, issue 20); BENCH_SERVICE_NODE_OPTIONS becomes the service's NODE_OPTIONS (e.g. `--require` a
  * profiler).
  */
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -34,11 +35,14 @@ import { agreementOn, DEFAULT_REGIONS, findRegion } from '../src/domain/regions'
 import { dataConverter } from '../src/temporal/codec';
 import { SA } from '../src/temporal/search-attributes';
 import { toolVersions } from '../src/temporal/tools';
-import { freePorts, spawnService } from './lib/service';
+import { freePorts, portOpen, serviceEnv, spawnService } from './lib/service';
 import { mintDevToken } from '../src/auth/tokens';
 import type { Role } from '../src/auth/principal';
-import { writeBenchmarkSection } from './lib/benchmarks';
+import { cmdlineOf, f1, f2, machineCpu, median, percentile, processCpu, type ProcessCpu, withDescendants, writeBenchmarkSection } from './lib/benchmarks';
 import { postgresBinDir, startLocalPostgres } from './lib/local-postgres';
+import { clusterPlan, temporalInternalPorts } from './lib/cluster-config';
+import { loadOrCreateDevKey } from '../src/auth/tokens';
+import { projectRoot } from '../src/temporal/tools';
 import { dischargeWorkflowType, type DischargeWorkflow, dischargeUpdates, dischargeWorkflowId, episodeQuery, type EpisodeView } from '../workflows/discharge/contract';
 
 // ---- parameters ----------------------------------------------------------------------------------
@@ -67,12 +71,14 @@ const ROUNDS = intEnv('BENCH_ROUNDS', 3, 1);
  * the worker as separate processes (ROLE=api, ROLE=worker), on the same dev server.
  */
 const SETUP = process.env.BENCH_SETUP || 'embedded';
-if (SETUP !== 'embedded' && SETUP !== 'production') {
-  console.error(`BENCH_SETUP must be embedded or production (got ${JSON.stringify(SETUP)})`);
+if (SETUP !== 'embedded' && SETUP !== 'production' && SETUP !== 'cluster') {
+  console.error(`BENCH_SETUP must be embedded, production or cluster (got ${JSON.stringify(SETUP)})`);
   process.exit(2);
 }
 const SETUP_TEXT =
-  SETUP === 'production'
+  SETUP === 'cluster'
+    ? `npm run cluster (issue 20): Temporal server ${clusterPlan({ PATH: process.env.PATH, CLUSTER_LOCAL_IDP: '1' }).versions.temporalServer} (built from the Go module) on PostgreSQL ${postgresVersion()} (persistence, SQL visibility and the ledger; local, throwaway, fsync off), two worker processes and two API processes behind one port (Node's cluster module)`
+    : SETUP === 'production'
     ? `production layout: API and worker as separate processes (ROLE=api, ROLE=worker), ledger on PostgreSQL ${postgresVersion()} (the machine's package, local, throwaway, fsync off) as DATABASE_URL`
     : 'embedded (npm start): API and worker in one process, ledger on PGlite in that process';
 
@@ -98,16 +104,19 @@ function postgresVersion(): string {
 // ---- the service under test ----------------------------------------------------------------------
 
 interface ServiceProcess {
-  role: 'all' | 'worker' | 'api';
+  /** `cluster`: the supervisor of `npm run cluster` */
+  role: 'all' | 'worker' | 'api' | 'cluster';
   proc: ChildProcess;
   exited: Promise<number | null>;
   output: () => string;
 }
 
 interface Service {
-  /** `all` (embedded), or `worker` then `api` (production) */
+  /** `all` (embedded), or `worker` then `api` (production), or `cluster` */
   procs: ServiceProcess[];
   dataDir: string;
+  /** the signing key of the development tokens the API accepts */
+  keyFile: string;
   base: string;
   temporalAddress: string;
   output: () => string;
@@ -140,6 +149,7 @@ async function startService(databaseUrl: string | undefined): Promise<Service> {
   const svc: Service = {
     procs,
     dataDir,
+    keyFile: join(dataDir, 'auth', 'dev-signing-key.json'),
     base: `http://127.0.0.1:${port}`,
     temporalAddress: `127.0.0.1:${dev}`,
     output: () => procs.map((p) => `--- ${p.role}:\n${p.output()}`).join('\n'),
@@ -179,12 +189,84 @@ async function startService(databaseUrl: string | undefined): Promise<Service> {
   }
 }
 
+/**
+ * `npm run cluster` (scripts/cluster.ts, as package.json runs it after setup) with a temporary
+ * DATA_DIR and free ports, as the cluster suite's helper starts it (test/helpers/cluster.ts);
+ * its API accepts development tokens of a key this function creates.
+ */
+async function startCluster(): Promise<Service> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'utskrivning-bench-cluster-'));
+  chmodSync(dataDir, 0o755); // the postgres user must reach DATA_DIR/cluster
+  const keyFile = join(dataDir, 'auth', 'dev-signing-key.json');
+  await loadOrCreateDevKey(keyFile);
+  let ports: Record<string, string>;
+  for (;;) {
+    const [api, ui, postgres, metrics, idp] = await freePorts(5);
+    // the server's membership ports (frontend − 300 …) must fit a smallint (cluster-config.ts): not an ephemeral port
+    const temporal = 20_000 + Math.floor(Math.random() * 12_000);
+    const derived = [temporal, ...Object.values(temporalInternalPorts(temporal)), metrics! + 1];
+    if (!(await Promise.all(derived.map(portOpen))).some(Boolean)) {
+      ports = { PORT: String(api), CLUSTER_TEMPORAL_PORT: String(temporal), CLUSTER_UI_PORT: String(ui), CLUSTER_POSTGRES_PORT: String(postgres), CLUSTER_WORKER_METRICS_PORT: String(metrics), CLUSTER_IDP_PORT: String(idp) };
+      break;
+    }
+  }
+  const env = {
+    ...ports,
+    DATA_DIR: dataDir,
+    PSEUDONYM_KEY,
+    TEMPORAL_NAMESPACE: NAMESPACE,
+    TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+    AUTH_DEV_KEY_FILE: keyFile,
+    // the cluster's own identity provider serves this key's public half (where the cluster has one)
+    CLUSTER_LOCAL_IDP: '1',
+    CLUSTER_POSTGRES_FSYNC: 'off',
+    ...(process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS } : {}),
+  };
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'scripts/cluster.ts'], { cwd: projectRoot, env: serviceEnv({ ...env, LOG_LEVEL: 'warn' }), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let out = '';
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const svc: Service = {
+    procs: [{ role: 'cluster', proc, exited, output: () => out.slice(-20_000) }],
+    dataDir,
+    keyFile,
+    base: `http://127.0.0.1:${ports.PORT}`,
+    temporalAddress: `127.0.0.1:${ports.CLUSTER_TEMPORAL_PORT}`,
+    output: () => `--- cluster:\n${out.slice(-20_000)}`,
+  };
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const deadline = Date.now() + 300_000;
+  while (!out.includes('Utskrivning is running (cluster')) {
+    if (gone || Date.now() > deadline) {
+      await stopService(svc);
+      throw new Error(`npm run cluster ${gone ? 'exited during start-up' : 'not up within 300 s'}:\n${out}`);
+    }
+    await sleep(250);
+  }
+  return svc;
+}
+
+/** The cluster's processes by name (DATA_DIR/cluster/processes.json: supervisor, temporal, worker-1, api-1, …). */
+function clusterProcesses(dataDir: string): Record<string, number> {
+  const file = join(dataDir, 'cluster', 'processes.json');
+  try {
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, number>) : {};
+  } catch {
+    return {}; // being replaced
+  }
+}
+
 /** Stops the API first, then the worker (and with it the dev server); the worst exit code. */
 async function stopService(svc: Service): Promise<number | null> {
   const codes: (number | null)[] = [];
   for (const p of [...svc.procs].reverse()) {
-    if (p.proc.exitCode === null && p.proc.signalCode === null) p.proc.kill('SIGINT');
-    const code = await Promise.race([p.exited, sleep(30_000).then(() => 'timeout' as const)]);
+    // the cluster's supervisor stops its processes in order on Ctrl-C, sent to its group as a terminal would
+    if (p.role === 'cluster' && p.proc.exitCode === null && p.proc.signalCode === null) {
+      try { process.kill(-p.proc.pid!, 'SIGINT'); } catch { /* gone */ }
+    } else if (p.proc.exitCode === null && p.proc.signalCode === null) p.proc.kill('SIGINT');
+    const code = await Promise.race([p.exited, sleep(p.role === 'cluster' ? 120_000 : 30_000).then(() => 'timeout' as const)]);
     if (code === 'timeout') {
       try { process.kill(-p.proc.pid!, 'SIGKILL'); } catch { /* gone */ }
     }
@@ -226,8 +308,8 @@ class ActionError extends Error {}
  * Signs each request in as the party who sends it (docs/domain.md §10), with development tokens of
  * the service's own key (DATA_DIR/auth), minted once per party before the clock starts.
  */
-async function partyTokens(dataDir: string): Promise<(type: Sample['type'], body: unknown) => string> {
-  const mint = (role: Role, organisation: string) => mintDevToken(join(dataDir, 'auth', 'dev-signing-key.json'), { userId: ACTOR.userId, role, organisation, region: REGION.id, audience: 'utskrivning-api' });
+async function partyTokens(keyFile: string): Promise<(type: Sample['type'], body: unknown) => string> {
+  const mint = (role: Role, organisation: string) => mintDevToken(keyFile, { userId: ACTOR.userId, role, organisation, region: REGION.id, audience: 'utskrivning-api' });
   const byKind: Record<string, string> = {
     inpatient: await mint('inpatientStaff', INPATIENT),
     primaryCare: await mint('primaryCareStaff', PRIMARY_CARE),
@@ -483,45 +565,70 @@ interface CpuSnapshot {
   ours: number;
   client: number;
   devServer: number;
-  /** the local PostgreSQL server's processes (BENCH_SETUP=production), 0 otherwise */
+  /** the local PostgreSQL server's processes (BENCH_SETUP=production and cluster), 0 otherwise */
   ledger: number;
+  /** jiffies of each named process of the service (its own, not its children's): where the CPU goes */
+  byName: Record<string, number>;
+}
+
+/** The service's processes by name, for the CPU per process (set once the service runs). */
+let namedProcesses: () => Record<string, number> = () => ({});
+/** The Temporal server's process: the CLI's dev server, or the Go-built server of the cluster. */
+const isTemporalServer = (comm: string) => comm === 'temporal' || comm === 'temporal-server';
+
+/**
+ * Each named process of the service with its descendants (e.g. `tsx`'s node child, a bundling
+ * child), without the Temporal server, PostgreSQL and the other named processes and theirs.
+ */
+function serviceTrees(procs: Map<number, ProcessCpu>): Map<string, Set<number>> {
+  const named = namedProcesses();
+  const namedPids = new Set(Object.values(named));
+  const trees = new Map<string, Set<number>>();
+  for (const [name, root] of Object.entries(named)) {
+    const tree = new Set([root]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [pid, p] of procs) {
+        if (tree.has(pid) || !tree.has(p.ppid) || namedPids.has(pid) || isTemporalServer(p.comm) || p.comm === 'postgres') continue;
+        tree.add(pid);
+        grew = true;
+      }
+    }
+    trees.set(name, tree);
+  }
+  return trees;
+}
+
+const vmRssKb = (pid: number) => { try { return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0); } catch { return 0; } };
+
+/** Resident memory of each named process of the service: its largest process (the one that serves) and its whole tree, in MB. */
+function serviceRss(): Record<string, { largestMb: number; treeMb: number }> {
+  const out: Record<string, { largestMb: number; treeMb: number }> = {};
+  for (const [name, pids] of serviceTrees(processCpu())) {
+    const kb = [...pids].map(vmRssKb);
+    out[name] = { largestMb: Math.max(0, ...kb) / 1024, treeMb: kb.reduce((a, b) => a + b, 0) / 1024 };
+  }
+  return out;
 }
 
 /** `ledgerDir`: the local PostgreSQL cluster, whose server processes are not our children. */
 function cpuSnapshot(ledgerDir?: string): CpuSnapshot {
-  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  const total = f.reduce((a, b) => a + b, 0);
-  const idle = (f[3] ?? 0) + (f[4] ?? 0);
-  const procs = new Map<number, { ppid: number; jiffies: number; comm: string }>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      procs.set(Number(entry), { ppid: Number(rest[1]), jiffies: Number(rest[11]) + Number(rest[12]), comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) });
-    } catch { /* gone meanwhile */ }
-  }
-  const withDescendants = (roots: number[]) => {
-    const set = new Set(roots);
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const [pid, p] of procs) if (!set.has(pid) && set.has(p.ppid)) { set.add(pid); grew = true; }
-    }
-    return set;
-  };
-  const cmdline = (pid: number) => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { return ''; } };
-  const ledgerPids = ledgerDir ? withDescendants([...procs.keys()].filter((pid) => procs.get(pid)!.comm === 'postgres' && cmdline(pid).includes(ledgerDir))) : new Set<number>();
-  const mine = withDescendants([process.pid, ...ledgerPids]);
+  const machine = machineCpu();
+  const procs = processCpu();
+  const ledgerPids = ledgerDir ? withDescendants(procs, [...procs.keys()].filter((pid) => procs.get(pid)!.comm === 'postgres' && cmdlineOf(pid).includes(ledgerDir))) : new Set<number>();
+  const mine = withDescendants(procs, [process.pid, ...ledgerPids]);
   let ours = 0;
   let devServer = 0;
   let ledger = 0;
   for (const pid of mine) {
     const p = procs.get(pid);
     ours += p?.jiffies ?? 0;
-    if (p?.comm === 'temporal') devServer += p.jiffies;
+    if (p && isTemporalServer(p.comm)) devServer += p.jiffies;
     if (ledgerPids.has(pid)) ledger += p?.jiffies ?? 0;
   }
-  return { busy: total - idle, steal: f[7] ?? 0, total, ours, client: procs.get(process.pid)?.jiffies ?? 0, devServer, ledger };
+  const byName: Record<string, number> = {};
+  for (const [name, pids] of serviceTrees(procs)) byName[name] = [...pids].reduce((n, pid) => n + (procs.get(pid)?.jiffies ?? 0), 0);
+  return { ...machine, ours, client: procs.get(process.pid)?.jiffies ?? 0, devServer, ledger, byName };
 }
 
 function cpuShare(a: CpuSnapshot, b: CpuSnapshot) {
@@ -540,18 +647,12 @@ function cpuShare(a: CpuSnapshot, b: CpuSnapshot) {
     devServerS: seconds(b.devServer - a.devServer),
     ledgerS: seconds(b.ledger - a.ledger),
     serviceS: seconds(b.ours - a.ours - (b.client - a.client) - (b.devServer - a.devServer) - (b.ledger - a.ledger)),
+    /** processes present at both ends (one restarted in between is left out) */
+    byNameS: Object.fromEntries(Object.keys(b.byName).filter((k) => k in a.byName && b.byName[k]! >= a.byName[k]!).map((k) => [k, seconds(b.byName[k]! - a.byName[k]!)])),
   };
 }
 
 // ---- figures and the report ------------------------------------------------------------------------
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
-}
-
-const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
 
 function stats(r: PhaseResult) {
   const actions = r.samples.filter((s) => s.type !== 'start').map((s) => s.ms).sort((a, b) => a - b);
@@ -582,14 +683,20 @@ function perTypeP50(r: PhaseResult): Map<string, number> {
   return new Map([...by].map(([k, v]) => [k, median(v)]));
 }
 
-const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
 const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
-const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
 const met = (ok: boolean) => (ok ? '**met**' : '**NOT met**');
 
 type CpuShare = ReturnType<typeof cpuShare>;
 
 /** The CPU seconds of several stretches added up (the shares are not used per phase). */
+/** What the parts are called in each setup. */
+const PARTS = {
+  service: SETUP === 'cluster' ? 'service (2 API processes, their supervisor, 2 worker processes)' : SETUP === 'production' ? 'service (API process + worker process)' : 'service (API + worker + ledger)',
+  ledger: SETUP === 'cluster' ? 'PostgreSQL server (Temporal persistence, visibility and the ledger)' : 'PostgreSQL server',
+  temporal: SETUP === 'cluster' ? 'Temporal server' : 'Temporal dev server',
+};
+const hasLedgerServer = SETUP !== 'embedded';
+
 function sumSeconds(xs: CpuShare[]): CpuShare {
   const sum = (pick: (x: CpuShare) => number) => xs.reduce((n, x) => n + pick(x), 0);
   return { ...xs[0]!, clientS: sum((x) => x.clientS), devServerS: sum((x) => x.devServerS), ledgerS: sum((x) => x.ledgerS), serviceS: sum((x) => x.serviceS) };
@@ -604,9 +711,9 @@ function cpuRows(c: { api: CpuShare; direct: CpuShare }, requests: { api: number
   const ms = (phase: 'api' | 'direct', x: number) => `${f1((1000 * x) / Math.max(1, requests[phase]))} ms`;
   const row = (label: string, pick: (x: CpuShare) => number) => `| CPU per request: ${label} | ${ms('api', pick(c.api))} | ${ms('direct', pick(c.direct))} | ${f2(pick(c.api) / requests.api / (pick(c.direct) / requests.direct))} |`;
   return [
-    row(SETUP === 'production' ? 'service (API process + worker process)' : 'service (API + worker + ledger)', (x) => x.serviceS),
-    ...(SETUP === 'production' ? [row('PostgreSQL server', (x) => x.ledgerS)] : []),
-    row('Temporal dev server', (x) => x.devServerS),
+    row(PARTS.service, (x) => x.serviceS),
+    ...(hasLedgerServer ? [row(PARTS.ledger, (x) => x.ledgerS)] : []),
+    row(PARTS.temporal, (x) => x.devServerS),
     row('benchmark client', (x) => x.clientS),
     row('all of these', (x) => x.serviceS + x.ledgerS + x.devServerS + x.clientS),
   ];
@@ -615,7 +722,7 @@ function cpuRows(c: { api: CpuShare; direct: CpuShare }, requests: { api: number
 function report(
   api: PhaseResult,
   direct: PhaseResult,
-  meta: { startedAt: Date; totalS: number; serviceExit: number | null | undefined; loadBefore: number; cpu: CpuShare; cpuByPhase: { api: CpuShare; direct: CpuShare } },
+  meta: { startedAt: Date; totalS: number; serviceExit: number | null | undefined; loadBefore: number; cpu: CpuShare; cpuByPhase: { api: CpuShare; direct: CpuShare }; rss: { start: ReturnType<typeof serviceRss>; end: ReturnType<typeof serviceRss> } },
 ): string {
   const a = stats(api);
   const d = stats(direct);
@@ -629,26 +736,35 @@ function report(
   const clean = api.failed.length === 0 && direct.failed.length === 0 && api.completed === api.episodes && direct.completed === direct.episodes;
 
   const lines = [
-    SETUP === 'production'
+    SETUP === 'cluster'
+      ? '## Discharge episodes on the cluster (`BENCH_SETUP=cluster npm run bench:discharge`)'
+      : SETUP === 'production'
       ? '## Discharge episodes, production layout (`BENCH_SETUP=production npm run bench:discharge`)'
       : '## Discharge episodes (`npm run bench:discharge`)',
     '',
-    `Run ${meta.startedAt.toISOString().replace(/\.\d+Z$/, 'Z')} · ${availableParallelism()} CPUs (${cpu}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM · Node ${process.version} · ${process.platform}/${process.arch} · Temporal CLI dev server ${toolVersions.temporalCli} (SQLite) · ${SETUP_TEXT} · ` +
+    `Run ${meta.startedAt.toISOString().replace(/\.\d+Z$/, 'Z')} · ${availableParallelism()} CPUs (${cpu}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM · Node ${process.version} · ${process.platform}/${process.arch} · ${SETUP === 'cluster' ? 'Temporal server of npm run cluster' : `Temporal CLI dev server ${toolVersions.temporalCli} (SQLite)`} · ${SETUP_TEXT} · ` +
       `N = ${N} episodes per path${ROUNDS > 1 ? ` in each of ${ROUNDS} rounds (API phase, then direct phase, alternating; figures over all rounds)` : ''}, C = ${C} concurrent, warm-up ${WARMUP} per path${ROUNDS > 1 ? ' and round' : ''} (not measured), history sampled from ${HISTORY_SAMPLE} episodes per path${ROUNDS > 1 ? ' and round' : ''} · whole run ${meta.totalS.toFixed(0)} s.`,
     '',
-    `Machine during the measured phases: CPUs ${pct(meta.cpu.busy)} busy — this benchmark's processes (client, service, dev server${SETUP === 'production' ? ', PostgreSQL' : ''}) ${pct(meta.cpu.ours)}, ` +
+    `Machine during the measured phases: CPUs ${pct(meta.cpu.busy)} busy — this benchmark's processes (client, service, ${SETUP === 'cluster' ? 'Temporal server' : 'dev server'}${hasLedgerServer ? ', PostgreSQL' : ''}) ${pct(meta.cpu.ours)}, ` +
       `other processes ${pct(Math.max(0, meta.cpu.others - meta.cpu.steal))}, stolen by the hypervisor ${pct(meta.cpu.steal)}; load average before the run ${meta.loadBefore.toFixed(2)}.` +
       (busyMachine ? ' **Other work competed for the CPUs, so these figures understate what the machine does alone.**' : ''),
-    `CPU time per request, both phases (${allRequests} requests incl. starts and warm-up): service (${SETUP === 'production' ? 'API process + worker process' : 'API + worker + ledger'}) ${f1((1000 * meta.cpu.serviceS) / allRequests)} ms, ` +
-      (SETUP === 'production' ? `PostgreSQL server ${f1((1000 * meta.cpu.ledgerS) / allRequests)} ms, ` : '') +
-      `Temporal dev server ${f1((1000 * meta.cpu.devServerS) / allRequests)} ms, benchmark client ${f1((1000 * meta.cpu.clientS) / allRequests)} ms` +
-      ` — with ${availableParallelism()} CPUs to itself this setup could do at most about ${f1((availableParallelism() * allRequests) / (meta.cpu.serviceS + meta.cpu.ledgerS + meta.cpu.devServerS + meta.cpu.clientS))} requests/s.`,
+    `CPU time per request, both phases (${allRequests} requests incl. starts and warm-up): ${PARTS.service} ${f1((1000 * meta.cpu.serviceS) / allRequests)} ms, ` +
+      (hasLedgerServer ? `${PARTS.ledger} ${f1((1000 * meta.cpu.ledgerS) / allRequests)} ms, ` : '') +
+      `${PARTS.temporal} ${f1((1000 * meta.cpu.devServerS) / allRequests)} ms, benchmark client ${f1((1000 * meta.cpu.clientS) / allRequests)} ms` +
+      ` — with ${availableParallelism()} CPUs to itself this setup could do at most about ${f1((availableParallelism() * allRequests) / (meta.cpu.serviceS + meta.cpu.ledgerS + meta.cpu.devServerS + meta.cpu.clientS))} requests/s.` +
+      (Object.keys(meta.cpu.byNameS).length
+        ? ` By process (CPU time per request, both phases): ${Object.entries(meta.cpu.byNameS).map(([k, v]) => `${k} ${f1((1000 * v) / allRequests)} ms`).join(', ')}.`
+        : ''),
+    `Resident memory (VmRSS) of the service's processes once it answered, before the first episode → after the run's ${api.episodes + direct.episodes + 2 * ROUNDS * WARMUP} episodes: ` +
+      Object.keys(meta.rss.end).map((k) => { const a = meta.rss.start[k]; const b = meta.rss.end[k]!; return `${k} ${a ? f1(a.largestMb) : '–'} → ${f1(b.largestMb)} MB${b.treeMb > b.largestMb + 1 ? ` (with its child processes ${a ? f1(a.treeMb) : '–'} → ${f1(b.treeMb)} MB)` : ''}`; }).join(', ') + '.',
     '',
     'One episode = start + the staff actions of a complete discharge, flow (a) with consent (docs/domain.md §4): admission notice, ' +
       'acknowledgements ×2, named care contact, planning needed, acknowledgements ×2, invitation (municipality only), acknowledgement, planning meeting, SIP, ' +
       `checklist, ${needsTreatmentPlan(today()) ? 'treatment plan, ' : ''}ready, acknowledgements ×2, discharge with notice, acknowledgements ×2, SIP completed — ` +
       `${f1(a.actionsPerEpisode)} staff actions (Workflow Updates) per episode; the workflow then completes. ` +
-      (SETUP === 'production'
+      (SETUP === 'cluster'
+        ? '"API" = HTTP requests to the cluster\'s one API port (Node\'s cluster module hands each connection to one of the two API processes), which send each action through the Temporal server to one of the two workers; '
+        : SETUP === 'production'
         ? '"API" = HTTP requests to the API process (ROLE=api), which sends each action to the worker process (ROLE=worker) through the dev server; '
         : '"API" = HTTP requests to the running service (`npm start`: API, worker and dev server in one process tree); ') +
       '"direct" = the same actions as `handle.executeUpdate` from the benchmark process, same server and worker, run after the API phase. ' +
@@ -668,7 +784,7 @@ function report(
     `| episode start p50 | ${f1(a.startP50)} ms | ${f1(d.startP50)} ms | ${f2(a.startP50 / d.startP50)} |`,
     `| history events / episode (median, max) | ${a.eventsMedian}, ${a.eventsMax} | ${d.eventsMedian}, ${d.eventsMax} | |`,
     `| history bytes / episode (median, max) | ${a.bytesMedian}, ${a.bytesMax} | ${d.bytesMedian}, ${d.bytesMax} | |`,
-    `| … of which update results (the episode view each action returns) | ${pct(a.updateResultShare)} | ${pct(d.updateResultShare)} | |`,
+    `| … of which Update results (stored answers of the actions) | ${pct(a.updateResultShare)} | ${pct(d.updateResultShare)} | |`,
     ...cpuRows(meta.cpuByPhase, { api: api.samples.length + api.warmupActions, direct: direct.samples.length + direct.warmupActions }),
     '',
     'Targets (this 2-core machine):',
@@ -699,12 +815,16 @@ function report(
 async function main(): Promise<void> {
   const startedAt = new Date();
   const loadBefore = loadavg()[0];
-  console.log(`bench:discharge — N=${N} episodes per path, C=${C}, warm-up ${WARMUP}; starting the service (tsx src/main.ts)…`);
+  console.log(`bench:discharge — N=${N} episodes per path, C=${C}, warm-up ${WARMUP}; starting the service (${SETUP === 'cluster' ? 'npm run cluster' : 'tsx src/main.ts'})…`);
   const pg = SETUP === 'production' ? startLocalPostgres((await freePorts(1))[0]!) : undefined;
-  const svc = await startService(pg?.url).catch((e) => {
+  const svc = await (SETUP === 'cluster' ? startCluster() : startService(pg?.url)).catch((e) => {
     pg?.stop();
     throw e;
   });
+  // where the CPU goes: each process of the service by name
+  namedProcesses = SETUP === 'cluster' ? () => clusterProcesses(svc.dataDir) : () => Object.fromEntries(svc.procs.map((p) => [p.role === 'all' ? 'service' : p.role, p.proc.pid!]));
+  // the PostgreSQL server's processes are not our children: found by their data directory
+  const ledgerDir = SETUP === 'cluster' ? join(svc.dataDir, 'cluster') : pg?.dataDir;
   let stopped = false;
   const onSignal = () => {
     if (stopped) return;
@@ -723,8 +843,9 @@ async function main(): Promise<void> {
     // the service encrypts payloads (src/temporal/codec.ts; PAYLOAD_KEYS or the development key): so must we
     const client = new Client({ connection, namespace: NAMESPACE, dataConverter: dataConverter() });
 
-    const tokenFor = await partyTokens(svc.dataDir);
-    const cpuBefore = cpuSnapshot(pg?.dataDir);
+    const tokenFor = await partyTokens(svc.keyFile);
+    const rssAtStart = serviceRss();
+    const cpuBefore = cpuSnapshot(ledgerDir);
     // rounds alternate the two paths, so a machine that speeds up or slows down during the run
     // affects both alike
     const apiRounds: PhaseResult[] = [];
@@ -733,15 +854,15 @@ async function main(): Promise<void> {
     const cpuDirect: CpuShare[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       const label = ROUNDS > 1 ? ` (round ${round} of ${ROUNDS})` : '';
-      const s0 = cpuSnapshot(pg?.dataDir);
+      const s0 = cpuSnapshot(ledgerDir);
       console.log(`API phase${label}…`);
       const a = await runPhase('api', client, (samples) => httpDriver(svc.base, samples, tokenFor));
       console.log(`  ${a.episodes - a.failed.length}/${a.episodes} episodes in ${a.wallS.toFixed(1)} s`);
-      const s1 = cpuSnapshot(pg?.dataDir);
+      const s1 = cpuSnapshot(ledgerDir);
       console.log(`direct phase${label}…`);
       const d = await runPhase('direct', client, (samples) => directDriver(client, 'direct', samples));
       console.log(`  ${d.episodes - d.failed.length}/${d.episodes} episodes in ${d.wallS.toFixed(1)} s`);
-      const s2 = cpuSnapshot(pg?.dataDir);
+      const s2 = cpuSnapshot(ledgerDir);
       apiRounds.push(a);
       directRounds.push(d);
       cpuApi.push(cpuShare(s0, s1));
@@ -749,15 +870,16 @@ async function main(): Promise<void> {
     }
     const api = mergeRounds(apiRounds);
     const direct = mergeRounds(directRounds);
-    const cpuAfter = cpuSnapshot(pg?.dataDir);
+    const cpuAfter = cpuSnapshot(ledgerDir);
+    const rssAtEnd = serviceRss();
     const cpu = cpuShare(cpuBefore, cpuAfter);
     const cpuByPhase = { api: sumSeconds(cpuApi), direct: sumSeconds(cpuDirect) };
     await connection.close();
     connection = undefined;
     stopped = true;
     serviceExit = await stopService(svc);
-    const section = report(api, direct, { startedAt, totalS: (Date.now() - startedAt.getTime()) / 1000, serviceExit, loadBefore, cpu, cpuByPhase });
-    writeBenchmarkSection(SETUP === 'production' ? 'discharge-production' : 'discharge', section.split('\n'));
+    const section = report(api, direct, { startedAt, totalS: (Date.now() - startedAt.getTime()) / 1000, serviceExit, loadBefore, cpu, cpuByPhase, rss: { start: rssAtStart, end: rssAtEnd } });
+    writeBenchmarkSection(SETUP === 'embedded' ? 'discharge' : `discharge-${SETUP}`, section.split('\n'));
     console.log(`\n${section}\n\nwritten to BENCHMARKS.md`);
     if (api.failed.length || direct.failed.length) process.exitCode = 1;
   } finally {
