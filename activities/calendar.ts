@@ -17,6 +17,7 @@ import {
 } from '../src/domain/calendar';
 import { escalationPolicy, type EscalationScope, type Grace } from '../src/domain/escalation';
 import type { Region } from '../src/domain/regions';
+import { addCalendarDays } from '../src/domain/local-date';
 
 /** A Deadline as it travels through payloads (instants as ISO strings, not Date). */
 export interface DeadlineDto {
@@ -63,11 +64,6 @@ export interface GraceRequest extends EscalationScope {
 }
 
 
-function addCalendarDays(date: string, days: number): string {
-  const d = new Date(`${date}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
 
 export function createCalendarActivities(options: CalendarOptions, regions: Region[] = []) {
   // the reminder, escalation and grace policy is the domain's (src/domain/escalation.ts); here it is applied

@@ -27,6 +27,7 @@ import {
   type Period,
 } from './indicators';
 import { DEVIATION_TYPES } from './obligations';
+import { addCalendarDays } from './local-date';
 
 export type Window = 'month' | 'rolling12';
 
@@ -141,7 +142,7 @@ export function buildIndicatorReport(unfiltered: ReportInput): IndicatorReport {
   if (input.care !== 'all') {
     notComputable.push({ indicator: `homeCare, payment (${input.care})`, reason: 'Home health care and invoices are not split by care type; they are given for all care.' });
   }
-  const followUpEnds = new Date(Date.parse(`${input.period.toExclusive}T00:00:00Z`) + 30 * 86_400_000).toISOString().slice(0, 10);
+  const followUpEnds = addCalendarDays(input.period.toExclusive, 30);
   if (input.today < followUpEnds) {
     notComputable.push({ indicator: 'readmission30Days (incomplete)', reason: `The 30-day follow-up of episodes discharged late in the period ends on ${followUpEnds}; until then the figure can still grow.` });
   }

@@ -14,6 +14,7 @@
 import { readinessOf } from './billing/readiness';
 import { isValidLocalDate, type LocalDate } from './calendar';
 import type { DeviationType } from './obligations';
+import { addCalendarDays, calendarDaysBetween } from './local-date';
 
 /** healthCentre: the patient's health centre (vårdcentral/HC, 004 §4.1 "Gärna även per HC") */
 export type GroupBy = 'municipality' | 'hospital' | 'unit' | 'healthCentre';
@@ -176,7 +177,6 @@ export function episodeReadyDays(e: Pick<IndicatorEpisode, 'readyPeriods' | 'dis
 
 const inPeriod = (d: LocalDate | null, p: Period): boolean => d !== null && p.from <= d && d < p.toExclusive;
 const over65 = (age: number | null): boolean => age !== null && age > OVER_AGE;
-const addDays = (d: LocalDate, n: number): LocalDate => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 /** 001 §6.1 step 2: the admission notice with the preliminary date within 24 clock hours. */
 export function noticeWithin24h(e: Pick<IndicatorEpisode, 'admittedAt' | 'admissionNoticeSentAt'>): boolean {
@@ -186,7 +186,7 @@ export function noticeWithin24h(e: Pick<IndicatorEpisode, 'admittedAt' | 'admiss
 /** 004 §4.1: the invitation by the end of the day `days` calendar days after the (first) ready date. */
 export function invitationWithin(e: Pick<IndicatorEpisode, 'readyPeriods' | 'invitationSentDate'>, days: number): boolean {
   const ready = e.readyPeriods[0]?.readyDate;
-  return ready !== undefined && isValidLocalDate(ready) && e.invitationSentDate !== null && e.invitationSentDate <= addDays(ready, days);
+  return ready !== undefined && isValidLocalDate(ready) && e.invitationSentDate !== null && e.invitationSentDate <= addCalendarDays(ready, days);
 }
 
 /**
@@ -197,7 +197,7 @@ export function invitationWithin(e: Pick<IndicatorEpisode, 'readyPeriods' | 'inv
  */
 export function readmittedWithin(e: IndicatorEpisode, admissionsByPatient: ReadonlyMap<string, readonly IndicatorAdmission[]>, days = READMISSION_DAYS): boolean {
   if (e.dischargeDate === null) return false;
-  const last = addDays(e.dischargeDate, days);
+  const last = addCalendarDays(e.dischargeDate, days);
   return (admissionsByPatient.get(e.patientRef) ?? []).some(
     (a) => a.episodeId !== e.episodeId && a.admissionType !== 'planned' && a.admittedDate >= e.dischargeDate! && a.admittedDate <= last,
   );
@@ -324,10 +324,8 @@ export function groupIndicators(episodes: readonly IndicatorEpisode[], ctx: Indi
 /** Calendar days from admission to discharge (both local dates); null when not discharged or the dates are reversed. */
 export function lengthOfStayDays(e: Pick<IndicatorEpisode, 'admittedDate' | 'dischargeDate'>): number | null {
   if (e.dischargeDate === null) return null;
-  const a = Date.parse(`${e.admittedDate}T00:00:00Z`);
-  const d = Date.parse(`${e.dischargeDate}T00:00:00Z`);
-  if (Number.isNaN(a) || Number.isNaN(d) || d < a) return null;
-  return Math.round((d - a) / 86_400_000);
+  const days = calendarDaysBetween(e.admittedDate, e.dischargeDate);
+  return Number.isNaN(days) || days < 0 ? null : days;
 }
 
 export interface DeviationCounts {

@@ -26,3 +26,18 @@ export function stockholmDateOf(iso: string): string | undefined {
   if (Number.isNaN(ms)) return undefined;
   return new Date(ms + stockholmOffsetHours(ms) * 3_600_000).toISOString().slice(0, 10);
 }
+
+// ---- calendar dates ('YYYY-MM-DD'): days are counted on the date, never on an instant ---------
+
+const DAY_MS = 86_400_000;
+const dayNumber = (date: string): number => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
+
+/** The date `n` calendar days after `date` (before, for negative `n`). */
+export function addCalendarDays(date: string, n: number): string {
+  return new Date((dayNumber(date) + n) * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Calendar days from `from` to `to` (negative when `to` is earlier; NaN when either does not parse). */
+export function calendarDaysBetween(from: string, to: string): number {
+  return Math.round(dayNumber(to) - dayNumber(from));
+}

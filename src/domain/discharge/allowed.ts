@@ -8,7 +8,7 @@
  * tried with today's date and a meeting tomorrow; the form's own answer may still be a 409 at its
  * field, which the workspace shows there.
  */
-import { stockholmDateOf } from '../local-date';
+import { addCalendarDays, stockholmDateOf } from '../local-date';
 import { sameParty, type Party } from '../obligations';
 import type { RuleVersion } from '../process';
 import { convener, parties, refusal, type DischargeAction, type DischargeActionType, type Refusal } from './actions';
@@ -75,9 +75,7 @@ function probes(s: DischargeState, type: DischargeActionType, party: Party | und
   }
 }
 
-function nextDay(d: string): string {
-  return new Date(Date.parse(`${d}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-}
+const nextDay = (d: string): string => addCalendarDays(d, 1);
 
 /**
  * Each workspace action of `types` (those the caller's role may do) with the domain's answer now.
