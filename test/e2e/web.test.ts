@@ -404,6 +404,14 @@ describe('staff workspace in the browser', () => {
     await visible(municipality.getByRole('cell', { name: 'Uppdraget accepterat' }));
     await visible(municipality.locator('summary', { hasText: 'Återkoppla utfört hembesök' }));
     await municipality.screenshot({ path: join(SHOTS, 'hembesok.png'), fullPage: true });
+    // the visit reported back: only the ordered interventions are offered, each checked, with the day's date
+    const visit = await openAction(municipality, 'Återkoppla utfört hembesök');
+    expect(await visit.getByRole('checkbox').count()).toBe(2);
+    expect(await axe(municipality)).toEqual([]);
+    await visit.getByRole('checkbox', { name: 'Blodprov' }).uncheck();
+    await visit.getByRole('button').click();
+    await visible(municipality.getByRole('cell', { name: 'Utfört hembesök återkopplat' }));
+    expect((await pc.get(`/api/home-visits/${orderId}`)).body.visits).toEqual([expect.objectContaining({ performedOn: today, interventions: ['Såromläggning'] })]);
 
     const order = await pc.get(`/api/home-visits/${orderId}`);
     expect(order.body.status).toBe('accepted');

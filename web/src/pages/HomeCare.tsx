@@ -310,7 +310,7 @@ function ActionForm({ kind, domId, label, action, view, id, who, onDone, fixed }
     switch (spec.kind) {
       case 'interventions':
         return (
-          <fieldset key={spec.name} className="field" {...described(spec.name)}>
+          <fieldset key={spec.name} className="field" aria-describedby={errors[spec.name] ? `${domId}-${spec.name}-err` : undefined}>
             <legend>{spec.label}</legend>
             {(view.interventions ?? []).map((i, n) => (
               <div className="field check" key={i}>
