@@ -6,7 +6,11 @@
  *   officers and administrators get an e-mail and a signed webhook, recorded in the ledger;
  *   started again once the cause is fixed, the close goes on;
  * - a ledger holding an episode written before the fix (a ready date after its discharge) no
- *   longer fails the close at all: it freezes, the episode counted 0 days and flagged for review.
+ *   longer fails the close at all: it freezes, the episode counted 0 days and flagged for review;
+ * - a ledger row the engine cannot compute at all (here: no municipality) is listed in the close
+ *   as "cannot compute" with its code, reason and review flag, in no invoice; the rest of the
+ *   region's month is computed, and the billing officers and administrators are told which
+ *   episode (by its opaque id).
  */
 import { WorkflowFailedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
@@ -134,6 +138,36 @@ describe('monthly close: what a retry cannot fix stops it at once and reaches th
     // nothing failed, nobody was alerted
     expect(smtp.inbox.items).toHaveLength(before);
     expect((await listBillingAlerts(ledger.db, 'gavleborg')).filter((a) => a.month === month)).toEqual([]);
+    await h.terminate('test done');
+  });
+
+  it('an episode the engine cannot compute is listed as cannot compute with its reason and a review flag, the rest of the month is computed, and the billing contacts are told', async () => {
+    const month = '2019-07';
+    const discharged = (id: string, municipality: string) =>
+      episode({
+        episodeId: id, region: 'gavleborg', residenceMunicipality: municipality, status: 'discharged', readyDate: `${month}-02`, dischargedAt: `${month}-12T10:00:00.000Z`, dischargeDate: `${month}-12`,
+        readyPeriods: [{ seq: 1, readyDate: `${month}-02`, endedDate: `${month}-12`, endReason: 'DISCHARGED', withdrawalReason: null }],
+        messages: [{ messageId: `${id}-ready`, type: 'readyForDischarge', version: 1, sender: { kind: 'inpatient', id: 'SE2321000115-HALM1' }, sentAt: `${month}-02T09:00:00.000Z`, recordedAt: `${month}-02T09:00:00.000Z` }],
+        obligations: [], deviations: [],
+      });
+    // a row no rule can bill: it has no municipality (whatever a ledger holds must not stop the close)
+    await upsertEpisode(ledger.db, discharged('no-municipality', ''));
+    await upsertEpisode(ledger.db, discharged('ordinary-july', '2180')); // 10 days: individual, 3
+    const mailsBefore = smtp.inbox.items.length;
+    const h = await env.client.workflow.start<MonthlyCloseWorkflow>(monthlyCloseWorkflowType, { taskQueue, workflowId: monthlyCloseWorkflowId('gavleborg', month), args: [input(gavleborg, month)] });
+    const v = await eventually(async () => { const s = await h.query(closeQuery); return s.phase === 'review' ? s : undefined; }, 'the review to open');
+    expect(v.preliminary).toMatchObject({
+      ruleSetId: 'gavleborg-2019', totalOre: 3 * 7_800_00,
+      cannotCompute: [{ episodeId: 'no-municipality', code: 'EPISODE_MALFORMED', reason: expect.stringMatching(/municipality/), review: 'billingOfficer' }],
+    });
+    expect(v.preliminary!.municipalities.find((m) => m.municipality === '2180')).toMatchObject({ lines: 1, totalOre: 3 * 7_800_00 });
+    expect(v.timeline.map((t) => t.action)).toContain('cannotCompute');
+    // the billing officers and administrators: an alert naming the episode, e-mailed to both
+    const [alert] = await eventually(async () => { const a = (await listBillingAlerts(ledger.db, 'gavleborg')).filter((x) => x.month === month); return a.length ? a : undefined; }, 'the cannot-compute alert');
+    expect(alert).toMatchObject({ kind: 'cannotCompute', code: 'CANNOT_COMPUTE', episodeIds: ['no-municipality'] });
+    await smtp.inbox.waitFor((all) => all.length >= mailsBefore + 2, 'the alert e-mails');
+    const to = smtp.inbox.items.slice(mailsBefore).flatMap((m) => m.to);
+    expect(to).toEqual(expect.arrayContaining(['debitering@gavleborg.example', 'forvaltning@gavleborg.example']));
     await h.terminate('test done');
   });
 });
