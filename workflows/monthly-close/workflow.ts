@@ -31,7 +31,9 @@ import type { Activities } from '../../activities';
 import type { BillingAlert } from '../../src/domain/billing/alerts';
 import { applyReview, closeReview, REVIEW_ACTIONS, reviewComplete, reviewRefusal, type ReviewAction } from '../../src/domain/billing/review';
 import { SA } from '../../src/temporal/search-attributes';
+import { registerActionUpdates } from '../shared/staff-actions';
 import {
+  type CloseAnswer,
   closeQuery,
   closeView as view,
   monthlyCloseUpdates,
@@ -62,29 +64,22 @@ export async function monthlyClose(input: MonthlyCloseInput): Promise<CloseView>
   const s: CloseState = { input, phase: 'freezing', review: { status: 'review', municipalities: {}, flags: [] }, timeline: [] };
   const now = () => new Date(Date.now()).toISOString();
 
-  const refuseOrThrow = (a: ReviewAction) => {
-    if (s.phase !== 'review') throw ApplicationFailure.create({ type: s.phase === 'final' ? 'CLOSE_FINAL' : 'NOT_IN_REVIEW', message: `The close is ${s.phase}; review actions are not possible now.`, nonRetryable: true });
-    const r = reviewRefusal(s.review, a);
-    if (r) throw ApplicationFailure.create({ type: r.code, message: r.message, nonRetryable: true });
-  };
-  for (const type of REVIEW_ACTIONS) {
-    setHandler(
-      monthlyCloseUpdates[type],
-      (a: ReviewAction) => {
-        refuseOrThrow(a);
-        const summary = applyReview(s.review, a, now());
-        s.timeline.push({ at: now(), action: a.type, actor: a.actor?.userId, summary });
-        // the hash of the request this answers: a reused Idempotency-Key with another body is detected by the API
-        return { ...view(s), ...(a.requestHash ? { requestHash: a.requestHash } : {}) };
-      },
-      {
-        validator: (a: ReviewAction) => {
-          if (a?.type !== type) throw new Error(`action type ${String(a?.type)} sent to update ${type}`);
-          refuseOrThrow(a);
-        },
-      },
-    );
-  }
+  // the review actions, wired as every process's actions are (workflows/shared/staff-actions.ts)
+  registerActionUpdates<ReviewAction, CloseAnswer>({
+    types: REVIEW_ACTIONS,
+    updates: monthlyCloseUpdates,
+    refusal: (a) =>
+      s.phase !== 'review'
+        ? { code: s.phase === 'final' ? 'CLOSE_FINAL' : 'NOT_IN_REVIEW', message: `The close is ${s.phase}; review actions are not possible now.` }
+        : reviewRefusal(s.review, a),
+    handle: (a, refuseOrThrow) => {
+      refuseOrThrow(a);
+      const summary = applyReview(s.review, a, now());
+      s.timeline.push({ at: now(), action: a.type, actor: a.actor?.userId, summary });
+      // the hash of the request this answers: a reused Idempotency-Key with another body is detected by the API
+      return { ...view(s), ...(a.requestHash ? { requestHash: a.requestHash } : {}) };
+    },
+  });
   setHandler(closeQuery, () => view(s));
   // Region and ProcessStatus (= phase) let administrators find the closes in review
   // (README "Administration API"). Added after closes had started: patched() keeps histories

@@ -62,31 +62,47 @@ export function compactAnswer<I extends object, S extends string>(rt: ProcessRun
   };
 }
 
-export function registerStaffActions<A extends StaffAction, R>(w: StaffActionWiring<A, R>): void {
+/**
+ * One Update per action type, each with a validator that asks the pure `refusal` rule (a refusal
+ * is never recorded: the caller gets its code and sentence) and a handler that asks it again (the
+ * state may have moved since validation) before `handle`. Every process's actions are wired by
+ * this, the monthly close's review actions included.
+ */
+export function registerActionUpdates<A extends { type: string }, R>(w: {
+  types: readonly A['type'][];
+  updates: Record<A['type'], UpdateDefinition<R, [A]>>;
+  refusal: (a: A) => { code: string; message: string } | undefined;
+  handle: (a: A, refuseOrThrow: (a: A) => void) => R | Promise<R>;
+}): void {
   const refuseOrThrow = (a: A) => {
-    const r = w.refusal(a, w.rt.now());
+    const r = w.refusal(a);
     if (r) throw ApplicationFailure.create({ type: r.code, message: r.message, nonRetryable: true });
   };
   for (const type of w.types) {
-    setHandler(
-      w.updates[type] as UpdateDefinition<R, [A]>,
-      (a: A) =>
-        w.rt.exclusive(async () => {
-          refuseOrThrow(a); // the state may have moved since the validator ran
-          const at = a.occurredAt ? new Date(a.occurredAt).toISOString() : w.rt.now();
-          const before = w.status();
-          const summary = await w.apply(a, at);
-          w.rt.record({ action: a.type, occurredAt: at, actor: a.actor, summary });
-          if (w.status() !== before) upsertSearchAttributes([{ key: SA.processStatus, value: w.status() }]);
-          w.recorded?.(a);
-          return w.respond(a);
-        }),
-      {
-        validator: (a: A) => {
-          if (a.type !== type) throw new Error(`action type ${a.type} sent to update ${type}`);
-          refuseOrThrow(a);
-        },
+    setHandler(w.updates[type] as UpdateDefinition<R, [A]>, (a: A) => w.handle(a, refuseOrThrow), {
+      validator: (a: A) => {
+        if (a?.type !== type) throw new Error(`action type ${String(a?.type)} sent to update ${type}`);
+        refuseOrThrow(a);
       },
-    );
+    });
   }
+}
+
+export function registerStaffActions<A extends StaffAction, R>(w: StaffActionWiring<A, R>): void {
+  registerActionUpdates<A, R>({
+    types: w.types,
+    updates: w.updates,
+    refusal: (a) => w.refusal(a, w.rt.now()),
+    handle: (a, refuseOrThrow) =>
+      w.rt.exclusive(async () => {
+        refuseOrThrow(a); // the state may have moved since the validator ran
+        const at = a.occurredAt ? new Date(a.occurredAt).toISOString() : w.rt.now();
+        const before = w.status();
+        const summary = await w.apply(a, at);
+        w.rt.record({ action: a.type, occurredAt: at, actor: a.actor, summary });
+        if (w.status() !== before) upsertSearchAttributes([{ key: SA.processStatus, value: w.status() }]);
+        w.recorded?.(a);
+        return w.respond(a);
+      }),
+  });
 }
