@@ -184,10 +184,10 @@ async function main(): Promise<void> {
     });
   };
 
-  const spawnLogged = (entry: Supervised, command: string, args: string[], env: Record<string, string>, onOutput?: (text: string) => void) => {
+  const spawnLogged = (entry: Supervised, command: string, args: string[], env: Record<string, string>, onOutput?: (text: string) => void, cwd = projectRoot) => {
     const log = logStream(plan, entry.name);
     // its own process group: Ctrl-C in the terminal reaches only us, and we stop things in order
-    const proc = spawn(command, args, { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const proc = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     proc.stdout!.on('data', (d: Buffer) => {
       log.write(d);
       onOutput?.(d.toString());
@@ -320,14 +320,23 @@ async function main(): Promise<void> {
     }
 
     // workers: the first alone (it registers search attributes and Schedules and migrates the ledger),
-    // then the second together with the API processes
+    // then the second together with the API processes. Each (re)start runs the build named in
+    // DATA_DIR/cluster/worker-build (a rolling deploy: write a new build's directory there, then
+    // stop the workers one after the other), or this checkout.
+    const workerBuild = () => {
+      const file = join(plan.clusterDir, 'worker-build');
+      const dir = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+      return dir || projectRoot;
+    };
     const startWorker = (i: number) => {
       let output = '';
       const entry: Supervised = supervise({
         name: `worker-${i + 1}`,
         start: () => {
           output = '';
-          spawnLogged(entry, process.execPath, [...nodeWithTsx, 'src/main.ts'], appEnv(plan.workers[i]!.env), (t) => (output += t));
+          const build = workerBuild();
+          if (build !== projectRoot) say(`${entry.name} starts from the build in ${build}`);
+          spawnLogged(entry, process.execPath, [...nodeWithTsx, join(build, 'src', 'main.ts')], appEnv(plan.workers[i]!.env), (t) => (output += t), build);
         },
       });
       entry.start();

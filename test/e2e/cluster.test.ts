@@ -7,29 +7,31 @@
  * 1. Episodes run to completion through the API while faults are injected, each while actions are
  *    in flight (the figures of test/e2e/faults.test.ts: nothing lost, nothing duplicated):
  *    a worker killed with SIGKILL, an API process killed with SIGKILL, the Temporal server
- *    restarted, PostgreSQL stopped for 10 s, and a rolling restart of both workers. The figures
- *    go to .test-artifacts/cluster-faults.json (quoted in the README).
+ *    restarted, a rolling restart of both workers with a new build (a copy of the code with a
+ *    `patched()` branch, README "Versioning"), PostgreSQL stopped for 10 s. The figures go to
+ *    .test-artifacts/cluster-faults.json (quoted in the README). The runner is
+ *    test/helpers/fault-runner.ts, shared with test/e2e/faults.test.ts.
  * 2. A home care enrollment and a monthly close through the API; a monthly-close Schedule fires on
  *    the real server; `temporal workflow list --query` finds the episodes by search attributes
- *    (SQL visibility); the codec endpoint decodes a real history's payload.
+ *    (SQL visibility); the codec endpoint decodes a real history's payload, and the real Temporal
+ *    Web UI shows it decoded in Chromium (encrypted without the administrator's codec cookie).
  * 3. Ctrl-C stops everything in order; with CLUSTER_E2E_RESTART=1, a restart on the same DATA_DIR
  *    keeps every process.
  */
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { Kysely, PostgresDialect } from 'kysely';
-import { Pool } from 'pg';
-import { autoAuth, authHeader, rememberStart } from '../helpers/auth';
+import type { Payload } from '@temporalio/common';
+import { autoAuth, authHeader, tokenFor } from '../helpers/auth';
+import { launchBrowser } from '../helpers/browser';
 import { ClusterRun } from '../helpers/cluster';
-import { processCounts } from '../../src/db/homecare';
-import type { Database } from '../../src/db/schema';
-import { localDateOf } from '../../src/domain/calendar';
+import { FaultRunner } from '../helpers/fault-runner';
+import { newWorkerBuild } from '../helpers/worker-build';
+import { workflowsPath } from '../../workers/worker';
+import { bundleHash, workflowBundleFile } from '../../workers/workflow-bundle';
 import { dataConverter } from '../../src/temporal/codec';
-import { projectRoot, temporalCliPath } from '../../src/temporal/tools';
-import { episodeQuery } from '../../workflows/discharge/contract';
+import { temporalCliPath } from '../../src/temporal/tools';
 
 jest.setTimeout(600_000);
 
@@ -39,42 +41,18 @@ const PRIMARY_CARE = 'SE2321000115-VC12';
 const INPATIENT = 'SE2321000115-AVD7';
 const ADMIN = { role: 'administrator', organisation: 'region-gavleborg-it', region: 'gavleborg', userId: 'admin-cluster' } as const;
 
+/** The next build's change: a `patched()` branch (README "Versioning") taken by every staff action. */
+const NEW_BUILD_PATCH = 'cluster-e2e-next-build';
+const PATCH_ANCHOR = 'if (patched(PATCH_EXCLUSIVE_TURNS)) while (this.busy) await condition(() => !this.busy);';
+
 let run: ClusterRun;
 let temporal: { client: Client; connection: Connection };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const days = (d: number) => localDateOf(new Date(Date.now() + d * 86_400_000));
-const figures = { faultsInjected: [] as string[], episodesInFlight: 0, episodesCompleted: 0, actions: 0, retriedRequests: 0, rowsLost: 0, rowsDuplicated: 0, seconds: 0 };
-let progress = 0;
 const episodeIds: string[] = [];
+let runner: FaultRunner;
 
-/** One request, retried with the same Idempotency-Key until answered with anything but a network error or 5xx. */
-async function post(path: string, body: unknown, key = randomUUID()): Promise<any> {
-  const auth = await autoAuth('POST', path, body);
-  let last = '';
-  for (let attempt = 0; ; attempt++) {
-    if (attempt > 0) figures.retriedRequests += 1;
-    if (attempt > 600) throw new Error(`${path}: no answer after ${attempt} attempts; the last: ${last}\n${run.log().slice(-3000)}`);
-    try {
-      const r = await fetch(`${run.base}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'Idempotency-Key': key, ...auth },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(30_000),
-      });
-      const json = await r.json().catch(() => undefined);
-      if (r.status >= 500) { last = `${r.status} ${JSON.stringify(json)}`; await sleep(250); continue; }
-      if (r.status >= 400) throw new Error(`${path} refused: ${r.status} ${JSON.stringify(json)}`);
-      figures.actions += 1;
-      progress += 1;
-      rememberStart('POST', path, body, r.status, json);
-      return json;
-    } catch (err) {
-      if ((err as Error).message.includes('refused:')) throw err;
-      last = String((err as Error).cause ?? (err as Error).message);
-      await sleep(250);
-    }
-  }
-}
+/** One request through the fault runner (retried with its Idempotency-Key until answered). */
+const post = (path: string, body: unknown) => runner.post(path, body);
 
 async function get(path: string): Promise<{ status: number; json: any }> {
   const r = await fetch(`${run.base}${path}`, { headers: await autoAuth('GET', path), signal: AbortSignal.timeout(15_000) });
@@ -91,33 +69,6 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
   }
 }
 
-/** A complete episode, flow (a) with consent (DOMAIN.md §4), every message acknowledged (as faults.test.ts). */
-async function runEpisode(i: number): Promise<string> {
-  const start = await post('/api/episodes', { region: 'gavleborg', patient: { kind: 'reservnummer', value: `CLUSTER${i}X${Date.now() % 100000}` }, residenceMunicipality: MUNICIPALITY, inpatientUnit: INPATIENT, primaryCareUnit: PRIMARY_CARE });
-  const id = start.episodeId as string;
-  const act = (path: string, body: unknown) => post(`/api/episodes/${id}/${path}`, body);
-  const ackAll = async (v: any, type: string) => {
-    const m = [...v.messages].reverse().find((x: any) => x.type === type);
-    for (const party of m.recipients) await act('acknowledgements', { messageId: m.messageId, party });
-  };
-  let v = await act('admission-notice', { expectedReadyDate: days(3) });
-  await ackAll(v, 'admissionNotice');
-  await act('named-care-contact', { party: { kind: 'primaryCare', id: PRIMARY_CARE }, contact: 'Distriktssköterska Kluster' });
-  v = await act('planning-needed', { flow: 'a', consent: 'given', needs: 'newHealthCare' });
-  await ackAll(v, 'planningNeeded');
-  v = await act('invitations', { sender: { kind: 'primaryCare', id: PRIMARY_CARE }, meetingAt: new Date(Date.now() + 86_400_000).toISOString(), place: 'Avdelning 7', mode: 'video', location: 'hospital', inviteInpatient: false });
-  await ackAll(v, 'planningInvitation');
-  await act('planning-meetings', {});
-  await act('sip', { coordinator: 'Samordnare Kluster', responsibilities: [{ party: 'Gävle kommun', responsibility: 'Hemtjänst' }], selfCareAssessment: true });
-  await act('checklist', { aidsAndMedicationListInPlace: true, medicinesSecured: true, informationTransferred: true });
-  v = await act('ready', { readyDate: days(0) });
-  await ackAll(v, 'readyForDischarge');
-  v = await act('discharge', { sendNotice: true });
-  await ackAll(v, 'dischargeNotice');
-  await act('sip/complete', {});
-  return id;
-}
-
 /** How many times a process printed its start-up banner (its log survives restarts). */
 const readyCount = (name: string) => (readFileSync(join(run.plan.clusterDir, 'logs', `${name}.log`), 'utf8').match(/Utskrivning is running/g) ?? []).length;
 
@@ -125,6 +76,7 @@ beforeAll(async () => {
   const started = Date.now();
   run = await ClusterRun.start();
   console.log(`npm run cluster started in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  runner = new FaultRunner({ base: () => run.base, log: () => run.log(), label: 'Kluster' });
   const connection = await Connection.connect({ address: run.plan.temporal.address });
   temporal = { connection, client: new Client({ connection, dataConverter: dataConverter() }) };
 }, 300_000);
@@ -148,81 +100,90 @@ test('prints what npm start prints, with the real addresses; two workers and two
   }
 });
 
-test('episodes in flight survive a killed worker, a killed API process, a restarted Temporal server, PostgreSQL stopped for 10 s and a rolling restart of the workers; the ledger matches the workflows', async () => {
-  const started = Date.now();
-  const total = EPISODES * 21; // start + the actions of runEpisode
-  let failure: unknown;
-  const runs = Array.from({ length: EPISODES }, (_, i) => runEpisode(i).catch((err) => { failure ??= err; throw err; }));
-  figures.episodesInFlight = EPISODES;
-  const waitFor = async (share: number) => {
-    while (progress < total * share) {
-      if (failure) throw failure;
-      await sleep(100);
-    }
-  };
+/** A workflow's patch markers (their data, which names the `patched()` id) and its failed workflow tasks' messages. */
+async function historyFacts(workflowId: string): Promise<{ patches: string[]; taskFailures: string[] }> {
+  const history = await temporal.client.workflow.getHandle(workflowId).fetchHistory();
+  const codecs = dataConverter().payloadCodecs ?? [];
+  const patches: string[] = [];
+  const taskFailures: string[] = [];
+  for (const e of history.events ?? []) {
+    if (e.workflowTaskFailedEventAttributes) taskFailures.push(e.workflowTaskFailedEventAttributes.failure?.message ?? String(e.workflowTaskFailedEventAttributes.cause));
+    const m = e.markerRecordedEventAttributes;
+    if (m?.markerName !== 'core_patch') continue;
+    let payloads = Object.values(m.details ?? {}).flatMap((d) => d.payloads ?? []) as Payload[]; // core's `patch-data`
+    for (const c of [...codecs].reverse()) payloads = await c.decode(payloads);
+    for (const p of payloads) patches.push(Buffer.from(p.data ?? []).toString());
+  }
+  return { patches, taskFailures };
+}
 
-  await waitFor(0.15);
-  figures.faultsInjected.push(`worker-1 killed with SIGKILL after ${progress} of ${total} actions (worker-2 carries on; the supervisor starts worker-1 again)`);
+test('episodes in flight survive a killed worker, a rolling restart of the workers with a new build, a killed API process, a restarted Temporal server and PostgreSQL stopped for 10 s; the ledger matches the workflows', async () => {
+  // the next version, built as a deploy pipeline would before it rolls out: a copy of the code with a
+  // patched() branch in its own directory, and its workflow bundle
+  const build = newWorkerBuild(join(run.dataDir, 'build-next'), [{ file: 'workflows/shared/process-runtime.ts', find: PATCH_ANCHOR, replace: `${PATCH_ANCHOR}\n    patched('${NEW_BUILD_PATCH}'); // the next version's change` }]);
+  const bundle = await workflowBundleFile(join(build, 'workflows', 'index.ts'), join(run.plan.dataDir, 'workflow-bundle'));
+  expect(bundle).toContain(bundleHash(join(build, 'workflows', 'index.ts')));
+  expect(bundleHash(join(build, 'workflows', 'index.ts'))).not.toBe(bundleHash(workflowsPath)); // other code, another bundle
+
+  const runs = runner.runEpisodes(EPISODES);
+
+  await runner.waitFor(0.1);
+  runner.fault('worker-1 killed with SIGKILL (worker-2 carries on; the supervisor starts worker-1 again)');
   let pid = run.kill('worker-1', 'SIGKILL');
   await run.restarted('worker-1', pid);
 
-  await waitFor(0.3);
-  figures.faultsInjected.push(`api-1 killed with SIGKILL after ${progress} actions (api-2 keeps serving the port)`);
+  // the rolling deploy of the next version while every episode is in flight, as an operator would:
+  // the new build's directory named in DATA_DIR/cluster/worker-build, then each worker stopped
+  // (SIGTERM, drain) and started on it, the second only once the first is ready again. Staff work
+  // slowly meanwhile (6 s of think time before each action), so that the episodes are still
+  // running when the deploy ends and continue on the new build.
+  await runner.waitFor(0.2);
+  runner.thinkMs = 6000;
+  writeFileSync(join(run.plan.clusterDir, 'worker-build'), build);
+  runner.fault(`rolling restart of both workers with a new build (workflow code with a patched('${NEW_BUILD_PATCH}') branch, bundled from DATA_DIR/build-next; SIGTERM, drain, start; the second only once the first is ready again)`);
+  const deployStarted = Date.now();
+  for (const name of ['worker-1', 'worker-2']) {
+    const before = readyCount(name);
+    pid = run.kill(name, 'SIGTERM');
+    await run.restarted(name, pid);
+    await until(`${name} ready again`, async () => (readyCount(name) > before ? true : undefined), 180_000);
+  }
+  runner.figures.rollingRestartSeconds = Math.round((Date.now() - deployStarted) / 1000);
+  runner.thinkMs = 0;
+  const actionsBeforeNewBuild = runner.figures.actions;
+
+  await runner.waitFor(0.6);
+  runner.fault('api-1 killed with SIGKILL (api-2 keeps serving the port)');
   pid = run.kill('api-1', 'SIGKILL');
   await run.restarted('api-1', pid);
 
-  await waitFor(0.45);
-  figures.faultsInjected.push(`Temporal server stopped (SIGTERM) after ${progress} actions and started again by the supervisor`);
+  await runner.waitFor(0.7);
+  runner.fault('Temporal server stopped (SIGTERM) and started again by the supervisor');
   pid = run.kill('temporal', 'SIGTERM');
   await run.restarted('temporal', pid);
 
-  await waitFor(0.6);
-  figures.faultsInjected.push(`PostgreSQL (Temporal's persistence, visibility and the ledger) stopped for 10 s after ${progress} actions`);
+  await runner.waitFor(0.8);
+  runner.fault('PostgreSQL (Temporal\'s persistence, visibility and the ledger) stopped for 10 s');
   const pg = run.postgres();
   pg.stop();
   await sleep(10_000);
   pg.start();
 
-  await waitFor(0.75);
-  figures.faultsInjected.push(`rolling restart of both workers (SIGTERM, drain, start; the second only once the first is ready again) after ${progress} actions`);
-  for (const name of ['worker-1', 'worker-2']) {
-    const before = readyCount(name);
-    pid = run.kill(name, 'SIGTERM');
-    await run.restarted(name, pid);
-    await until(`${name} ready again`, async () => (readyCount(name) > before ? true : undefined), 120_000);
-  }
-
-  episodeIds.push(...(await Promise.all(runs)));
-
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: run.plan.api.env.DATABASE_URL, max: 2 }) }) });
-  try {
-    for (const id of episodeIds) {
-      await temporal.client.workflow.getHandle(`discharge-${id}`).result();
-      // the workflow returns how it ended (issue 21); the whole episode is its query's answer, also once closed
-      const result = await temporal.client.workflow.getHandle(`discharge-${id}`).query(episodeQuery);
-      figures.episodesCompleted += 1;
-      const rowOf = () => db.selectFrom('episodes').select(['version', 'status']).where('episode_id', '=', id).executeTakeFirst();
-      for (let i = 0; i < 150 && (await rowOf())?.version !== result.version; i++) await sleep(200);
-      expect(await rowOf()).toEqual({ version: result.version, status: result.status });
-      const { messages, obligations, deviations } = await processCounts(db, 'discharge', id);
-      const counts = { messages, obligations, deviations };
-      const expected = { messages: result.messages.length, obligations: result.obligations.length, deviations: result.deviations.length };
-      for (const k of Object.keys(expected) as (keyof typeof expected)[]) {
-        figures.rowsLost += Math.max(0, expected[k] - counts[k]);
-        figures.rowsDuplicated += Math.max(0, counts[k] - expected[k]);
-      }
-      expect(counts).toEqual(expected);
-      expect(result.messages.filter((m: { type: string }) => m.type === 'dischargeNotice')).toHaveLength(1);
-    }
-    const episodes = await db.selectFrom('episodes').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
-    expect(Number(episodes.n)).toBe(EPISODES);
-  } finally {
-    await db.destroy();
-  }
-  figures.seconds = Math.round((Date.now() - started) / 1000);
-  mkdirSync(join(projectRoot, '.test-artifacts'), { recursive: true });
-  writeFileSync(join(projectRoot, '.test-artifacts', 'cluster-faults.json'), `${JSON.stringify(figures, null, 2)}\n`);
-  console.log(`cluster fault injection: ${JSON.stringify(figures, null, 2)}`);
+  episodeIds.push(...(await runs));
+  await runner.verify(temporal.client, run.plan.api.env.DATABASE_URL!, episodeIds);
+  // the new build ran the episodes that were in flight: their histories carry its patch marker
+  const facts = await Promise.all(episodeIds.map((id) => historyFacts(`discharge-${id}`)));
+  const marked = facts.filter((f) => f.patches.some((d) => d.includes(NEW_BUILD_PATCH))).length;
+  runner.figures.episodesContinuedOnNewBuild = marked;
+  // and no build refused another's history (a replay that diverges fails its workflow task)
+  const nondeterministic = facts.flatMap((f) => f.taskFailures).filter((m) => /nondetermin|TMPRL1100/i.test(m));
+  runner.figures.workflowTaskFailures = facts.flatMap((f) => f.taskFailures).length;
+  runner.figures.nondeterminismErrors = nondeterministic.length;
+  runner.figures.actionsOnNewBuild = runner.figures.actions - actionsBeforeNewBuild;
+  expect(run.log()).toContain(`worker-2 starts from the build in ${build}`);
+  const figures = runner.report('cluster-faults.json');
+  expect(marked).toBe(EPISODES); // every episode was in flight across the deploy and continued on the new build
+  expect(nondeterministic).toEqual([]);
   expect(figures.episodesCompleted).toBe(EPISODES);
   expect(figures.rowsLost + figures.rowsDuplicated).toBe(0);
 });
@@ -250,6 +211,60 @@ test('the codec endpoint decodes a real history from the server', async () => {
   const decoded = ((await r.json()) as { payloads: Array<{ metadata: Record<string, string>; data: string }> }).payloads[0]!;
   expect(Buffer.from(decoded.metadata.encoding!, 'base64').toString()).toBe('json/plain');
   expect(JSON.parse(Buffer.from(decoded.data, 'base64').toString())).toMatchObject({ region: 'gavleborg', residenceMunicipality: MUNICIPALITY });
+});
+
+test('the real Temporal Web UI shows a history decoded through the codec endpoint (Chromium); without the administrator\'s codec cookie it stays encrypted', async () => {
+  expect(run.log()).toContain(`Temporal Web UI  ${run.plan.ui.url}`);
+  const started = Date.now();
+  const id = episodeIds[0]!;
+  const { runId } = await temporal.client.workflow.getHandle(`discharge-${id}`).describe();
+  // localhost for both, as an administrator's browser would: the UI and the API are then one site,
+  // so the codec cookie (SameSite=None; Secure, which browsers allow on localhost) goes with the UI's calls
+  const ui = `http://localhost:${run.plan.ports.ui}/namespaces/${run.plan.namespace.name}/workflows/discharge-${id}/${runId}/history`;
+  const api = `http://localhost:${run.plan.ports.api}`;
+  /** The page's text once the workflow's page shows its history, or once it shows `expected`. */
+  const pageText = async (page: import('playwright-core').Page, expected?: string) => {
+    await page.goto(ui, { waitUntil: 'domcontentloaded' });
+    let text = '';
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(500)) {
+      text = await page.locator('body').innerText();
+      if (text.includes('Event History') && (!expected || text.includes(expected))) break;
+    }
+    if (!expected) await sleep(3000); // time for the UI's codec calls to be answered
+    return page.locator('body').innerText();
+  };
+  const codecCalls: string[] = [];
+  const codecAnswers: number[] = [];
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.context.newPage();
+    page.on('request', (r) => {
+      if (r.url() === `${api}/codec/decode` && r.method() === 'POST') codecCalls.push(r.url());
+    });
+    page.on('response', (r) => {
+      if (r.url() === `${api}/codec/decode` && r.request().method() === 'POST') codecAnswers.push(r.status());
+    });
+    // without the codec cookie: the UI's codec calls are refused (401), the payloads stay encrypted
+    const encrypted = await pageText(page);
+    expect(encrypted).toContain(`discharge-${id}`);
+    expect(encrypted).not.toContain('residenceMunicipality');
+    expect(codecCalls.length).toBeGreaterThan(0); // the UI asked the codec endpoint
+    expect(codecAnswers.filter((st) => st === 200)).toEqual([]); // and got nothing decoded
+    codecAnswers.length = 0;
+    // an administrator signs in once at /codec/login (README "Patient data protection")
+    await page.goto(`${api}/codec/login`);
+    await page.locator('#token').fill(await tokenFor(ADMIN));
+    await page.locator('#login button, #login [type=submit]').first().click();
+    await page.getByText(/^Klart:/).waitFor({ timeout: 15_000 });
+    // the workflow's input as the UI shows it, decoded: the episode's start
+    const decoded = await pageText(page, 'residenceMunicipality');
+    expect(decoded).toMatch(new RegExp(`"residenceMunicipality": "${MUNICIPALITY}"`));
+    expect(decoded).toContain(`"inpatientUnit": "${INPATIENT}"`);
+    expect(codecAnswers).toContain(200);
+  } finally {
+    await browser.close();
+  }
+  console.log(`Web UI check in Chromium: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
 
 test('a home care enrollment and a monthly close through the API; a monthly-close Schedule fires', async () => {
