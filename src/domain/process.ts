@@ -48,3 +48,21 @@ export function acknowledgedBeforeSent(rules: RuleVersion, sentAt: string | unde
   if (!rules.realTimes || !sentAt || Date.parse(at) >= Date.parse(sentAt)) return undefined;
   return { code: 'ACKNOWLEDGED_BEFORE_SENT', message: `A message cannot be acknowledged before it was sent (${sentAt}).` };
 }
+
+/** Why the state does not allow an action: a machine-readable code and a sentence staff understand (the API's 409). */
+export interface Refusal {
+  code: string;
+  message: string;
+}
+
+export const refuse = (code: string, message: string): Refusal => ({ code, message });
+
+/** An action the workspace offers (issue 19), with the process's own answer now: allowed, or the refusal its 409 would give. */
+export interface AllowedProcessAction<T extends string> {
+  type: T;
+  /** the message the action concerns (acknowledgements: one entry per message awaiting the caller) */
+  messageId?: string;
+  allowed: boolean;
+  /** why not: the code and sentence of the 409 the action would get now */
+  refusal?: Refusal;
+}

@@ -9,6 +9,7 @@ import { sameParty, settledDeviationRefusal, type Party } from '../obligations';
 import { stockholmDateOf } from '../local-date';
 import { acknowledgedBeforeSent, CURRENT_RULES, type RuleVersion } from '../process';
 import type { CancellationReason, DischargeState, HomeHealthCare, PlanningFlow } from './types';
+import { refuse, type Refusal } from '../process';
 
 interface Base {
   /** when it really happened; defaults to when it is recorded (downtime back-registration, 001 §4) */
@@ -49,12 +50,7 @@ export type DischargeAction =
 
 export type DischargeActionType = DischargeAction['type'];
 
-export interface Refusal {
-  code: string;
-  message: string;
-}
-
-const refuse = (code: string, message: string): Refusal => ({ code, message });
+export type { Refusal } from '../process';
 
 /** The episode's parties (docs/domain.md §4 "Participants"). */
 export function parties(s: Pick<DischargeState, 'input'>): { inpatient: Party; municipality: Party; primaryCare: Party; psychiatricOutpatient?: Party } {

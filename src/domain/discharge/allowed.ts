@@ -10,18 +10,11 @@
  */
 import { addCalendarDays, stockholmDateOf } from '../local-date';
 import { sameParty, type Party } from '../obligations';
-import type { RuleVersion } from '../process';
-import { convener, parties, refusal, type DischargeAction, type DischargeActionType, type Refusal } from './actions';
+import type { AllowedProcessAction, RuleVersion } from '../process';
+import { convener, parties, refusal, type DischargeAction, type DischargeActionType } from './actions';
 import type { DischargeState } from './types';
 
-export interface AllowedAction {
-  type: DischargeActionType;
-  /** the message the action concerns (acknowledgements: one entry per message awaiting the caller) */
-  messageId?: string;
-  allowed: boolean;
-  /** why not: the code and sentence of the 409 the action would get now */
-  refusal?: Refusal;
-}
+export type AllowedAction = AllowedProcessAction<DischargeActionType>;
 
 /** The actions the workspace offers, in the order of the flowchart (001 §6). */
 export const WORKSPACE_ACTIONS: readonly DischargeActionType[] = [

@@ -7,6 +7,7 @@
 import { sameParty, settledDeviationRefusal, type Party } from '../obligations';
 import type { EndReason, EnrollmentStatus, HomeCareState } from './types';
 import { acknowledgedBeforeSent, CURRENT_RULES, type RuleVersion } from '../process';
+import { refuse, type Refusal } from '../process';
 
 export interface Base {
   /** when it really happened; defaults to when it is recorded (back-registration after downtime) */
@@ -43,12 +44,7 @@ export const HOME_CARE_ACTIONS: readonly HomeCareActionType[] = [
   'careNoLongerNeeded', 'closeSip', 'recordDeath', 'recordMove', 'reportDeviation', 'closeDeviation',
 ];
 
-export interface Refusal {
-  code: string;
-  message: string;
-}
-
-const refuse = (code: string, message: string): Refusal => ({ code, message });
+export type { Refusal } from '../process';
 
 /** The two parties of an enrollment: the municipality and the health centre where the patient is listed. */
 export function enrollmentParties(s: Pick<HomeCareState, 'input'>): { municipality: Party; primaryCare: Party } {

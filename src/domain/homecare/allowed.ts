@@ -12,20 +12,13 @@
  */
 import { stockholmDateOf } from '../local-date';
 import { sameParty, type Party } from '../obligations';
-import type { RuleVersion } from '../process';
+import type { AllowedProcessAction, RuleVersion } from '../process';
 import { enrollmentParties, refusal, type HomeCareAction, type HomeCareActionType, type Refusal } from './actions';
 import { visitParties, visitRefusal, type VisitAction, type VisitActionType } from './visit-actions';
 import type { HomeCareMessage, HomeCareState, VisitOrderState } from './types';
 import type { Tracking } from '../obligations';
 
-export interface AllowedProcessAction<T extends string> {
-  type: T;
-  /** acknowledgements: the message awaiting the caller's acknowledgement (one entry per message) */
-  messageId?: string;
-  allowed: boolean;
-  /** why not: the code and sentence of the 409 the action would get now */
-  refusal?: Refusal;
-}
+export type { AllowedProcessAction } from '../process';
 
 /** The enrollment's actions the workspace offers, in the order of 001 §7.2 (coordinators close deviations from their inbox). */
 export const ENROLLMENT_WORKSPACE_ACTIONS: readonly HomeCareActionType[] = [
