@@ -133,10 +133,11 @@ export async function actAndRead<V, R extends { requestHash?: string; warnings?:
   action: A,
   view: QueryDefinition<V>,
   o: ActOptions,
-): Promise<V & Pick<R, 'requestHash' | 'warnings'>> {
+): Promise<V & { requestHash: string; warnings?: string[] }> {
   const answer = await act(handle, update, action, o);
   const v = await handle.query(view).catch((err) => readError(err, o.names));
-  return { ...v, ...(answer.requestHash ? { requestHash: answer.requestHash } : {}), ...(answer.warnings ? { warnings: answer.warnings } : {}) };
+  // the response names the request's hash, also when the Update did not carry it (no Idempotency-Key)
+  return { ...v, requestHash: answer.requestHash ?? o.requestHash, ...(answer.warnings ? { warnings: answer.warnings } : {}) };
 }
 
 /**

@@ -4,12 +4,11 @@
  * for a start, the episode id), so a retried request returns the first result and records
  * nothing twice.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
+import { TypedSearchAttributes, type UpdateDefinition } from '@temporalio/common';
 import type { Config } from '../../config';
 import { parties as dischargeParties, type DischargeAction, type DischargeActionType } from '../../domain/discharge/actions';
 import type { StartEpisodeInput } from '../../domain/discharge/types';
@@ -17,61 +16,19 @@ import { localDateOf } from '../../domain/calendar';
 import { patientAge, pseudonymousPatientRef, validateKommunkod, validateOutOfCountyKommunkod } from '../../domain/identifiers';
 import { findRegion } from '../../domain/regions';
 import { SA } from '../../temporal/search-attributes';
-import { dischargeWorkflowType, type DischargeWorkflow, dischargeUpdates, dischargeWorkflowId, episodeQuery, type DischargeUpdateAnswer, type EpisodeView } from '../../../workflows/discharge/contract';
+import { actAndRead, EPISODE_NAMES, readError, processIdOf, requestHashOf, startProcess } from '../../temporal/process-client';
+import { dischargeWorkflowType, type DischargeWorkflow, dischargeUpdates, dischargeWorkflowId, episodeQuery, type DischargeUpdateAnswer } from '../../../workflows/discharge/contract';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
 import { ACTION_BODIES, StartEpisodeBody } from '../schemas/discharge';
 import { EpisodeStarted, EpisodeViewSchema, jsonResponse } from '../schemas/views';
-import { IDEMPOTENCY_KEY, IdempotencyKeyHeader } from '../schemas/common';
+import { IdempotencyKeyHeader } from '../schemas/common';
+import { idempotencyKey } from '../idempotency';
 import { ACTION_ROLES, READ_ROLES, START_ROLES } from '../../auth/policy';
 import { actorOf } from '../../auth/principal';
 import { requireRole, withActingParty, type ProcessAccess, type ProcessRef } from '../auth';
 
 const EpisodeIdParam = z.object({ episodeId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an episode id') });
 
-
-export function idempotencyKey(req: Request): string | undefined {
-  const key = req.header('Idempotency-Key');
-  if (key === undefined) return undefined;
-  if (!IDEMPOTENCY_KEY.test(key)) {
-    throw new HttpError(400, 'VALIDATION_FAILED', 'header.Idempotency-Key: must be 1–128 characters of letters, digits, _ . : -', [
-      { field: 'header.Idempotency-Key', message: 'must be 1–128 characters of letters, digits, _ . : -' },
-    ]);
-  }
-  return key;
-}
-
-/** Temporal's answers → HTTP: refusals 409 with the workflow's code, unknown episode 404. */
-export function temporalError(err: unknown): never {
-  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-    throw new HttpError(409, err.cause.type ?? 'REFUSED', err.cause.message);
-  }
-  const msg = (err as Error)?.message ?? '';
-  // an update to a closed workflow comes back as WorkflowNotFoundError('workflow execution already
-  // completed'), or — when the process ended while the update was on its way — 'update <id> not found'
-  if (/workflow execution already completed|already completed|^update \S+ not found/i.test(msg)) {
-    throw new HttpError(409, 'EPISODE_CLOSED', 'This episode is closed; nothing more can be recorded on it.');
-  }
-  if (err instanceof WorkflowNotFoundError) throw new HttpError(404, 'EPISODE_NOT_FOUND', 'There is no episode with that id.');
-  if ((err as { code?: number })?.code === 5 || /not found/i.test(msg)) {
-    throw new HttpError(404, 'EPISODE_NOT_FOUND', 'There is no episode with that id.');
-  }
-  throw err;
-}
-
-/**
- * An Update's error → HTTP, for a process the caller was just authorised for (so it exists): a
- * "not found" then means the workflow has completed — with the service's native connection the
- * error carries no message at all — and the answer is 409 closed, not 404 (found by the
- * model-based API test: an action on a cancelled home-visit order answered 404).
- */
-export function updateError(err: unknown, closed = { code: 'EPISODE_CLOSED', message: 'This episode is closed; nothing more can be recorded on it.' }): never {
-  if (err instanceof WorkflowUpdateFailedError) temporalError(err);
-  const msg = (err as Error)?.message ?? '';
-  if (err instanceof WorkflowNotFoundError || (err as { code?: number })?.code === 5 || /not found|already completed/i.test(msg)) {
-    throw new HttpError(409, closed.code, closed.message);
-  }
-  temporalError(err);
-}
 
 export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client; config: Config; access: ProcessAccess }): Router {
   const { client, config, access } = deps;
@@ -116,8 +73,8 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
 
     // The episode id is opaque; with an Idempotency-Key it is derived from it, so a retry finds the same episode.
     // scoped to the caller's organisation: another unit's key is simply another key (issue 17)
-    const episodeId = key ? createHash('sha256').update(`episode:${p.organisation}:${key}`).digest('hex').slice(0, 32) : randomUUID();
-    const requestHash = createHash('sha256').update(`startEpisode\n${JSON.stringify(body)}`).digest('hex').slice(0, 32);
+    const episodeId = processIdOf('episode', p.organisation, key);
+    const requestHash = requestHashOf('startEpisode', body);
     const admittedAt = body.admittedAt ? new Date(body.admittedAt).toISOString() : new Date().toISOString();
     // Back-registration is of the past (docs/domain.md §4 "Downtime"): an admission in the future would
     // refuse every action until then (OCCURRED_BEFORE_ADMISSION); the same 5 minutes of clock skew as the actions allow
@@ -146,14 +103,14 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
       agreements: region.agreements,
     };
     const workflowId = dischargeWorkflowId(episodeId);
-    let existed = false;
-    try {
-      await client.workflow.start<DischargeWorkflow>(dischargeWorkflowType, {
+    // the same key with another body: 422, nothing recorded
+    const { existed } = await startProcess<DischargeWorkflow>(
+      client,
+      dischargeWorkflowType,
+      {
         workflowId,
         taskQueue: config.temporal.taskQueue,
         args: [input],
-        // a closed episode is never started again by a retried admission
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
         typedSearchAttributes: new TypedSearchAttributes([
           { key: SA.region, value: region.id },
           { key: SA.municipalityCode, value: body.residenceMunicipality },
@@ -161,18 +118,9 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
           { key: SA.processStatus, value: 'admitted' },
           { key: SA.psychiatric, value: body.psychiatric },
         ]),
-      });
-    } catch (err) {
-      if ((err as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
-      existed = true;
-    }
-    if (existed) {
-      // the same key with another body: 422, nothing recorded
-      const v = await client.workflow.getHandle(workflowId).query(episodeQuery);
-      if (v.startRequestHash && v.startRequestHash !== requestHash) {
-        throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used by your unit for a different request; nothing new was recorded. Use a new key for a new request.');
-      }
-    }
+      },
+      { requestHash, noun: 'episode', startRequestHash: async () => (await client.workflow.getHandle(workflowId).query(episodeQuery)).startRequestHash },
+    );
     if (!existed) {
       access.remember({ processType: 'discharge', workflowId }, { region: region.id, patientRef: input.patientRef, parties: dischargeParties({ input }) });
     }
@@ -193,7 +141,7 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
     const ref = episode(episodeId);
     const { purpose, patientRef } = await access.authorize(req, ref, READ_ROLES.discharge, 'read episodes', 'episode');
     const v = await access.logged(req, { purpose, processType: 'discharge', processId: episodeId, patientRefs: [patientRef ?? ''] }, () =>
-      client.workflow.getHandle(ref.workflowId).query(episodeQuery).catch((err) => temporalError(err)),
+      client.workflow.getHandle(ref.workflowId).query(episodeQuery).catch((err) => readError(err, EPISODE_NAMES)),
     );
     res.json(v);
   });
@@ -217,23 +165,14 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
       const { principal: p, purpose, patientRef } = await access.authorize(req, ref, ACTION_ROLES.discharge[type], `record “${spec.sv}” (${spec.summary.toLowerCase()})`, 'episode');
       const key = idempotencyKey(req);
       const parsed = withActingParty(p, Object.keys(body.shape), parseOr400(body, req.body ?? {}, 'body') as Record<string, unknown>);
-      const requestHash = createHash('sha256').update(`${type}\n${JSON.stringify(parsed)}`).digest('hex').slice(0, 32);
-      // the hash travels in the Update only with an Idempotency-Key: without one the Update id is
-      // new, so no earlier answer can come back to compare it with, and each hash cost about 100
-      // bytes of history per action (argument and answer; issue 21), as the start already did
-      const action = { ...parsed, type, actor: actorOf(p), ...(key ? { requestHash } : {}) } as DischargeAction;
-      const handle = client.workflow.getHandle(ref.workflowId);
-      // the key is scoped to the action: the same key on another endpoint is another request
-      const answer: DischargeUpdateAnswer = await access.logged(req, { purpose, processType: 'discharge', processId: episodeId, patientRefs: [patientRef ?? ''] }, () =>
-        handle.executeUpdate(dischargeUpdates[type] as never, { args: [action] as never, updateId: key ? `${type}:${p.organisation}:${key}` : randomUUID() }).catch((err) => updateError(err)) as Promise<DischargeUpdateAnswer>,
+      const action = { ...parsed, type, actor: actorOf(p) } as DischargeAction;
+      // the key is scoped to the caller's organisation and the action: the same key on another endpoint is another request
+      const v = await access.logged(req, { purpose, processType: 'discharge', processId: episodeId, patientRefs: [patientRef ?? ''] }, () =>
+        actAndRead(client.workflow.getHandle(ref.workflowId), dischargeUpdates[type] as UpdateDefinition<DischargeUpdateAnswer, [DischargeAction]>, action, episodeQuery, {
+          type, organisation: p.organisation, key, requestHash: requestHashOf(type, parsed), names: EPISODE_NAMES, noun: 'episode',
+        }),
       );
-      if (answer.requestHash && answer.requestHash !== requestHash) {
-        throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request on this episode; nothing new was recorded. Use a new key for a new request.');
-      }
-      // The Update answers compactly (it is stored in the history, issue 21); the response is the
-      // episode as it is now, read by query after the answer, so it reflects this action.
-      const v: EpisodeView = await handle.query(episodeQuery).catch((err) => temporalError(err));
-      res.json({ ...v, requestHash: answer.requestHash ?? requestHash, ...(answer.warnings ? { warnings: answer.warnings } : {}) });
+      res.json(v);
     });
   }
   return router;
