@@ -13,7 +13,7 @@ import type { Client } from '@temporalio/client';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
 import { autoAuth, rememberStart } from './auth';
-import { processCounts } from '../../src/db/homecare';
+import { processCounts } from '../../src/db/home-care';
 import type { Database } from '../../src/db/schema';
 import { localDateOf } from '../../src/domain/calendar';
 import { projectRoot } from '../../src/temporal/tools';
@@ -59,6 +59,8 @@ export class FaultRunner {
   progress = 0;
   /** staff's think time before each action (ms): 0 by default; a suite may slow staff down for a while */
   thinkMs = 0;
+  /** every request, when it was first sent (retries not counted) */
+  readonly sent: Array<{ path: string; at: number }> = [];
   private total = 0;
   private failure: unknown;
   private readonly started = Date.now();
@@ -74,6 +76,7 @@ export class FaultRunner {
     let last = '';
     if (this.thinkMs > 0) await sleep(this.thinkMs);
     const auth = await autoAuth('POST', path, body);
+    this.sent.push({ path, at: Date.now() });
     for (let attempt = 0; ; attempt++) {
       const crashed = this.target.crashed?.();
       if (crashed) throw new Error(crashed);
