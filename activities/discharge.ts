@@ -7,7 +7,7 @@ import { localDateOf } from '../src/domain/calendar';
 import { checklistStatus, sipAcknowledgedAt } from '../src/domain/discharge/actions';
 import type { DischargeState } from '../src/domain/discharge/types';
 import type { LedgerStore } from '../src/db/ledger';
-import { upsertEpisodeChanges, type StoredEpisode } from '../src/db/episodes';
+import { upsertEpisodeChanges, type StoredEpisode } from '../src/db/discharge';
 import type { EpisodeProjection } from '../src/db/projection';
 import { deviationRecord, obligationRecord, partyRecord } from './ledger';
 

@@ -5,8 +5,8 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { LedgerStore } from '../src/db/ledger';
-import { upsertEnrollment } from '../src/db/homecare';
-import type { HomeCareState } from '../src/domain/homecare/types';
+import { upsertEnrollment } from '../src/db/home-care';
+import type { HomeCareState } from '../src/domain/home-care/types';
 import { dischargeUpdates, dischargeWorkflowId } from '../workflows/discharge/contract';
 import { processChildren } from './ledger';
 

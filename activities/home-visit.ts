@@ -3,8 +3,8 @@
  * order (idempotent by version).
  */
 import type { LedgerStore } from '../src/db/ledger';
-import { upsertVisitOrder } from '../src/db/homecare';
-import type { VisitOrderState } from '../src/domain/homecare/types';
+import { upsertVisitOrder } from '../src/db/home-care';
+import type { VisitOrderState } from '../src/domain/home-care/types';
 import { processChildren } from './ledger';
 
 export function createHomeVisitActivities(ledger: LedgerStore) {

@@ -3,9 +3,9 @@
  * as ledger records, and the downtime windows the runtime checks deadlines against (§4 Downtime).
  * Each process's own projection is in its file: ./discharge.ts, ./home-care.ts, ./home-visit.ts.
  */
-import type { HomeCareMessage } from '../src/domain/homecare/types';
+import type { HomeCareMessage } from '../src/domain/home-care/types';
 import type { Obligation, Deviation, Party, Tracking } from '../src/domain/obligations';
-import type { ProcessChildren } from '../src/db/homecare';
+import type { ProcessChildren } from '../src/db/home-care';
 import type { LedgerStore } from '../src/db/ledger';
 import type { DeviationRecord, ObligationRecord } from '../src/db/projection';
 import { downtimeEnds, downtimeFlags } from '../src/db/operations';

@@ -367,7 +367,7 @@ function httpDriver(base: string, samples: Sample[], tokenFor: (type: Sample['ty
   };
 }
 
-/** The same actions straight to Temporal, with the StartEpisodeInput the API builds (src/api/routes/episodes.ts). */
+/** The same actions straight to Temporal, with the StartEpisodeInput the API builds (src/api/routes/discharge.ts). */
 function directDriver(client: Client, phase: string, samples: Sample[]): Driver {
   const handles = new Map<string, WorkflowHandle>();
   return {

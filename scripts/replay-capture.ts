@@ -29,7 +29,7 @@ import { coordinatorDigestWorkflowType, type CoordinatorDigestWorkflow } from '.
 import { monthlyCloseWorkflowType, type MonthlyCloseWorkflow, monthlyCloseScheduledWorkflowType, type MonthlyCloseScheduledWorkflow, monthlyCloseWorkflowId, monthlyCloseUpdates, closeQuery } from '../workflows/monthly-close/contract';
 import { seed } from '../test/helpers/billing';
 import { Episode, episodeInput, eventually, primaryCare, sleepUntil } from '../test/helpers/discharge';
-import { Enrollment, enrollmentInput, VisitOrder, visitInput } from '../test/helpers/homecare';
+import { Enrollment, enrollmentInput, VisitOrder, visitInput } from '../test/helpers/home-care';
 import { timeSkippingEnv } from '../test/helpers/temporal';
 
 export const FIXTURES_DIR = join(projectRoot, 'test/replay/fixtures');

@@ -11,8 +11,8 @@
  *     does not exist, so a refusal reveals nothing.
  */
 import type { DischargeActionType } from '../domain/discharge/actions';
-import type { HomeCareActionType } from '../domain/homecare/actions';
-import type { VisitActionType } from '../domain/homecare/visit-actions';
+import type { HomeCareActionType } from '../domain/home-care/actions';
+import type { VisitActionType } from '../domain/home-care/visit-actions';
 import type { ReviewActionType } from '../domain/billing/review';
 import type { CoordinatorActionType } from '../domain/coordination';
 import { organisationOf } from '../domain/escalation';

@@ -10,7 +10,7 @@ import { localDateOf } from '../domain/calendar';
 import type { IndicatorAdmission, IndicatorDeviation, IndicatorEnrollment, IndicatorEpisode, IndicatorPayment, NeedsCategory, Period } from '../domain/indicators';
 import { READMISSION_DAYS } from '../domain/indicators';
 import type { Database, LocalDate } from './schema';
-import { enrollmentsActiveDuring } from './homecare';
+import { enrollmentsActiveDuring } from './home-care';
 import { readyPeriodsOf } from './billing';
 
 type Db = Kysely<Database>;

@@ -15,7 +15,7 @@ import type { Database } from './schema';
 
 export type { Database } from './schema';
 export * from './projection';
-export { upsertEpisode, getEpisode, listEpisodesDischargedBetween } from './episodes';
+export { upsertEpisode, getEpisode, listEpisodesDischargedBetween } from './discharge';
 
 export interface LedgerOptions {
   /** postgres:// URL → PostgreSQL through a pg Pool; otherwise PGlite */

@@ -206,7 +206,7 @@ export interface NotificationDeliveriesTable {
   created_at: CreatedAt;
 }
 
-// ---- home health care and single home visits (docs/domain.md §5; written by src/db/homecare.ts) ----
+// ---- home health care and single home visits (docs/domain.md §5; written by src/db/home-care.ts) ----
 
 export interface HomeCareEnrollmentsTable {
   /** opaque, never a personnummer */

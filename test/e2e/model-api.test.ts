@@ -55,7 +55,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { ACTION_ROLES } from '../../src/auth/policy';
 import type { Role } from '../../src/auth/principal';
 import { ACTION_BODIES } from '../../src/api/schemas/discharge';
-import { ENROLLMENT_ACTIONS, VISIT_ORDER_ACTIONS } from '../../src/api/schemas/homecare';
+import { ENROLLMENT_ACTIONS, VISIT_ORDER_ACTIONS } from '../../src/api/schemas/home-care';
 import { RULE_SETS } from '../../src/domain/billing/rule-sets';
 import { localDateOf } from '../../src/domain/calendar';
 import type { Party } from '../../src/domain/obligations';
@@ -97,7 +97,7 @@ const INTERVENTIONS = ['såromläggning', 'provtagning'];
  * ended (an order cancelled, declined or expired, an enrollment declined or ended) was answered
  * 404 "no such order / enrollment / episode" instead of 409 PROCESS_CLOSED / EPISODE_CLOSED — the
  * service's native connection reports an update to a completed workflow as a WorkflowNotFoundError
- * with no message. Fixed by `updateError` (src/api/routes/episodes.ts); true would tolerate it again.
+ * with no message. Fixed by `updateError` (src/api/routes/discharge.ts); true would tolerate it again.
  */
 const TOLERATE_404_ON_ENDED_PROCESS = false;
 
@@ -633,7 +633,7 @@ describe('regressions found by this runner', () => {
    * home visit order with that id." for an order GET still answers (status cancelled). Expected:
    * 409 PROCESS_CLOSED. Cause: the service's Temporal client runs on a NativeConnection, whose
    * WorkflowNotFoundError for an update to a completed workflow has an empty message, so
-   * temporalError (src/api/routes/episodes.ts) never sees 'workflow execution already completed'
+   * temporalError (src/api/routes/discharge.ts) never sees 'workflow execution already completed'
    * and answers 404; the API tests' client (grpc-js Connection) carries the message, which is why
    * they pass. Fixed in 9cc143b (updateError treats 'not found' after a successful authorisation as
    * closed); TOLERATE_404_ON_ENDED_PROCESS = true would skip these again.

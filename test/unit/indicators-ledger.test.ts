@@ -4,7 +4,7 @@
  * month cut of instants stored in UTC, deviations with their episode's unit, home-care enrollments
  * active/new/ended, and final invoices' individual lines.
  */
-import { upsertEnrollment } from '../../src/db/homecare';
+import { upsertEnrollment } from '../../src/db/home-care';
 import { loadIndicatorData, monthsOf } from '../../src/db/indicators';
 import { upsertEpisode } from '../../src/db/ledger';
 import { ledgerBackends, useLedgerOn } from '../db/backends';

@@ -13,7 +13,7 @@ import {
   type EpisodeProjection,
   type LedgerStore,
 } from '../../src/db/ledger';
-import { upsertEpisodeChanges } from '../../src/db/episodes';
+import { upsertEpisodeChanges } from '../../src/db/discharge';
 import { migrations } from '../../src/db/migrations';
 import { FAR_TIME_ZONE, ledgerBackends } from '../db/backends';
 import { episode } from '../db/fixtures';

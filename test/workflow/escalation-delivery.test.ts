@@ -15,7 +15,7 @@ import { admissionNoticeAfterFirstRound } from '../../src/domain/calendar';
 import { DEFAULT_REGIONS, RegionSchema } from '../../src/domain/regions';
 import { coordinatorDigestWorkflowType, type CoordinatorDigestWorkflow } from '../../workflows/coordinator-digest/contract';
 import { Episode, episodeInput, eventually, sleepUntil, UNITS } from '../helpers/discharge';
-import { VisitOrder, visitInput } from '../helpers/homecare';
+import { VisitOrder, visitInput } from '../helpers/home-care';
 import { acknowledgementDeadline, addWeekdays, endOfLocalDay, localDateOf } from '../../src/domain/calendar';
 import { coordinatorUpdates } from '../../workflows/shared/coordinator-contract';
 import { openTestLedger } from '../helpers/ledger';

@@ -37,7 +37,7 @@ import type { Party } from '../../src/domain/obligations';
 import { deviationViolations, moneyViolations, orderViolations, settledViolations, type TrackedState } from '../model/invariants';
 import { dischargeAction, homeCareAction, modelSeed, sequenceArb, visitAction, withinProcess, type ActStep, type Sequence } from '../model/sequences';
 import { Episode, episodeInput, eventually, inpatient, municipality, primaryCare, psychiatricOutpatient, UNITS } from '../helpers/discharge';
-import { Enrollment, enrollmentInput, VisitOrder, visitInput } from '../helpers/homecare';
+import { Enrollment, enrollmentInput, VisitOrder, visitInput } from '../helpers/home-care';
 import { useWorkflowTestContext } from '../helpers/temporal';
 
 jest.setTimeout(600_000);

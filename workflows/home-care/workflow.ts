@@ -17,9 +17,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import { END_SUMMARY, HOME_CARE_ACTIONS, enrollmentClosed, enrollmentParties, refusal, type HomeCareAction, type HomeCareActionType } from '../../src/domain/homecare/actions';
-import { boundCarriedState } from '../../src/domain/homecare/bounded';
-import type { EndReason, HomeCareState, StartEnrollmentInput } from '../../src/domain/homecare/types';
+import { END_SUMMARY, HOME_CARE_ACTIONS, enrollmentClosed, enrollmentParties, refusal, type HomeCareAction, type HomeCareActionType } from '../../src/domain/home-care/actions';
+import { boundCarriedState } from '../../src/domain/home-care/bounded';
+import type { EndReason, HomeCareState, StartEnrollmentInput } from '../../src/domain/home-care/types';
 import { openObligations, sameParty, type Obligation } from '../../src/domain/obligations';
 import { acknowledge, openOf, sendMessage } from '../shared/messages';
 import { ProcessRuntime } from '../shared/process-runtime';
@@ -27,7 +27,7 @@ import { compactAnswer, registerStaffActions } from '../shared/staff-actions';
 import { registerCoordinatorActions } from '../shared/coordinator-actions';
 import { deviationHandlers, describeWith } from '../shared/process-kit';
 import { local } from '../shared/proxies';
-import { allowedEnrollmentActions } from '../../src/domain/homecare/allowed';
+import { allowedEnrollmentActions } from '../../src/domain/home-care/allowed';
 import { enrollmentAllowedActionsQuery, enrollmentQuery, type HomeCareAnswer, enrollmentView as view, HISTORY_LIMIT, homeCareUpdates, type EnrollmentView } from './contract';
 
 const remote = proxyActivities<Activities>({ startToCloseTimeout: '1m', retry: { maximumInterval: '1m', maximumAttempts: 10 } });

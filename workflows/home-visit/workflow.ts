@@ -9,8 +9,8 @@
  * on the shared ProcessRuntime, like every other deadline.
  */
 import { setHandler, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
-import type { StartVisitOrderInput, VisitOrderState } from '../../src/domain/homecare/types';
-import { VISIT_ACTIONS, orderClosed, visitParties, visitRefusal, type VisitAction, type VisitActionType } from '../../src/domain/homecare/visit-actions';
+import type { StartVisitOrderInput, VisitOrderState } from '../../src/domain/home-care/types';
+import { VISIT_ACTIONS, orderClosed, visitParties, visitRefusal, type VisitAction, type VisitActionType } from '../../src/domain/home-care/visit-actions';
 import { openObligations, type Obligation } from '../../src/domain/obligations';
 import { SA } from '../../src/temporal/search-attributes';
 import { acknowledge, openOf, sendMessage } from '../shared/messages';
@@ -19,7 +19,7 @@ import { compactAnswer, registerStaffActions } from '../shared/staff-actions';
 import { registerCoordinatorActions } from '../shared/coordinator-actions';
 import { deviationHandlers, describeWith } from '../shared/process-kit';
 import { local } from '../shared/proxies';
-import { allowedVisitActions } from '../../src/domain/homecare/allowed';
+import { allowedVisitActions } from '../../src/domain/home-care/allowed';
 import { type HomeVisitAnswer, homeVisitUpdates, visitAllowedActionsQuery, visitOrderQuery, visitOrderView as view, type VisitOrderView } from './contract';
 
 const DESCRIBE: Record<string, (o: Obligation) => string> = {

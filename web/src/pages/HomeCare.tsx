@@ -4,7 +4,7 @@
  * their deadline in words, deviations, the timeline, and the actions the process allows now —
  * from GET …/{id}/allowed-actions, which answers with the domain's own refusal rule (the
  * workflow's `allowedActions` query). A refused action is shown disabled with the sentence its
- * 409 gives; forms are validated with the server's zod schemas (src/api/schemas/homecare.ts) and
+ * 409 gives; forms are validated with the server's zod schemas (src/api/schemas/home-care.ts) and
  * a 409 is shown at the field it concerns.
  */
 import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
@@ -12,7 +12,7 @@ import { api, ApiError, idempotencyKey, ok } from '../api';
 import { dateTimeSv, localInputToIso, todaySv, weekdayDate } from '../format';
 import type { SignedIn } from '../session';
 import { deviationSv, DEVIATION_STATUS_SV, MESSAGE_SV, OBLIGATION_VERB_SV, PARTY_SV, REFUSAL_FIELD, refusalSv, TIMELINE_SV } from '../sv';
-import { ENROLLMENT_ACTIONS, VISIT_ORDER_ACTIONS } from '../../../src/api/schemas/homecare';
+import { ENROLLMENT_ACTIONS, VISIT_ORDER_ACTIONS } from '../../../src/api/schemas/home-care';
 import { municipalityName } from '../../../src/domain/reference/municipalities';
 
 interface Party { kind: string; id: string }

@@ -12,7 +12,7 @@ import { localInputToIso, todaySv } from '../format';
 import { go } from '../router';
 import type { SignedIn } from '../session';
 import { refusalSv } from '../sv';
-import { StartEnrollmentBody, StartVisitOrderBody } from '../../../src/api/schemas/homecare';
+import { StartEnrollmentBody, StartVisitOrderBody } from '../../../src/api/schemas/home-care';
 import { municipalityName } from '../../../src/domain/reference/municipalities';
 import { idMessageSv } from './Admission';
 

@@ -11,7 +11,7 @@ import { Client } from '@temporalio/client';
 import { TypedSearchAttributes, type QueryDefinition, type UpdateDefinition } from '@temporalio/common';
 import type { Config } from '../../config';
 import type { LedgerStore } from '../../db/ledger';
-import { processTimeline } from '../../db/homecare';
+import { processTimeline } from '../../db/home-care';
 import type { ProcessType } from '../../domain/process';
 import { localDateOf } from '../../domain/calendar';
 import { patientAge, pseudonymousPatientRef, validateKommunkod, type PatientIdentifier } from '../../domain/identifiers';
@@ -22,14 +22,14 @@ import { dischargeWorkflowId, episodeQuery } from '../../../workflows/discharge/
 import { enrollmentAllowedActionsQuery, enrollmentQuery, homeCareWorkflowType, type HomeCareWorkflow, homeCareUpdates, homeCareWorkflowId } from '../../../workflows/home-care/contract';
 import { homeVisitUpdates, visitAllowedActionsQuery, homeVisitWorkflowId, homeVisitWorkflowType, type HomeVisitWorkflow, visitOrderQuery } from '../../../workflows/home-visit/contract';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
-import { ENROLLMENT_ACTIONS, StartEnrollmentBody, StartVisitOrderBody, VISIT_ORDER_ACTIONS } from '../schemas/homecare';
+import { ENROLLMENT_ACTIONS, StartEnrollmentBody, StartVisitOrderBody, VISIT_ORDER_ACTIONS } from '../schemas/home-care';
 import { IdempotencyKeyHeader } from '../schemas/common';
 import { EnrollmentStarted, EnrollmentViewSchema, jsonResponse, TimelineBody, VisitOrderStarted, VisitOrderViewSchema } from '../schemas/views';
 import { idempotencyKey } from '../idempotency';
 import { ACTION_ROLES, READ_ROLES, START_ROLES } from '../../auth/policy';
 import { actorOf, partyOf, type Principal, type Role } from '../../auth/principal';
 import { sameParty, type Party } from '../../domain/obligations';
-import { ENROLLMENT_WORKSPACE_ACTIONS, VISIT_WORKSPACE_ACTIONS } from '../../domain/homecare/allowed';
+import { ENROLLMENT_WORKSPACE_ACTIONS, VISIT_WORKSPACE_ACTIONS } from '../../domain/home-care/allowed';
 import { requireRole, withActingParty, type ProcessAccess, type ProcessRef } from '../auth';
 
 const IdParam = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an id') });

@@ -2,11 +2,11 @@
  * The pure home-care rules (src/domain/homecare): refusals a nurse understands, and what a
  * years-long enrollment carries into its next run.
  */
-import { refusal, type HomeCareAction } from '../../src/domain/homecare/actions';
-import { boundCarriedState, CARRIED } from '../../src/domain/homecare/bounded';
-import type { HomeCareState } from '../../src/domain/homecare/types';
-import { visitRefusal } from '../../src/domain/homecare/visit-actions';
-import type { VisitOrderState } from '../../src/domain/homecare/types';
+import { refusal, type HomeCareAction } from '../../src/domain/home-care/actions';
+import { boundCarriedState, CARRIED } from '../../src/domain/home-care/bounded';
+import type { HomeCareState } from '../../src/domain/home-care/types';
+import { visitRefusal } from '../../src/domain/home-care/visit-actions';
+import type { VisitOrderState } from '../../src/domain/home-care/types';
 import type { Obligation } from '../../src/domain/obligations';
 
 const T0 = '2026-03-02T08:00:00.000Z';

@@ -4,11 +4,11 @@
  * death, move), every deadline met and missed, the link from a discharge episode, and a
  * years-long enrollment whose history stays bounded across continue-as-new.
  */
-import { getEnrollmentRow, homeCareFigures, processCounts, processTimeline } from '../../src/db/homecare';
+import { getEnrollmentRow, homeCareFigures, processCounts, processTimeline } from '../../src/db/home-care';
 import { unitInbox } from '../../src/db/operations';
 import { acknowledgementDeadline, invitationDeadline, localDateOf } from '../../src/domain/calendar';
 import { Episode, episodeInput, eventually, municipality, primaryCare, refusalOf, sleepUntil, UNITS } from '../helpers/discharge';
-import { Enrollment, enrollmentInput } from '../helpers/homecare';
+import { Enrollment, enrollmentInput } from '../helpers/home-care';
 import { actWithStart, useWorkflowTestContext } from '../helpers/temporal';
 import { HISTORY_LIMIT, enrollmentQuery, homeCareWorkflowType, homeCareUpdates, homeCareWorkflowId, type EnrollmentView } from '../../workflows/home-care/contract';
 
@@ -271,7 +271,7 @@ describe('hemsjukvård for years: bounded history', () => {
     // then a burst: hundreds of messages and acknowledgements, thousands of history events
     // (sequential: on the Java time-skipping server an update sent while a run continues as new
     // never completes; concurrent actions across continue-as-new are tested on the dev server
-    // in test/api/homecare.test.ts)
+    // in test/api/home-care.test.ts)
     for (let i = 0; i < 250; i++) {
       const s = await e.act('sendMessage', { sender: primaryCare, text: `Meddelande ${i}` });
       model.messages += 1;

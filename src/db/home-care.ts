@@ -4,7 +4,7 @@
  * Writes are idempotent upserts guarded by the workflow's version, like episodes. Unlike
  * episodes, child rows (messages, obligations, deviations, timeline) are upserted and never
  * deleted: a years-long enrollment carries only its open and newest items across
- * continue-as-new (src/domain/homecare/bounded.ts), so the ledger is the full record.
+ * continue-as-new (src/domain/home-care/bounded.ts), so the ledger is the full record.
  */
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import { coordinatorColumns } from './escalation';

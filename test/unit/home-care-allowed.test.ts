@@ -1,11 +1,11 @@
 /**
- * The actions an enrollment or a visit order allows now (src/domain/homecare/allowed.ts): the
+ * The actions an enrollment or a visit order allows now (src/domain/home-care/allowed.ts): the
  * answer is the process's own refusal rule, and acknowledgements list only the messages still
  * awaiting the caller's party.
  */
-import { allowedEnrollmentActions, allowedVisitActions } from '../../src/domain/homecare/allowed';
-import { refusal } from '../../src/domain/homecare/actions';
-import type { HomeCareState, VisitOrderState } from '../../src/domain/homecare/types';
+import { allowedEnrollmentActions, allowedVisitActions } from '../../src/domain/home-care/allowed';
+import { refusal } from '../../src/domain/home-care/actions';
+import type { HomeCareState, VisitOrderState } from '../../src/domain/home-care/types';
 import type { Party } from '../../src/domain/obligations';
 
 const NOW = '2026-12-03T10:00:00.000Z';

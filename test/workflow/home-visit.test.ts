@@ -4,11 +4,11 @@
  * cancel; a missed acknowledgement and an unanswered order raise deviations that escalate;
  * an order left unanswered past its end date expires.
  */
-import { getVisitOrderRow, processCounts } from '../../src/db/homecare';
+import { getVisitOrderRow, processCounts } from '../../src/db/home-care';
 import { unitInbox } from '../../src/db/operations';
 import { acknowledgementDeadline, localDateOf } from '../../src/domain/calendar';
 import { eventually, municipality, primaryCare, refusalOf, sleepUntil, UNITS } from '../helpers/discharge';
-import { VisitOrder, visitInput } from '../helpers/homecare';
+import { VisitOrder, visitInput } from '../helpers/home-care';
 import { actWithStart, useWorkflowTestContext } from '../helpers/temporal';
 import { homeVisitUpdates, homeVisitWorkflowId, homeVisitWorkflowType, visitOrderQuery, type VisitOrderView } from '../../workflows/home-visit/contract';
 

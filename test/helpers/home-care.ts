@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { HomeCareAction, HomeCareActionType } from '../../src/domain/homecare/actions';
-import type { StartEnrollmentInput, StartVisitOrderInput } from '../../src/domain/homecare/types';
-import type { VisitAction, VisitActionType } from '../../src/domain/homecare/visit-actions';
+import type { HomeCareAction, HomeCareActionType } from '../../src/domain/home-care/actions';
+import type { StartEnrollmentInput, StartVisitOrderInput } from '../../src/domain/home-care/types';
+import type { VisitAction, VisitActionType } from '../../src/domain/home-care/visit-actions';
 import { enrollmentQuery, homeCareWorkflowType, type HomeCareWorkflow, homeCareUpdates, type HomeCareAnswer, homeCareWorkflowId, type EnrollmentView } from '../../workflows/home-care/contract';
 import { homeVisitUpdates, type HomeVisitAnswer, homeVisitWorkflowId, homeVisitWorkflowType, type HomeVisitWorkflow, visitOrderQuery, type VisitOrderView } from '../../workflows/home-visit/contract';
 import { eventually, UNITS } from './discharge';

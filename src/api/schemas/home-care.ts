@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { HsaIdSchema, PatientIdentifierSchema } from '../../domain/identifiers';
-import type { HomeCareActionType } from '../../domain/homecare/actions';
-import type { VisitActionType } from '../../domain/homecare/visit-actions';
+import type { HomeCareActionType } from '../../domain/home-care/actions';
+import type { VisitActionType } from '../../domain/home-care/visit-actions';
 import { IsoInstant, RegionIdSchema } from './common';
 import { ActingParty, KommunkodSchema, LocalDateSchema, PartySchema } from './discharge';
 
