@@ -23,7 +23,6 @@ import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { ACTION_BODIES } from '../src/api/schemas/discharge';
 import type { DischargeAction, DischargeActionType } from '../src/domain/discharge/actions';
@@ -33,7 +32,6 @@ import { patientAge, pseudonymousPatientRef, validatePatientIdentifier } from '.
 import type { Party } from '../src/domain/obligations';
 import { agreementOn, DEFAULT_REGIONS, findRegion } from '../src/domain/regions';
 import { dataConverter } from '../src/temporal/codec';
-import { SA } from '../src/temporal/search-attributes';
 import { toolVersions } from '../src/temporal/tools';
 import { freePorts, portOpen, serviceEnv, spawnService } from './lib/service';
 import { mintDevToken } from '../src/auth/tokens';
@@ -43,7 +41,7 @@ import { postgresBinDir, startLocalPostgres } from './lib/local-postgres';
 import { clusterPlan, temporalInternalPorts } from './lib/cluster-config';
 import { loadOrCreateDevKey } from '../src/auth/tokens';
 import { projectRoot } from '../src/temporal/tools';
-import { dischargeWorkflowType, type DischargeWorkflow, dischargeUpdates, dischargeWorkflowId, episodeQuery, type EpisodeView } from '../workflows/discharge/contract';
+import { dischargeStartAttributes, dischargeWorkflowType, type DischargeWorkflow, dischargeUpdates, dischargeWorkflowId, episodeQuery, type EpisodeView } from '../workflows/discharge/contract';
 
 // ---- parameters ----------------------------------------------------------------------------------
 
@@ -398,13 +396,7 @@ function directDriver(client: Client, phase: string, samples: Sample[]): Driver 
         workflowId: dischargeWorkflowId(episodeId),
         taskQueue: TASK_QUEUE,
         args: [input],
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: SA.region, value: REGION.id },
-          { key: SA.municipalityCode, value: MUNICIPALITY },
-          { key: SA.inpatientUnit, value: INPATIENT },
-          { key: SA.processStatus, value: 'admitted' },
-          { key: SA.psychiatric, value: false },
-        ]),
+        typedSearchAttributes: dischargeStartAttributes(input),
       });
       samples.push({ type: 'start', ms: performance.now() - t0 });
       handles.set(episodeId, handle);

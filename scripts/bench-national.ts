@@ -43,7 +43,6 @@ import { performance } from 'node:perf_hooks';
 import { DateTime } from 'luxon';
 import { sql } from 'kysely';
 import type { WorkflowHandle } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -56,11 +55,11 @@ import { openLedger, type LedgerStore } from '../src/db/ledger';
 import { dailyAmounts, setDailyAmount } from '../src/db/billing';
 import { NATIONAL_DAILY_AMOUNTS } from '../src/domain/reference/daily-amounts';
 import { dataConverter } from '../src/temporal/codec';
-import { SA, searchAttributeTypes } from '../src/temporal/search-attributes';
+import { searchAttributeTypes } from '../src/temporal/search-attributes';
 import { closeInputFor } from '../src/temporal/schedules';
 import { testServerPath, toolVersions } from '../src/temporal/tools';
 import { createWorker } from '../workers/worker';
-import { dischargeWorkflowType, type DischargeWorkflow, dischargeUpdates, dischargeWorkflowId, episodeQuery, type EpisodeView } from '../workflows/discharge/contract';
+import { dischargeStartAttributes, dischargeWorkflowType, type DischargeWorkflow, dischargeUpdates, dischargeWorkflowId, episodeQuery, type EpisodeView } from '../workflows/discharge/contract';
 import { type CloseView, closeQuery, monthlyCloseWorkflowId, monthlyCloseWorkflowType, type MonthlyCloseWorkflow } from '../workflows/monthly-close/contract';
 import { f1, f2, median, percentile, processCpu, withDescendants, writeBenchmarkSection } from './lib/benchmarks';
 import { freePorts, portOpen } from './lib/service';
@@ -324,13 +323,7 @@ async function runEpisode(ctx: Ctx, p: Plan): Promise<void> {
       workflowId: dischargeWorkflowId(episodeId),
       taskQueue: TASK_QUEUE,
       args: [input],
-      typedSearchAttributes: new TypedSearchAttributes([
-        { key: SA.region, value: REGION.id },
-        { key: SA.municipalityCode, value: p.municipality },
-        { key: SA.inpatientUnit, value: p.inpatient },
-        { key: SA.processStatus, value: 'admitted' },
-        { key: SA.psychiatric, value: false },
-      ]),
+      typedSearchAttributes: dischargeStartAttributes(input),
     });
   });
   ctx.started.push(episodeId);

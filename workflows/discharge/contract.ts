@@ -9,6 +9,8 @@
  */
 import type { StaffActionAnswer } from '../shared/staff-actions';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { TypedSearchAttributes } from '@temporalio/common';
+import { SA } from '../../src/temporal/search-attributes';
 import { checklistStatus, parties, type DischargeAction, type DischargeActionType } from '../../src/domain/discharge/actions';
 import type { AllowedAction } from '../../src/domain/discharge/allowed';
 import type { DischargeState, StartEpisodeInput } from '../../src/domain/discharge/types';
@@ -25,6 +27,17 @@ export type DischargeWorkflow = (input: StartEpisodeInput) => Promise<DischargeR
  * Histories recorded before return the full view, which has these fields too.
  */
 export type DischargeResult = Pick<DischargeUpdateAnswer, 'episodeId' | 'version' | 'status'>;
+
+/** The search attributes an episode starts with (README "Administration API": find episodes by region, municipality, ward, status). */
+export function dischargeStartAttributes(input: Pick<StartEpisodeInput, 'region' | 'residenceMunicipality' | 'inpatientUnit' | 'psychiatric'>): TypedSearchAttributes {
+  return new TypedSearchAttributes([
+    { key: SA.region, value: input.region },
+    { key: SA.municipalityCode, value: input.residenceMunicipality },
+    { key: SA.inpatientUnit, value: input.inpatientUnit },
+    { key: SA.processStatus, value: 'admitted' },
+    { key: SA.psychiatric, value: input.psychiatric },
+  ]);
+}
 
 /** Every staff action of the discharge process: one Update each. */
 export const DISCHARGE_ACTIONS: readonly DischargeActionType[] = [

@@ -8,16 +8,15 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Client } from '@temporalio/client';
-import { TypedSearchAttributes, type UpdateDefinition } from '@temporalio/common';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { Config } from '../../config';
 import { parties as dischargeParties, type DischargeAction, type DischargeActionType } from '../../domain/discharge/actions';
 import type { StartEpisodeInput } from '../../domain/discharge/types';
 import { localDateOf } from '../../domain/calendar';
 import { patientAge, pseudonymousPatientRef, validateKommunkod, validateOutOfCountyKommunkod } from '../../domain/identifiers';
 import { findRegion } from '../../domain/regions';
-import { SA } from '../../temporal/search-attributes';
 import { actAndRead, EPISODE_NAMES, readError, processIdOf, requestHashOf, startProcess } from '../../temporal/process-client';
-import { dischargeWorkflowType, type DischargeWorkflow, dischargeUpdates, dischargeWorkflowId, episodeQuery, type DischargeUpdateAnswer } from '../../../workflows/discharge/contract';
+import { dischargeStartAttributes, dischargeWorkflowType, type DischargeWorkflow, dischargeUpdates, dischargeWorkflowId, episodeQuery, type DischargeUpdateAnswer } from '../../../workflows/discharge/contract';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
 import { ACTION_BODIES, StartEpisodeBody } from '../schemas/discharge';
 import { EpisodeStarted, EpisodeViewSchema, jsonResponse } from '../schemas/views';
@@ -111,13 +110,7 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
         workflowId,
         taskQueue: config.temporal.taskQueue,
         args: [input],
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: SA.region, value: region.id },
-          { key: SA.municipalityCode, value: body.residenceMunicipality },
-          { key: SA.inpatientUnit, value: body.inpatientUnit },
-          { key: SA.processStatus, value: 'admitted' },
-          { key: SA.psychiatric, value: body.psychiatric },
-        ]),
+        typedSearchAttributes: dischargeStartAttributes(input),
       },
       { requestHash, noun: 'episode', startRequestHash: async () => (await client.workflow.getHandle(workflowId).query(episodeQuery)).startRequestHash },
     );
