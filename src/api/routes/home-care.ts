@@ -79,6 +79,10 @@ function allowedActionsSchema(id: string, idKey: string, noun: string, types: re
     .meta({ id });
 }
 
+// made once: a schema's id is registered globally, and the app may be created more than once in a process (tests)
+const EnrollmentAllowedActions = allowedActionsSchema('EnrollmentAllowedActions', 'enrollmentId', 'enrollment', ENROLLMENT_WORKSPACE_ACTIONS);
+const VisitOrderAllowedActions = allowedActionsSchema('VisitOrderAllowedActions', 'orderId', 'order', VISIT_WORKSPACE_ACTIONS);
+
 export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client; config: Config; ledger: LedgerStore; access: ProcessAccess }): Router {
   const { client, config, ledger, access } = deps;
   /** §10: the caller starts a process only as one of its parties, in their own region. */
@@ -209,14 +213,14 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
       notFound: { code: 'ENROLLMENT_NOT_FOUND', message: 'There is no home health care enrollment with that id.' },
       workflowId: homeCareWorkflowId, query: enrollmentQuery, actions: ENROLLMENT_ACTIONS, updates: homeCareUpdates, view: EnrollmentViewSchema,
       workspaceActions: ENROLLMENT_WORKSPACE_ACTIONS, allowedQuery: enrollmentAllowedActionsQuery, idKey: 'enrollmentId',
-      allowedSchema: allowedActionsSchema('EnrollmentAllowedActions', 'enrollmentId', 'enrollment', ENROLLMENT_WORKSPACE_ACTIONS),
+      allowedSchema: EnrollmentAllowedActions,
     },
     {
       base: '/api/home-visits', tag: 'Enstaka hembesök (single home visit)', noun: 'order', processType: 'singleHomeVisit',
       notFound: { code: 'ORDER_NOT_FOUND', message: 'There is no single home visit order with that id.' },
       workflowId: homeVisitWorkflowId, query: visitOrderQuery, actions: VISIT_ORDER_ACTIONS, updates: homeVisitUpdates, view: VisitOrderViewSchema,
       workspaceActions: VISIT_WORKSPACE_ACTIONS, allowedQuery: visitAllowedActionsQuery, idKey: 'orderId',
-      allowedSchema: allowedActionsSchema('VisitOrderAllowedActions', 'orderId', 'order', VISIT_WORKSPACE_ACTIONS),
+      allowedSchema: VisitOrderAllowedActions,
     },
   ];
   for (const spec of specs) {
