@@ -16,6 +16,7 @@
  * the Temporal server itself on PostgreSQL with two workers and two API processes, issue 20); BENCH_SERVICE_NODE_OPTIONS becomes the service's NODE_OPTIONS (e.g. `--require` a
  * profiler).
  */
+import { createHash } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -86,6 +87,9 @@ const INPATIENT = 'SE2321000115-AVD1';
 const PRIMARY_CARE = 'SE2321000115-VC01';
 const PATIENT = { kind: 'personnummer' as const, value: '19121212-1212' };
 const PSEUDONYM_KEY = 'benchmark-only-pseudonym-key-0123456789';
+// every service this benchmark starts, and its own client, use one payload key (the cluster runs as
+// production, which refuses the public development key); PAYLOAD_KEYS from the environment wins
+process.env.PAYLOAD_KEYS ||= `bench-1:${createHash('sha256').update('benchmark-only payload key').digest('base64')}`;
 const TASK_QUEUE = 'utskrivning';
 const NAMESPACE = 'default';
 const ACTOR = { userId: 'bench', organisation: 'benchmark' };

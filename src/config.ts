@@ -16,6 +16,9 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
 
+/** The pseudonym key of local development: public, refused in production. */
+export const DEVELOPMENT_PSEUDONYM_KEY = 'development-only-pseudonym-key';
+
 export const envSchema = z.object({
   /** Which parts run in this process: both (npm start), or one of them (docker-compose services). */
   ROLE: z.enum(['all', 'api', 'worker']).default('all'),
@@ -104,7 +107,7 @@ export const envSchema = z.object({
    * shown (suppressed), as Swedish official statistics do; 1 shows everything.
    */
   INDICATOR_SUPPRESSION_THRESHOLD: z.coerce.number().int().min(1).max(100).default(5),
-  PSEUDONYM_KEY: z.string().min(16, 'must be at least 16 characters').default('development-only-pseudonym-key'),
+  PSEUDONYM_KEY: z.string().min(16, 'must be at least 16 characters').default(DEVELOPMENT_PSEUDONYM_KEY),
 
   /** §10 authentication: the OIDC issuer whose tokens are accepted (with AUTH_JWKS_URL) */
   AUTH_ISSUER: optionalString,
@@ -203,6 +206,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && e.ROLE !== 'worker' && (!e.AUTH_ISSUER || !e.AUTH_JWKS_URL)) {
     const missing = [!e.AUTH_ISSUER && 'AUTH_ISSUER', !e.AUTH_JWKS_URL && 'AUTH_JWKS_URL'].filter(Boolean).join(' and ');
     throw new ConfigError([`${missing}: required when NODE_ENV=production (your identity provider's issuer and its JWKS URL); development tokens are never accepted in production`]);
+  }
+  // Production: the payload keys and the pseudonym key are the operator's own. The development
+  // defaults are public (in this repository): with them anyone could decrypt the histories or
+  // reverse a patient's pseudonym by trying personnummer (README "Patient data protection").
+  if (e.NODE_ENV === 'production') {
+    const publicDefaults = [
+      (!env.PAYLOAD_KEYS?.trim() || env.PAYLOAD_KEYS.trim() === DEVELOPMENT_PAYLOAD_KEYS) && 'PAYLOAD_KEYS',
+      (!env.PSEUDONYM_KEY || env.PSEUDONYM_KEY === DEVELOPMENT_PSEUDONYM_KEY) && 'PSEUDONYM_KEY',
+    ].filter(Boolean);
+    if (publicDefaults.length) {
+      throw new ConfigError([
+        `${publicDefaults.join(' and ')}: your own secret is required when NODE_ENV=production; the development default is public (PAYLOAD_KEYS=k1:$(openssl rand -base64 32), PSEUDONYM_KEY=$(openssl rand -base64 32))`,
+      ]);
+    }
   }
   if ((e.AUTH_ISSUER === undefined) !== (e.AUTH_JWKS_URL === undefined)) {
     throw new ConfigError(['AUTH_ISSUER and AUTH_JWKS_URL: set both to accept your identity provider\'s tokens, or neither for local development tokens']);

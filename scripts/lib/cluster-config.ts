@@ -9,6 +9,7 @@
  *
  * Pure (reads files, starts nothing), so the drift test can compare without running the cluster.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -335,17 +336,31 @@ export function clusterPlan(env: NodeJS.ProcessEnv, compose = readCompose()): Cl
   const idp = localIdp
     ? { issuer: DEV_ISSUER, jwksUrl: `http://${loopback}:${ports.idp}/.well-known/jwks.json`, port: ports.idp, keyFile: resolve(projectRoot, env.AUTH_DEV_KEY_FILE || join(dataDir, 'auth', 'dev-signing-key.json')) }
     : undefined;
-  const appInput = idp ? { ...env, AUTH_ISSUER: idp.issuer, AUTH_JWKS_URL: idp.jwksUrl } : env;
-  const apiCompose = (() => {
+  // The local mode also brings local secrets, derived from DATA_DIR (stable across restarts, so
+  // the histories stay readable): not the public development defaults, which production refuses,
+  // and not secret either — like the local identity provider, never for production.
+  const localSecret = (purpose: string) => createHash('sha256').update(`npm run cluster, local use only\n${purpose}\n${dataDir}`).digest('base64');
+  const appInput = idp
+    ? {
+        ...env,
+        AUTH_ISSUER: idp.issuer,
+        AUTH_JWKS_URL: idp.jwksUrl,
+        PAYLOAD_KEYS: env.PAYLOAD_KEYS || `local-1:${localSecret('payload key')}`,
+        PSEUDONYM_KEY: env.PSEUDONYM_KEY || localSecret('pseudonym key'),
+      }
+    : env;
+  /** compose's environment of an app service; a required variable missing is one line that names the local mode */
+  const appCompose = (service: 'api' | 'worker') => {
     try {
-      return composeEnv(compose, 'api', appInput);
+      return composeEnv(compose, service, appInput);
     } catch (err) {
-      if (err instanceof RequiredVariableMissing && err.variable.startsWith('AUTH_')) {
+      if (err instanceof RequiredVariableMissing && /^(AUTH_|PAYLOAD_KEYS|PSEUDONYM_KEY)/.test(err.variable)) {
         throw new Error(`${err.message}; or, for local use only, CLUSTER_LOCAL_IDP=1 (README "The production layout on one machine")`);
       }
       throw err;
     }
-  })();
+  };
+  const apiCompose = appCompose('api');
   const databaseUrl = (url: string) => url.replace(/@postgres:5432\//, `@${loopback}:${ports.postgres}/`);
   const appOverrides = (service: 'worker' | 'api', base: Record<string, string>) => ({
     DATA_DIR: dataDir,
@@ -354,7 +369,7 @@ export function clusterPlan(env: NodeJS.ProcessEnv, compose = readCompose()): Cl
     TEMPORAL_UI_ORIGINS: `http://localhost:${ports.ui},${uiUrl}`,
     ...(service === 'api' ? { PORT: String(ports.api) } : {}),
   });
-  const workerBase = composeEnv(compose, 'worker', env);
+  const workerBase = appCompose('worker');
   const workers = [0, 1].map((i) => ({
     env: nonEmpty(overridden(workerBase, 'worker', { ...appOverrides('worker', workerBase), TEMPORAL_METRICS_BIND: `${loopback}:${ports.workerMetrics + i}` })),
   }));

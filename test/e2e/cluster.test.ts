@@ -25,7 +25,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { autoAuth, authHeader, tokenFor } from '../helpers/auth';
 import { launchBrowser } from '../helpers/browser';
-import { ClusterRun } from '../helpers/cluster';
+import { ClusterRun, CLUSTER_TEST_PAYLOAD_KEYS } from '../helpers/cluster';
 import { FaultRunner } from '../helpers/fault-runner';
 import { newWorkerBuild } from '../helpers/worker-build';
 import { workflowsPath } from '../../workers/worker';
@@ -78,7 +78,7 @@ beforeAll(async () => {
   console.log(`npm run cluster started in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   runner = new FaultRunner({ base: () => run.base, log: () => run.log(), label: 'Kluster' });
   const connection = await Connection.connect({ address: run.plan.temporal.address });
-  temporal = { connection, client: new Client({ connection, dataConverter: dataConverter() }) };
+  temporal = { connection, client: new Client({ connection, dataConverter: dataConverter(CLUSTER_TEST_PAYLOAD_KEYS) }) };
 }, 300_000);
 
 afterAll(async () => {
@@ -103,7 +103,7 @@ test('prints what npm start prints, with the real addresses; two workers and two
 /** A workflow's patch markers (their data, which names the `patched()` id) and its failed workflow tasks' messages. */
 async function historyFacts(workflowId: string): Promise<{ patches: string[]; taskFailures: string[] }> {
   const history = await temporal.client.workflow.getHandle(workflowId).fetchHistory();
-  const codecs = dataConverter().payloadCodecs ?? [];
+  const codecs = dataConverter(CLUSTER_TEST_PAYLOAD_KEYS).payloadCodecs ?? [];
   const patches: string[] = [];
   const taskFailures: string[] = [];
   for (const e of history.events ?? []) {

@@ -5,6 +5,7 @@
  * with the local development identity provider (CLUSTER_LOCAL_IDP=1), whose JWKS is the test
  * run's development key (AUTH_DEV_KEY_FILE, test/helpers/auth.ts), so the tests' tokens are accepted.
  */
+import { createHash } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,9 @@ import { clusterPlan, temporalInternalPorts, type ClusterPlan } from '../../scri
 import { Postgres } from '../../scripts/lib/cluster-postgres';
 import { projectRoot } from '../../src/temporal/tools';
 import { testKeyFile } from './auth';
+
+/** The cluster's payload key in the tests: the test's client reads the histories with it (`dataConverter(CLUSTER_TEST_PAYLOAD_KEYS)`). */
+export const CLUSTER_TEST_PAYLOAD_KEYS = `cluster-test-1:${createHash('sha256').update('npm run cluster in the tests: payload key').digest('base64')}`;
 
 export class ClusterRun {
   proc!: ChildProcess;
@@ -48,6 +52,8 @@ export class ClusterRun {
       // provider, which publishes the test run's development key (AUTH_DEV_KEY_FILE)
       CLUSTER_LOCAL_IDP: '1',
       AUTH_DEV_KEY_FILE: testKeyFile(),
+      // the payload key the test's own client decrypts with (production refuses the public development one)
+      PAYLOAD_KEYS: CLUSTER_TEST_PAYLOAD_KEYS,
       // throwaway data: PostgreSQL without fsync, as the other tests' PostgreSQL
       CLUSTER_POSTGRES_FSYNC: 'off',
       ...opts.extraEnv,

@@ -25,7 +25,9 @@ import { loadConfig } from '../../src/config';
 const compose = readCompose();
 /** What a region's operator provides: its identity provider (compose requires both). */
 const IDP = { AUTH_ISSUER: 'https://idp.region.example', AUTH_JWKS_URL: 'https://idp.region.example/.well-known/jwks.json' };
-const env = { PATH: '/usr/bin', ...IDP };
+/** … and its own secrets (compose requires them; the public development ones are refused in production) */
+const SECRETS = { PAYLOAD_KEYS: 'region-1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=', PSEUDONYM_KEY: 'the-regions-own-pseudonym-key' };
+const env = { PATH: '/usr/bin', ...IDP, ...SECRETS };
 const plan = clusterPlan(env, compose);
 
 /** Every key compose sets for `service` reaches the cluster's process, unchanged unless a listed override. */
@@ -70,8 +72,11 @@ describe('npm run cluster reads docker-compose.yml', () => {
     for (const e of [...plan.workers.map((w) => w.env), plan.api.env]) expect(e.NODE_ENV).toBe('production');
     expect(plan.api.env).toMatchObject(IDP);
     expect(plan.idp).toBeUndefined();
-    expect(() => clusterPlan({ PATH: '/usr/bin' }, compose)).toThrow(/^required variable AUTH_ISSUER is missing a value: set AUTH_ISSUER and AUTH_JWKS_URL to your identity provider .*; or, for local use only, CLUSTER_LOCAL_IDP=1 /);
-    expect(() => clusterPlan({ PATH: '/usr/bin', AUTH_ISSUER: IDP.AUTH_ISSUER }, compose)).toThrow(/^required variable AUTH_JWKS_URL is missing a value/);
+    expect(() => clusterPlan({ PATH: '/usr/bin', ...SECRETS }, compose)).toThrow(/^required variable AUTH_ISSUER is missing a value: set AUTH_ISSUER and AUTH_JWKS_URL to your identity provider .*; or, for local use only, CLUSTER_LOCAL_IDP=1 /);
+    expect(() => clusterPlan({ PATH: '/usr/bin', ...SECRETS, AUTH_ISSUER: IDP.AUTH_ISSUER }, compose)).toThrow(/^required variable AUTH_JWKS_URL is missing a value/);
+    // the operator's own secrets too: the public development ones are refused in production
+    expect(() => clusterPlan({ PATH: '/usr/bin', ...IDP }, compose)).toThrow(/^required variable PAYLOAD_KEYS is missing a value: set PAYLOAD_KEYS to your own key.*; or, for local use only, CLUSTER_LOCAL_IDP=1 /);
+    expect(() => clusterPlan({ PATH: '/usr/bin', ...IDP, PAYLOAD_KEYS: SECRETS.PAYLOAD_KEYS }, compose)).toThrow(/^required variable PSEUDONYM_KEY is missing a value/);
     expect(() => clusterPlan({ ...env, CLUSTER_LOCAL_IDP: '1' }, compose)).toThrow('CLUSTER_LOCAL_IDP=1 and AUTH_ISSUER/AUTH_JWKS_URL are both set');
   });
 
@@ -80,7 +85,10 @@ describe('npm run cluster reads docker-compose.yml', () => {
     expect(local.idp).toEqual({ issuer: DEV_ISSUER, jwksUrl: 'http://127.0.0.1:8999/.well-known/jwks.json', port: 8999, keyFile: '/tmp/cluster-data/auth/dev-signing-key.json' });
     expect(local.api.env).toMatchObject({ NODE_ENV: 'production', AUTH_ISSUER: DEV_ISSUER, AUTH_JWKS_URL: local.idp!.jwksUrl });
     // the same as compose given those two values: the local provider is an input, not an override
-    const expected = composeEnv(compose, 'api', { PATH: '/usr/bin', AUTH_ISSUER: DEV_ISSUER, AUTH_JWKS_URL: local.idp!.jwksUrl });
+    const expected = composeEnv(compose, 'api', { PATH: '/usr/bin', AUTH_ISSUER: DEV_ISSUER, AUTH_JWKS_URL: local.idp!.jwksUrl, PAYLOAD_KEYS: local.api.env.PAYLOAD_KEYS, PSEUDONYM_KEY: local.api.env.PSEUDONYM_KEY });
+    // with local secrets of its own (from DATA_DIR, the same on every process), not the public development ones
+    expect(local.api.env.PAYLOAD_KEYS).toMatch(/^local-1:/);
+    for (const w of local.workers) expect([w.env.PAYLOAD_KEYS, w.env.PSEUDONYM_KEY]).toEqual([local.api.env.PAYLOAD_KEYS, local.api.env.PSEUDONYM_KEY]);
     expect(Object.keys(expected).filter((k) => expected[k] !== local.api.env[k] && !(expected[k] === '' && local.api.env[k] === undefined) && !(k in HOST_OVERRIDES.api!))).toEqual([]);
     // and src/config.ts accepts the API's and the workers' environments as production
     expect(loadConfig(local.api.env).auth).toMatchObject({ issuer: DEV_ISSUER, jwksUrl: local.idp!.jwksUrl });

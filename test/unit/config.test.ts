@@ -1,6 +1,7 @@
 /** Configuration of the security settings (src/config.ts): validated at start-up, secrets never echoed. */
 import { randomBytes } from 'node:crypto';
-import { loadConfig } from '../../src/config';
+import { DEVELOPMENT_PSEUDONYM_KEY, loadConfig } from '../../src/config';
+import { DEVELOPMENT_PAYLOAD_KEYS } from '../../src/temporal/codec';
 import { connectionOptions } from '../../src/temporal/connection';
 import { configError } from '../helpers/config';
 
@@ -68,6 +69,8 @@ describe('configuration: the connection to Temporal', () => {
 
 describe('configuration: production needs the region\'s identity provider (issue 20)', () => {
   const IDP = { AUTH_ISSUER: 'https://idp.region.example', AUTH_JWKS_URL: 'https://idp.region.example/.well-known/jwks.json' };
+  /** the region's own secrets (src/config.ts refuses the public development ones in production) */
+  const SECRETS = { PAYLOAD_KEYS: `region-1:${randomBytes(32).toString('base64')}`, PSEUDONYM_KEY: 'the-regions-own-pseudonym-key' };
 
   it('NODE_ENV=production without AUTH_ISSUER and AUTH_JWKS_URL stops start-up with one line naming what is missing', () => {
     expect(configError({ NODE_ENV: 'production' })).toBe('Invalid configuration:\n  - AUTH_ISSUER and AUTH_JWKS_URL: required when NODE_ENV=production (your identity provider\'s issuer and its JWKS URL); development tokens are never accepted in production');
@@ -76,8 +79,18 @@ describe('configuration: production needs the region\'s identity provider (issue
   });
 
   it('production with the identity provider starts; a worker, which accepts no tokens, needs none; development keeps its local tokens', () => {
-    expect(loadConfig({ NODE_ENV: 'production', ...IDP }).auth).toMatchObject({ issuer: IDP.AUTH_ISSUER, jwksUrl: IDP.AUTH_JWKS_URL });
-    expect(loadConfig({ NODE_ENV: 'production', ROLE: 'worker' }).role).toBe('worker');
+    expect(loadConfig({ NODE_ENV: 'production', ...IDP, ...SECRETS }).auth).toMatchObject({ issuer: IDP.AUTH_ISSUER, jwksUrl: IDP.AUTH_JWKS_URL });
+    expect(loadConfig({ NODE_ENV: 'production', ROLE: 'worker', ...SECRETS }).role).toBe('worker');
     expect(loadConfig({ NODE_ENV: 'development' }).auth.jwksUrl).toBeUndefined();
+  });
+
+  it('production refuses the public development secrets: payload keys and pseudonym key of its own, in one line naming them', () => {
+    const line = (env: Record<string, string>) => configError({ NODE_ENV: 'production', ...IDP, ...env });
+    expect(line({})).toMatch(/^Invalid configuration:\n {2}- PAYLOAD_KEYS and PSEUDONYM_KEY: your own secret is required when NODE_ENV=production; the development default is public/);
+    expect(line({ PAYLOAD_KEYS: DEVELOPMENT_PAYLOAD_KEYS, PSEUDONYM_KEY: SECRETS.PSEUDONYM_KEY })).toMatch(/- PAYLOAD_KEYS: your own secret is required/);
+    expect(line({ PAYLOAD_KEYS: SECRETS.PAYLOAD_KEYS, PSEUDONYM_KEY: DEVELOPMENT_PSEUDONYM_KEY })).toMatch(/- PSEUDONYM_KEY: your own secret is required/);
+    expect(configError({ NODE_ENV: 'production', ROLE: 'worker', PSEUDONYM_KEY: SECRETS.PSEUDONYM_KEY })).toMatch(/- PAYLOAD_KEYS: your own secret is required/);
+    // development keeps its defaults
+    expect(loadConfig({ NODE_ENV: 'development' }).pseudonymKey).toBe(DEVELOPMENT_PSEUDONYM_KEY);
   });
 });
