@@ -13,6 +13,7 @@ import { ACTION_SV, TIMELINE_SV, deviationSv, DEVIATION_STATUS_SV, MESSAGE_SV, O
 import { ACTION_BODIES } from '../../../src/api/schemas/discharge';
 import { municipalityName } from '../../../src/domain/reference/municipalities';
 import { PATIENT_IDENTITY_ROLES } from '../../../src/auth/policy';
+import { DisabledAction, TimelinePanel, type AllowedAction } from '../components';
 
 interface Party { kind: string; id: string }
 interface Obligation { obligationId: string; kind: string; messageId?: string; responsible: Party; dueAt: string; dueLocalDate: string; status: string }
@@ -35,7 +36,6 @@ export interface EpisodeView {
   deviations: Deviation[];
   timeline: TimelineEntry[];
 }
-interface AllowedAction { type: string; path: string; sv: string; messageId?: string; allowed: boolean; refusal?: { code: string; message: string } }
 
 const ID_KIND_SV: Record<string, string> = { personnummer: 'Personnummer', samordningsnummer: 'Samordningsnummer', reservnummer: 'Reservnummer' };
 
@@ -187,23 +187,7 @@ export function EpisodePage({ who, episodeId }: { who: SignedIn; episodeId: stri
         </div>
       </div>
 
-      <section aria-labelledby="h-time" className="panel">
-        <h2 id="h-time">Händelser</h2>
-        <table className="timeline">
-          <caption className="visually-hidden">Vårdtillfällets händelser i ordning</caption>
-          <thead><tr><th scope="col">Händelse</th><th scope="col">Inträffade</th><th scope="col">Registrerades</th><th scope="col">Av</th></tr></thead>
-          <tbody>
-            {view.timeline.map((t) => (
-              <tr key={t.seq}>
-                <td>{TIMELINE_SV[t.action] ?? t.summary}</td>
-                <td>{dateTimeSv(t.occurredAt)}</td>
-                <td>{Math.abs(Date.parse(t.recordedAt) - Date.parse(t.occurredAt)) > 60_000 ? <strong>{dateTimeSv(t.recordedAt)} (efterregistrerad)</strong> : dateTimeSv(t.recordedAt)}</td>
-                <td>{t.actor ? `${t.actor.userId}, ${t.actor.organisation}` : 'systemet'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
+      <TimelinePanel timeline={view.timeline} caption="Vårdtillfällets händelser i ordning" labelOf={(t) => TIMELINE_SV[t.action] ?? t.summary} />
     </section>
   );
 }
@@ -251,12 +235,7 @@ function ActionControl({ action, view, episodeId, who, onDone }: { action: Allow
   const label = ACTION_SV[action.type] ?? action.sv;
   const id = `act-${action.type}-${action.messageId ?? ''}`;
   if (!action.allowed) {
-    return (
-      <div className="action disabled">
-        <button type="button" disabled aria-describedby={`${id}-why`}>{label}</button>
-        <p className="why" id={`${id}-why`}>{action.refusal ? refusalSv(action.refusal.code, action.refusal.message) : 'Inte möjligt nu.'}</p>
-      </div>
-    );
+    return <DisabledAction id={id} label={label} action={action} />;
   }
   if (action.type === 'acknowledge') {
     const m = view.messages.find((x) => x.messageId === action.messageId);

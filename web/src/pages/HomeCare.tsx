@@ -14,6 +14,7 @@ import type { SignedIn } from '../session';
 import { deviationSv, DEVIATION_STATUS_SV, MESSAGE_SV, OBLIGATION_VERB_SV, PARTY_SV, REFUSAL_FIELD, refusalSv, TIMELINE_SV } from '../sv';
 import { ENROLLMENT_ACTIONS, VISIT_ORDER_ACTIONS } from '../../../src/api/schemas/home-care';
 import { municipalityName } from '../../../src/domain/reference/municipalities';
+import { DisabledAction, TimelinePanel, type AllowedAction } from '../components';
 
 interface Party { kind: string; id: string }
 interface View {
@@ -33,7 +34,6 @@ const STATUS_SV: Record<string, string> = {
   planning: 'Samordnad planering pågår', enrolled: 'Inskriven i hemsjukvården', ending: 'Avslutas', ended: 'Avslutad', notEnrolled: 'Inte inskriven',
   ordered: 'Beställd – väntar på svar', accepted: 'Accepterad', declined: 'Avböjd', cancelled: 'Avbeställd', completed: 'Genomförd', expired: 'Förfallen utan svar',
 };
-interface AllowedAction { type: string; path: string; sv: string; messageId?: string; allowed: boolean; refusal?: { code: string; message: string } }
 
 /** The visit order's timeline differs from an episode's where the same action name means another thing. */
 const VISIT_TIMELINE_SV: Record<string, string> = { cancel: 'Beställningen återkallad' };
@@ -130,23 +130,7 @@ export function HomeCarePage({ who, kind, id }: { who: SignedIn; kind: 'hemsjukv
           </dl>
         </section>
       </div>
-      <section aria-labelledby="h-time" className="panel">
-        <h2 id="h-time">Händelser</h2>
-        <table className="timeline">
-          <caption className="visually-hidden">Händelser i ordning</caption>
-          <thead><tr><th scope="col">Händelse</th><th scope="col">Inträffade</th><th scope="col">Registrerades</th><th scope="col">Av</th></tr></thead>
-          <tbody>
-            {view.timeline.map((t) => (
-              <tr key={t.seq}>
-                <td>{(kind === 'hembesok' ? VISIT_TIMELINE_SV[t.action] : undefined) ?? TIMELINE_SV[t.action] ?? t.summary}</td>
-                <td>{dateTimeSv(t.occurredAt)}</td>
-                <td>{Math.abs(Date.parse(t.recordedAt) - Date.parse(t.occurredAt)) > 60_000 ? <strong>{dateTimeSv(t.recordedAt)} (efterregistrerad)</strong> : dateTimeSv(t.recordedAt)}</td>
-                <td>{t.actor ? `${t.actor.userId}, ${t.actor.organisation}` : 'systemet'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
+      <TimelinePanel timeline={view.timeline} caption="Händelser i ordning" labelOf={(t) => (kind === 'hembesok' ? VISIT_TIMELINE_SV[t.action] : undefined) ?? TIMELINE_SV[t.action] ?? t.summary} />
     </section>
   );
 }
@@ -226,12 +210,7 @@ function ActionControl({ kind, action, view, id, who, onDone }: { kind: 'hemsjuk
   }
   const label = LABEL_SV[action.type] ?? action.sv;
   if (!action.allowed) {
-    return (
-      <div className="action disabled">
-        <button type="button" disabled aria-describedby={`${domId}-why`}>{label}</button>
-        <p className="why" id={`${domId}-why`}>{action.refusal ? refusalSv(action.refusal.code, action.refusal.message) : 'Inte möjligt nu.'}</p>
-      </div>
-    );
+    return <DisabledAction id={domId} label={label} action={action} />;
   }
   return <ActionForm kind={kind} domId={domId} label={label} action={action} view={view} id={id} who={who} onDone={onDone} />;
 }
