@@ -313,6 +313,19 @@ describe('staff workspace in the browser', () => {
 
     const admin = await signIn('Sara, administratör', 'Region Gävleborg');
     await admin.getByRole('heading', { name: 'Administratör' }).waitFor();
+    // the admin actions that exist (issue 19): the region's processes, one described, a reset with
+    // its reason, and the audit log that records it
+    const firstProcess = admin.getByRole('table', { name: 'Processer, de senast startade först' }).getByRole('button').first();
+    await visible(firstProcess);
+    const workflowId = (await firstProcess.textContent())!;
+    await firstProcess.click();
+    await visible(admin.getByRole('heading', { name: workflowId }));
+    await admin.getByRole('button', { name: 'Återställ till senaste arbetsuppgift' }).click();
+    await visible(admin.getByRole('alert').filter({ hasText: 'Ange ett skäl' }));
+    await admin.getByLabel('Skäl (loggas)').fill('test: återställning från arbetsytan');
+    await admin.getByRole('button', { name: 'Återställ till senaste arbetsuppgift' }).click();
+    await hasText(admin.locator('#adm-message'), 'registrerat i loggen');
+    await visible(admin.getByText(`Återställd ${workflowId} av`));
     expect(await axe(admin)).toEqual([]);
     await admin.context().close();
   }, 60_000);
