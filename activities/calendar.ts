@@ -3,21 +3,10 @@
  * a later update of the holiday data can never change the replay of a running process
  * (docs/domain.md §3, last paragraph). Workflows call these as local activities (one marker event).
  */
-import { DateTime } from 'luxon';
-import {
-  admissionNoticeAfterFirstRound,
-  computeDeadline,
-  endOfLocalDay,
-  isWeekday,
-  localDateOf,
-  nonWeekdayReason,
-  TIME_ZONE,
-  type CalendarOptions,
-  type DeadlineRule,
-} from '../src/domain/calendar';
+import { admissionNoticeAfterFirstRound, computeDeadline, isWeekday, nonWeekdayReason, type CalendarOptions, type DeadlineRule } from '../src/domain/calendar';
 import { escalationPolicy, type EscalationScope, type Grace } from '../src/domain/escalation';
+import { addCalendarDays, endOfLocalDay, localDateOf, localTimeOf } from '../src/domain/local-date';
 import type { Region } from '../src/domain/regions';
-import { addCalendarDays } from '../src/domain/local-date';
 
 /** A Deadline as it travels through payloads (instants as ISO strings, not Date). */
 export interface DeadlineDto {
@@ -120,12 +109,10 @@ export function createCalendarActivities(options: CalendarOptions, regions: Regi
      * meeting at another time is accepted; this is the warning that goes with the answer.
      */
     async meetingTimeWarning(meetingAtIso: string): Promise<string | undefined> {
-      const at = new Date(meetingAtIso);
-      const day = localDateOf(at);
-      const local = DateTime.fromJSDate(at, { zone: TIME_ZONE });
-      const minutes = local.hour * 60 + local.minute;
-      if (!isWeekday(day)) return `The meeting (${local.toFormat('yyyy-MM-dd HH:mm')}) is not on a weekday (${nonWeekdayReason(day)}); planning is held on weekdays, daytime (001 §5).`;
-      if (minutes < 8 * 60 || minutes > 17 * 60) return `The meeting (${local.toFormat('yyyy-MM-dd HH:mm')}) is outside daytime (08:00–17:00); planning is held on weekdays, daytime (001 §5).`;
+      const { date: day, hour, minute, time } = localTimeOf(new Date(meetingAtIso));
+      const minutes = hour * 60 + minute;
+      if (!isWeekday(day)) return `The meeting (${day} ${time}) is not on a weekday (${nonWeekdayReason(day)}); planning is held on weekdays, daytime (001 §5).`;
+      if (minutes < 8 * 60 || minutes > 17 * 60) return `The meeting (${day} ${time}) is outside daytime (08:00–17:00); planning is held on weekdays, daytime (001 §5).`;
       return undefined;
     },
 

@@ -13,8 +13,8 @@
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { DateTime } from 'luxon';
 import { channelAddress, DEFAULT_ESCALATION, escalationRecipients, reminderRecipients, type Channel, type EscalationConfig, type Recipient } from '../src/domain/escalation';
+import { addClockHours, localDateOf } from '../src/domain/local-date';
 import type { Region } from '../src/domain/regions';
 import type { LedgerStore } from '../src/db/ledger';
 import { digestFor, markDelivery, markNotificationsDelivered, pendingDeliveries, type DeliveryKey } from '../src/db/escalation';
@@ -140,14 +140,14 @@ export function createNotificationActivities(ledger: LedgerStore, deps: NotifyDe
      */
     async sendCoordinatorDigests(region: string, at?: string): Promise<{ delivered: number; organisations: number }> {
       const cfg = escalationOf(region);
-      const now = DateTime.fromISO(at ?? new Date().toISOString()).setZone('Europe/Stockholm');
-      const day = now.toISODate()!;
-      const until = now.plus({ hours: cfg.digestHorizonHours }).toUTC().toISO()!;
+      const now = new Date(at ?? Date.now());
+      const day = localDateOf(now);
+      const until = addClockHours(now, cfg.digestHorizonHours).toISOString();
       const items: Delivery[] = [];
       let organisations = 0;
       for (const org of cfg.organisations.filter((o) => o.coordinators.length > 0)) {
         organisations += 1;
-        const d = await digestFor(ledger.db, org, now.toUTC().toISO()!, until);
+        const d = await digestFor(ledger.db, org, now.toISOString(), until);
         const subject = `Daglig sammanställning (daily digest) ${day} — ${org.name}: ${d.escalatedCount} eskalerade avvikelser, ${d.dueSoonCount} förfaller inom ${cfg.digestHorizonHours} h`;
         const text = [
           subject,

@@ -2,7 +2,8 @@
  * The business calendar (docs/domain.md §3 "Time and calendar rules").
  *
  * One pure module: no I/O, no clocks, no Temporal imports. Every rule is evaluated in local time,
- * Europe/Stockholm, with DST handled by luxon (never hand-rolled offsets).
+ * Europe/Stockholm; instants, local dates and day counts go through src/domain/local-date.ts
+ * (luxon for the time zone, never hand-rolled offsets).
  *
  * - Weekday (vardag) per Lag (1930:173): not Saturday, not Sunday, not an allmän helgdag
  *   (Lag 1989:253), not midsommarafton, julafton or nyårsafton. With `date-holidays` country SE
@@ -21,12 +22,22 @@
  * recorded in history; a later holiday-data update can never change a replay.
  */
 import Holidays from 'date-holidays';
-import { DateTime } from 'luxon';
+import {
+  addCalendarDays as addDays,
+  addClockHours,
+  calendarDaysBetween,
+  dayOfWeek,
+  endOfLocalDay,
+  isValidLocalDate,
+  localDateOf,
+  localIsoOf,
+  localTimeOf,
+  TIME_ZONE,
+  type LocalDate,
+} from './local-date';
 
-export const TIME_ZONE = 'Europe/Stockholm';
-
-/** 'YYYY-MM-DD', a calendar date in Europe/Stockholm. */
-export type LocalDate = string;
+// the calendar's callers have always had these from here; they are the time module's
+export { endOfLocalDay, isValidLocalDate, localDateOf, TIME_ZONE, type LocalDate } from './local-date';
 
 export type DeadlineRule = 'acknowledgement' | 'invitation' | 'admissionNotice' | 'medicineSupply';
 
@@ -62,26 +73,7 @@ export interface Deadline {
 // Validation helpers
 // ---------------------------------------------------------------------------------------------
 
-const LOCAL_DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const CUTOFF_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** Strict 'YYYY-MM-DD' that exists in the (proleptic Gregorian) calendar. */
-export function isValidLocalDate(s: string): boolean {
-  if (typeof s !== 'string') return false;
-  const m = LOCAL_DATE_RE.exec(s);
-  if (!m) return false;
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  if (y < 1 || mo < 1 || mo > 12 || d < 1) return false;
-  return d <= daysInMonth(y, mo);
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
-}
 
 function assertLocalDate(s: unknown, what = 'date'): asserts s is LocalDate {
   if (typeof s !== 'string' || !isValidLocalDate(s)) {
@@ -104,36 +96,7 @@ function cutoffMinutes(cutoff: unknown): number {
   return Number(m[1]) * 60 + Number(m[2]);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Pure calendar-date arithmetic (no time zone involved: a LocalDate is just a date)
-// ---------------------------------------------------------------------------------------------
-
-/** Days since 1970-01-01 for a valid LocalDate. */
-function dayNumber(date: LocalDate): number {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const t = new Date(0);
-  t.setUTCFullYear(y, m - 1, d); // setUTCFullYear keeps years < 100 literal
-  return Math.round(t.getTime() / DAY_MS);
-}
-
-function fromDayNumber(n: number): LocalDate {
-  const t = new Date(n * DAY_MS);
-  const y = t.getUTCFullYear();
-  if (y < 1 || y > 9999) throw new RangeError(`Date out of supported range (years 0001–9999)`);
-  return `${String(y).padStart(4, '0')}-${String(t.getUTCMonth() + 1).padStart(2, '0')}-${String(t.getUTCDate()).padStart(2, '0')}`;
-}
-
-function addDays(date: LocalDate, n: number): LocalDate {
-  return fromDayNumber(dayNumber(date) + n);
-}
-
 const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
-
-/** 0 = Sunday … 6 = Saturday */
-function dayOfWeek(date: LocalDate): number {
-  // 1970-01-01 was a Thursday (4)
-  return (((dayNumber(date) + 4) % 7) + 7) % 7;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Holidays (date-holidays, country SE), built per year lazily and cached
@@ -174,7 +137,7 @@ function nonWeekdayHolidays(year: number): ReadonlyMap<LocalDate, string> {
       if (!isValidLocalDate(first)) continue;
       const lastInstant = h.end instanceof Date ? new Date(h.end.getTime() - 1) : undefined;
       const last = lastInstant && !Number.isNaN(lastInstant.getTime()) ? localDateOf(lastInstant) : first;
-      const span = Math.max(0, Math.min(dayNumber(last) - dayNumber(first), 366));
+      const span = Math.max(0, Math.min(calendarDaysBetween(first, last), 366));
       for (let i = 0; i <= span; i++) {
         const d = addDays(first, i);
         if (!d.startsWith(prefix)) continue;
@@ -196,18 +159,6 @@ function holidayName(date: LocalDate): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // Public calendar functions
 // ---------------------------------------------------------------------------------------------
-
-function calendarDateOf(dt: DateTime): LocalDate {
-  const d = dt.toISODate();
-  if (d === null) throw new RangeError(`Cannot express ${String(dt)} as a date in ${TIME_ZONE}`);
-  return d;
-}
-
-/** The Stockholm calendar date of an instant. */
-export function localDateOf(instant: Date): LocalDate {
-  assertInstant(instant, 'instant');
-  return calendarDateOf(DateTime.fromJSDate(instant, { zone: TIME_ZONE }));
-}
 
 /**
  * Why `date` is not a weekday: the holiday's Swedish name (e.g. 'julafton', 'nationaldagen'; a
@@ -247,31 +198,11 @@ export function addWeekdays(date: LocalDate, n: number): LocalDate {
   return d;
 }
 
-/** LocalDate → epoch ms of the local midnight that ends it (pure, so safe to memoise). */
-const endOfDayCache = new Map<LocalDate, number>();
-const END_OF_DAY_CACHE_LIMIT = 10_000;
-
-/** The instant of the local midnight that ends `date` (DST-correct: days are 23 h or 25 h at the switches). */
-export function endOfLocalDay(date: LocalDate): Date {
-  assertLocalDate(date);
-  let ms = endOfDayCache.get(date);
-  if (ms === undefined) {
-    const [y, m, d] = addDays(date, 1).split('-').map(Number) as [number, number, number];
-    // Local midnight always exists in Europe/Stockholm (the DST switches happen at 02:00/03:00).
-    const dt = DateTime.fromObject({ year: y, month: m, day: d }, { zone: TIME_ZONE });
-    if (!dt.isValid) throw new RangeError(`Cannot compute the end of ${date} in ${TIME_ZONE}`);
-    ms = dt.toMillis();
-    if (endOfDayCache.size >= END_OF_DAY_CACHE_LIMIT) endOfDayCache.clear();
-    endOfDayCache.set(date, ms);
-  }
-  return new Date(ms);
-}
-
 /** Calendar days from `from` to `to` (same day = 0). Throws RangeError if `to` is before `from`. */
 export function readyDays(from: LocalDate, to: LocalDate): number {
   assertLocalDate(from, 'from date');
   assertLocalDate(to, 'to date');
-  const days = dayNumber(to) - dayNumber(from);
+  const days = calendarDaysBetween(from, to);
   if (days < 0) throw new RangeError(`Invalid range: ${to} is before ${from}`);
   return days;
 }
@@ -280,20 +211,10 @@ export function readyDays(from: LocalDate, to: LocalDate): number {
 // Deadlines
 // ---------------------------------------------------------------------------------------------
 
-function isoOf(at: Date): string {
-  const iso = DateTime.fromJSDate(at, { zone: TIME_ZONE }).toISO();
-  if (iso === null) throw new RangeError(`Cannot format ${String(at)} in ${TIME_ZONE}`);
-  return iso;
-}
-
 function endOfDayDeadline(rule: DeadlineRule, localDate: LocalDate, basis: string): Deadline {
   const at = endOfLocalDay(localDate);
-  // `at` is local 00:00 of the next day; its UTC offset is what luxon resolved for that midnight.
-  const next = addDays(localDate, 1);
-  const offsetMin = Math.round((dayNumber(next) * DAY_MS - at.getTime()) / 60_000);
-  const abs = Math.abs(offsetMin);
-  const offset = `${offsetMin < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-  return { rule, at, iso: `${next}T00:00:00.000${offset}`, localDate, endOfDay: true, basis };
+  // `at` is local 00:00 of the next day, written with the offset in force at that midnight
+  return { rule, at, iso: localIsoOf(at), localDate, endOfDay: true, basis };
 }
 
 /** General rule (001 §6.1): acknowledge by the end of the first weekday after the day sent. */
@@ -314,10 +235,8 @@ export function invitationDeadline(sentAt: Date, options: CalendarOptions = DEFA
     throw new RangeError(`Invalid calendar options: expected { invitationCutoff: 'HH:MM' }`);
   }
   const cutoff = cutoffMinutes(options.invitationCutoff);
-  const local = DateTime.fromJSDate(sentAt, { zone: TIME_ZONE });
-  const sentDay = calendarDateOf(local);
-  const sentMinute = local.hour * 60 + local.minute;
-  const sentTime = `${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')}`;
+  const { date: sentDay, hour, minute, time: sentTime } = localTimeOf(sentAt);
+  const sentMinute = hour * 60 + minute;
   let receivedDay: LocalDate;
   let why: string;
   if (!isWeekday(sentDay)) {
@@ -340,14 +259,14 @@ export function invitationDeadline(sentAt: Date, options: CalendarOptions = DEFA
 /** Admission notice (001 §6.1 step 2): exactly 24 clock hours after admission, weekends included. */
 export function admissionNoticeDeadline(admittedAt: Date): Deadline {
   assertInstant(admittedAt, 'admittedAt');
-  const at = new Date(admittedAt.getTime() + DAY_MS);
+  const at = addClockHours(admittedAt, 24);
   return {
     rule: 'admissionNotice',
     at,
-    iso: isoOf(at),
+    iso: localIsoOf(at),
     localDate: localDateOf(at),
     endOfDay: false,
-    basis: `24 clock hours after admission at ${isoOf(admittedAt)}`,
+    basis: `24 clock hours after admission at ${localIsoOf(admittedAt)}`,
   };
 }
 

@@ -12,7 +12,8 @@
  * Pure: no I/O. Webhook secrets are never in the file: `secretEnv` names an environment variable.
  */
 import { z } from 'zod';
-import { addWeekdays, endOfLocalDay, localDateOf } from './calendar';
+import { addWeekdays } from './calendar';
+import { endOfLocalDay, localDateOf } from './local-date';
 import type { Party } from './obligations';
 import type { Region } from './regions';
 

@@ -21,11 +21,9 @@
  * - the date must be real (leap years), from 1800 on, and not in the future.
  */
 import { createHmac } from 'node:crypto';
+import { ageOn, daysInMonth, localDateOf } from './local-date';
 import { municipality } from './reference/municipalities';
-import { DateTime } from 'luxon';
 import { z } from 'zod';
-
-const TIME_ZONE = 'Europe/Stockholm';
 
 export type PatientIdKind = 'personnummer' | 'samordningsnummer' | 'reservnummer';
 export const PATIENT_ID_KINDS: readonly PatientIdKind[] = Object.freeze([
@@ -89,15 +87,6 @@ interface Ymd {
   d: number;
 }
 
-function isLeapYear(y: number): boolean {
-  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-}
-
-function daysInMonth(y: number, m: number): number {
-  if (m === 2) return isLeapYear(y) ? 29 : 28;
-  return [4, 6, 9, 11].includes(m) ? 30 : 31;
-}
-
 function isRealDate({ y, m, d }: Ymd): boolean {
   return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
 }
@@ -110,12 +99,17 @@ function compareYmd(a: Ymd, b: Ymd): number {
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 const formatYmd = ({ y, m, d }: Ymd): string => `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`;
 
-function stockholmToday(today: Date): Ymd {
+const ymdOf = (date: string): Ymd => {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return { y, m, d };
+};
+
+/** The calendar date in Stockholm of `today`. */
+function stockholmToday(today: Date): string {
   if (!(today instanceof Date) || Number.isNaN(today.getTime())) {
     throw new RangeError('today must be a valid Date');
   }
-  const dt = DateTime.fromJSDate(today, { zone: TIME_ZONE });
-  return { y: dt.year, m: dt.month, d: dt.day };
+  return localDateOf(today);
 }
 
 /**
@@ -138,7 +132,8 @@ function resolveCentury(yy: number, m: number, d: number, ref: Ymd): number | un
 
 type NumberLabel = 'personnummer' | 'samordningsnummer';
 
-function parseNumber(input: string, today: Date, label: NumberLabel, checkFuture = true): IdResult<ParsedPersonnummer> {
+/** `today` (an instant, or a Stockholm date 'YYYY-MM-DD') resolves the century and bounds the date of birth. */
+function parseNumber(input: string, today: Date | string, label: NumberLabel, checkFuture = true): IdResult<ParsedPersonnummer> {
   if (typeof input !== 'string') return fail(`The ${label} is missing.`);
   const s = input.trim();
   if (s === '') return fail(`The ${label} is empty; enter it as YYYYMMDD-NNNN.`);
@@ -174,7 +169,7 @@ function parseNumber(input: string, today: Date, label: NumberLabel, checkFuture
     `The date part ${datePart} of the ${dateLabel} is not a real date${samordningHint}.`,
   );
 
-  const todayYmd = stockholmToday(today);
+  const todayYmd = ymdOf(typeof today === 'string' ? today : stockholmToday(today));
   let y: number;
   if (digits.length === 12) {
     y = Number(datePart.slice(0, 4));
@@ -270,17 +265,10 @@ export function patientAge(id: PatientIdentifier, on: string): number | undefine
   if (id.kind === 'reservnummer') return undefined;
 
   // A normalised (12-digit) value needs no century resolution; a 10-digit one is resolved
-  // relative to `on` (no clock read). The future check is replaced by the one below.
-  const onInstant = new Date(0);
-  onInstant.setUTCFullYear(onYmd.y, onYmd.m - 1, onYmd.d);
-  onInstant.setUTCHours(12);
-  const parsed = parseNumber(id.value, onInstant, id.kind, false);
+  // relative to `on` (no clock read). The future check is replaced by ageOn's.
+  const parsed = parseNumber(id.value, on, id.kind, false);
   if (!parsed.ok) throw new RangeError(`patientAge: the identifier is not valid: ${parsed.error}`);
-  const [y, m, d] = parsed.value.birthDate.split('-').map(Number) as [number, number, number];
-  const birth: Ymd = { y, m, d };
-  if (compareYmd(onYmd, birth) < 0) return undefined;
-  const hadBirthday = compareYmd({ y: 0, m: onYmd.m, d: onYmd.d }, { y: 0, m, d }) >= 0;
-  return onYmd.y - y - (hadBirthday ? 0 : 1);
+  return ageOn(parsed.value.birthDate, on);
 }
 
 /**

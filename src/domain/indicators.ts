@@ -12,9 +12,8 @@
  * to link readmissions, and never leaves this module.
  */
 import { readinessOf } from './billing/readiness';
-import { isValidLocalDate, type LocalDate } from './calendar';
 import type { DeviationType } from './obligations';
-import { addCalendarDays, calendarDaysBetween } from './local-date';
+import { addCalendarDays, calendarDaysBetween, clockHoursBetween, isValidLocalDate, type LocalDate } from './local-date';
 
 /** healthCentre: the patient's health centre (vårdcentral/HC, 004 §4.1 "Gärna även per HC") */
 export type GroupBy = 'municipality' | 'hospital' | 'unit' | 'healthCentre';
@@ -180,7 +179,7 @@ const over65 = (age: number | null): boolean => age !== null && age > OVER_AGE;
 
 /** 001 §6.1 step 2: the admission notice with the preliminary date within 24 clock hours. */
 export function noticeWithin24h(e: Pick<IndicatorEpisode, 'admittedAt' | 'admissionNoticeSentAt'>): boolean {
-  return e.admissionNoticeSentAt !== null && Date.parse(e.admissionNoticeSentAt) - Date.parse(e.admittedAt) <= 24 * 3_600_000;
+  return e.admissionNoticeSentAt !== null && clockHoursBetween(e.admittedAt, e.admissionNoticeSentAt) <= 24;
 }
 
 /** 004 §4.1: the invitation by the end of the day `days` calendar days after the (first) ready date. */

@@ -2,6 +2,7 @@
  * Every rule set of docs/domain.md §7's table, as parameters of the one engine, and the lookup of the
  * rule set in force for a region and month (past months always use the rules in force then).
  */
+import { firstDayOfMonth, lastDayOfMonth } from '../local-date';
 import { BillingDomainRefusal } from './errors';
 import { TRANSITIONAL_2018_ANNUAL_ORE } from './transitional-2018';
 import type { Month, RuleSetAssumption, RuleSetParams } from './types';
@@ -27,7 +28,7 @@ export const RULE_SET_ASSUMPTIONS: Readonly<Record<string, readonly RuleSetAssum
 
 /** The assumption behind using rule set `ruleSetId` in a region's month ('YYYY-MM'), or null. */
 export function assumptionFor(ruleSetId: string, region: string, month: Month): RuleSetAssumption | null {
-  const first = `${month}-01`;
+  const first = firstDayOfMonth(month);
   return (RULE_SET_ASSUMPTIONS[ruleSetId] ?? []).find((a) => a.region === region && a.from <= first && first <= a.to) ?? null;
 }
 
@@ -149,25 +150,7 @@ export function ruleSetIdFor(agreements: readonly AgreementPeriod[], month: Mont
   return a?.ruleSetId ?? 'law-2017-612';
 }
 
-export function lastDayOfMonth(month: Month): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const d = new Date(Date.UTC(y, m, 0));
-  return d.toISOString().slice(0, 10);
-}
-
-export function firstDayOfMonth(month: Month): string {
-  return `${month}-01`;
-}
-
-/** 'YYYY-MM' of the month after. */
-export function nextMonth(month: Month): Month {
-  return addMonths(month, 1);
-}
-
-export function addMonths(month: Month, n: number): Month {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const idx = y * 12 + (m - 1) + n;
-  return `${Math.floor(idx / 12)}-${String((idx % 12) + 1).padStart(2, '0')}`;
-}
+// month arithmetic is the time module's (src/domain/local-date.ts); billing's callers have it from here
+export { addMonths, firstDayOfMonth, lastDayOfMonth, nextMonth } from '../local-date';
 
 export const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;

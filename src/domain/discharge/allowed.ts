@@ -8,7 +8,7 @@
  * tried with today's date and a meeting tomorrow; the form's own answer may still be a 409 at its
  * field, which the workspace shows there.
  */
-import { addCalendarDays, stockholmDateOf } from '../local-date';
+import { addCalendarDays, addClockHours, stockholmDateOf } from '../local-date';
 import { sameParty, type Party } from '../obligations';
 import type { AllowedProcessAction, RuleVersion } from '../process';
 import { convener, parties, refusal, type DischargeAction, type DischargeActionType } from './actions';
@@ -42,7 +42,7 @@ function probes(s: DischargeState, type: DischargeActionType, party: Party | und
     case 'planningNeeded':
       return [{ type, flow: 'a', consent: 'given', formOfCare: s.input.psychiatric ? 'probe' : undefined }];
     case 'sendInvitation':
-      return [{ type, sender: party ?? convener(s), meetingAt: new Date(Date.parse(now) + 86_400_000).toISOString(), place: 'probe', mode: 'inPerson', location: 'hospital', inviteInpatient: true }];
+      return [{ type, sender: party ?? convener(s), meetingAt: addClockHours(now, 24).toISOString(), place: 'probe', mode: 'inPerson', location: 'hospital', inviteInpatient: true }];
     case 'recordPlanningMeeting':
       return [{ type }];
     case 'recordSip':

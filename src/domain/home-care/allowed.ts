@@ -10,7 +10,7 @@
  * meeting tomorrow, a decision to decline with a reason and today's date within the order; the
  * form's own answer may still be a 409 at its field, which the workspace shows there.
  */
-import { stockholmDateOf } from '../local-date';
+import { addClockHours, stockholmDateOf } from '../local-date';
 import { sameParty, type Party } from '../obligations';
 import type { AllowedProcessAction, RuleVersion } from '../process';
 import { enrollmentParties, refusal, type HomeCareAction, type HomeCareActionType, type Refusal } from './actions';
@@ -38,7 +38,7 @@ function awaiting(s: { messages: HomeCareMessage[]; tracking: Tracking }, me: Pa
 }
 
 const today = (now: string) => stockholmDateOf(now) ?? now.slice(0, 10);
-const tomorrow = (now: string) => new Date(Date.parse(now) + 86_400_000).toISOString();
+const tomorrow = (now: string) => addClockHours(now, 24).toISOString();
 
 function enrollmentProbes(s: HomeCareState, type: HomeCareActionType, me: Party, now: string): HomeCareAction[] {
   switch (type) {
