@@ -27,6 +27,7 @@ import {
 } from '../../src/domain/discharge/actions';
 import { allowedActions } from '../../src/domain/discharge/allowed';
 import type { DischargeState, Message, MessageType, StartEpisodeInput } from '../../src/domain/discharge/types';
+import { addClockHours, clockHoursBetween } from '../../src/domain/local-date';
 import { openObligations, sameParty, type Obligation, type Party } from '../../src/domain/obligations';
 import { SA } from '../../src/temporal/search-attributes';
 import { ProcessRuntime, type ObligationSpec } from '../shared/process-runtime';
@@ -269,8 +270,7 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Discha
       const o = openOf(rt, 'sendAdmissionNotice').find((x) => x.status === 'open');
       if (!o) return 'First medical round recorded';
       const [endOfRoundDay] = await rt.deadlinesFor([{ rule: 'calendarDays', fromDate: await local.localDateOf(at), days: 0 }]);
-      const admitted24h = Date.parse(input.admittedAt) + 24 * 3_600_000;
-      if (Date.parse(endOfRoundDay!.dueAt) <= admitted24h) return 'First medical round recorded; the admission notice stays due 24 hours after admission';
+      if (clockHoursBetween(input.admittedAt, endOfRoundDay!.dueAt) <= 24) return 'First medical round recorded; the admission notice stays due 24 hours after admission';
       rt.moveDeadline(o.obligationId, endOfRoundDay!);
       return `First medical round recorded; the admission notice is due by the end of ${endOfRoundDay!.dueLocalDate}`;
     },
@@ -350,7 +350,7 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Discha
         cur.endReason = 'DISCHARGED';
       }
       if (a.homeHealthCare) s.input.homeHealthCare = a.homeHealthCare;
-      const followUpUntil = new Date(Date.parse(at) + s.input.settings.followUpDays * 86_400_000).toISOString();
+      const followUpUntil = addClockHours(at, s.input.settings.followUpDays * 24).toISOString();
       s.discharge = { dischargedAt: at, followUpUntil };
       s.status = 'discharged';
       withdrawInvitation('patient discharged');

@@ -30,6 +30,7 @@ import {
 import type { Activities } from '../../activities';
 import type { BillingAlert } from '../../src/domain/billing/alerts';
 import { applyReview, closeReview, REVIEW_ACTIONS, reviewComplete, reviewRefusal, type ReviewAction } from '../../src/domain/billing/review';
+import { addMonths, monthOf } from '../../src/domain/local-date';
 import { SA } from '../../src/temporal/search-attributes';
 import { registerActionUpdates } from '../shared/staff-actions';
 import {
@@ -166,10 +167,11 @@ export async function monthlyClose(input: MonthlyCloseInput): Promise<CloseView>
  * id taken and does nothing.
  */
 export async function monthlyCloseScheduled(input: ScheduledCloseInput): Promise<{ workflowId: string; started: boolean }> {
-  // The schedule fires in the morning of day ≥ 1 in Europe/Stockholm, when the UTC date is the
-  // same day, so the UTC month of the start time is the local month (the sandbox has no tz data).
-  const started = workflowInfo().runStartTime;
-  const month = previousMonth(started.getUTCFullYear(), started.getUTCMonth() + 1);
+  // The schedule fires at 05:00–23:00 of day ≥ 1 in Europe/Stockholm, when the UTC date is the
+  // same day, so the month of the start time's UTC date is the local month. Kept on the UTC date
+  // (not localDateOf), as it always was: a catch-up run started just after a local midnight
+  // must close the month it has always closed, or an older history would not replay.
+  const month = addMonths(monthOf(workflowInfo().runStartTime.toISOString()), -1);
   const workflowId = monthlyCloseWorkflowId(input.region, month);
   try {
     await startChild(monthlyClose, {
@@ -183,8 +185,4 @@ export async function monthlyCloseScheduled(input: ScheduledCloseInput): Promise
     if ((err as Error).name === 'WorkflowExecutionAlreadyStartedError') return { workflowId, started: false };
     throw err;
   }
-}
-
-function previousMonth(year: number, month: number): string {
-  return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
 }
