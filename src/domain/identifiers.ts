@@ -330,8 +330,6 @@ export function validateOutOfCountyKommunkod(code: string, regionCountyCode: str
 // zod schemas (API validation: the error names the field)
 // ---------------------------------------------------------------------------------------------
 
-export const PatientIdKindSchema = z.enum(['personnummer', 'samordningsnummer', 'reservnummer']);
-
 /**
  * { kind, value }: validated with `validatePatientIdentifier` (an error is reported on the path
  * `value`, or `kind`), and the output carries the normalised value.
