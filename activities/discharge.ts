@@ -8,6 +8,8 @@ import { checklistStatus, sipAcknowledgedAt } from '../src/domain/discharge/acti
 import type { DischargeState } from '../src/domain/discharge/types';
 import type { LedgerStore } from '../src/db/ledger';
 import { upsertEpisodeChanges, type StoredEpisode } from '../src/db/discharge';
+import { saveProcessView } from '../src/db/process-views';
+import { episodeView } from '../workflows/discharge/contract';
 import type { EpisodeProjection } from '../src/db/projection';
 import { deviationRecord, obligationRecord, partyRecord } from './ledger';
 
@@ -94,6 +96,8 @@ export function createDischargeActivities(ledger: LedgerStore) {
       const { stored } = await upsertEpisodeChanges(ledger.db, projection, before);
       if (stored) written.set(projection.episodeId, stored);
       if (written.size > REMEMBERED_EPISODES) written.delete(written.keys().next().value!);
+      // the view the API answers with (issue 21); histories recorded before it pass no timeline
+      await saveProcessView(ledger.db, 'discharge', state.episodeId, state.version, episodeView(state));
     },
   };
 }

@@ -9,6 +9,8 @@ import { upsertEnrollment } from '../src/db/home-care';
 import type { HomeCareState } from '../src/domain/home-care/types';
 import { dischargeUpdates, dischargeWorkflowId } from '../workflows/discharge/contract';
 import { processChildren } from './ledger';
+import { saveProcessView } from '../src/db/process-views';
+import { enrollmentView } from '../workflows/home-care/contract';
 
 export function createHomeCareActivities(ledger: LedgerStore) {
   return {
@@ -44,6 +46,7 @@ export function createHomeCareActivities(ledger: LedgerStore) {
         },
         processChildren(i.region, i.residenceMunicipality, s),
       );
+      await saveProcessView(ledger.db, 'homeHealthCare', s.enrollmentId, s.version, enrollmentView(s)); // what the API answers with (issue 21)
     },
 
     /**

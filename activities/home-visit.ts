@@ -6,6 +6,8 @@ import type { LedgerStore } from '../src/db/ledger';
 import { upsertVisitOrder } from '../src/db/home-care';
 import type { VisitOrderState } from '../src/domain/home-care/types';
 import { processChildren } from './ledger';
+import { saveProcessView } from '../src/db/process-views';
+import { visitOrderView } from '../workflows/home-visit/contract';
 
 export function createHomeVisitActivities(ledger: LedgerStore) {
   return {
@@ -37,6 +39,7 @@ export function createHomeVisitActivities(ledger: LedgerStore) {
         },
         processChildren(i.region, i.residenceMunicipality, s),
       );
+      await saveProcessView(ledger.db, 'singleHomeVisit', s.orderId, s.version, visitOrderView(s)); // what the API answers with (issue 21)
     },
   };
 }

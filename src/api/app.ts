@@ -140,7 +140,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(codecRoutes(registry, { codec: new EncryptionCodec(config.payloadKeys), uiOrigins: config.temporalUiOrigins }));
   app.use(calendarRoutes(registry, config.calendar));
-  app.use(episodeRoutes(registry, { client, config, access }));
+  app.use(episodeRoutes(registry, { client, config, ledger, access }));
   app.use(actionRoutes(registry, { client, access }));
   app.use(unitRoutes(registry, { ledger, config, access }));
   app.use(coordinatorRoutes(registry, { client, config, ledger, access }));

@@ -3,7 +3,8 @@
  * Temporal worker's core metrics, which the SDK exposes on a local port, appended as they are.
  */
 import type { RequestHandler } from 'express';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { viewReads } from '../temporal/process-client';
 
 export interface Metrics {
   registry: Registry;
@@ -20,6 +21,18 @@ export function createMetrics(workerMetricsUrl?: string): Metrics {
     labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
+  });
+  // issue 21: the views the API answered with, from the ledger or (not projected yet) by query
+  new Counter({
+    name: 'process_view_reads_total',
+    help: 'Process views the API answered with, by where they were read: the ledger, or the workflow by query when the ledger did not hold that version yet',
+    labelNames: ['source'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc({ source: 'ledger' }, viewReads.ledger);
+      this.inc({ source: 'query' }, viewReads.query);
+    },
   });
 
   const middleware: RequestHandler = (req, res, next) => {

@@ -355,6 +355,16 @@ export interface BillingAlertsTable {
 }
 
 /** Kysely's own bookkeeping tables are not part of this interface on purpose. */
+/** A process's view as staff see it, as its projection last wrote it (migration 0012, issue 21). */
+export interface ProcessViewsTable {
+  process_type: ProcessType;
+  process_id: string;
+  version: number;
+  /** JSON text on the way in; the drivers parse it on the way out */
+  view: ColumnType<unknown, string, string>;
+  projected_at: Generated<Instant>;
+}
+
 export interface Database {
   downtime_windows: DowntimeWindowsTable;
   notifications: NotificationsTable;
@@ -367,6 +377,7 @@ export interface Database {
   home_care_enrollments: HomeCareEnrollmentsTable;
   home_visit_orders: HomeVisitOrdersTable;
   process_timeline: ProcessTimelineTable;
+  process_views: ProcessViewsTable;
   billing_daily_amounts: BillingDailyAmountsTable;
   billing_national_averages: BillingNationalAveragesTable;
   billing_closes: BillingClosesTable;

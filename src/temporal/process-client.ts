@@ -8,8 +8,10 @@
  * - **Act**: `act` sends a staff action as its Update, with one update-id scheme
  *   (`<action>:<organisation>:<Idempotency-Key>`, so another organisation's key is simply another
  *   key) and one request hash; a reused key with another body is `IDEMPOTENCY_KEY_REUSED`; the
- *   answer is compact (it is stored in the history, issue 21) and the view is read by query after
- *   it, so what the caller gets reflects the action.
+ *   answer is compact (it is stored in the history, issue 21) and the view is read after it from
+ *   the ledger, where the projection wrote it before the Update was answered (`processViewReader`:
+ *   by query when the ledger does not hold that version yet), so what the caller gets reflects
+ *   the action.
  * - **Errors**: one mapping of Temporal's answers to typed refusals (src/domain/refusal.ts), each
  *   process with its own not-found and closed codes; the API answers them with their status.
  */
@@ -21,8 +23,12 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import { ApplicationFailure, type QueryDefinition, type UpdateDefinition, type Workflow } from '@temporalio/common';
+import { ApplicationFailure, type UpdateDefinition, type Workflow } from '@temporalio/common';
+import type { Kysely } from 'kysely';
 import { DomainRefusal } from '../domain/refusal';
+import type { ProcessType } from '../domain/process';
+import type { Database } from '../db/schema';
+import { readProcessView } from '../db/process-views';
 
 /** How a process names itself in refusals: no such process (404), and closed (409). */
 export interface ProcessNames {
@@ -123,19 +129,42 @@ export async function act<R extends { requestHash?: string }, A>(handle: Workflo
   return { ...answer, requestHash: answer.requestHash ?? o.requestHash };
 }
 
+/** Where the views the API answered with came from, for /metrics (`process_view_reads_total`). */
+export const viewReads = { ledger: 0, query: 0 };
+
 /**
- * `act`, then the process's view read by query (queries are not stored in the history), with the
+ * Reads a process's view as staff see it (issue 21): from the ledger, where the process's
+ * projection wrote it, when it shows at least version `atLeast`; otherwise — not projected yet,
+ * a process projected before the ledger kept views, the ledger unreachable — by `query`, which
+ * asks the workflow itself. A staff action's Update is answered only once the workflow task that
+ * ran it is complete, and that task runs the projection (a local activity) first, so after an
+ * action the ledger almost always holds its version already.
+ */
+export function processViewReader<V>(db: Kysely<Database>, processType: ProcessType, processId: string, query: () => Promise<V>): (atLeast?: number) => Promise<V> {
+  return async (atLeast = 0) => {
+    const stored = await readProcessView<V>(db, processType, processId).catch(() => undefined);
+    if (stored && stored.version >= atLeast) {
+      viewReads.ledger += 1;
+      return stored.view;
+    }
+    viewReads.query += 1;
+    return query();
+  };
+}
+
+/**
+ * `act`, then the process's view (`read`, at least the version the action left), with the
  * answer's request hash and warnings: the state the action left, as staff see it.
  */
-export async function actAndRead<V, R extends { requestHash?: string; warnings?: string[] }, A>(
+export async function actAndRead<V, R extends { requestHash?: string; warnings?: string[]; version?: number }, A>(
   handle: WorkflowHandle,
   update: UpdateDefinition<R, [A]>,
   action: A,
-  view: QueryDefinition<V>,
+  read: (atLeast?: number) => Promise<V>,
   o: ActOptions,
 ): Promise<V & { requestHash: string; warnings?: string[] }> {
   const answer = await act(handle, update, action, o);
-  const v = await handle.query(view).catch((err) => readError(err, o.names));
+  const v = await read(answer.version);
   // the response names the request's hash, also when the Update did not carry it (no Idempotency-Key)
   return { ...v, requestHash: answer.requestHash ?? o.requestHash, ...(answer.warnings ? { warnings: answer.warnings } : {}) };
 }

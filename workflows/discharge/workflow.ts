@@ -81,8 +81,8 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Discha
     region: input.region,
     escalationWeekdays: input.settings.escalationWeekdays,
     describe: describeWith(DESCRIBE),
-    // the ledger does not keep the timeline: left out of every projection's input
-    project: () => local.projectDischargeEpisode({ ...s, timeline: [] }),
+    // the whole state: the projection also writes the episode's view, timeline included, which the API answers with (issue 21)
+    project: () => local.projectDischargeEpisode(s),
   });
   const p = parties(s);
   const allParties = (): Party[] => [p.municipality, ...outpatientParties(s)];

@@ -15,8 +15,9 @@ import type { StartEpisodeInput } from '../../domain/discharge/types';
 import { localDateOf } from '../../domain/calendar';
 import { patientAge, pseudonymousPatientRef, validateKommunkod, validateOutOfCountyKommunkod } from '../../domain/identifiers';
 import { findRegion } from '../../domain/regions';
-import { actAndRead, EPISODE_NAMES, readError, processIdOf, requestHashOf, startProcess } from '../../temporal/process-client';
-import { dischargeStartAttributes, dischargeWorkflowType, type DischargeWorkflow, dischargeUpdates, dischargeWorkflowId, episodeQuery, type DischargeUpdateAnswer } from '../../../workflows/discharge/contract';
+import { actAndRead, EPISODE_NAMES, readError, processIdOf, processViewReader, requestHashOf, startProcess } from '../../temporal/process-client';
+import type { LedgerStore } from '../../db/ledger';
+import { dischargeStartAttributes, dischargeWorkflowType, type DischargeWorkflow, dischargeUpdates, dischargeWorkflowId, episodeQuery, type DischargeUpdateAnswer, type EpisodeView } from '../../../workflows/discharge/contract';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
 import { ACTION_BODIES, StartEpisodeBody } from '../schemas/discharge';
 import { EpisodeStarted, EpisodeViewSchema, jsonResponse } from '../schemas/views';
@@ -29,11 +30,14 @@ import { requireRole, withActingParty, type ProcessAccess, type ProcessRef } fro
 const EpisodeIdParam = z.object({ episodeId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an episode id') });
 
 
-export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client; config: Config; access: ProcessAccess }): Router {
-  const { client, config, access } = deps;
-  const episode = (episodeId: string): ProcessRef => {
+export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client; config: Config; ledger: LedgerStore; access: ProcessAccess }): Router {
+  const { client, config, ledger, access } = deps;
+  /** the episode as staff see it: from the ledger, or by query when the ledger does not hold it (issue 21) */
+  const episode = (episodeId: string): ProcessRef & { view: (atLeast?: number) => Promise<EpisodeView> } => {
     const workflowId = dischargeWorkflowId(episodeId);
-    return { processType: 'discharge', processId: episodeId, workflowId, read: () => client.workflow.getHandle(workflowId).query(episodeQuery) };
+    const read = processViewReader(ledger.db, 'discharge', episodeId, () => client.workflow.getHandle(workflowId).query(episodeQuery));
+    // `read` for the access check (which tells "no such episode" by Temporal's own error), `view` for answers
+    return { processType: 'discharge', processId: episodeId, workflowId, read: () => read(), view: (atLeast) => read(atLeast).catch((err) => readError(err, EPISODE_NAMES)) };
   };
   const router = Router();
   const idemHeader = IdempotencyKeyHeader;
@@ -133,9 +137,7 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
     const { episodeId } = parseOr400(EpisodeIdParam, req.params, 'params');
     const ref = episode(episodeId);
     const { purpose, patientRef } = await access.authorize(req, ref, READ_ROLES.discharge, 'read episodes', 'episode');
-    const v = await access.logged(req, { purpose, processType: 'discharge', processId: episodeId, patientRefs: [patientRef ?? ''] }, () =>
-      client.workflow.getHandle(ref.workflowId).query(episodeQuery).catch((err) => readError(err, EPISODE_NAMES)),
-    );
+    const v = await access.logged(req, { purpose, processType: 'discharge', processId: episodeId, patientRefs: [patientRef ?? ''] }, () => ref.view());
     res.json(v);
   });
 
@@ -161,7 +163,7 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
       const action = { ...parsed, type, actor: actorOf(p) } as DischargeAction;
       // the key is scoped to the caller's organisation and the action: the same key on another endpoint is another request
       const v = await access.logged(req, { purpose, processType: 'discharge', processId: episodeId, patientRefs: [patientRef ?? ''] }, () =>
-        actAndRead(client.workflow.getHandle(ref.workflowId), dischargeUpdates[type] as UpdateDefinition<DischargeUpdateAnswer, [DischargeAction]>, action, episodeQuery, {
+        actAndRead(client.workflow.getHandle(ref.workflowId), dischargeUpdates[type] as UpdateDefinition<DischargeUpdateAnswer, [DischargeAction]>, action, ref.view, {
           type, organisation: p.organisation, key, requestHash: requestHashOf(type, parsed), names: EPISODE_NAMES, noun: 'episode',
         }),
       );

@@ -8,7 +8,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Client } from '@temporalio/client';
-import { TypedSearchAttributes, type QueryDefinition, type UpdateDefinition } from '@temporalio/common';
+import { TypedSearchAttributes, type UpdateDefinition } from '@temporalio/common';
 import type { Config } from '../../config';
 import type { LedgerStore } from '../../db/ledger';
 import { processTimeline } from '../../db/home-care';
@@ -17,7 +17,7 @@ import { localDateOf } from '../../domain/calendar';
 import { patientAge, pseudonymousPatientRef, validateKommunkod, type PatientIdentifier } from '../../domain/identifiers';
 import { findRegion, type Region } from '../../domain/regions';
 import { SA } from '../../temporal/search-attributes';
-import { actAndRead, processIdOf, readError, requestHashOf, startProcess } from '../../temporal/process-client';
+import { actAndRead, processIdOf, processViewReader, readError, requestHashOf, startProcess } from '../../temporal/process-client';
 import { dischargeWorkflowId, episodeQuery } from '../../../workflows/discharge/contract';
 import { enrollmentAllowedActionsQuery, enrollmentQuery, homeCareWorkflowType, type HomeCareWorkflow, homeCareUpdates, homeCareWorkflowId } from '../../../workflows/home-care/contract';
 import { homeVisitUpdates, visitAllowedActionsQuery, homeVisitWorkflowId, homeVisitWorkflowType, type HomeVisitWorkflow, visitOrderQuery } from '../../../workflows/home-visit/contract';
@@ -224,11 +224,12 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
     },
   ];
   for (const spec of specs) {
-    const query = (id: string) => client.workflow.getHandle(spec.workflowId(id)).query(spec.query as typeof enrollmentQuery);
-    const ref = (id: string): ProcessRef => ({ processType: spec.processType, processId: id, workflowId: spec.workflowId(id), read: () => query(id) });
-    const state = async (id: string) => {
+    // the process as staff see it: from the ledger, or by query when the ledger does not hold it (issue 21)
+    const viewOf = (id: string) => processViewReader(ledger.db, spec.processType, id, () => client.workflow.getHandle(spec.workflowId(id)).query(spec.query as typeof enrollmentQuery));
+    const ref = (id: string): ProcessRef => ({ processType: spec.processType, processId: id, workflowId: spec.workflowId(id), read: () => viewOf(id)() });
+    const state = async (id: string, atLeast?: number) => {
       try {
-        return (await query(id)) as { timeline: { seq: number }[]; patientRef: string };
+        return (await viewOf(id)(atLeast)) as { timeline: { seq: number }[]; patientRef: string };
       } catch (err) {
         processError(err, spec.notFound);
       }
@@ -296,7 +297,7 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
         const key = idempotencyKey(req);
         const parsed = withActingParty(p, Object.keys(body.shape), parseOr400(body, req.body ?? {}, 'body') as Record<string, unknown>);
         const v = await access.logged(req, { purpose, processType: spec.processType, processId: id, patientRefs: [patientRef ?? ''] }, () =>
-          actAndRead(client.workflow.getHandle(spec.workflowId(id)), spec.updates[type] as UpdateDefinition<{ requestHash?: string }, [object]>, { ...parsed, type, actor: actorOf(p) }, spec.query as QueryDefinition<unknown>, {
+          actAndRead(client.workflow.getHandle(spec.workflowId(id)), spec.updates[type] as UpdateDefinition<{ requestHash?: string }, [object]>, { ...parsed, type, actor: actorOf(p) }, (atLeast) => state(id, atLeast), {
             type, organisation: p.organisation, key, requestHash: requestHashOf(type, parsed), names: { notFound: spec.notFound, closed: PROCESS_CLOSED }, noun: spec.noun,
           }),
         );
