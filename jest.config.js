@@ -10,6 +10,8 @@ module.exports = {
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
   setupFiles: ['<rootDir>/test/helpers/setup-pglite.ts'],
+  // the longest files first, also in a fresh clone without jest's cache of durations (test/helpers/sequencer.js)
+  testSequencer: '<rootDir>/test/helpers/sequencer.js',
   maxWorkers: 2,
   testTimeout: 60_000,
   verbose: false,
