@@ -88,19 +88,19 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Discha
   const allParties = (): Party[] => [p.municipality, ...outpatientParties(s)];
 
   // ---- admission ------------------------------------------------------------------------------
-  // Exclusive, and begun before the staff actions are wired below: an action that arrives with
+  // The start-up hold, begun before the staff actions are wired below: an action that arrives with
   // the start (it may share the very first activation) waits its turn until the admission is
   // recorded and its obligation is open. The timeline entry comes first, so that a read right
   // after the start (a query may be answered while the first task waits for the calendar
   // activity) already shows it. Awaited after the wiring.
-  const admission = rt.exclusive(async () => {
+  const admission = rt.startUp(async () => {
     rt.record({ action: 'admitted', occurredAt: input.admittedAt, actor: input.actor, summary: 'Patient admitted (inskrivning)' });
     s.admittedLocalDate = await local.localDateOf(input.admittedAt);
     // 2. the admission notice is due within 24 hours of admission (001 §6.1 step 2)
     // (rules read again: "… eller efter första medicinska ronden", so a weekend admission is not late on Sunday)
     const rule = s.sourceRules ? ('admissionNoticeAfterFirstRound' as const) : ('admissionNotice' as const);
     await rt.openObligations([{ kind: 'sendAdmissionNotice', responsible: p.inpatient, deviationType: 'ADMISSION_NOTICE_LATE', deadline: { rule, from: input.admittedAt } }]);
-  });
+  }, 'asExclusive');
 
   // ---- helpers -------------------------------------------------------------------------------
 

@@ -52,11 +52,11 @@ export async function singleHomeVisit(input: StartVisitOrderInput): Promise<Visi
   const cancelOpen = (reason: string) => openObligations(s.tracking).filter((o) => o.kind === 'answerOrder' || o.messageId === s.orderMessageId).forEach((o) => rt.cancel(o.obligationId, reason));
 
   // ---- the order -------------------------------------------------------------------------------
-  // Exclusive, and begun before the staff actions are wired below: an answer that arrives with the
+  // The start-up hold, begun before the staff actions are wired below: an answer that arrives with the
   // start (update-with-start shares the very first activation) waits its turn until the order is
   // recorded and its obligations are open. The timeline entry comes first, so that a read right
   // after the start already shows it. Awaited after the wiring.
-  const order = rt.exclusive(async () => {
+  const order = rt.startUp(async () => {
     rt.record({ action: 'ordered', occurredAt: input.orderedAt, actor: input.actor, summary: `Single home visit ordered (${input.interventions.join(', ')}) from ${input.startDate} to ${input.endDate}` });
     const [end] = await local.obligationDeadlines([{ rule: 'calendarDays', fromDate: input.endDate, days: 0 }], input.settings.escalationWeekdays);
     s.endsAt = end.dueAt;
@@ -64,7 +64,7 @@ export async function singleHomeVisit(input: StartVisitOrderInput): Promise<Visi
     s.orderMessageId = m.messageId;
     // Decision: the answer (accept/decline) is due by the acknowledgement deadline of the order
     await rt.openObligations([{ kind: 'answerOrder', messageId: m.messageId, responsible: p.municipality, deviationType: 'ORDER_UNANSWERED', deadline: { rule: 'acknowledgement', from: input.orderedAt } }]);
-  });
+  }, 'asExclusive');
 
   type Handler<K extends VisitActionType> = (a: Extract<VisitAction, { type: K }>, at: string) => Promise<string>;
   const handlers: { [K in VisitActionType]: Handler<K> } = {

@@ -115,8 +115,13 @@ export class ProcessRuntime {
    * (update-with-start) waits its turn. Unlike `exclusive` it waits for nothing and issues no
    * command of its own, so the start's commands stay as they were.
    */
-  async startUp<T>(fn: () => Promise<T>): Promise<T> {
+  async startUp<T>(fn: () => Promise<T>, recorded: 'hold' | 'asExclusive' = 'hold'): Promise<T> {
     if (this.busy) throw new Error('startUp must begin before anything else holds the state');
+    // Discharge episodes and single home visits began their start-up with `exclusive`, whose
+    // PATCH_EXCLUSIVE_TURNS marker is in every history they recorded: they keep it, or those
+    // histories would no longer replay (tried: test/replay fails with non-determinism). The hold
+    // itself is the same: nothing else holds the state yet, so `exclusive` does not wait.
+    if (recorded === 'asExclusive') return this.exclusive(fn);
     return this.hold(fn);
   }
 
