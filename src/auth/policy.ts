@@ -19,79 +19,25 @@ import { organisationOf } from '../domain/escalation';
 import { sameParty, type Party } from '../domain/obligations';
 import type { ProcessType } from '../domain/process';
 import type { Region } from '../domain/regions';
-import { partyOf, type Principal, type Role } from './principal';
+import { rolesOf } from '../domain/action-schemas';
+import { DISCHARGE_ACTION_CATALOG } from '../domain/discharge/action-catalog';
+import { HOME_CARE_ACTION_CATALOG } from '../domain/home-care/action-catalog';
+import { VISIT_ACTION_CATALOG } from '../domain/home-care/visit-action-catalog';
+import { COORDINATOR, EPISODE_PARTIES, HOME_CARE_PARTIES, INPATIENT, PRIMARY, type Role } from '../domain/roles';
+import { partyOf, type Principal } from './principal';
 
-const INPATIENT: Role[] = ['inpatientStaff'];
-const PRIMARY: Role[] = ['primaryCareStaff'];
-const MUNICIPALITY: Role[] = ['municipalityStaff'];
-const CARE_CONTACT: Role[] = ['primaryCareStaff', 'psychiatricOutpatientStaff'];
-const EPISODE_PARTIES: Role[] = ['inpatientStaff', 'primaryCareStaff', 'psychiatricOutpatientStaff', 'municipalityStaff'];
-const HOME_CARE_PARTIES: Role[] = ['primaryCareStaff', 'municipalityStaff'];
-const COORDINATOR: Role[] = ['coordinator'];
-
-/** Which roles may perform each staff action (§10: inpatient staff send notices, set dates, …). */
+/**
+ * Which roles may perform each staff action (§10: inpatient staff send notices, set dates, …):
+ * declared with each action in its process's catalog (src/domain/<process>/action-catalog.ts).
+ */
 export const ACTION_ROLES: {
   discharge: Record<DischargeActionType, Role[]>;
   homeHealthCare: Record<HomeCareActionType, Role[]>;
   singleHomeVisit: Record<VisitActionType, Role[]>;
 } = {
-  discharge: {
-    careRequest: MUNICIPALITY,
-    outOfEpisodeMessage: EPISODE_PARTIES,
-    admissionNotice: INPATIENT,
-    acknowledge: EPISODE_PARTIES,
-    appointNamedCareContact: CARE_CONTACT,
-    appointNamedDoctor: CARE_CONTACT,
-    planningNeeded: INPATIENT,
-    sendInvitation: [...CARE_CONTACT, 'inpatientStaff'],
-    withdrawInvitation: [...CARE_CONTACT, 'inpatientStaff'],
-    moveInvitation: [...CARE_CONTACT, 'inpatientStaff'],
-    recordFirstMedicalRound: INPATIENT,
-    recordPlanningBasis: INPATIENT,
-    recordPlanningMeeting: [...CARE_CONTACT, 'inpatientStaff'],
-    recordSip: CARE_CONTACT,
-    acknowledgeSip: ['municipalityStaff', 'primaryCareStaff', 'psychiatricOutpatientStaff'],
-    completeSip: CARE_CONTACT,
-    updateChecklist: INPATIENT,
-    recordTreatmentPlan: INPATIENT,
-    markReady: INPATIENT,
-    withdrawReadiness: INPATIENT,
-    discharge: INPATIENT,
-    sendDischargeNotice: INPATIENT,
-    cancel: INPATIENT,
-    setOutpatientServicesUnavailable: INPATIENT,
-    reportDeviation: EPISODE_PARTIES,
-    closeDeviation: COORDINATOR,
-    linkHomeCareEnrollment: [...HOME_CARE_PARTIES, 'inpatientStaff'],
-  },
-  homeHealthCare: {
-    sendInvitation: PRIMARY,
-    acknowledge: HOME_CARE_PARTIES,
-    appointNamedCareContact: PRIMARY,
-    recordPlanningMeeting: PRIMARY,
-    recordSip: HOME_CARE_PARTIES,
-    appointNamedDoctor: PRIMARY,
-    recordMedicationReview: PRIMARY,
-    recordEndOfLifeConversation: PRIMARY,
-    decideEnrollment: MUNICIPALITY,
-    updateSip: HOME_CARE_PARTIES,
-    sendMessage: HOME_CARE_PARTIES,
-    careNoLongerNeeded: MUNICIPALITY,
-    closeSip: PRIMARY,
-    recordDeath: HOME_CARE_PARTIES,
-    recordMove: MUNICIPALITY,
-    reportDeviation: HOME_CARE_PARTIES,
-    closeDeviation: COORDINATOR,
-  },
-  singleHomeVisit: {
-    acknowledge: HOME_CARE_PARTIES,
-    accept: MUNICIPALITY,
-    decline: MUNICIPALITY,
-    reportVisit: MUNICIPALITY,
-    cancel: PRIMARY,
-    reportDeviation: HOME_CARE_PARTIES,
-    closeDeviation: COORDINATOR,
-  },
+  discharge: rolesOf(DISCHARGE_ACTION_CATALOG),
+  homeHealthCare: rolesOf(HOME_CARE_ACTION_CATALOG),
+  singleHomeVisit: rolesOf(VISIT_ACTION_CATALOG),
 };
 
 /** Roles that may read a process (GET): its parties and the coordinators of their organisations. */

@@ -7,20 +7,10 @@ import { z } from 'zod';
 import { isValidHsaId } from '../domain/identifiers';
 import { municipality } from '../domain/reference/municipalities';
 import type { Party } from '../domain/obligations';
+import { ROLES, type Role } from '../domain/roles';
 
-/** The roles of docs/domain.md §10, plus the auditor who reads the access log (§10 last paragraph). */
-export const ROLES = [
-  'inpatientStaff',
-  'primaryCareStaff',
-  'psychiatricOutpatientStaff',
-  'municipalityStaff',
-  'coordinator',
-  'invoiceReviewer',
-  'billingOfficer',
-  'administrator',
-  'auditor',
-] as const;
-export type Role = (typeof ROLES)[number];
+/** The roles of docs/domain.md §10 (src/domain/roles.ts). */
+export { ROLES, type Role };
 
 /** Swedish names, for messages staff read. */
 export const ROLE_SV: Record<Role, string> = {

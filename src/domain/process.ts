@@ -66,3 +66,13 @@ export interface AllowedProcessAction<T extends string> {
   /** why not: the code and sentence of the 409 the action would get now */
   refusal?: Refusal;
 }
+
+/**
+ * A process's action types as a list the workflow can hold (it registers one Update per type)
+ * without the zod of the process's action catalog: `everyType<DischargeActionType>()([…])` does
+ * not compile while a type of the union is missing from the list, and names the missing one.
+ */
+export const everyType =
+  <T extends string>() =>
+  <const L extends readonly T[]>(list: L & ([Exclude<T, L[number]>] extends [never] ? unknown : { missing: Exclude<T, L[number]> })): readonly T[] =>
+    list;

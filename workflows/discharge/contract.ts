@@ -11,7 +11,7 @@ import type { StaffActionAnswer } from '../shared/staff-actions';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { SA } from '../../src/temporal/search-attributes';
-import { checklistStatus, parties, type DischargeAction, type DischargeActionType } from '../../src/domain/discharge/actions';
+import { checklistStatus, DISCHARGE_ACTIONS, parties, type DischargeAction, type DischargeActionType } from '../../src/domain/discharge/actions';
 import type { AllowedAction } from '../../src/domain/discharge/allowed';
 import type { DischargeState, StartEpisodeInput } from '../../src/domain/discharge/types';
 import { openObligations, type Party } from '../../src/domain/obligations';
@@ -39,16 +39,6 @@ export function dischargeStartAttributes(input: Pick<StartEpisodeInput, 'region'
   ]);
 }
 
-/** Every staff action of the discharge process: one Update each. */
-export const DISCHARGE_ACTIONS: readonly DischargeActionType[] = [
-  'careRequest', 'outOfEpisodeMessage', 'admissionNotice', 'acknowledge', 'appointNamedCareContact',
-  'appointNamedDoctor', 'planningNeeded', 'sendInvitation', 'withdrawInvitation', 'moveInvitation', 'recordPlanningMeeting',
-  'recordFirstMedicalRound', 'recordPlanningBasis', 'recordSip',
-  'completeSip', 'acknowledgeSip', 'updateChecklist', 'recordTreatmentPlan', 'markReady', 'withdrawReadiness', 'discharge',
-  'sendDischargeNotice', 'cancel', 'setOutpatientServicesUnavailable', 'reportDeviation', 'closeDeviation',
-  'linkHomeCareEnrollment',
-];
-
 /**
  * What an action's Update answers (the same in every process: workflows/shared/staff-actions.ts
  * `StaffActionAnswer`): that it was recorded, with the episode's new version and status, the
@@ -56,7 +46,7 @@ export const DISCHARGE_ACTIONS: readonly DischargeActionType[] = [
  */
 export type DischargeUpdateAnswer = StaffActionAnswer & { episodeId: string; status: EpisodeView['status'] };
 
-/** One Update per staff action, named after it, so the history reads like the process. */
+/** One Update per staff action (src/domain/discharge/actions.ts `DISCHARGE_ACTIONS`), named after it, so the history reads like the process. */
 export const dischargeUpdates = Object.fromEntries(
   DISCHARGE_ACTIONS.map((t) => [t, defineUpdate<DischargeUpdateAnswer, [DischargeAction]>(t)]),
 ) as { [K in DischargeActionType]: ReturnType<typeof defineUpdate<DischargeUpdateAnswer, [Extract<DischargeAction, { type: K }>]>> };

@@ -19,6 +19,7 @@ import {
   checklistStatus,
   namedContactOwed,
   currentReadyPeriod,
+  DISCHARGE_ACTIONS,
   outpatientParties,
   parties,
   refusal,
@@ -36,7 +37,7 @@ import { registerCoordinatorActions } from '../shared/coordinator-actions';
 import { acknowledge, openOf, sendMessage } from '../shared/messages';
 import { deviationHandlers, describeWith } from '../shared/process-kit';
 import { local } from '../shared/proxies';
-import { allowedActionsQuery, DISCHARGE_ACTIONS, patientQuery, dischargeUpdates, episodeQuery, episodeView as view, type DischargeResult, type DischargeUpdateAnswer } from './contract';
+import { allowedActionsQuery, patientQuery, dischargeUpdates, episodeQuery, episodeView as view, type DischargeResult, type DischargeUpdateAnswer } from './contract';
 
 /**
  * Patch id of the process rules read again from the seeds (issue 16): the named care contact only

@@ -7,7 +7,7 @@
 import { agreementOn } from '../regions';
 import { sameParty, settledDeviationRefusal, type Party } from '../obligations';
 import { stockholmDateOf } from '../local-date';
-import { acknowledgedBeforeSent, CURRENT_RULES, type RuleVersion } from '../process';
+import { acknowledgedBeforeSent, CURRENT_RULES, everyType, type RuleVersion } from '../process';
 import type { CancellationReason, DischargeState, HomeHealthCare, PlanningFlow } from './types';
 import { refuse, type Refusal } from '../process';
 
@@ -49,6 +49,19 @@ export type DischargeAction =
   | ({ type: 'linkHomeCareEnrollment'; enrollmentId: string } & Base);
 
 export type DischargeActionType = DischargeAction['type'];
+
+/**
+ * Every staff action of the discharge process, without zod, for the workflow (one Update each,
+ * workflows/discharge/contract.ts); the API's endpoints and the roles are in ./action-catalog.ts.
+ */
+export const DISCHARGE_ACTIONS = everyType<DischargeActionType>()([
+  'careRequest', 'outOfEpisodeMessage', 'admissionNotice', 'acknowledge', 'appointNamedCareContact',
+  'appointNamedDoctor', 'planningNeeded', 'sendInvitation', 'withdrawInvitation', 'moveInvitation', 'recordPlanningMeeting',
+  'recordFirstMedicalRound', 'recordPlanningBasis', 'recordSip',
+  'completeSip', 'acknowledgeSip', 'updateChecklist', 'recordTreatmentPlan', 'markReady', 'withdrawReadiness', 'discharge',
+  'sendDischargeNotice', 'cancel', 'setOutpatientServicesUnavailable', 'reportDeviation', 'closeDeviation',
+  'linkHomeCareEnrollment',
+]);
 
 export type { Refusal } from '../process';
 

@@ -6,7 +6,7 @@
  */
 import { sameParty, settledDeviationRefusal, type Party } from '../obligations';
 import type { EndReason, EnrollmentStatus, HomeCareState } from './types';
-import { acknowledgedBeforeSent, CURRENT_RULES, type RuleVersion } from '../process';
+import { acknowledgedBeforeSent, CURRENT_RULES, everyType, type RuleVersion } from '../process';
 import { refuse, type Refusal } from '../process';
 
 export interface Base {
@@ -38,11 +38,15 @@ export type HomeCareAction =
 
 export type HomeCareActionType = HomeCareAction['type'];
 
-export const HOME_CARE_ACTIONS: readonly HomeCareActionType[] = [
+/**
+ * Every staff action of the home care process, without zod, for the workflow (one Update each,
+ * workflows/home-care/contract.ts); the API's endpoints and the roles are in ./action-catalog.ts.
+ */
+export const HOME_CARE_ACTIONS = everyType<HomeCareActionType>()([
   'sendInvitation', 'acknowledge', 'appointNamedCareContact', 'recordPlanningMeeting', 'recordSip', 'appointNamedDoctor',
   'recordMedicationReview', 'recordEndOfLifeConversation', 'decideEnrollment', 'updateSip', 'sendMessage',
   'careNoLongerNeeded', 'closeSip', 'recordDeath', 'recordMove', 'reportDeviation', 'closeDeviation',
-];
+]);
 
 export type { Refusal } from '../process';
 

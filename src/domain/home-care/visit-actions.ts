@@ -5,7 +5,7 @@
 import { sameParty, settledDeviationRefusal, type Party } from '../obligations';
 import type { Base, Refusal } from './actions';
 import type { VisitOrderState, VisitOrderStatus } from './types';
-import { acknowledgedBeforeSent, CURRENT_RULES, type RuleVersion } from '../process';
+import { acknowledgedBeforeSent, CURRENT_RULES, everyType, type RuleVersion } from '../process';
 
 export type VisitAction =
   | ({ type: 'acknowledge'; messageId: string; party: Party } & Base)
@@ -18,7 +18,11 @@ export type VisitAction =
 
 export type VisitActionType = VisitAction['type'];
 
-export const VISIT_ACTIONS: readonly VisitActionType[] = ['acknowledge', 'accept', 'decline', 'reportVisit', 'cancel', 'reportDeviation', 'closeDeviation'];
+/**
+ * Every staff action of the home visit process, without zod, for the workflow (one Update each,
+ * workflows/home-visit/contract.ts); the API's endpoints and the roles are in ./visit-action-catalog.ts.
+ */
+export const VISIT_ACTIONS = everyType<VisitActionType>()(['acknowledge', 'accept', 'decline', 'reportVisit', 'cancel', 'reportDeviation', 'closeDeviation']);
 
 const refuse = (code: string, message: string): Refusal => ({ code, message });
 
