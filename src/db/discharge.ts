@@ -398,6 +398,14 @@ async function withChildren(db: Transaction<Database>, rows: EpisodeRow[], ids: 
         escalation: x.escalation as DeviationRecord['escalation'],
         reportedBy: x.reported_by,
         ...(x.withdrawn_at ? { withdrawnAt: x.withdrawn_at } : {}),
+        // the coordinators' side (§6, migration 0005), as coordinatorColumns wrote it
+        escalatedAt: x.escalated_at,
+        escalationAcknowledgedAt: x.escalation_acknowledged_at,
+        escalationAcknowledgedBy: x.escalation_acknowledged_by,
+        // stored as the unit handling it (the responsible one unless reassigned)
+        assignedTo: x.assigned_kind && x.assigned_id && (x.assigned_kind !== x.responsible_kind || x.assigned_id !== x.responsible_id) ? { kind: x.assigned_kind, id: x.assigned_id } : null,
+        resolution: x.resolution,
+        comments: commentsOf(x.comments),
       }),
     ),
   }));
@@ -489,7 +497,14 @@ function fromEpisodeRow(r: EpisodeRow): EpisodeScalars {
     planningBasisDate: r.planning_basis_date,
     outpatientServicesUnavailable: r.outpatient_services_unavailable,
     downtime: r.downtime,
+    checklistComplete: r.checklist_complete,
   };
+}
+
+/** The comments column: jsonb (parsed by the driver) or, from some drivers, its text; none stored → []. */
+function commentsOf(v: unknown): NonNullable<DeviationRecord['comments']> {
+  if (v == null) return [];
+  return (typeof v === 'string' ? JSON.parse(v) : v) as NonNullable<DeviationRecord['comments']>;
 }
 
 /*

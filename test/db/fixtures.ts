@@ -5,6 +5,9 @@ let counter = 0;
 /** A fresh opaque id per call, so tests sharing one ledger never touch each other's rows. */
 export const newEpisodeId = (): string => `ep-${process.pid}-${Date.now()}-${++counter}`;
 
+/** A deviation's coordinator side (§6) before any coordinator acted on it, as the projection writes it. */
+export const NO_COORDINATOR_ACTION = { escalatedAt: null, escalationAcknowledgedAt: null, escalationAcknowledgedBy: null, assignedTo: null, resolution: null, comments: [] };
+
 export function episode(overrides: Partial<EpisodeProjection> = {}): EpisodeProjection {
   return {
     episodeId: newEpisodeId(),
@@ -43,6 +46,7 @@ export function episode(overrides: Partial<EpisodeProjection> = {}): EpisodeProj
     planningBasisDate: '2024-03-08',
     outpatientServicesUnavailable: false,
     downtime: false,
+    checklistComplete: false,
     readyPeriods: [{ seq: 1, readyDate: '2024-03-08', endedDate: null, endReason: null, withdrawalReason: null }],
     messages: [
       {

@@ -16,7 +16,7 @@ import {
 import { upsertEpisodeChanges } from '../../src/db/discharge';
 import { migrations } from '../../src/db/migrations';
 import { FAR_TIME_ZONE, ledgerBackends } from '../db/backends';
-import { episode } from '../db/fixtures';
+import { episode, NO_COORDINATOR_ACTION } from '../db/fixtures';
 
 
 const backends = ledgerBackends();
@@ -94,6 +94,47 @@ describe.each(backends)('episode ledger on $name', (backend) => {
     });
     afterAll(() => store.close());
 
+    it('every projected field survives a write and a read (issue 18 item 5): the checklist, a coordinator\'s side of a deviation', async () => {
+      const base = episode();
+      const handled: EpisodeProjection = {
+        ...base,
+        checklistComplete: true,
+        deviations: [
+          {
+            deviationId: `${base.episodeId}-coord`,
+            type: 'ACK_MISSING',
+            responsible: { kind: 'municipality', id: '1380' },
+            description: 'not acknowledged',
+            obligationId: 'ob-1',
+            deadlineAt: '2024-03-05T23:00:00.000Z',
+            detectedAt: '2024-03-05T23:00:00.000Z',
+            status: 'closed',
+            resolvedAt: null,
+            closedAt: '2024-03-08T10:00:00.000Z',
+            closedBy: 'coordinator-1',
+            comment: null,
+            downtime: false,
+            escalation: 'escalated',
+            reportedBy: null,
+            escalatedAt: '2024-03-07T07:00:00.000Z',
+            escalationAcknowledgedAt: '2024-03-07T08:30:00.000Z',
+            escalationAcknowledgedBy: 'coordinator-1',
+            assignedTo: { kind: 'primaryCare', id: 'SE2321000115-VC01' },
+            resolution: 'handled by primary care',
+            comments: [{ at: '2024-03-07T09:00:00.000Z', by: 'coordinator-1', text: 'ringt kommunen' }],
+          },
+        ],
+      };
+      await upsertEpisode(store.db, handled);
+      expect(await getEpisode(store.db, handled.episodeId)).toEqual(handled);
+      // and through the diff writer, from a first write that had none of it
+      const first = { ...episode(), checklistComplete: false };
+      const { stored } = await upsertEpisodeChanges(store.db, first, undefined);
+      const next = { ...handled, episodeId: first.episodeId, version: 2, deviations: handled.deviations.map((d) => ({ ...d, deviationId: `${first.episodeId}-coord` })) };
+      await upsertEpisodeChanges(store.db, next, stored);
+      expect(await getEpisode(store.db, first.episodeId)).toEqual(next);
+    });
+
     it('inserts, updates with a higher version, and ignores an equal or lower one', async () => {
       const v1 = episode();
       expect(await upsertEpisode(store.db, v1)).toBe('inserted');
@@ -131,6 +172,7 @@ describe.each(backends)('episode ledger on $name', (backend) => {
             downtime: false,
             escalation: 'reminded',
             reportedBy: null,
+            ...NO_COORDINATOR_ACTION,
           },
         ],
       };
@@ -178,7 +220,7 @@ describe.each(backends)('episode ledger on $name', (backend) => {
     it('a failing write changes nothing (one transaction)', async () => {
       const a = episode();
       const b = episode();
-      const dev = { deviationId: `${a.episodeId}-shared`, type: 'MANUAL', responsible: { kind: 'inpatient', id: 'x' }, description: 'd', obligationId: null, deadlineAt: '2024-03-05T10:00:00.000Z', detectedAt: '2024-03-05T10:00:00.000Z', status: 'open' as const, resolvedAt: null, closedAt: null, closedBy: null, comment: null, downtime: false, escalation: 'none' as const, reportedBy: 'u1' };
+      const dev = { deviationId: `${a.episodeId}-shared`, type: 'MANUAL', responsible: { kind: 'inpatient', id: 'x' }, description: 'd', obligationId: null, deadlineAt: '2024-03-05T10:00:00.000Z', detectedAt: '2024-03-05T10:00:00.000Z', status: 'open' as const, resolvedAt: null, closedAt: null, closedBy: null, comment: null, downtime: false, escalation: 'none' as const, reportedBy: 'u1', ...NO_COORDINATOR_ACTION };
       await upsertEpisode(store.db, { ...a, deviations: [dev] });
       await upsertEpisode(store.db, b);
       // Deviation ids are global: b may not take over a's deviation.
@@ -243,7 +285,7 @@ describe.each(backends)('episode ledger on $name', (backend) => {
 
       it('stores a deviation’s coordinator comments (jsonb) as the whole write does, new and changed', async () => {
         const v1 = episode();
-        const dev = { deviationId: `${v1.episodeId}-dev`, type: 'ACK_MISSING', responsible: { kind: 'municipality', id: '1380' }, description: 'd', obligationId: null, deadlineAt: '2024-03-05T10:00:00.000Z', detectedAt: '2024-03-05T10:00:00.000Z', status: 'open' as const, resolvedAt: null, closedAt: null, closedBy: null, comment: null, downtime: false, escalation: 'escalated' as const, reportedBy: null };
+        const dev = { deviationId: `${v1.episodeId}-dev`, type: 'ACK_MISSING', responsible: { kind: 'municipality', id: '1380' }, description: 'd', obligationId: null, deadlineAt: '2024-03-05T10:00:00.000Z', detectedAt: '2024-03-05T10:00:00.000Z', status: 'open' as const, resolvedAt: null, closedAt: null, closedBy: null, comment: null, downtime: false, escalation: 'escalated' as const, reportedBy: null, ...NO_COORDINATOR_ACTION };
         const comments = (n: number) => Array.from({ length: n }, (_, i) => ({ at: `2024-03-06T0${i}:00:00.000Z`, by: 'coordinator-1', text: `note ${i} "quoted" — åäö` }));
         const stored = async () => (await sql<{ comments: unknown; escalated_at: unknown }>`select comments, escalated_at from deviations where deviation_id = ${dev.deviationId}`.execute(store.db)).rows[0];
         const first = await upsertEpisodeChanges(store.db, v1, undefined);
@@ -262,7 +304,7 @@ describe.each(backends)('episode ledger on $name', (backend) => {
 
       it('a new deviation id already taken by another episode fails the write and changes nothing', async () => {
         const a = episode();
-        const dev = { deviationId: `${a.episodeId}-taken`, type: 'MANUAL', responsible: { kind: 'inpatient', id: 'x' }, description: 'd', obligationId: null, deadlineAt: '2024-03-05T10:00:00.000Z', detectedAt: '2024-03-05T10:00:00.000Z', status: 'open' as const, resolvedAt: null, closedAt: null, closedBy: null, comment: null, downtime: false, escalation: 'none' as const, reportedBy: 'u1' };
+        const dev = { deviationId: `${a.episodeId}-taken`, type: 'MANUAL', responsible: { kind: 'inpatient', id: 'x' }, description: 'd', obligationId: null, deadlineAt: '2024-03-05T10:00:00.000Z', detectedAt: '2024-03-05T10:00:00.000Z', status: 'open' as const, resolvedAt: null, closedAt: null, closedBy: null, comment: null, downtime: false, escalation: 'none' as const, reportedBy: 'u1', ...NO_COORDINATOR_ACTION };
         await upsertEpisode(store.db, { ...a, deviations: [dev] });
         const b = episode();
         const first = await upsertEpisodeChanges(store.db, b, undefined);
