@@ -1,7 +1,8 @@
 /**
  * Runs once per `jest` run, before any test file:
  * - bundles the workflow code a single time (docs/architecture.md "Testing": bundling per test file
- *   makes the suite slow); test files load it through `workflowBundle()`;
+ *   makes the suite slow), as the worker's bundle is built (workers/workflow-bundle.ts: the shared
+ *   modules of workers/workflow-preload.ts among others); test files load it through `workflowBundle()`;
  * - builds the migrated PGlite template the test ledgers are copied from (test/helpers/ledger.ts);
  * - starts a throwaway PostgreSQL from the machine's packages, so the ledger's production backend
  *   runs the same cases as PGlite (test/db/backends.ts), unless TEST_DATABASE_URL names one already.
@@ -11,16 +12,15 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { projectRoot } from '../../src/temporal/tools';
 import { freePorts } from '../../scripts/lib/service';
 import { postgresBinDir, startLocalPostgres, type LocalPostgres } from '../../scripts/lib/local-postgres';
 import { workflowsPath } from '../../workers/worker';
+import { buildWorkflowBundle } from '../../workers/workflow-bundle';
 import { BUNDLE_PATH, ledgerTemplateDir } from './paths';
 
 export default async function globalSetup(): Promise<void> {
-  const quiet = () => undefined;
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: { trace: quiet, debug: quiet, info: quiet, log: quiet, warn: console.warn, error: console.error } });
+  const code = await buildWorkflowBundle(workflowsPath);
   mkdirSync(dirname(BUNDLE_PATH), { recursive: true });
   writeFileSync(BUNDLE_PATH, code);
 
