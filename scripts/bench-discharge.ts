@@ -18,7 +18,7 @@
  */
 import { createHash } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Agent, request } from 'node:http';
+import { keepAlivePoster } from './lib/http-post';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -330,19 +330,7 @@ async function partyTokens(keyFile: string): Promise<(type: Sample['type'], body
  * two CPUs with the service, and fetch took 3.2–3.7 ms of CPU time per request against 2.0–2.2 for this.)
  */
 function httpDriver(base: string, samples: Sample[], tokenFor: (type: Sample['type'], body: unknown) => string): Driver {
-  const agent = new Agent({ keepAlive: true, maxSockets: C });
-  const send = (path: string, headers: Record<string, string>, payload: string) =>
-    new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = request(`${base}${path}`, { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(payload)) }, timeout: 60_000 }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
-      req.on('timeout', () => req.destroy(new Error('no answer within 60 s')));
-      req.on('error', reject);
-      req.end(payload);
-    });
+  const send = keepAlivePoster(base, C, 60_000);
   async function post(type: Sample['type'], path: string, body: unknown): Promise<unknown> {
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${tokenFor(type, body)}` };
     const t0 = performance.now();

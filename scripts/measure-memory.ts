@@ -27,7 +27,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { keepAlivePoster } from './lib/http-post';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mintDevToken } from '../src/auth/tokens';
@@ -300,19 +300,8 @@ async function runVariant(v: Variant, o: ReturnType<typeof parseArgs>): Promise<
       const token = await mintDevToken(join(dataDir, 'auth', 'dev-signing-key.json'), {
         userId: 'memory', role: 'inpatientStaff', organisation: 'SE2321000115-AVD1', region: 'halland', audience: 'utskrivning-api',
       });
-      const agent = new Agent({ keepAlive: true, maxSockets: o.concurrency });
-      const post = (path: string, body: unknown) => new Promise<{ status: number; text: string }>((resolve, reject) => {
-        const payload = JSON.stringify(body);
-        const req = request(`${base}${path}`, { method: 'POST', agent, timeout: 120_000, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'content-length': String(Buffer.byteLength(payload)) } }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
-        });
-        req.on('timeout', () => req.destroy(new Error('no answer within 120 s')));
-        req.on('error', reject);
-        req.end(payload);
-      });
+      const send = keepAlivePoster(base, o.concurrency, 120_000);
+      const post = (path: string, body: unknown) => send(path, { 'content-type': 'application/json', authorization: `Bearer ${token}` }, JSON.stringify(body));
       const ready = localDateOf(new Date(Date.now() + 3 * 86_400_000));
       let next = 0;
       let done = 0;
@@ -336,7 +325,7 @@ async function runVariant(v: Variant, o: ReturnType<typeof parseArgs>): Promise<
           if (++done % 100 === 0) console.error(`[${v.label}] ${done} episodes, ${((Date.now() - t0) / 1000).toFixed(0)} s, service ${mb(vmRssKb(service!)).toFixed(0)} MB`);
         }
       }));
-      agent.destroy();
+      send.close();
       result.episodesSeconds = (Date.now() - t0) / 1000;
       result.failed = failed;
       result.firstError = firstError;
