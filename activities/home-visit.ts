@@ -3,7 +3,7 @@
  * order (idempotent by version).
  */
 import type { LedgerStore } from '../src/db/ledger';
-import { upsertVisitOrder } from '../src/db/home-care';
+import { upsertVisitOrder } from '../src/db/home-visit';
 import type { VisitOrderState } from '../src/domain/home-care/types';
 import { processChildren } from './ledger';
 import { saveProcessView } from '../src/db/process-views';

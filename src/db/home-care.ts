@@ -1,5 +1,6 @@
 /**
- * Ledger rows of home health care enrollments and single home visit orders (docs/domain.md §5, §8, §9).
+ * Ledger rows of home health care enrollments (docs/domain.md §5, §8, §9), and the child rows
+ * every long-lived process shares with them (single home visit orders: ./home-visit.ts).
  *
  * Writes are idempotent upserts guarded by the workflow's version, like episodes. Unlike
  * episodes, child rows (messages, obligations, deviations, timeline) are upserted and never
@@ -9,7 +10,7 @@
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import { coordinatorColumns } from './escalation';
 import type { DeviationRecord, MessageRecord, ObligationRecord } from './projection';
-import type { Database, EnrollmentRow, HomeCareEnrollmentsTable, HomeVisitOrdersTable, Instant, VisitOrderRow } from './schema';
+import type { Database, EnrollmentRow, HomeCareEnrollmentsTable, Instant } from './schema';
 import type { ProcessType } from '../domain/process';
 
 
@@ -50,23 +51,8 @@ export async function upsertEnrollment(db: Kysely<Database>, row: Insertable<Hom
   });
 }
 
-export async function upsertVisitOrder(db: Kysely<Database>, row: Insertable<HomeVisitOrdersTable>, children: ProcessChildren): Promise<UpsertResult> {
-  return db.transaction().execute(async (trx) => {
-    const { order_id: _key, ...changes } = row;
-    const written = await trx
-      .insertInto('home_visit_orders')
-      .values(row)
-      .onConflict((oc) => oc.column('order_id').doUpdateSet({ ...changes, updated_at: sql<Instant>`now()` }).whereRef('home_visit_orders.version', '<', 'excluded.version'))
-      .returning('version')
-      .executeTakeFirst();
-    if (written === undefined) return 'stale';
-    await upsertChildren(trx, 'singleHomeVisit', row.order_id, children);
-    return 'written';
-  });
-}
-
 /** Messages, obligations, deviations and timeline entries of one process: inserted or brought up to date, never deleted. */
-async function upsertChildren(trx: Transaction<Database>, type: ProcessType, id: string, c: ProcessChildren): Promise<void> {
+export async function upsertChildren(trx: Transaction<Database>, type: ProcessType, id: string, c: ProcessChildren): Promise<void> {
   if (c.messages.length) {
     await trx
       .insertInto('messages')
@@ -120,10 +106,6 @@ async function upsertChildren(trx: Transaction<Database>, type: ProcessType, id:
 
 export async function getEnrollmentRow(db: Kysely<Database>, enrollmentId: string): Promise<EnrollmentRow | undefined> {
   return db.selectFrom('home_care_enrollments').selectAll().where('enrollment_id', '=', enrollmentId).executeTakeFirst();
-}
-
-export async function getVisitOrderRow(db: Kysely<Database>, orderId: string): Promise<VisitOrderRow | undefined> {
-  return db.selectFrom('home_visit_orders').selectAll().where('order_id', '=', orderId).executeTakeFirst();
 }
 
 /** The full timeline of a process from the ledger, oldest first. */

@@ -4,7 +4,8 @@
  * cancel; a missed acknowledgement and an unanswered order raise deviations that escalate;
  * an order left unanswered past its end date expires.
  */
-import { getVisitOrderRow, processCounts } from '../../src/db/home-care';
+import { processCounts } from '../../src/db/home-care';
+import { getVisitOrderRow } from '../../src/db/home-visit';
 import { unitInbox } from '../../src/db/operations';
 import { acknowledgementDeadline, localDateOf } from '../../src/domain/calendar';
 import { eventually, municipality, primaryCare, refusalOf, sleepUntil, UNITS } from '../helpers/discharge';
