@@ -96,7 +96,7 @@ export function createDischargeActivities(ledger: LedgerStore) {
       const { stored } = await upsertEpisodeChanges(ledger.db, projection, before);
       if (stored) written.set(projection.episodeId, stored);
       if (written.size > REMEMBERED_EPISODES) written.delete(written.keys().next().value!);
-      // the view the API answers with (issue 21); histories recorded before it pass no timeline
+      // the view the API answers with (issue 21): process_views, read by src/temporal/process-client.ts
       await saveProcessView(ledger.db, 'discharge', state.episodeId, state.version, episodeView(state));
     },
   };
