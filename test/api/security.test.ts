@@ -4,7 +4,7 @@
  * the caller's own (scoped to their organisation and the operation) and a reused key with another
  * body is 422; patient data is never cacheable; the bearer scheme is case-insensitive.
  */
-import { apiClient, newKey, startBody, UNITS, useApi } from '../helpers/api';
+import { apiClient, newKey, startBody, stockholmDate, UNITS, useApi } from '../helpers/api';
 import { tokenFor, type TestPrincipal } from '../helpers/auth';
 
 const ctx = useApi();
@@ -62,7 +62,7 @@ describe('an Idempotency-Key is the caller’s own (item 2)', () => {
     const w7 = apiClient(ctx.h.baseUrl, { as: WARD7 });
     const { episodeId } = (await w7.post('/api/episodes', startBody())).body;
     const key = newKey('notice');
-    const today = new Date().toISOString().slice(0, 10);
+    const today = stockholmDate(); // the Swedish date: between 23:00 and 24:00 UTC the UTC date is the day before admission
     const ok = await w7.post(`/api/episodes/${episodeId}/admission-notice`, { expectedReadyDate: today }, { 'Idempotency-Key': key });
     expect(ok.status).toBe(200);
     const reused = await w7.post(`/api/episodes/${episodeId}/checklist`, { informationTransferred: true }, { 'Idempotency-Key': key });
