@@ -7,8 +7,7 @@ import { localDateOf } from '../src/domain/calendar';
 import { checklistStatus, sipAcknowledgedAt } from '../src/domain/discharge/actions';
 import type { DischargeState } from '../src/domain/discharge/types';
 import type { LedgerStore } from '../src/db/ledger';
-import { upsertEpisodeChanges, type StoredEpisode } from '../src/db/discharge';
-import { saveProcessView } from '../src/db/process-views';
+import { upsertEpisode } from '../src/db/discharge';
 import { episodeView } from '../workflows/discharge/contract';
 import type { EpisodeProjection } from '../src/db/projection';
 import { deviationRecord, obligationRecord, partyRecord } from './ledger';
@@ -80,24 +79,11 @@ export function dischargeProjection(s: DischargeState): EpisodeProjection {
   };
 }
 
-/** How many episodes' last writes a worker remembers (a few kB each); the least recently written is forgotten first. */
-const REMEMBERED_EPISODES = 5_000;
-
 export function createDischargeActivities(ledger: LedgerStore) {
-  // What this worker last wrote per episode, so the next projection writes only what changed
-  // (an action changes one or two rows, the episode has dozens). Lost on restart: then the next
-  // write of an episode is a whole one again.
-  const written = new Map<string, StoredEpisode>();
   return {
+    /** The episode's row, its shared rows and its timeline, and the view the API answers with (issue 21), in one write. */
     async projectDischargeEpisode(state: DischargeState): Promise<void> {
-      const projection = dischargeProjection(state);
-      const before = written.get(projection.episodeId);
-      written.delete(projection.episodeId); // a failed write leaves the ledger's state unknown here
-      const { stored } = await upsertEpisodeChanges(ledger.db, projection, before);
-      if (stored) written.set(projection.episodeId, stored);
-      if (written.size > REMEMBERED_EPISODES) written.delete(written.keys().next().value!);
-      // the view the API answers with (issue 21): process_views, read by src/temporal/process-client.ts
-      await saveProcessView(ledger.db, 'discharge', state.episodeId, state.version, episodeView(state));
+      await upsertEpisode(ledger.db, dischargeProjection(state), { timeline: state.timeline, view: episodeView(state) });
     },
   };
 }

@@ -5,11 +5,10 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { LedgerStore } from '../src/db/ledger';
-import { upsertEnrollment } from '../src/db/home-care';
+import { writeProjection } from '../src/db/process-ledger';
 import type { HomeCareState } from '../src/domain/home-care/types';
 import { dischargeUpdates, dischargeWorkflowId } from '../workflows/discharge/contract';
-import { processChildren } from './ledger';
-import { saveProcessView } from '../src/db/process-views';
+import { sharedRecords } from './ledger';
 import { enrollmentView } from '../workflows/home-care/contract';
 
 export function createHomeCareActivities(ledger: LedgerStore) {
@@ -17,36 +16,36 @@ export function createHomeCareActivities(ledger: LedgerStore) {
     async projectHomeCareEnrollment(s: HomeCareState): Promise<void> {
       if (s.version === 0) return;
       const i = s.input;
-      await upsertEnrollment(
-        ledger.db,
-        {
-          enrollment_id: s.enrollmentId,
+      await writeProjection(ledger.db, {
+        processType: 'homeHealthCare',
+        row: {
+          enrollmentId: s.enrollmentId,
           version: s.version,
           region: i.region,
-          residence_municipality: i.residenceMunicipality,
-          primary_care_unit_hsa: i.primaryCareUnit,
-          patient_ref: i.patientRef,
-          age_at_start: i.patientAgeAtStart ?? null,
-          initiated_by: i.initiatedBy,
-          discharge_episode_id: i.dischargeEpisodeId ?? null,
+          residenceMunicipality: i.residenceMunicipality,
+          primaryCareUnitHsa: i.primaryCareUnit,
+          patientRef: i.patientRef,
+          ageAtStart: i.patientAgeAtStart ?? null,
+          initiatedBy: i.initiatedBy,
+          dischargeEpisodeId: i.dischargeEpisodeId ?? null,
           status: s.status,
-          started_at: i.startedAt,
-          invitation_sent_at: s.invitation?.sentAt ?? null,
-          named_care_contact_at: s.namedCareContact?.appointedAt ?? null,
-          named_doctor_at: s.namedDoctor?.appointedAt ?? null,
-          planning_meeting_at: s.invitation?.heldAt ?? null,
-          sip_created_at: s.sip?.createdAt ?? null,
-          sip_closed_at: s.sip?.closedAt ?? null,
+          startedAt: i.startedAt,
+          invitationSentAt: s.invitation?.sentAt ?? null,
+          namedCareContactAt: s.namedCareContact?.appointedAt ?? null,
+          namedDoctorAt: s.namedDoctor?.appointedAt ?? null,
+          planningMeetingAt: s.invitation?.heldAt ?? null,
+          sipCreatedAt: s.sip?.createdAt ?? null,
+          sipClosedAt: s.sip?.closedAt ?? null,
           decision: s.decision?.decision ?? null,
-          decision_reason: s.decision?.reason ?? null,
-          decided_at: s.decision?.at ?? null,
-          enrolled_at: s.enrolledAt ?? null,
-          ended_at: s.end?.at ?? null,
-          end_reason: s.end?.reason ?? null,
+          decisionReason: s.decision?.reason ?? null,
+          decidedAt: s.decision?.at ?? null,
+          enrolledAt: s.enrolledAt ?? null,
+          endedAt: s.end?.at ?? null,
+          endReason: s.end?.reason ?? null,
         },
-        processChildren(i.region, i.residenceMunicipality, s),
-      );
-      await saveProcessView(ledger.db, 'homeHealthCare', s.enrollmentId, s.version, enrollmentView(s)); // what the API answers with (issue 21)
+        ...sharedRecords(i.region, i.residenceMunicipality, s),
+        view: enrollmentView(s), // what the API answers with (issue 21)
+      });
     },
 
     /**

@@ -3,10 +3,9 @@
  * order (idempotent by version).
  */
 import type { LedgerStore } from '../src/db/ledger';
-import { upsertVisitOrder } from '../src/db/home-visit';
+import { writeProjection } from '../src/db/process-ledger';
 import type { VisitOrderState } from '../src/domain/home-care/types';
-import { processChildren } from './ledger';
-import { saveProcessView } from '../src/db/process-views';
+import { sharedRecords } from './ledger';
 import { visitOrderView } from '../workflows/home-visit/contract';
 
 export function createHomeVisitActivities(ledger: LedgerStore) {
@@ -15,31 +14,31 @@ export function createHomeVisitActivities(ledger: LedgerStore) {
       if (s.version === 0) return;
       const i = s.input;
       const last = s.visits.map((v) => v.performedOn).sort().pop();
-      await upsertVisitOrder(
-        ledger.db,
-        {
-          order_id: s.orderId,
+      await writeProjection(ledger.db, {
+        processType: 'singleHomeVisit',
+        row: {
+          orderId: s.orderId,
           version: s.version,
           region: i.region,
-          residence_municipality: i.residenceMunicipality,
-          primary_care_unit_hsa: i.primaryCareUnit,
-          patient_ref: i.patientRef,
-          age_at_order: i.patientAgeAtOrder ?? null,
+          residenceMunicipality: i.residenceMunicipality,
+          primaryCareUnitHsa: i.primaryCareUnit,
+          patientRef: i.patientRef,
+          ageAtOrder: i.patientAgeAtOrder ?? null,
           status: s.status,
-          ordered_at: i.orderedAt,
-          start_date: i.startDate,
-          end_date: i.endDate,
+          orderedAt: i.orderedAt,
+          startDate: i.startDate,
+          endDate: i.endDate,
           interventions: JSON.stringify(i.interventions),
           answer: s.answer?.answer ?? null,
-          answered_at: s.answer?.at ?? null,
-          decline_reason: s.answer?.reason ?? null,
-          cancelled_at: s.cancellation?.at ?? null,
-          visits_reported: s.visits.length,
-          last_visit_date: last ?? null,
+          answeredAt: s.answer?.at ?? null,
+          declineReason: s.answer?.reason ?? null,
+          cancelledAt: s.cancellation?.at ?? null,
+          visitsReported: s.visits.length,
+          lastVisitDate: last ?? null,
         },
-        processChildren(i.region, i.residenceMunicipality, s),
-      );
-      await saveProcessView(ledger.db, 'singleHomeVisit', s.orderId, s.version, visitOrderView(s)); // what the API answers with (issue 21)
+        ...sharedRecords(i.region, i.residenceMunicipality, s),
+        view: visitOrderView(s), // what the API answers with (issue 21)
+      });
     },
   };
 }

@@ -5,9 +5,9 @@
  */
 import type { HomeCareMessage } from '../src/domain/home-care/types';
 import type { Obligation, Deviation, Party, Tracking } from '../src/domain/obligations';
-import type { ProcessChildren } from '../src/db/home-care';
 import type { LedgerStore } from '../src/db/ledger';
 import type { DeviationRecord, ObligationRecord } from '../src/db/projection';
+import type { ProcessProjection, TimelineRecord } from '../src/db/process-ledger';
 import { downtimeEnds, downtimeFlags } from '../src/db/operations';
 
 /** A party as the ledger stores it (kind and id, nothing else). */
@@ -54,8 +54,12 @@ export function deviationRecord(d: Deviation): DeviationRecord {
   };
 }
 
-/** The messages, obligations, deviations and timeline of a home-care process, as ledger rows. */
-export function processChildren(region: string, municipality: string, s: { messages: HomeCareMessage[]; tracking: Tracking; timeline: ProcessChildren['timeline'] }): ProcessChildren {
+/** The messages, obligations, deviations and timeline of a home-care process, as the ledger projection takes them. */
+export function sharedRecords(
+  region: string,
+  municipality: string,
+  s: { messages: HomeCareMessage[]; tracking: Tracking; timeline: TimelineRecord[] },
+): Pick<ProcessProjection<'homeHealthCare'>, 'region' | 'municipality' | 'messages' | 'obligations' | 'deviations' | 'timeline'> {
   return {
     region,
     municipality,

@@ -6,22 +6,7 @@
  */
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { Organisation } from '../domain/escalation';
-import type { DeviationRecord } from './projection';
 import type { Database, Instant } from './schema';
-
-/** The migration-0005 columns of a deviation row, from its projection (both writers use this). */
-export function coordinatorColumns(d: DeviationRecord) {
-  return {
-    escalated_at: d.escalatedAt ?? null,
-    escalation_acknowledged_at: d.escalationAcknowledgedAt ?? null,
-    escalation_acknowledged_by: d.escalationAcknowledgedBy ?? null,
-    assigned_kind: d.assignedTo?.kind ?? d.responsible.kind,
-    assigned_id: d.assignedTo?.id ?? d.responsible.id,
-    resolution: d.resolution ?? null,
-    comments: d.comments && d.comments.length ? JSON.stringify(d.comments) : null,
-    withdrawn_at: d.withdrawnAt ?? null,
-  };
-}
 
 // ---- deliveries ------------------------------------------------------------------------------
 

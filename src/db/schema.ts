@@ -12,7 +12,7 @@
  * episodes, home-care enrollments and single home visits (docs/architecture.md "The domain is pure
  * and shared"); a discharge episode writes them with process_type 'discharge' and its episode id.
  */
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { ProcessType } from '../domain/process';
 
 /** ISO-8601 instant; written with an explicit offset, read back in UTC ('…Z'). */
@@ -206,7 +206,7 @@ export interface NotificationDeliveriesTable {
   created_at: CreatedAt;
 }
 
-// ---- home health care and single home visits (docs/domain.md §5; written by src/db/home-care.ts) ----
+// ---- home health care and single home visits (docs/domain.md §5; written by src/db/process-ledger.ts) ----
 
 export interface HomeCareEnrollmentsTable {
   /** opaque, never a personnummer */
@@ -389,7 +389,5 @@ export interface Database {
   billing_alerts: BillingAlertsTable;
 }
 
-export type EpisodeRow = Selectable<EpisodesTable>;
-export type NewEpisodeRow = Insertable<EpisodesTable>;
 export type EnrollmentRow = Selectable<HomeCareEnrollmentsTable>;
 export type VisitOrderRow = Selectable<HomeVisitOrdersTable>;

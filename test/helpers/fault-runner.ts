@@ -13,7 +13,7 @@ import type { Client } from '@temporalio/client';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
 import { autoAuth, rememberStart } from './auth';
-import { processCounts } from '../../src/db/home-care';
+import { processCounts } from '../../src/db/process-ledger';
 import type { Database } from '../../src/db/schema';
 import { localDateOf } from '../../src/domain/calendar';
 import { projectRoot } from '../../src/temporal/tools';

@@ -4,9 +4,9 @@
  * month cut of instants stored in UTC, deviations with their episode's unit, home-care enrollments
  * active/new/ended, and final invoices' individual lines.
  */
-import { upsertEnrollment } from '../../src/db/home-care';
 import { loadIndicatorData, monthsOf } from '../../src/db/indicators';
 import { upsertEpisode } from '../../src/db/ledger';
+import { writeProjection } from '../../src/db/process-ledger';
 import { ledgerBackends, useLedgerOn } from '../db/backends';
 import { episode } from '../db/fixtures';
 
@@ -16,35 +16,35 @@ describe.each(ledgerBackends())('indicator reads on $name', (backend) => {
   const MARCH = { from: '2024-03-01', toExclusive: '2024-04-01' };
 
   const enrollment = (id: string, o: { enrolled: string | null; ended?: string | null; age?: number; region?: string }) =>
-    upsertEnrollment(
-      ledger.db,
-      {
-        enrollment_id: id,
+    writeProjection(ledger.db, {
+      processType: 'homeHealthCare',
+      row: {
+        enrollmentId: id,
         version: 1,
         region: o.region ?? 'halland',
-        residence_municipality: '1381',
-        primary_care_unit_hsa: 'SE2321000115-VC01',
-        patient_ref: `p-${id}`,
-        age_at_start: o.age ?? 80,
-        initiated_by: 'primaryCare',
-        discharge_episode_id: null,
+        residenceMunicipality: '1381',
+        primaryCareUnitHsa: 'SE2321000115-VC01',
+        patientRef: `p-${id}`,
+        ageAtStart: o.age ?? 80,
+        initiatedBy: 'primaryCare',
+        dischargeEpisodeId: null,
         status: o.ended ? 'ended' : 'enrolled',
-        started_at: '2024-01-01T08:00:00.000Z',
-        invitation_sent_at: null,
-        named_care_contact_at: null,
-        named_doctor_at: null,
-        planning_meeting_at: null,
-        sip_created_at: null,
-        sip_closed_at: null,
+        startedAt: '2024-01-01T08:00:00.000Z',
+        invitationSentAt: null,
+        namedCareContactAt: null,
+        namedDoctorAt: null,
+        planningMeetingAt: null,
+        sipCreatedAt: null,
+        sipClosedAt: null,
         decision: null,
-        decision_reason: null,
-        decided_at: null,
-        enrolled_at: o.enrolled,
-        ended_at: o.ended ?? null,
-        end_reason: null,
+        decisionReason: null,
+        decidedAt: null,
+        enrolledAt: o.enrolled,
+        endedAt: o.ended ?? null,
+        endReason: null,
       },
-      { region: o.region ?? 'halland', municipality: '1381', messages: [], obligations: [], deviations: [], timeline: [] },
-    );
+      region: o.region ?? 'halland', municipality: '1381', messages: [], obligations: [], deviations: [], timeline: [],
+    });
 
   describe('loadIndicatorData', () => {
     it('cuts months at Stockholm midnight, not UTC', async () => {

@@ -13,7 +13,6 @@ import {
   type EpisodeProjection,
   type LedgerStore,
 } from '../../src/db/ledger';
-import { upsertEpisodeChanges } from '../../src/db/discharge';
 import { migrations } from '../../src/db/migrations';
 import { FAR_TIME_ZONE, ledgerBackends } from '../db/backends';
 import { episode, NO_COORDINATOR_ACTION } from '../db/fixtures';
@@ -127,11 +126,11 @@ describe.each(backends)('episode ledger on $name', (backend) => {
       };
       await upsertEpisode(store.db, handled);
       expect(await getEpisode(store.db, handled.episodeId)).toEqual(handled);
-      // and through the diff writer, from a first write that had none of it
+      // and as a change of an episode whose first write had none of it
       const first = { ...episode(), checklistComplete: false };
-      const { stored } = await upsertEpisodeChanges(store.db, first, undefined);
+      await upsertEpisode(store.db, first);
       const next = { ...handled, episodeId: first.episodeId, version: 2, deviations: handled.deviations.map((d) => ({ ...d, deviationId: `${first.episodeId}-coord` })) };
-      await upsertEpisodeChanges(store.db, next, stored);
+      await upsertEpisode(store.db, next);
       expect(await getEpisode(store.db, first.episodeId)).toEqual(next);
     });
 
@@ -208,13 +207,14 @@ describe.each(backends)('episode ledger on $name', (backend) => {
       expect(stored?.readyPeriods).toEqual([{ ...base.readyPeriods[0], withdrawalReason: 'v5' }]);
     });
 
-    it('a field missing from the JSON input clears the stored value', async () => {
+    it('a field missing from the JSON input clears the stored value; a row missing from it stays', async () => {
       const v1 = episode();
       await upsertEpisode(store.db, v1);
       const v2 = JSON.parse(JSON.stringify({ ...v1, version: 2, readyDate: undefined, readyPeriods: undefined, namedCareContactAt: undefined }));
       expect(await upsertEpisode(store.db, v2)).toBe('updated');
       const stored = await getEpisode(store.db, v1.episodeId);
-      expect(stored).toMatchObject({ readyDate: null, namedCareContactAt: null, readyPeriods: [] });
+      // issue 18: one semantics for every process, rows are never deleted (was: readyPeriods: [])
+      expect(stored).toMatchObject({ readyDate: null, namedCareContactAt: null, readyPeriods: v1.readyPeriods });
     });
 
     it('a failing write changes nothing (one transaction)', async () => {
@@ -229,7 +229,7 @@ describe.each(backends)('episode ledger on $name', (backend) => {
       expect((await getEpisode(store.db, a.episodeId))?.deviations).toEqual([dev]);
     });
 
-    describe('upsertEpisodeChanges: only what changed since the previous write', () => {
+    describe('a change: only the rows that changed are written, none is deleted (issue 18: one semantics for every process)', () => {
       /** The transaction id that last wrote each child row: a row left alone keeps its xmin. */
       const xmins = async (id: string) =>
         Object.fromEntries(
@@ -249,38 +249,34 @@ describe.each(backends)('episode ledger on $name', (backend) => {
 
       it('writes the changed and new rows, leaves the others alone, and reads back like a whole write', async () => {
         const v1 = episode();
-        const first = await upsertEpisodeChanges(store.db, v1, undefined);
-        expect(first.result).toBe('inserted');
+        expect(await upsertEpisode(store.db, v1)).toBe('inserted');
         const before = await xmins(v1.episodeId);
 
         const v2 = withdrawn(v1);
-        const second = await upsertEpisodeChanges(store.db, v2, first.stored);
-        expect(second).toEqual({ result: 'updated', stored: expect.objectContaining({ version: 2 }) });
+        expect(await upsertEpisode(store.db, v2)).toBe('updated');
         expect(await getEpisode(store.db, v1.episodeId)).toEqual(v2);
         const after = await xmins(v1.episodeId);
         expect(after['messages/msg-1']).toBe(before['messages/msg-1']); // unchanged: not rewritten
         expect(after['obligations/ob-1']).not.toBe(before['obligations/ob-1']);
         expect(after['periods/1']).not.toBe(before['periods/1']);
 
-        // a row the projection no longer has disappears, as with a whole write
+        // a row the projection no longer has stays (was: disappears): nothing recorded is lost
         const v3 = { ...v2, version: 3, messages: v2.messages.slice(1), readyPeriods: [] };
-        expect((await upsertEpisodeChanges(store.db, v3, second.stored)).result).toBe('updated');
-        expect(await getEpisode(store.db, v1.episodeId)).toEqual(v3);
-        expect(await childCounts(store, v1.episodeId)).toEqual({ readyPeriods: 0, messages: 1, obligations: 1, deviations: 0 });
+        expect(await upsertEpisode(store.db, v3)).toBe('updated');
+        expect(await getEpisode(store.db, v1.episodeId)).toEqual({ ...v3, messages: v2.messages, readyPeriods: v2.readyPeriods });
+        expect(await childCounts(store, v1.episodeId)).toEqual({ readyPeriods: 1, messages: 2, obligations: 1, deviations: 0 });
       });
 
-      it('writes the whole episode when the ledger moved on since (another writer), and is stale for a retried write', async () => {
+      it('a retried write is stale and changes nothing', async () => {
         const v1 = episode();
-        const first = await upsertEpisodeChanges(store.db, v1, undefined);
-        const v2 = withdrawn(v1);
-        expect(await upsertEpisode(store.db, v2)).toBe('updated'); // someone else's write
-        const v3 = { ...v2, version: 3, status: 'discharged', obligations: [] };
-        expect((await upsertEpisodeChanges(store.db, v3, first.stored)).result).toBe('updated');
-        expect(await getEpisode(store.db, v1.episodeId)).toEqual(v3);
-
+        await upsertEpisode(store.db, v1);
+        const v3 = { ...withdrawn(v1), version: 3, status: 'discharged' };
+        expect(await upsertEpisode(store.db, v3)).toBe('updated');
+        const before = await xmins(v1.episodeId);
         // the same write again (an activity retried after its commit): nothing changes
-        expect(await upsertEpisodeChanges(store.db, v3, first.stored)).toEqual({ result: 'stale', stored: undefined });
+        expect(await upsertEpisode(store.db, v3)).toBe('stale');
         expect(await getEpisode(store.db, v1.episodeId)).toEqual(v3);
+        expect(await xmins(v1.episodeId)).toEqual(before);
       });
 
       it('stores a deviation’s coordinator comments (jsonb) as the whole write does, new and changed', async () => {
@@ -288,13 +284,12 @@ describe.each(backends)('episode ledger on $name', (backend) => {
         const dev = { deviationId: `${v1.episodeId}-dev`, type: 'ACK_MISSING', responsible: { kind: 'municipality', id: '1380' }, description: 'd', obligationId: null, deadlineAt: '2024-03-05T10:00:00.000Z', detectedAt: '2024-03-05T10:00:00.000Z', status: 'open' as const, resolvedAt: null, closedAt: null, closedBy: null, comment: null, downtime: false, escalation: 'escalated' as const, reportedBy: null, ...NO_COORDINATOR_ACTION };
         const comments = (n: number) => Array.from({ length: n }, (_, i) => ({ at: `2024-03-06T0${i}:00:00.000Z`, by: 'coordinator-1', text: `note ${i} "quoted" — åäö` }));
         const stored = async () => (await sql<{ comments: unknown; escalated_at: unknown }>`select comments, escalated_at from deviations where deviation_id = ${dev.deviationId}`.execute(store.db)).rows[0];
-        const first = await upsertEpisodeChanges(store.db, v1, undefined);
+        await upsertEpisode(store.db, v1);
         const v2 = { ...v1, version: 2, deviations: [{ ...dev, comments: comments(1) }] }; // a new row
-        const second = await upsertEpisodeChanges(store.db, v2, first.stored);
-        expect(second.result).toBe('updated');
+        expect(await upsertEpisode(store.db, v2)).toBe('updated');
         expect((await stored()).comments).toEqual(comments(1));
         const v3 = { ...v2, version: 3, deviations: [{ ...dev, comments: comments(2), escalatedAt: '2024-03-07T08:00:00.000Z' }] }; // a changed row
-        expect((await upsertEpisodeChanges(store.db, v3, second.stored)).result).toBe('updated');
+        expect(await upsertEpisode(store.db, v3)).toBe('updated');
         const changed = await stored();
         expect(changed.comments).toEqual(comments(2));
         // the whole write of the same projection stores the same values
@@ -307,8 +302,8 @@ describe.each(backends)('episode ledger on $name', (backend) => {
         const dev = { deviationId: `${a.episodeId}-taken`, type: 'MANUAL', responsible: { kind: 'inpatient', id: 'x' }, description: 'd', obligationId: null, deadlineAt: '2024-03-05T10:00:00.000Z', detectedAt: '2024-03-05T10:00:00.000Z', status: 'open' as const, resolvedAt: null, closedAt: null, closedBy: null, comment: null, downtime: false, escalation: 'none' as const, reportedBy: 'u1', ...NO_COORDINATOR_ACTION };
         await upsertEpisode(store.db, { ...a, deviations: [dev] });
         const b = episode();
-        const first = await upsertEpisodeChanges(store.db, b, undefined);
-        await expect(upsertEpisodeChanges(store.db, { ...b, version: 2, status: 'changed', deviations: [dev] }, first.stored)).rejects.toThrow();
+        await upsertEpisode(store.db, b);
+        await expect(upsertEpisode(store.db, { ...b, version: 2, status: 'changed', deviations: [dev] })).rejects.toThrow();
         expect(await getEpisode(store.db, b.episodeId)).toEqual(b);
         expect((await getEpisode(store.db, a.episodeId))?.deviations).toEqual([dev]);
       });

@@ -4,7 +4,8 @@
  * death, move), every deadline met and missed, the link from a discharge episode, and a
  * years-long enrollment whose history stays bounded across continue-as-new.
  */
-import { getEnrollmentRow, homeCareFigures, processCounts, processTimeline } from '../../src/db/home-care';
+import { getEnrollmentRow, homeCareFigures } from '../../src/db/home-care';
+import { processCounts, processTimeline } from '../../src/db/process-ledger';
 import { unitInbox } from '../../src/db/operations';
 import { acknowledgementDeadline, invitationDeadline, localDateOf } from '../../src/domain/calendar';
 import { Episode, episodeInput, eventually, municipality, primaryCare, refusalOf, sleepUntil, UNITS } from '../helpers/discharge';

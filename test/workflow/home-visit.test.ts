@@ -4,7 +4,7 @@
  * cancel; a missed acknowledgement and an unanswered order raise deviations that escalate;
  * an order left unanswered past its end date expires.
  */
-import { processCounts } from '../../src/db/home-care';
+import { processCounts } from '../../src/db/process-ledger';
 import { getVisitOrderRow } from '../../src/db/home-visit';
 import { unitInbox } from '../../src/db/operations';
 import { acknowledgementDeadline, localDateOf } from '../../src/domain/calendar';

@@ -5,7 +5,7 @@
  * Decision: the workflow keeps everything still open (obligations, deviations and the messages
  * they are about) plus the newest settled items and the last timeline entries; everything
  * older lives in the ledger, which the projection has written before the run continues. The
- * ledger's home-care upserts never delete child rows, so pruning the workflow's state never
+ * ledger projection never deletes a row (src/db/process-ledger.ts), so pruning the workflow's state never
  * loses a message, obligation, deviation or timeline entry from the record.
  */
 import type { Tracking } from '../obligations';
