@@ -17,7 +17,7 @@
  * Column names are mapped by Kysely's CamelCasePlugin: the rows below are written and read in
  * the projection's own names. Billing and indicators query the same tables in their SQL names.
  */
-import { CamelCasePlugin, sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { CamelCasePlugin, sql, type Insertable, type Kysely, type QueryCreator, type RawBuilder, type Selectable } from 'kysely';
 import type { ProcessType } from '../domain/process';
 import type { DeviationRecord, MessageRecord, ObligationRecord, ReadyPeriod } from './projection';
 import type { Database, Instant, LocalDate } from './schema';
@@ -80,7 +80,13 @@ export type WriteResult = 'inserted' | 'updated' | 'stale';
 
 // ---- the write ----------------------------------------------------------------------------------
 
-/** Writes a process's projection (the semantics are at the top of this file). */
+/**
+ * Writes a process's projection (the semantics are at the top of this file) in one statement:
+ * its rows travel as JSON, one parameter a table, so the statement's text is the same at every
+ * write of a process and the embedded ledger parses it once (./pglite-prepared.ts). A single
+ * statement is atomic, and on PGlite one round trip instead of a transaction of ten was what made
+ * this writer as cheap as the diff-writer it replaced (issue 18, BENCHMARKS.md).
+ */
 export async function writeProjection<P extends ProcessType>(db: Kysely<Database>, p: ProcessProjection<P>): Promise<WriteResult> {
   const { table, key } = OWN_TABLE[p.processType];
   const row = p.row as Record<string, unknown>;
@@ -88,91 +94,111 @@ export async function writeProjection<P extends ProcessType>(db: Kysely<Database
   const version = row.version as number;
   if (!Number.isInteger(version) || version < 1) throw new Error(`${p.processType} ${processId}: version must be a positive integer, got ${String(version)}`);
   const owner = { processType: p.processType, processId };
+  const shared: [SharedTable, readonly string[], object[]][] = [
+    ['episodeReadyPeriods', ['episodeId', 'seq'], (p.readyPeriods ?? []).map((r) => readyPeriodRow(processId, r))],
+    ['messages', ['processType', 'processId', 'messageId'], p.messages.map((m) => messageRow(owner, m))],
+    ['obligations', ['processType', 'processId', 'obligationId'], p.obligations.map((o) => obligationRow(owner, p.municipality, o))],
+    ['deviations', ['deviationId', 'processType', 'processId'], p.deviations.map((d) => deviationRow(owner, p.region, p.municipality, d))],
+    ['processTimeline', ['processType', 'processId', 'seq'], p.timeline.map((e) => timelineRow(owner, e))],
+  ];
+  const deviations = shared[3][2];
 
-  return inCamelCase(db).transaction().execute(async (trx) => {
-    const written = await upsertOwnRow(trx, table, key, row);
-    if (written === 'stale') return written;
-    const deviationIds = p.deviations.map((d) => d.deviationId);
-    await refuseDeviationsOfOthers(trx, owner, deviationIds);
-    await upsertByKey(trx, 'episodeReadyPeriods', ['episodeId', 'seq'], (p.readyPeriods ?? []).map((r) => readyPeriodRow(processId, r)));
-    await upsertByKey(trx, 'messages', ['processType', 'processId', 'messageId'], p.messages.map((m) => messageRow(owner, m)));
-    await upsertByKey(trx, 'obligations', ['processType', 'processId', 'obligationId'], p.obligations.map((o) => obligationRow(owner, p.municipality, o)));
-    await upsertByKey(trx, 'deviations', ['deviationId', 'processType', 'processId'], p.deviations.map((d) => deviationRow(owner, p.region, p.municipality, d)));
-    await upsertByKey(trx, 'processTimeline', ['processType', 'processId', 'seq'], p.timeline.map((e) => timelineRow(owner, e)));
-    if (p.view !== undefined) await upsertView(trx, owner, version, p.view);
-    return written;
-  });
-}
-
-/**
- * The process's own row, unless the ledger holds this version or a newer one. The conflicting row
- * is locked by the upsert, so concurrent writers of one process queue up and the guard holds.
- * No row back: the guard refused. `xmax = 0` tells an insert from an update (an updated row
- * version carries the updating transaction's id in xmax).
- */
-async function upsertOwnRow(trx: Transaction<CamelDatabase>, table: OwnTables[ProcessType]['table'], key: string, row: Record<string, unknown>): Promise<WriteResult> {
+  const ledger = inCamelCase(db);
+  // 0. a deviation id another process owns: then nothing at all is written (deviation ids are global)
+  // the statement grows a CTE at a time; Kysely would type every step differently
+  let q: QueryCreator<CamelDatabase> = ledger.with('taken', (qb) =>
+    qb
+      .selectFrom('deviations')
+      .select(['deviationId', 'processType', 'processId'])
+      .where('deviationId', 'in', deviations.length ? deviations.map((d) => (d as { deviationId: string }).deviationId) : [''])
+      .where((eb) => eb.or([eb('processType', '!=', owner.processType), eb('processId', '!=', owner.processId)])),
+  ) as never;
+  // 1. the process's own row under the version guard; no row back: the guard refused ('stale').
+  // `xmax = 0` tells an insert from an update (an updated row version carries the writer's id in xmax).
   const { [key]: _key, ...changes } = row;
-  // One statement for three tables: Kysely cannot type an insert into a union of tables, hence the casts.
-  const written = await trx
-    .insertInto(table)
-    .values(row as never)
-    .onConflict((oc) =>
-      oc
-        .column(key as never)
-        .doUpdateSet({ ...changes, updatedAt: sql<Instant>`now()` } as never)
-        .whereRef(`${table}.version` as never, '<', 'excluded.version' as never),
-    )
-    .returning(sql<boolean>`xmax = 0`.as('inserted'))
-    .executeTakeFirst();
-  if (written === undefined) return 'stale';
-  return written.inserted ? 'inserted' : 'updated';
+  const ownColumns = Object.keys(row);
+  q = q.with('own', (qb) =>
+    qb
+      .insertInto(table)
+      .columns(ownColumns as never)
+      .expression(fromJson(table, [row], ownColumns, sql<boolean>`not exists (select 1 from taken)`) as never)
+      .onConflict((oc) =>
+        oc
+          .column(key as never)
+          .doUpdateSet({ ...Object.fromEntries(Object.keys(changes).map((c) => [c, sql.ref(`excluded.${c}`)])), updatedAt: sql<Instant>`now()` } as never)
+          .whereRef(`${table}.version` as never, '<', 'excluded.version' as never),
+      )
+      .returning(sql<boolean>`xmax = 0`.as('inserted')) as never,
+  ) as never;
+  // 2. the shared rows by key, only if the own row was written
+  const written = sql<boolean>`exists (select 1 from own)`;
+  for (const [shared_table, fixed, rows] of shared) {
+    if (rows.length === 0) continue;
+    q = q.with(`write_${shared_table}`, (qb) => upsertByKey(qb, shared_table, fixed, rows, written) as never) as never;
+  }
+  // 3. the view the API answers with
+  if (p.view !== undefined) {
+    q = q.with('write_view', (qb) =>
+      qb
+        .insertInto('processViews')
+        .columns(['processType', 'processId', 'version', 'view'])
+        .expression(sql`select ${owner.processType}, ${owner.processId}, ${version}::int, ${JSON.stringify(p.view)}::jsonb where ${written}` as never)
+        .onConflict((oc) =>
+          oc
+            .columns(['processType', 'processId'])
+            .doUpdateSet({ version: (eb) => eb.ref('excluded.version'), view: (eb) => eb.ref('excluded.view'), projectedAt: sql<Instant>`now()` })
+            .whereRef('processViews.version', '<', 'excluded.version'),
+        ) as never,
+    ) as never;
+  }
+  const result = await (q as unknown as Kysely<CamelDatabase & { own: { inserted: boolean }; taken: { deviationId: string; processType: string; processId: string } }>)
+    .selectNoFrom((eb) => [
+      eb.selectFrom('own').select('inserted').as('inserted'),
+      eb.selectFrom('taken').select(sql<string>`${sql.ref('deviationId')} || ' belongs to ' || ${sql.ref('processType')} || ' ' || ${sql.ref('processId')}`.as('t')).limit(1).as('taken'),
+    ])
+    .executeTakeFirstOrThrow();
+  if (result.taken) throw new Error(`ledger: deviation ${result.taken}, not to ${owner.processType} ${owner.processId}; nothing was written`);
+  if (result.inserted === null) return 'stale';
+  return result.inserted ? 'inserted' : 'updated';
 }
 
 type SharedTable = 'episodeReadyPeriods' | 'messages' | 'obligations' | 'deviations' | 'processTimeline';
 
 /**
+ * The CamelCasePlugin's own name mapping, for the JSON the projection sends: PostgreSQL's
+ * `jsonb_populate_recordset` matches keys to the table's (SQL) column names.
+ */
+class ProjectionNames extends CamelCasePlugin {
+  sqlName(name: string): string {
+    return this.snakeCase(name);
+  }
+}
+const NAMES = new ProjectionNames();
+
+/** `select <columns> from <the rows as a record set of the table's type> where <guard>`: rows in, one parameter. */
+function fromJson(table: keyof CamelDatabase, rows: readonly object[], columns: readonly string[], guard: RawBuilder<boolean>) {
+  const json = JSON.stringify(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [NAMES.sqlName(k), v]))));
+  return sql`select ${sql.join(columns.map((c) => sql.ref(c)))} from jsonb_populate_recordset(null::${sql.table(table)}, ${json}::jsonb) where ${guard}`;
+}
+
+/**
  * Inserts the rows, and brings a stored row with the same key up to date where a value differs.
  * `fixed` are the columns a stored row keeps (its key, and who owns it).
  */
-async function upsertByKey(trx: Transaction<CamelDatabase>, table: SharedTable, fixed: readonly string[], rows: readonly object[]): Promise<void> {
-  if (rows.length === 0) return; // Kysely refuses an insert without rows
-  const changeable = Object.keys(rows[0]).filter((c) => !fixed.includes(c));
+function upsertByKey(qb: QueryCreator<CamelDatabase>, table: SharedTable, fixed: readonly string[], rows: readonly object[], guard: RawBuilder<boolean>) {
+  const columns = Object.keys(rows[0]);
+  const changeable = columns.filter((c) => !fixed.includes(c));
   const conflictKey = fixed.filter((c) => table !== 'deviations' || c === 'deviationId'); // deviation ids are global
-  await trx
+  return qb
     .insertInto(table)
-    .values(rows as never)
+    .columns(columns as never)
+    .expression(fromJson(table, rows, columns, guard) as never)
     .onConflict((oc) =>
       oc
         .columns(conflictKey as never)
         .doUpdateSet(Object.fromEntries(changeable.map((c) => [c, sql.ref(`excluded.${c}`)])) as never)
         .where(sql<boolean>`(${sql.join(changeable.map((c) => sql.ref(`${table}.${c}`)))}) is distinct from (${sql.join(changeable.map((c) => sql.ref(`excluded.${c}`)))})`),
-    )
-    .execute();
-}
-
-/** Deviation ids are global: a process may not take over another's deviation (the write fails and changes nothing). */
-async function refuseDeviationsOfOthers(trx: Transaction<CamelDatabase>, owner: Owner, ids: string[]): Promise<void> {
-  if (ids.length === 0) return;
-  const taken = await trx
-    .selectFrom('deviations')
-    .select(['deviationId', 'processType', 'processId'])
-    .where('deviationId', 'in', ids)
-    .where((eb) => eb.or([eb('processType', '!=', owner.processType), eb('processId', '!=', owner.processId)]))
-    .executeTakeFirst();
-  if (taken) throw new Error(`ledger: deviation ${taken.deviationId} belongs to ${taken.processType} ${taken.processId}, not to ${owner.processType} ${owner.processId}`);
-}
-
-async function upsertView(trx: Transaction<CamelDatabase>, owner: Owner, version: number, view: unknown): Promise<void> {
-  await trx
-    .insertInto('processViews')
-    .values({ ...owner, version, view: JSON.stringify(view) })
-    .onConflict((oc) =>
-      oc
-        .columns(['processType', 'processId'])
-        .doUpdateSet({ version, view: (eb) => eb.ref('excluded.view'), projectedAt: sql<Instant>`now()` })
-        .where('processViews.version', '<', version),
-    )
-    .execute();
+    );
 }
 
 // ---- records ↔ rows -----------------------------------------------------------------------------
@@ -247,7 +273,7 @@ const deviationRow = (owner: Owner, region: string, municipality: string, d: Dev
   assignedKind: d.assignedTo?.kind ?? d.responsible.kind,
   assignedId: d.assignedTo?.id ?? d.responsible.id,
   resolution: d.resolution ?? null,
-  comments: d.comments && d.comments.length ? JSON.stringify(d.comments) : null,
+  comments: d.comments && d.comments.length ? d.comments : null, // jsonb: embedded as JSON
 });
 
 const timelineRow = (owner: Owner, e: TimelineRecord) => ({
