@@ -24,20 +24,17 @@ import {
   parties,
   refusal,
   type DischargeAction,
-  type DischargeActionType,
 } from '../../src/domain/discharge/actions';
 import { allowedActions } from '../../src/domain/discharge/allowed';
 import type { DischargeState, Message, MessageType, StartEpisodeInput } from '../../src/domain/discharge/types';
 import { addClockHours, clockHoursBetween } from '../../src/domain/local-date';
 import { openObligations, sameParty, type Obligation, type Party } from '../../src/domain/obligations';
 import { SA } from '../../src/temporal/search-attributes';
-import { ProcessRuntime, type ObligationSpec } from '../shared/process-runtime';
-import { compactAnswer, registerStaffActions } from '../shared/staff-actions';
-import { registerCoordinatorActions } from '../shared/coordinator-actions';
+import type { ObligationSpec } from '../shared/process-runtime';
 import { acknowledge, openOf, sendMessage } from '../shared/messages';
-import { deviationHandlers, describeWith } from '../shared/process-kit';
+import { deviationHandlers, processRuntime, wireProcess, type ActionHandlers } from '../shared/process-kit';
 import { local } from '../shared/proxies';
-import { allowedActionsQuery, patientQuery, dischargeUpdates, episodeQuery, episodeView as view, type DischargeResult, type DischargeUpdateAnswer } from './contract';
+import { allowedActionsQuery, patientQuery, dischargeUpdates, episodeQuery, episodeView as view, type DischargeResult } from './contract';
 
 /**
  * Patch id of the process rules read again from the seeds (issue 16): the named care contact only
@@ -76,15 +73,8 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Discha
     timeline: [],
   };
   s.sourceRules = patched(PATCH_SOURCE_RULES);
-  const rt = new ProcessRuntime(s, {
-    processType: 'discharge',
-    processId: s.episodeId,
-    region: input.region,
-    escalationWeekdays: input.settings.escalationWeekdays,
-    describe: describeWith(DESCRIBE),
-    // the whole state: the projection also writes the episode's view, timeline included, which the API answers with (issue 21)
-    project: () => local.projectDischargeEpisode(s),
-  });
+  // projected whole: the projection also writes the episode's view, timeline included, which the API answers with (issue 21)
+  const rt = processRuntime(s, { processType: 'discharge', processId: s.episodeId, input, describe: DESCRIBE, project: () => local.projectDischargeEpisode(s) });
   const p = parties(s);
   const allParties = (): Party[] => [p.municipality, ...outpatientParties(s)];
 
@@ -172,8 +162,7 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Discha
 
   // ---- the actions, in the order of the flowchart ---------------------------------------------
 
-  type Handler<K extends DischargeActionType> = (a: Extract<DischargeAction, { type: K }>, at: string) => Promise<string>;
-  const handlers: { [K in DischargeActionType]: Handler<K> } = {
+  const handlers: ActionHandlers<DischargeAction> = {
     // 1. vårdbegäran (optional, also after admission)
     async careRequest(a, at) {
       await send('careRequest', a.sender, [p.inpatient], at);
@@ -408,22 +397,15 @@ export async function dischargeEpisode(input: StartEpisodeInput): Promise<Discha
 
   // ---- wiring --------------------------------------------------------------------------------
 
-  registerStaffActions<DischargeAction, DischargeUpdateAnswer>({
-    rt,
-    types: DISCHARGE_ACTIONS,
-    updates: dischargeUpdates as never,
-    // rules added since (docs/domain.md §7 ready dates) apply to episodes started since: histories replay
-    refusal: (a, now) => refusal(s, a, now, { realTimes: rt.judging }),
-    apply: (a, at) => (handlers[a.type] as Handler<typeof a.type>)(a as never, at),
-    status: () => s.status,
+  // refusal rules added since (docs/domain.md §7 ready dates) apply to episodes started since: histories replay
+  wireProcess(rt, s, {
+    types: DISCHARGE_ACTIONS, updates: dischargeUpdates, refusal, handlers, identity: { episodeId: s.episodeId },
+    takeWarnings: () => warnings.splice(0),
     recorded: (a) => {
       if (a.type === 'markReady' || a.type === 'withdrawReadiness') readySince();
     },
-    respond: compactAnswer(rt, { episodeId: s.episodeId }, () => s.status, () => warnings.splice(0)),
+    viewQuery: episodeQuery, view, allowedQuery: allowedActionsQuery, allowed: allowedActions,
   });
-  registerCoordinatorActions(rt, () => s.status); // §6 coordinators' actions, shared by every process
-  setHandler(episodeQuery, () => view(s));
-  setHandler(allowedActionsQuery, (q) => allowedActions(s, q.now, { realTimes: rt.judging }, q));
   setHandler(patientQuery, () => s.input.patient);
 
   await admission;

@@ -10,25 +10,17 @@
  * passes HISTORY_LIMIT events, carrying its state pruned by `boundCarriedState` (the ledger
  * holds the full record). Handlers are drained first so no accepted action is lost.
  */
-import {
-  continueAsNew,
-  proxyActivities,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import { END_SUMMARY, HOME_CARE_ACTIONS, enrollmentClosed, enrollmentParties, refusal, type HomeCareAction, type HomeCareActionType } from '../../src/domain/home-care/actions';
+import { END_SUMMARY, HOME_CARE_ACTIONS, enrollmentClosed, enrollmentParties, refusal, type HomeCareAction } from '../../src/domain/home-care/actions';
 import { boundCarriedState } from '../../src/domain/home-care/bounded';
 import type { EndReason, HomeCareState, StartEnrollmentInput } from '../../src/domain/home-care/types';
 import { openObligations, sameParty, type Obligation } from '../../src/domain/obligations';
 import { acknowledge, openOf, sendMessage } from '../shared/messages';
-import { ProcessRuntime } from '../shared/process-runtime';
-import { compactAnswer, registerStaffActions } from '../shared/staff-actions';
-import { registerCoordinatorActions } from '../shared/coordinator-actions';
-import { deviationHandlers, describeWith } from '../shared/process-kit';
+import { deviationHandlers, processRuntime, wireProcess, type ActionHandlers } from '../shared/process-kit';
 import { local } from '../shared/proxies';
 import { allowedEnrollmentActions } from '../../src/domain/home-care/allowed';
-import { enrollmentAllowedActionsQuery, enrollmentQuery, type HomeCareAnswer, enrollmentView as view, HISTORY_LIMIT, homeCareUpdates, type EnrollmentView } from './contract';
+import { enrollmentAllowedActionsQuery, enrollmentQuery, enrollmentView as view, HISTORY_LIMIT, homeCareUpdates, type EnrollmentView } from './contract';
 
 const remote = proxyActivities<Activities>({ startToCloseTimeout: '1m', retry: { maximumInterval: '1m', maximumAttempts: 10 } });
 
@@ -46,14 +38,7 @@ function initialState(input: StartEnrollmentInput): HomeCareState {
 
 export async function homeCareEnrollment(input: StartEnrollmentInput, carried?: HomeCareState): Promise<EnrollmentView> {
   const s: HomeCareState = carried ?? initialState(input);
-  const rt = new ProcessRuntime(s, {
-    processType: 'homeHealthCare',
-    processId: s.enrollmentId,
-    region: input.region,
-    escalationWeekdays: input.settings.escalationWeekdays,
-    describe: describeWith(DESCRIBE),
-    project: () => local.projectHomeCareEnrollment(s),
-  });
+  const rt = processRuntime(s, { processType: 'homeHealthCare', processId: s.enrollmentId, input, describe: DESCRIBE, project: () => local.projectHomeCareEnrollment(s) });
   const p = enrollmentParties(s);
 
   function end(reason: EndReason, at: string, toMunicipality?: string): void {
@@ -89,8 +74,7 @@ export async function homeCareEnrollment(input: StartEnrollmentInput, carried?: 
         }
       });
 
-  type Handler<K extends HomeCareActionType> = (a: Extract<HomeCareAction, { type: K }>, at: string) => Promise<string>;
-  const handlers: { [K in HomeCareActionType]: Handler<K> } = {
+  const handlers: ActionHandlers<HomeCareAction> = {
     // 2. kallelse to the municipality; 4. acknowledged "snarast" (configurable rule); 3. named care contact by then
     async sendInvitation(a, at) {
       const m = await sendMessage(rt, s.messages, { type: 'planningInvitation', sender: p.primaryCare, recipients: [p.municipality], occurredAt: at }, input.settings.invitationAckRule);
@@ -181,19 +165,10 @@ export async function homeCareEnrollment(input: StartEnrollmentInput, carried?: 
   };
 
   // ---- wiring --------------------------------------------------------------------------------
-  registerStaffActions<HomeCareAction, HomeCareAnswer>({
-    rt,
-    types: HOME_CARE_ACTIONS,
-    updates: homeCareUpdates as never,
-    // rules added since apply to enrollments started since: histories replay
-    refusal: (a, now) => refusal(s, a, now, { realTimes: rt.judging }),
-    apply: (a, at) => (handlers[a.type] as Handler<typeof a.type>)(a as never, at),
-    respond: compactAnswer(rt, { enrollmentId: s.enrollmentId }, () => s.status),
-    status: () => s.status,
+  wireProcess(rt, s, {
+    types: HOME_CARE_ACTIONS, updates: homeCareUpdates, refusal, handlers, identity: { enrollmentId: s.enrollmentId },
+    viewQuery: enrollmentQuery, view, allowedQuery: enrollmentAllowedActionsQuery, allowed: allowedEnrollmentActions,
   });
-  registerCoordinatorActions(rt, () => s.status); // §6 coordinators' actions, shared by every process
-  setHandler(enrollmentQuery, () => view(s));
-  setHandler(enrollmentAllowedActionsQuery, (q) => allowedEnrollmentActions(s, q.now, { realTimes: rt.judging }, q));
 
   // ---- start (first run only), then the link to the discharge episode -------------------------
   await startUp;

@@ -8,19 +8,16 @@
  * order left unanswered (ORDER_UNANSWERED) raises a deviation and climbs the escalation ladder
  * on the shared ProcessRuntime, like every other deadline.
  */
-import { setHandler, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
+import { upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
 import type { StartVisitOrderInput, VisitOrderState } from '../../src/domain/home-care/types';
-import { VISIT_ACTIONS, orderClosed, visitParties, visitRefusal, type VisitAction, type VisitActionType } from '../../src/domain/home-care/visit-actions';
+import { VISIT_ACTIONS, orderClosed, visitParties, visitRefusal, type VisitAction } from '../../src/domain/home-care/visit-actions';
 import { openObligations, type Obligation } from '../../src/domain/obligations';
 import { SA } from '../../src/temporal/search-attributes';
 import { acknowledge, openOf, sendMessage } from '../shared/messages';
-import { ProcessRuntime } from '../shared/process-runtime';
-import { compactAnswer, registerStaffActions } from '../shared/staff-actions';
-import { registerCoordinatorActions } from '../shared/coordinator-actions';
-import { deviationHandlers, describeWith } from '../shared/process-kit';
+import { deviationHandlers, processRuntime, wireProcess, type ActionHandlers } from '../shared/process-kit';
 import { local } from '../shared/proxies';
 import { allowedVisitActions } from '../../src/domain/home-care/allowed';
-import { type HomeVisitAnswer, homeVisitUpdates, visitAllowedActionsQuery, visitOrderQuery, visitOrderView as view, type VisitOrderView } from './contract';
+import { homeVisitUpdates, visitAllowedActionsQuery, visitOrderQuery, visitOrderView as view, type VisitOrderView } from './contract';
 
 const DESCRIBE: Record<string, (o: Obligation) => string> = {
   acknowledge: (o) => `Message not acknowledged by ${o.responsible.kind} ${o.responsible.id} by ${o.dueLocalDate}`,
@@ -40,14 +37,7 @@ export async function singleHomeVisit(input: StartVisitOrderInput): Promise<Visi
     tracking: { obligations: [], deviations: [] },
     timeline: [],
   };
-  const rt = new ProcessRuntime(s, {
-    processType: 'singleHomeVisit',
-    processId: s.orderId,
-    region: input.region,
-    escalationWeekdays: input.settings.escalationWeekdays,
-    describe: describeWith(DESCRIBE),
-    project: () => local.projectHomeVisit(s),
-  });
+  const rt = processRuntime(s, { processType: 'singleHomeVisit', processId: s.orderId, input, describe: DESCRIBE, project: () => local.projectHomeVisit(s) });
   const p = visitParties(s);
   const cancelOpen = (reason: string) => openObligations(s.tracking).filter((o) => o.kind === 'answerOrder' || o.messageId === s.orderMessageId).forEach((o) => rt.cancel(o.obligationId, reason));
 
@@ -66,8 +56,7 @@ export async function singleHomeVisit(input: StartVisitOrderInput): Promise<Visi
     await rt.openObligations([{ kind: 'answerOrder', messageId: m.messageId, responsible: p.municipality, deviationType: 'ORDER_UNANSWERED', deadline: { rule: 'acknowledgement', from: input.orderedAt } }]);
   }, 'asExclusive');
 
-  type Handler<K extends VisitActionType> = (a: Extract<VisitAction, { type: K }>, at: string) => Promise<string>;
-  const handlers: { [K in VisitActionType]: Handler<K> } = {
+  const handlers: ActionHandlers<VisitAction> = {
     async acknowledge(a, at) {
       return acknowledge(rt, a.messageId, a.party, at);
     },
@@ -105,19 +94,10 @@ export async function singleHomeVisit(input: StartVisitOrderInput): Promise<Visi
     openOf(rt, 'acknowledge', p.municipality).filter((o) => o.messageId === s.orderMessageId).forEach((o) => rt.meet(o.obligationId, at));
   }
 
-  registerStaffActions<VisitAction, HomeVisitAnswer>({
-    rt,
-    types: VISIT_ACTIONS,
-    updates: homeVisitUpdates as never,
-    // rules added since apply to orders started since: histories replay
-    refusal: (a, now) => visitRefusal(s, a, now, { realTimes: rt.judging }),
-    apply: (a, at) => (handlers[a.type] as Handler<typeof a.type>)(a as never, at),
-    respond: compactAnswer(rt, { orderId: s.orderId }, () => s.status),
-    status: () => s.status,
+  wireProcess(rt, s, {
+    types: VISIT_ACTIONS, updates: homeVisitUpdates, refusal: visitRefusal, handlers, identity: { orderId: s.orderId },
+    viewQuery: visitOrderQuery, view, allowedQuery: visitAllowedActionsQuery, allowed: allowedVisitActions,
   });
-  registerCoordinatorActions(rt, () => s.status); // §6 coordinators' actions, shared by every process
-  setHandler(visitOrderQuery, () => view(s));
-  setHandler(visitAllowedActionsQuery, (q) => allowedVisitActions(s, q.now, { realTimes: rt.judging }, q));
 
   await order;
 
