@@ -11,26 +11,7 @@ import type { SignedIn } from '../session';
 import { refusalSv } from '../sv';
 import { StartEpisodeBody } from '../../../src/api/schemas/discharge';
 import { municipalityName } from '../../../src/domain/reference/municipalities';
-
-/** The identifier module's English sentences in Swedish (the rule is the shared one). */
-const DEFINITE: Record<string, string> = { personnummer: 'personnumret', samordningsnummer: 'samordningsnumret', reservnummer: 'reservnumret' };
-export function idMessageSv(m: string): string {
-  const kind = DEFINITE[/personnummer|samordningsnummer|reservnummer/.exec(m)?.[0] ?? ''] ?? 'numret';
-  if (/check digit/.test(m)) return `Kontrollsiffran (sista siffran) i ${kind} stämmer inte; troligen är en siffra felskriven.`;
-  if (/wrong length/.test(m)) return `${cap(kind)} ska ha 10 eller 12 siffror (ÅÅMMDD-NNNN eller ÅÅÅÅMMDD-NNNN).`;
-  if (/is empty|is missing/.test(m)) return `Fyll i ${kind}.`;
-  if (/not a real date/.test(m)) return `Datumdelen i ${kind} är inte ett riktigt datum.`;
-  if (/in the future/.test(m)) return `Födelsedatumet i ${kind} ligger i framtiden.`;
-  if (/may only contain/.test(m)) return `${cap(kind)} får bara innehålla siffror och ett '-' före de fyra sista.`;
-  if (/wrong format/.test(m)) return `${cap(kind)} har fel format; skriv ÅÅÅÅMMDD-NNNN.`;
-  if (/reservnummer is too long/.test(m)) return 'Reservnumret är för långt.';
-  if (/HSA-id/.test(m)) return 'Ange ett HSA-id, t.ex. SE2321000115-ABC1.';
-  if (/kommunkod/i.test(m)) return 'Ange en kommunkod med fyra siffror, t.ex. 2180 för Gävle.';
-  if (/required for a psychiatric stay/.test(m)) return 'Krävs vid psykiatrisk slutenvård.';
-  if (/ISO 8601|instant|date/i.test(m)) return 'Ange datum och tid.';
-  return m;
-}
-const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+import { DowntimeFieldset, fieldErrors, fieldSetter, firstDetail, IdKindSelect, idInputProps, idLabelSv, idMessageSv, showErrors } from '../forms';
 
 export function AdmissionPage({ who }: { who: SignedIn }) {
   const [f, setF] = useState({
@@ -39,8 +20,7 @@ export function AdmissionPage({ who }: { who: SignedIn }) {
   });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
-  const set = (k: keyof typeof f) => (e: { target: HTMLInputElement | HTMLSelectElement }) =>
-    setF((x) => ({ ...x, [k]: e.target instanceof HTMLInputElement && (e.target.type === 'checkbox') ? e.target.checked : e.target.value }));
+  const set = fieldSetter(setF);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -67,27 +47,21 @@ export function AdmissionPage({ who }: { who: SignedIn }) {
         errs[key] ??= idMessageSv(i.message);
       }
     }
-    setErrors(errs);
-    if (Object.keys(errs).length) {
-      document.getElementById(`f-${Object.keys(errs)[0]}`)?.focus();
-      return;
-    }
+    if (showErrors(errs, setErrors)) return;
     setBusy(true);
     try {
       const r = await ok<{ episodeId: string }>(api.POST('/api/episodes', { body: body as never, headers: { 'Idempotency-Key': idempotencyKey() } }));
       go('vardtillfalle', r.episodeId);
     } catch (err) {
       const a = err as ApiError;
-      const first = Array.isArray(a.details) ? (a.details[0] as { field?: string; message?: string } | undefined) : undefined;
-      const field = first?.field?.split('.')[1];
-      setErrors({ [field === 'patient' ? 'value' : field ?? 'form']: first?.message ? idMessageSv(first.message) : refusalSv(a.code, a.message) });
+      const { prop: field, message } = firstDetail(a);
+      setErrors({ [field === 'patient' ? 'value' : field ?? 'form']: message ? idMessageSv(message) : refusalSv(a.code, a.message) });
     } finally {
       setBusy(false);
     }
   };
 
-  const err = (k: string) => errors[k] && <p className="error field-error" id={`f-${k}-err`}>{errors[k]}</p>;
-  const aria = (k: string) => (errors[k] ? { 'aria-describedby': `f-${k}-err`, 'aria-invalid': true as const } : {});
+  const { err, described: aria } = fieldErrors(errors, 'f');
   const munName = /^\d{4}$/.test(f.residenceMunicipality) ? municipalityName(f.residenceMunicipality) : undefined;
 
   return (
@@ -97,17 +71,10 @@ export function AdmissionPage({ who }: { who: SignedIn }) {
       <form onSubmit={(e) => void submit(e)} noValidate className="admission">
         <fieldset>
           <legend>Patient</legend>
+          <IdKindSelect value={f.kind} onChange={set('kind')} />
           <div className="field">
-            <label htmlFor="f-kind">Typ av identitet</label>
-            <select id="f-kind" value={f.kind} onChange={set('kind')}>
-              <option value="personnummer">Personnummer</option>
-              <option value="samordningsnummer">Samordningsnummer</option>
-              <option value="reservnummer">Reservnummer</option>
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="f-value">{f.kind === 'personnummer' ? 'Personnummer' : f.kind === 'samordningsnummer' ? 'Samordningsnummer' : 'Reservnummer'}</label>
-            <input id="f-value" value={f.value} onChange={set('value')} autoComplete="off" inputMode={f.kind === 'reservnummer' ? 'text' : 'numeric'} placeholder={f.kind === 'reservnummer' ? '' : 'ÅÅÅÅMMDD-NNNN'} {...aria('value')} />
+            <label htmlFor="f-value">{idLabelSv(f.kind)}</label>
+            <input id="f-value" value={f.value} onChange={set('value')} autoComplete="off" {...idInputProps(f.kind)} {...aria('value')} />
             {err('value')}
           </div>
           <div className="field">
@@ -160,21 +127,13 @@ export function AdmissionPage({ who }: { who: SignedIn }) {
             </select>
           </div>
         </fieldset>
-        <fieldset>
-          <legend>Driftstopp</legend>
-          <div className="field check">
-            <input id="f-downtime" type="checkbox" role="switch" checked={f.downtime} onChange={set('downtime')} aria-describedby="f-downtime-help" />
-            <label htmlFor="f-downtime">Efterregistrering efter driftstopp</label>
+        <DowntimeFieldset on={f.downtime} onChange={set('downtime')} help="Slå på om patienten skrevs in under ett driftstopp: ange då när det verkligen hände. Tidsgränserna räknas från den tiden.">
+          <div className="field">
+            <label htmlFor="f-admittedAt">Inskriven (datum och tid)</label>
+            <input id="f-admittedAt" type="datetime-local" value={f.admittedAt} onChange={set('admittedAt')} {...aria('admittedAt')} />
+            {err('admittedAt')}
           </div>
-          <p id="f-downtime-help" className="muted">Slå på om patienten skrevs in under ett driftstopp: ange då när det verkligen hände. Tidsgränserna räknas från den tiden.</p>
-          {f.downtime && (
-            <div className="field">
-              <label htmlFor="f-admittedAt">Inskriven (datum och tid)</label>
-              <input id="f-admittedAt" type="datetime-local" value={f.admittedAt} onChange={set('admittedAt')} {...aria('admittedAt')} />
-              {err('admittedAt')}
-            </div>
-          )}
-        </fieldset>
+        </DowntimeFieldset>
         {err('form')}
         <button type="submit" disabled={busy}>Skriv in patienten</button>
       </form>

@@ -9,13 +9,12 @@ import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from
 import { api, ApiError, idempotencyKey, ok } from '../api';
 import { dateTimeSv, todaySv, localInputToIso, weekdayDate } from '../format';
 import type { SignedIn } from '../session';
-import { ACTION_SV, TIMELINE_SV, deviationSv, DEVIATION_STATUS_SV, MESSAGE_SV, OBLIGATION_VERB_SV, PARTY_SV, REFUSAL_FIELD, refusalSv, STATUS_SV } from '../sv';
+import { ACTION_SV, TIMELINE_SV, MESSAGE_SV, PARTY_SV, REFUSAL_FIELD, refusalSv, STATUS_SV } from '../sv';
 import { ACTION_BODIES } from '../../../src/api/schemas/discharge';
-import { municipalityName } from '../../../src/domain/reference/municipalities';
 import { PATIENT_IDENTITY_ROLES } from '../../../src/auth/policy';
-import { DisabledAction, TimelinePanel, type AllowedAction } from '../components';
+import { ActionsPanel, DeviationsPanel, DisabledAction, ObligationsPanel, partyName, TimelinePanel, useProcessView, type AllowedAction, type Party } from '../components';
+import { fieldErrors, fieldSetter, firstDetail } from '../forms';
 
-interface Party { kind: string; id: string }
 interface Obligation { obligationId: string; kind: string; messageId?: string; responsible: Party; dueAt: string; dueLocalDate: string; status: string }
 interface Deviation { deviationId: string; type: string; responsible: Party; description: string; deadlineAt: string; status: string; escalation: string }
 interface TimelineEntry { seq: number; action: string; occurredAt: string; recordedAt: string; actor?: { userId: string; organisation: string }; summary: string }
@@ -59,8 +58,6 @@ function usePatient(who: SignedIn, episodeId: string): { kind: string; value: st
   return patient;
 }
 
-const partyName = (p: Party) => (p.kind === 'municipality' ? `${municipalityName(p.id) ?? p.id} kommun (${p.id})` : p.id);
-
 const CRITERIA_SV: Record<string, string> = {
   admissionNoticeSent: 'Inskrivningsmeddelande skickat',
   readyDateSet: 'Datum för utskrivningsklar satt',
@@ -70,43 +67,19 @@ const CRITERIA_SV: Record<string, string> = {
 };
 
 export function EpisodePage({ who, episodeId }: { who: SignedIn; episodeId: string }) {
-  const [view, setView] = useState<EpisodeView>();
-  const [actions, setActions] = useState<AllowedAction[]>([]);
-  const [error, setError] = useState<string>();
-  const [status, setStatus] = useState('');
-  const patient = usePatient(who, episodeId);
-
-  const load = useCallback(async () => {
-    try {
-      const params = { params: { path: { episodeId } } };
-      const [v, a] = await Promise.all([
-        ok<EpisodeView>(api.GET('/api/episodes/{episodeId}', params)),
-        ok<{ actions: AllowedAction[] }>(api.GET('/api/episodes/{episodeId}/allowed-actions', params)),
-      ]);
-      setView(v);
-      setActions(a.actions);
-      setError(undefined);
-    } catch (e) {
-      const err = e as ApiError;
-      setError(refusalSv(err.code, err.message));
-    }
+  const fetchBoth = useCallback(() => {
+    const params = { params: { path: { episodeId } } };
+    return Promise.all([
+      ok<EpisodeView>(api.GET('/api/episodes/{episodeId}', params)),
+      ok<{ actions: AllowedAction[] }>(api.GET('/api/episodes/{episodeId}/allowed-actions', params)),
+    ]);
   }, [episodeId]);
-
-  useEffect(() => {
-    void load();
-    const t = setInterval(() => void load(), 10_000);
-    return () => clearInterval(t);
-  }, [load]);
-
-  const done = async (what: string) => {
-    setStatus(`${what}: registrerat.`);
-    await load();
-  };
+  const { view, actions, error, status, done } = useProcessView(fetchBoth);
+  const patient = usePatient(who, episodeId);
 
   if (error && !view) return (<section><h1 tabIndex={-1}>Vårdtillfälle</h1><p role="alert" className="error">{error}</p></section>);
   if (!view) return (<section><h1 tabIndex={-1}>Vårdtillfälle</h1><p>Laddar…</p></section>);
   const p = view.parties;
-  const mine = (o: { responsible: Party }) => o.responsible.id === who.organisation;
   return (
     <section>
       <h1 tabIndex={-1}>Vårdtillfälle {view.episodeId.slice(0, 8)}</h1>
@@ -121,49 +94,9 @@ export function EpisodePage({ who, episodeId }: { who: SignedIn; episodeId: stri
 
       <div className="columns">
         <div>
-          <section aria-labelledby="h-actions" className="panel">
-            <h2 id="h-actions">Åtgärder nu</h2>
-            {actions.length === 0 ? <p className="empty">Din roll har inga åtgärder i detta vårdtillfälle.</p> : (
-              <ul className="actions">
-                {actions.map((a) => (
-                  <li key={`${a.type}-${a.messageId ?? ''}`}>
-                    <ActionControl action={a} view={view} episodeId={episodeId} who={who} onDone={done} />
-                  </li>
-                ))}
-              </ul>
-            )}
-          </section>
-
-          <section aria-labelledby="h-obl" className="panel">
-            <h2 id="h-obl">Öppna åtaganden</h2>
-            {view.openObligations.length === 0 ? <p className="empty">Inga öppna åtaganden.</p> : (
-              <ul className="obligations">
-                {view.openObligations.map((o) => {
-                  const msg = o.messageId ? view.messages.find((m) => m.messageId === o.messageId) : undefined;
-                  return (
-                    <li key={o.obligationId} className={o.status === 'overdue' ? 'overdue' : undefined}>
-                      <strong>{msg ? MESSAGE_SV[msg.type] ?? msg.type : o.kind}</strong> – {PARTY_SV[o.responsible.kind]} {partyName(o.responsible)}{mine(o) ? ' (din enhet)' : ''}:{' '}
-                      <span className="deadline">{OBLIGATION_VERB_SV[o.kind] ?? 'senast'} {weekdayDate(o.dueLocalDate)}</span>
-                      {o.status === 'overdue' && <span className="late"> – försenad</span>}
-                    </li>
-                  );
-                })}
-              </ul>
-            )}
-          </section>
-
-          <section aria-labelledby="h-dev" className="panel">
-            <h2 id="h-dev">Avvikelser</h2>
-            {view.deviations.length === 0 ? <p className="empty">Inga avvikelser.</p> : (
-              <ul>
-                {view.deviations.map((d) => (
-                  <li key={d.deviationId} className={d.status === 'open' ? 'deviation' : undefined}>
-                    <strong>{DEVIATION_STATUS_SV[d.status] ?? d.status}</strong>: {deviationSv(d)} – {PARTY_SV[d.responsible.kind]} {partyName(d.responsible)}, tidsgräns {dateTimeSv(d.deadlineAt)}
-                  </li>
-                ))}
-              </ul>
-            )}
-          </section>
+          <ActionsPanel actions={actions} empty="Din roll har inga åtgärder i detta vårdtillfälle." control={(a) => <ActionControl action={a} view={view} episodeId={episodeId} who={who} onDone={done} />} />
+          <ObligationsPanel obligations={view.openObligations} messages={view.messages} own={who.organisation} />
+          <DeviationsPanel deviations={view.deviations} markOpen />
         </div>
 
         <div>
@@ -259,8 +192,7 @@ function ActionForm({ id, label, action, view, who, episodeId, onDone, inline, f
   const [f, setF] = useState<Fields>(initial);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
-  const set = (k: string) => (e: { target: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement }) =>
-    setF((x) => ({ ...x, [k]: e.target instanceof HTMLInputElement && e.target.type === 'checkbox' ? e.target.checked : e.target.value }));
+  const set = fieldSetter(setF);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -285,15 +217,14 @@ function ActionForm({ id, label, action, view, who, episodeId, onDone, inline, f
       await onDone(label);
     } catch (err) {
       const a = err as ApiError;
-      const field = REFUSAL_FIELD[a.code] ?? (a.code === 'VALIDATION_FAILED' ? fieldOfValidation(a.details) : undefined) ?? 'form';
+      const field = REFUSAL_FIELD[a.code] ?? (a.code === 'VALIDATION_FAILED' ? fieldOfValidation(a) : undefined) ?? 'form';
       setErrors({ [field]: refusalSv(a.code, a.message) });
     } finally {
       setBusy(false);
     }
   };
 
-  const err = (k: string) => errors[k] && <p className="error field-error" id={`${id}-${k}-err`}>{errors[k]}</p>;
-  const described = (k: string) => (errors[k] ? { 'aria-describedby': `${id}-${k}-err`, 'aria-invalid': true as const } : {});
+  const { err, described } = fieldErrors(errors, id);
   const text = (k: string, lbl: string, type = 'text') => (
     <div className="field">
       <label htmlFor={`${id}-${k}`}>{lbl}</label>
@@ -357,9 +288,8 @@ function ActionForm({ id, label, action, view, who, episodeId, onDone, inline, f
   );
 }
 
-function fieldOfValidation(details: unknown): string | undefined {
-  const first = Array.isArray(details) ? (details[0] as { field?: string } | undefined) : undefined;
-  const prop = first?.field?.split('.')[1];
+function fieldOfValidation(a: ApiError): string | undefined {
+  const { prop } = firstDetail(a);
   return prop ? FIELD_OF_PROPERTY[prop] ?? prop : undefined;
 }
 

@@ -7,16 +7,15 @@
  * 409 gives; forms are validated with the server's zod schemas (src/api/schemas/home-care.ts) and
  * a 409 is shown at the field it concerns.
  */
-import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useCallback, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError, idempotencyKey, ok } from '../api';
-import { dateTimeSv, localInputToIso, todaySv, weekdayDate } from '../format';
+import { localInputToIso, todaySv, weekdayDate } from '../format';
 import type { SignedIn } from '../session';
-import { deviationSv, DEVIATION_STATUS_SV, MESSAGE_SV, OBLIGATION_VERB_SV, PARTY_SV, REFUSAL_FIELD, refusalSv, TIMELINE_SV } from '../sv';
+import { MESSAGE_SV, PARTY_SV, REFUSAL_FIELD, refusalSv, TIMELINE_SV } from '../sv';
 import { ENROLLMENT_ACTIONS, VISIT_ORDER_ACTIONS } from '../../../src/api/schemas/home-care';
-import { municipalityName } from '../../../src/domain/reference/municipalities';
-import { DisabledAction, TimelinePanel, type AllowedAction } from '../components';
+import { ActionsPanel, DeviationsPanel, DisabledAction, ObligationsPanel, partyName, TimelinePanel, useProcessView, type AllowedAction, type Party } from '../components';
+import { fieldErrors, fieldSetter, firstDetail } from '../forms';
 
-interface Party { kind: string; id: string }
 interface View {
   status: string;
   interventions?: string[];
@@ -38,37 +37,14 @@ const STATUS_SV: Record<string, string> = {
 /** The visit order's timeline differs from an episode's where the same action name means another thing. */
 const VISIT_TIMELINE_SV: Record<string, string> = { cancel: 'Beställningen återkallad' };
 
-const partyName = (p: Party) => (p.kind === 'municipality' ? `${municipalityName(p.id) ?? p.id} kommun (${p.id})` : p.id);
-
 export function HomeCarePage({ who, kind, id }: { who: SignedIn; kind: 'hemsjukvard' | 'hembesok'; id: string }) {
-  const [view, setView] = useState<View>();
-  const [actions, setActions] = useState<AllowedAction[]>([]);
-  const [error, setError] = useState<string>();
-  const [status, setStatus] = useState('');
-  const load = useCallback(async () => {
-    try {
-      const params = { params: { path: { id } } };
-      const [v, a] = kind === 'hemsjukvard'
-        ? await Promise.all([ok<View>(api.GET('/api/home-care/enrollments/{id}', params)), ok<{ actions: AllowedAction[] }>(api.GET('/api/home-care/enrollments/{id}/allowed-actions', params))])
-        : await Promise.all([ok<View>(api.GET('/api/home-visits/{id}', params)), ok<{ actions: AllowedAction[] }>(api.GET('/api/home-visits/{id}/allowed-actions', params))]);
-      setView(v);
-      setActions(a.actions);
-      setError(undefined);
-    } catch (e) {
-      const a = e as ApiError;
-      setError(refusalSv(a.code, a.message));
-    }
+  const fetchBoth = useCallback(() => {
+    const params = { params: { path: { id } } };
+    return kind === 'hemsjukvard'
+      ? Promise.all([ok<View>(api.GET('/api/home-care/enrollments/{id}', params)), ok<{ actions: AllowedAction[] }>(api.GET('/api/home-care/enrollments/{id}/allowed-actions', params))])
+      : Promise.all([ok<View>(api.GET('/api/home-visits/{id}', params)), ok<{ actions: AllowedAction[] }>(api.GET('/api/home-visits/{id}/allowed-actions', params))]);
   }, [kind, id]);
-  useEffect(() => {
-    void load();
-    const t = setInterval(() => void load(), 10_000);
-    return () => clearInterval(t);
-  }, [load]);
-
-  const done = async (what: string) => {
-    setStatus(`${what}: registrerat.`);
-    await load();
-  };
+  const { view, actions, error, status, done } = useProcessView(fetchBoth);
 
   const title = kind === 'hemsjukvard' ? 'Hemsjukvård' : 'Enstaka hembesök';
   if (!view) return (<section><h1 tabIndex={-1}>{title}</h1>{error ? <p role="alert" className="error">{error}</p> : <p>Laddar…</p>}</section>);
@@ -82,45 +58,9 @@ export function HomeCarePage({ who, kind, id }: { who: SignedIn; kind: 'hemsjukv
       <p role="status" className="status">{status}</p>
       <div className="columns">
         <div>
-          <section aria-labelledby="h-actions" className="panel">
-            <h2 id="h-actions">Åtgärder nu</h2>
-            {actions.length === 0 ? <p className="empty">Din roll har inga åtgärder i detta ärende.</p> : (
-              <ul className="actions">
-                {actions.map((a) => (
-                  <li key={`${a.type}-${a.messageId ?? ''}`}>
-                    <ActionControl kind={kind} action={a} view={view} id={id} who={who} onDone={done} />
-                  </li>
-                ))}
-              </ul>
-            )}
-          </section>
-          <section aria-labelledby="h-obl" className="panel">
-            <h2 id="h-obl">Öppna åtaganden</h2>
-            {view.openObligations.length === 0 ? <p className="empty">Inga öppna åtaganden.</p> : (
-              <ul className="obligations">
-                {view.openObligations.map((o) => {
-                  const m = o.messageId ? view.messages.find((x) => x.messageId === o.messageId) : undefined;
-                  return (
-                    <li key={o.obligationId} className={o.status === 'overdue' ? 'overdue' : undefined}>
-                      <strong>{m ? MESSAGE_SV[m.type] ?? m.type : o.kind}</strong> – {PARTY_SV[o.responsible.kind]} {partyName(o.responsible)}:{' '}
-                      <span className="deadline">{OBLIGATION_VERB_SV[o.kind] ?? 'senast'} {weekdayDate(o.dueLocalDate)}</span>
-                      {o.status === 'overdue' && <span className="late"> – försenad</span>}
-                    </li>
-                  );
-                })}
-              </ul>
-            )}
-          </section>
-          <section aria-labelledby="h-dev" className="panel">
-            <h2 id="h-dev">Avvikelser</h2>
-            {view.deviations.length === 0 ? <p className="empty">Inga avvikelser.</p> : (
-              <ul>
-                {view.deviations.map((d) => (
-                  <li key={d.deviationId}><strong>{DEVIATION_STATUS_SV[d.status] ?? d.status}</strong>: {deviationSv(d)} – {PARTY_SV[d.responsible.kind]} {partyName(d.responsible)}, tidsgräns {dateTimeSv(d.deadlineAt)}</li>
-                ))}
-              </ul>
-            )}
-          </section>
+          <ActionsPanel actions={actions} empty="Din roll har inga åtgärder i detta ärende." control={(a) => <ActionControl kind={kind} action={a} view={view} id={id} who={who} onDone={done} />} />
+          <ObligationsPanel obligations={view.openObligations} messages={view.messages} />
+          <DeviationsPanel deviations={view.deviations} />
         </div>
         <section aria-labelledby="h-parties" className="panel">
           <h2 id="h-parties">Parter</h2>
@@ -226,8 +166,7 @@ function ActionForm({ kind, domId, label, action, view, id, who, onDone, fixed }
   }));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
-  const set = (k: string) => (e: { target: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement }) =>
-    setF((x) => ({ ...x, [k]: e.target instanceof HTMLInputElement && e.target.type === 'checkbox' ? e.target.checked : e.target.value }));
+  const set = fieldSetter(setF);
 
   /** The body from the form's fields: empty fields are left out (the schema says which it needs). */
   const bodyOf = (): Record<string, unknown> => {
@@ -273,7 +212,7 @@ function ActionForm({ kind, domId, label, action, view, id, who, onDone, fixed }
       await onDone(label);
     } catch (err) {
       const a = err as ApiError;
-      const first = a.code === 'VALIDATION_FAILED' && Array.isArray(a.details) ? (a.details[0] as { field?: string } | undefined)?.field?.split('.')[1] : undefined;
+      const first = a.code === 'VALIDATION_FAILED' ? firstDetail(a).prop : undefined;
       const field = REFUSAL_FIELD[a.code] ?? first;
       setErrors({ [field && specs.some((x) => x.name === field) ? field : 'form']: refusalSv(a.code, a.message) });
     } finally {
@@ -281,8 +220,7 @@ function ActionForm({ kind, domId, label, action, view, id, who, onDone, fixed }
     }
   };
 
-  const err = (k: string) => errors[k] && <p className="error field-error" id={`${domId}-${k}-err`}>{errors[k]}</p>;
-  const described = (k: string) => (errors[k] ? { 'aria-describedby': `${domId}-${k}-err`, 'aria-invalid': true as const } : {});
+  const { err, described } = fieldErrors(errors, domId);
   const field = (spec: FieldSpec): ReactNode => {
     const fid = `${domId}-${spec.name}`;
     const value = String(f[spec.name] ?? '');

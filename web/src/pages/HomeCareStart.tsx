@@ -14,7 +14,7 @@ import type { SignedIn } from '../session';
 import { refusalSv } from '../sv';
 import { StartEnrollmentBody, StartVisitOrderBody } from '../../../src/api/schemas/home-care';
 import { municipalityName } from '../../../src/domain/reference/municipalities';
-import { idMessageSv } from './Admission';
+import { DowntimeFieldset, fieldErrors, fieldSetter, firstDetail, IdKindSelect, idInputProps, idLabelSv, idMessageSv, showErrors } from '../forms';
 
 type Kind = 'hemsjukvard' | 'hembesok';
 type Fields = Record<string, string | boolean>;
@@ -41,8 +41,7 @@ export function HomeCareStartPage({ who, kind }: { who: SignedIn; kind: Kind }) 
   });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
-  const set = (k: string) => (e: { target: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement }) =>
-    setF((x) => ({ ...x, [k]: e.target instanceof HTMLInputElement && e.target.type === 'checkbox' ? e.target.checked : e.target.value }));
+  const set = fieldSetter(setF);
   const s = (k: string) => String(f[k] ?? '');
 
   const submit = async (e: FormEvent) => {
@@ -80,11 +79,7 @@ export function HomeCareStartPage({ who, kind }: { who: SignedIn; kind: Kind }) 
         errs[FIELD_OF[prop] ?? prop] ??= messageSv(i.message);
       }
     }
-    setErrors(errs);
-    if (Object.keys(errs).length) {
-      document.getElementById(`f-${Object.keys(errs)[0]}`)?.focus();
-      return;
-    }
+    if (showErrors(errs, setErrors)) return;
     setBusy(true);
     try {
       const headers = { 'Idempotency-Key': idempotencyKey() };
@@ -97,16 +92,14 @@ export function HomeCareStartPage({ who, kind }: { who: SignedIn; kind: Kind }) 
       }
     } catch (err) {
       const a = err as ApiError;
-      const first = Array.isArray(a.details) ? (a.details[0] as { field?: string; message?: string } | undefined) : undefined;
-      const prop = first?.field?.split('.')[1];
-      setErrors({ [prop ? FIELD_OF[prop] ?? prop : 'form']: first?.message ? messageSv(first.message) : refusalSv(a.code, a.message) });
+      const { prop, message } = firstDetail(a);
+      setErrors({ [prop ? FIELD_OF[prop] ?? prop : 'form']: message ? messageSv(message) : refusalSv(a.code, a.message) });
     } finally {
       setBusy(false);
     }
   };
 
-  const err = (k: string) => errors[k] && <p className="error field-error" id={`f-${k}-err`}>{errors[k]}</p>;
-  const aria = (k: string) => (errors[k] ? { 'aria-describedby': `f-${k}-err`, 'aria-invalid': true as const } : {});
+  const { err, described: aria } = fieldErrors(errors, 'f');
   const input = (k: string, label: string, extra: Record<string, unknown> = {}, after?: ReactNode) => (
     <div className="field">
       <label htmlFor={`f-${k}`}>{label}</label>
@@ -116,7 +109,6 @@ export function HomeCareStartPage({ who, kind }: { who: SignedIn; kind: Kind }) 
     </div>
   );
   const munName = /^\d{4}$/.test(s('residenceMunicipality')) ? municipalityName(s('residenceMunicipality')) : undefined;
-  const idLabel = f.kind === 'personnummer' ? 'Personnummer' : f.kind === 'samordningsnummer' ? 'Samordningsnummer' : 'Reservnummer';
   const title = kind === 'hemsjukvard' ? 'Ny inskrivning i hemsjukvård' : 'Beställ enstaka hembesök';
 
   return (
@@ -132,15 +124,8 @@ export function HomeCareStartPage({ who, kind }: { who: SignedIn; kind: Kind }) 
       <form onSubmit={(e) => void submit(e)} noValidate aria-label={title}>
         <fieldset>
           <legend>Patient</legend>
-          <div className="field">
-            <label htmlFor="f-kind">Typ av identitet</label>
-            <select id="f-kind" value={s('kind')} onChange={set('kind')}>
-              <option value="personnummer">Personnummer</option>
-              <option value="samordningsnummer">Samordningsnummer</option>
-              <option value="reservnummer">Reservnummer</option>
-            </select>
-          </div>
-          {input('value', idLabel, { inputMode: f.kind === 'reservnummer' ? 'text' : 'numeric', placeholder: f.kind === 'reservnummer' ? '' : 'ÅÅÅÅMMDD-NNNN' })}
+          <IdKindSelect value={s('kind')} onChange={set('kind')} />
+          {input('value', idLabelSv(f.kind), idInputProps(f.kind))}
           {input('residenceMunicipality', 'Folkbokföringskommun (kommunkod)', { inputMode: 'numeric', maxLength: 4 }, munName && <span className="muted"> {munName}</span>)}
           {input('primaryCareUnit', kind === 'hemsjukvard' ? 'Vårdcentral där patienten är listad (HSA-id)' : 'Ordinerande vårdcentral (HSA-id)', kind === 'hembesok' ? { readOnly: true } : {})}
         </fieldset>
@@ -166,15 +151,9 @@ export function HomeCareStartPage({ who, kind }: { who: SignedIn; kind: Kind }) 
             {input('endDate', 'Slutdatum', { type: 'date' })}
           </fieldset>
         )}
-        <fieldset>
-          <legend>Driftstopp</legend>
-          <div className="field check">
-            <input id="f-downtime" type="checkbox" role="switch" checked={!!f.downtime} onChange={set('downtime')} aria-describedby="f-downtime-help" />
-            <label htmlFor="f-downtime">Efterregistrering efter driftstopp</label>
-          </div>
-          <p id="f-downtime-help" className="muted">Slå på om det hände under ett driftstopp: ange då när det verkligen hände. Tidsgränserna räknas från den tiden.</p>
-          {f.downtime && input('occurredAt', kind === 'hemsjukvard' ? 'Planeringen startade (datum och tid)' : 'Beställningen skickades (datum och tid)', { type: 'datetime-local' })}
-        </fieldset>
+        <DowntimeFieldset on={!!f.downtime} onChange={set('downtime')} help="Slå på om det hände under ett driftstopp: ange då när det verkligen hände. Tidsgränserna räknas från den tiden.">
+          {input('occurredAt', kind === 'hemsjukvard' ? 'Planeringen startade (datum och tid)' : 'Beställningen skickades (datum och tid)', { type: 'datetime-local' })}
+        </DowntimeFieldset>
         {err('form')}
         <button type="submit" disabled={busy}>{kind === 'hemsjukvard' ? 'Starta samordnad planering' : 'Skicka beställningen'}</button>
       </form>
