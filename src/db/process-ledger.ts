@@ -291,13 +291,8 @@ const timelineRow = (owner: Owner, e: TimelineRecord) => ({
 
 type Row<T extends keyof CamelDatabase> = Selectable<CamelDatabase[T]>;
 
-export const readyPeriodOf = (r: Row<'episodeReadyPeriods'>): ReadyPeriod => ({
-  seq: r.seq,
-  readyDate: r.readyDate,
-  endedDate: r.endedDate,
-  endReason: r.endReason as ReadyPeriod['endReason'],
-  withdrawalReason: r.withdrawalReason,
-});
+/** A ready period's columns are its fields, but for the episode's key. */
+export const readyPeriodOf = ({ episodeId: _episode, ...period }: Row<'episodeReadyPeriods'>): ReadyPeriod => period as ReadyPeriod;
 
 export const messageOf = (r: Row<'messages'>): MessageRecord => ({
   messageId: r.messageId,
