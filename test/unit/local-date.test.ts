@@ -51,7 +51,8 @@ const nearYearEnd = fc.tuple(fc.integer({ min: 2018, max: 2027 }), fc.integer({ 
 const anyInstant = fc.oneof(instant, nearDst, nearYearEnd);
 
 const toDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const date = fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2199, 11, 31) }).map(toDate);
+/** from 1996, as `instant`: before it Sweden left summer time on the last Sunday of September, not October */
+const date = fc.integer({ min: Date.UTC(1996, 0, 1), max: Date.UTC(2199, 11, 31) }).map(toDate);
 /** the days around the DST changes and year ends of 2018–2027 */
 const dateNearChange = fc
   .tuple(fc.integer({ min: 2018, max: 2027 }), fc.constantFrom('march', 'october', 'year end'), fc.integer({ min: -2, max: 2 }))
