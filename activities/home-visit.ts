@@ -4,7 +4,7 @@
  */
 import type { LedgerStore } from '../src/db/ledger';
 import { writeProjection } from '../src/db/process-ledger';
-import type { VisitOrderState } from '../src/domain/home-care/types';
+import type { VisitOrderState } from '../src/domain/home-visit/types';
 import { sharedRecords } from './ledger';
 import { visitOrderView } from '../workflows/home-visit/contract';
 

@@ -33,7 +33,8 @@ import * as escalation from '../src/domain/escalation';
 import * as homeCareActions from '../src/domain/home-care/actions';
 import * as homeCareAllowed from '../src/domain/home-care/allowed';
 import * as homeCareBounded from '../src/domain/home-care/bounded';
-import * as visitActions from '../src/domain/home-care/visit-actions';
+import * as visitActions from '../src/domain/home-visit/actions';
+import * as visitAllowed from '../src/domain/home-visit/allowed';
 import * as localDate from '../src/domain/local-date';
 import * as obligations from '../src/domain/obligations';
 import * as processModule from '../src/domain/process';
@@ -44,6 +45,6 @@ import * as searchAttributes from '../src/temporal/search-attributes';
 export const preloaded = [
   holidays, luxon, zod,
   billingAlerts, billingReview, calendar, coordination, dischargeActions, dischargeAllowed, escalation,
-  homeCareActions, homeCareAllowed, homeCareBounded, visitActions, localDate, obligations, processModule, regions,
+  homeCareActions, homeCareAllowed, homeCareBounded, visitActions, visitAllowed, localDate, obligations, processModule, regions,
   searchAttributes,
 ];

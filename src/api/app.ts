@@ -20,6 +20,7 @@ import { calendarRoutes } from './routes/calendar';
 import { coordinatorRoutes } from './routes/coordinators';
 import { episodeRoutes } from './routes/discharge';
 import { homeCareRoutes } from './routes/home-care';
+import { homeVisitRoutes } from './routes/home-visit';
 import { indicatorRoutes } from './routes/indicators';
 import { unitRoutes } from './routes/units';
 import { codecRoutes } from './routes/codec';
@@ -145,6 +146,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(unitRoutes(registry, { ledger, config, access }));
   app.use(coordinatorRoutes(registry, { client, config, ledger, access }));
   app.use(homeCareRoutes(registry, { client, config, ledger, access }));
+  app.use(homeVisitRoutes(registry, { client, config, ledger, access }));
   app.use(billingRoutes(registry, { client, config, ledger }));
   app.use(adminRoutes(registry, { client, config, ledger, processes: access }));
   app.use(indicatorRoutes(registry, { config, ledger }));

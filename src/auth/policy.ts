@@ -12,7 +12,7 @@
  */
 import type { DischargeActionType } from '../domain/discharge/actions';
 import type { HomeCareActionType } from '../domain/home-care/actions';
-import type { VisitActionType } from '../domain/home-care/visit-actions';
+import type { VisitActionType } from '../domain/home-visit/actions';
 import type { ReviewActionType } from '../domain/billing/review';
 import type { CoordinatorActionType } from '../domain/coordination';
 import { organisationOf } from '../domain/escalation';
@@ -22,7 +22,7 @@ import type { Region } from '../domain/regions';
 import { rolesOf } from '../domain/action-schemas';
 import { DISCHARGE_ACTION_CATALOG } from '../domain/discharge/action-catalog';
 import { HOME_CARE_ACTION_CATALOG } from '../domain/home-care/action-catalog';
-import { VISIT_ACTION_CATALOG } from '../domain/home-care/visit-action-catalog';
+import { VISIT_ACTION_CATALOG } from '../domain/home-visit/action-catalog';
 import { COORDINATOR, EPISODE_PARTIES, HOME_CARE_PARTIES, INPATIENT, PRIMARY, type Role } from '../domain/roles';
 import { partyOf, type Principal } from './principal';
 

@@ -49,5 +49,3 @@ export async function homeCareFigures(db: Kysely<Database>, region: string, from
   return [...figures.values()].sort((a, b) => a.municipality.localeCompare(b.municipality));
 }
 
-// TEMPORARY until the route split lands (src/api/routes/home-care.ts imports it from here)
-export { processTimeline } from './process-ledger';

@@ -128,6 +128,13 @@ export interface Tracking {
 
 export const emptyTracking = (): Tracking => ({ obligations: [], deviations: [] });
 
+/** The messages still awaiting the party's acknowledgement (its open or overdue obligation to acknowledge them). */
+export function awaitingAcknowledgement<M extends { messageId: string }>(s: { messages: readonly M[]; tracking: Tracking }, party: Party): M[] {
+  return s.messages.filter((m) =>
+    s.tracking.obligations.some((o) => o.kind === 'acknowledge' && o.messageId === m.messageId && sameParty(o.responsible, party) && (o.status === 'open' || o.status === 'overdue')),
+  );
+}
+
 /** A side effect the workflow must carry out after a change (notification, downtime lookup). */
 export type TrackingEffect =
   | { kind: 'remind'; deviationId: string; to: Party }

@@ -68,6 +68,27 @@ export interface AllowedProcessAction<T extends string> {
 }
 
 /**
+ * The workspace's answer for each action of `types`, in their order (issue 19): every probe of an
+ * action tried against the process's own refusal rule. Acknowledgements list only the messages
+ * still awaiting the caller (one probe per message); a message already acknowledged or withdrawn
+ * is no longer something to do. Every other action is answered allowed, or with its refusal.
+ */
+export function answerActions<T extends string, A extends { type: T }>(types: readonly T[], probe: (t: T) => A[], refuse: (a: A) => Refusal | undefined): AllowedProcessAction<T>[] {
+  const out: AllowedProcessAction<T>[] = [];
+  for (const type of types) {
+    for (const a of probe(type)) {
+      const r = refuse(a);
+      if (type === 'acknowledge') {
+        if (!r) out.push({ type, messageId: (a as unknown as { messageId: string }).messageId, allowed: true });
+        continue;
+      }
+      out.push(r ? { type, allowed: false, refusal: r } : { type, allowed: true });
+    }
+  }
+  return out;
+}
+
+/**
  * A process's action types as a list the workflow can hold (it registers one Update per type)
  * without the zod of the process's action catalog: `everyType<DischargeActionType>()([…])` does
  * not compile while a type of the union is missing from the list, and names the missing one.

@@ -19,7 +19,7 @@ import fc from 'fast-check';
 import { localDateOf } from '../../src/domain/calendar';
 import type { DischargeAction, DischargeActionType } from '../../src/domain/discharge/actions';
 import type { HomeCareAction, HomeCareActionType } from '../../src/domain/home-care/actions';
-import type { VisitAction, VisitActionType } from '../../src/domain/home-care/visit-actions';
+import type { VisitAction, VisitActionType } from '../../src/domain/home-visit/actions';
 import type { Party } from '../../src/domain/obligations';
 
 export type ProcessKind = 'discharge' | 'homeCare' | 'homeVisit';

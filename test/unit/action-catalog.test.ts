@@ -8,8 +8,8 @@ import { DISCHARGE_ACTIONS } from '../../src/domain/discharge/actions';
 import { DISCHARGE_ACTION_CATALOG } from '../../src/domain/discharge/action-catalog';
 import { HOME_CARE_ACTIONS } from '../../src/domain/home-care/actions';
 import { HOME_CARE_ACTION_CATALOG } from '../../src/domain/home-care/action-catalog';
-import { VISIT_ACTIONS } from '../../src/domain/home-care/visit-actions';
-import { VISIT_ACTION_CATALOG } from '../../src/domain/home-care/visit-action-catalog';
+import { VISIT_ACTIONS } from '../../src/domain/home-visit/actions';
+import { VISIT_ACTION_CATALOG } from '../../src/domain/home-visit/action-catalog';
 
 describe.each([
   ['discharge', DISCHARGE_ACTIONS, DISCHARGE_ACTION_CATALOG],

@@ -1,11 +1,14 @@
 /**
- * The actions an enrollment or a visit order allows now (src/domain/home-care/allowed.ts): the
+ * The actions an enrollment or a visit order allows now (src/domain/home-care/allowed.ts,
+ * src/domain/home-visit/allowed.ts): the
  * answer is the process's own refusal rule, and acknowledgements list only the messages still
  * awaiting the caller's party.
  */
-import { allowedEnrollmentActions, allowedVisitActions } from '../../src/domain/home-care/allowed';
+import { allowedEnrollmentActions } from '../../src/domain/home-care/allowed';
+import { allowedVisitActions } from '../../src/domain/home-visit/allowed';
 import { refusal } from '../../src/domain/home-care/actions';
-import type { HomeCareState, VisitOrderState } from '../../src/domain/home-care/types';
+import type { HomeCareState } from '../../src/domain/home-care/types';
+import type { VisitOrderState } from '../../src/domain/home-visit/types';
 import type { Party } from '../../src/domain/obligations';
 
 const NOW = '2026-12-03T10:00:00.000Z';

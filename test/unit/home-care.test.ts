@@ -5,8 +5,8 @@
 import { refusal, type HomeCareAction } from '../../src/domain/home-care/actions';
 import { boundCarriedState, CARRIED } from '../../src/domain/home-care/bounded';
 import type { HomeCareState } from '../../src/domain/home-care/types';
-import { visitRefusal } from '../../src/domain/home-care/visit-actions';
-import type { VisitOrderState } from '../../src/domain/home-care/types';
+import { visitRefusal } from '../../src/domain/home-visit/actions';
+import type { VisitOrderState } from '../../src/domain/home-visit/types';
 import type { Obligation } from '../../src/domain/obligations';
 
 const T0 = '2026-03-02T08:00:00.000Z';

@@ -27,7 +27,7 @@ export const MESSAGE_SV: Record<string, string> = {
   readinessWithdrawn: 'Återtag av utskrivningsklar',
   dischargeNotice: 'Utskrivningsmeddelande',
   planningCancelled: 'Avbruten vårdplanering',
-  // hemsjukvård and enstaka hembesök (src/domain/home-care/types.ts)
+  // hemsjukvård and enstaka hembesök (src/domain/home-care/types.ts, src/domain/home-visit/types.ts)
   planningRequest: 'Begäran om samordnad planering inför hemsjukvård',
   generalMessage: 'Generellt meddelande',
   singleHomeVisitOrder: 'Beställning av enstaka hembesök',
@@ -218,7 +218,7 @@ const REFUSAL_SV: Record<string, (d: string[]) => string> = {
   TEXT_REQUIRED: () => 'Skriv en förklaring när skälet är Annat.',
   NOT_YOUR_MUNICIPALITY: () => 'Du granskar bara din egen kommuns underlag.',
   MONTH_NOT_ENDED: () => 'Månaden är inte slut än.',
-  // hemsjukvård (src/domain/home-care/actions.ts) and enstaka hembesök (visit-actions.ts)
+  // hemsjukvård (src/domain/home-care/actions.ts) and enstaka hembesök (src/domain/home-visit/actions.ts)
   OCCURRED_BEFORE_START: (d) => `Detta kan inte ha hänt innan den samordnade planeringen startade (${d[0] ?? ''}).`,
   OCCURRED_BEFORE_ORDER: (d) => `Detta kan inte ha hänt innan beställningen skickades (${d[0] ?? ''}).`,
   NOT_ENROLLED: () => 'Patienten är inte inskriven i hemsjukvården.',

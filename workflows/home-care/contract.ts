@@ -11,7 +11,7 @@ import type { StaffActionAnswer } from '../shared/staff-actions';
 import { enrollmentParties, HOME_CARE_ACTIONS, type HomeCareAction, type HomeCareActionType } from '../../src/domain/home-care/actions';
 import type { HomeCareState, StartEnrollmentInput } from '../../src/domain/home-care/types';
 import { openObligations, type Party } from '../../src/domain/obligations';
-import type { AllowedProcessAction } from '../../src/domain/home-care/allowed';
+import type { AllowedProcessAction } from '../../src/domain/process';
 
 /** The workflow type, by name: start it with `client.workflow.start<HomeCareWorkflow>(homeCareWorkflowType, …)`. */
 export const homeCareWorkflowType = 'homeCareEnrollment';

@@ -8,10 +8,10 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { StaffActionAnswer } from '../shared/staff-actions';
-import type { StartVisitOrderInput, VisitOrderState } from '../../src/domain/home-care/types';
-import { visitParties, type VisitAction, type VisitActionType, VISIT_ACTIONS } from '../../src/domain/home-care/visit-actions';
+import type { StartVisitOrderInput, VisitOrderState } from '../../src/domain/home-visit/types';
+import { visitParties, type VisitAction, type VisitActionType, VISIT_ACTIONS } from '../../src/domain/home-visit/actions';
 import { openObligations, type Party } from '../../src/domain/obligations';
-import type { AllowedProcessAction } from '../../src/domain/home-care/allowed';
+import type { AllowedProcessAction } from '../../src/domain/process';
 
 /** The workflow type, by name: start it with `client.workflow.start<HomeVisitWorkflow>(homeVisitWorkflowType, …)`. */
 export const homeVisitWorkflowType = 'singleHomeVisit';

@@ -9,14 +9,14 @@
  * on the shared ProcessRuntime, like every other deadline.
  */
 import { upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
-import type { StartVisitOrderInput, VisitOrderState } from '../../src/domain/home-care/types';
-import { VISIT_ACTIONS, orderClosed, visitParties, visitRefusal, type VisitAction } from '../../src/domain/home-care/visit-actions';
+import type { StartVisitOrderInput, VisitOrderState } from '../../src/domain/home-visit/types';
+import { VISIT_ACTIONS, orderClosed, visitParties, visitRefusal, type VisitAction } from '../../src/domain/home-visit/actions';
 import { openObligations, type Obligation } from '../../src/domain/obligations';
 import { SA } from '../../src/temporal/search-attributes';
 import { acknowledge, openOf, sendMessage } from '../shared/messages';
 import { deviationHandlers, processRuntime, wireProcess, type ActionHandlers } from '../shared/process-kit';
 import { local } from '../shared/proxies';
-import { allowedVisitActions } from '../../src/domain/home-care/allowed';
+import { allowedVisitActions } from '../../src/domain/home-visit/allowed';
 import { homeVisitUpdates, visitAllowedActionsQuery, visitOrderQuery, visitOrderView as view, type VisitOrderView } from './contract';
 
 const DESCRIBE: Record<string, (o: Obligation) => string> = {

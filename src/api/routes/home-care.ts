@@ -1,129 +1,38 @@
 /**
- * Home health care enrollments (hemsjukvård) and single home visit orders (enstaka hembesök)
- * over HTTP (docs/domain.md §5). As for discharge episodes: a start endpoint, one Update endpoint per
- * staff action (validator refusals → 409 with the workflow's code), `Idempotency-Key` → update id
- * (and, on a start, the process id), GET for the state and for the full timeline.
+ * Home health care enrollments (hemsjukvård) over HTTP (docs/domain.md §5, 001 §7.1–§7.2): the
+ * start of coordinated planning, with consent, and the enrollment's state, timeline, allowed
+ * actions and staff actions, made from its spec by ./process-routes.ts.
  */
-import { Router, type Request } from 'express';
-import { z } from 'zod';
+import { Router } from 'express';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { Client } from '@temporalio/client';
-import { TypedSearchAttributes, type UpdateDefinition } from '@temporalio/common';
-import type { Config } from '../../config';
-import type { LedgerStore } from '../../db/ledger';
-import { processTimeline } from '../../db/home-care';
-import type { ProcessType } from '../../domain/process';
-import { localDateOf } from '../../domain/calendar';
-import { patientAge, pseudonymousPatientRef, validateKommunkod, type PatientIdentifier } from '../../domain/identifiers';
-import { findRegion, type Region } from '../../domain/regions';
-import { SA } from '../../temporal/search-attributes';
-import { actAndRead, processIdOf, processViewReader, readError, requestHashOf, startProcess } from '../../temporal/process-client';
+import { requestHashOf, startProcess } from '../../temporal/process-client';
 import { dischargeWorkflowId, episodeQuery } from '../../../workflows/discharge/contract';
 import { enrollmentAllowedActionsQuery, enrollmentQuery, homeCareWorkflowType, type HomeCareWorkflow, homeCareUpdates, homeCareWorkflowId } from '../../../workflows/home-care/contract';
-import { homeVisitUpdates, visitAllowedActionsQuery, homeVisitWorkflowId, homeVisitWorkflowType, type HomeVisitWorkflow, visitOrderQuery } from '../../../workflows/home-visit/contract';
-import { ErrorBody, HttpError, parseOr400 } from '../errors';
-import { ENROLLMENT_ACTIONS, StartEnrollmentBody, StartVisitOrderBody, VISIT_ORDER_ACTIONS } from '../schemas/home-care';
-import { IdempotencyKeyHeader } from '../schemas/common';
-import { EnrollmentStarted, EnrollmentViewSchema, jsonResponse, TimelineBody, VisitOrderStarted, VisitOrderViewSchema } from '../schemas/views';
+import { ErrorBody, parseOr400 } from '../errors';
+import { ENROLLMENT_ACTIONS, StartEnrollmentBody } from '../schemas/home-care';
+import { EnrollmentStarted, EnrollmentViewSchema, jsonResponse } from '../schemas/views';
 import { idempotencyKey } from '../idempotency';
-import { ACTION_ROLES, READ_ROLES, START_ROLES } from '../../auth/policy';
-import { actorOf, partyOf, type Principal, type Role } from '../../auth/principal';
-import { sameParty, type Party } from '../../domain/obligations';
-import { ENROLLMENT_WORKSPACE_ACTIONS, VISIT_WORKSPACE_ACTIONS } from '../../domain/home-care/allowed';
-import { requireRole, withActingParty, type ProcessAccess, type ProcessRef } from '../auth';
-
-const IdParam = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an id') });
-
-const PROCESS_CLOSED = { code: 'PROCESS_CLOSED', message: 'This process is closed; nothing more can be recorded on it.' };
-
-/** Temporal errors → typed refusals, with this process's own not-found code. */
-function processError(err: unknown, notFound: { code: string; message: string }): never {
-  readError(err, { notFound, closed: PROCESS_CLOSED });
-}
-
-interface ProcessSpec {
-  base: string;
-  tag: string;
-  noun: string;
-  processType: Exclude<ProcessType, 'discharge'>;
-  notFound: { code: string; message: string };
-  workflowId: (id: string) => string;
-  query: typeof enrollmentQuery | typeof visitOrderQuery;
-  actions: Record<string, { path: string; sv: string; summary: string; body: z.ZodObject }>;
-  updates: Record<string, unknown>;
-  /** the state's schema in the OpenAPI document */
-  view: z.ZodType;
-  /** the workspace's actions (issue 19), asked of the workflow's own refusal rule by its `allowedActions` query */
-  workspaceActions: readonly string[];
-  allowedQuery: typeof enrollmentAllowedActionsQuery | typeof visitAllowedActionsQuery;
-  allowedSchema: z.ZodType;
-  idKey: 'enrollmentId' | 'orderId';
-}
-
-/** The actions a process allows you now, each refused one with the code and sentence its 409 would give. */
-function allowedActionsSchema(id: string, idKey: string, noun: string, types: readonly string[]) {
-  return z
-    .object({
-      [idKey]: z.string(),
-      actions: z.array(
-        z.object({
-          type: z.enum(types as [string, ...string[]]).meta({ description: `the staff action on the ${noun}` }),
-          path: z.string().meta({ description: `its endpoint under the ${noun}` }),
-          sv: z.string().meta({ description: 'the Swedish term staff use' }),
-          messageId: z.string().optional().meta({ description: 'acknowledgements: the message awaiting your acknowledgement' }),
-          allowed: z.boolean(),
-          refusal: z.object({ code: z.string(), message: z.string() }).optional().meta({ description: 'why not: the code and sentence a 409 would give now' }),
-        }),
-      ),
-    })
-    .meta({ id });
-}
+import { START_ROLES } from '../../auth/policy';
+import { actorOf } from '../../auth/principal';
+import { ENROLLMENT_WORKSPACE_ACTIONS } from '../../domain/home-care/allowed';
+import { requireRole } from '../auth';
+import { allowedActionsSchema, errors, idemHeader, processRoutes, startHelpers, type ProcessRouteDeps, type ProcessSpec } from './process-routes';
 
 // made once: a schema's id is registered globally, and the app may be created more than once in a process (tests)
 const EnrollmentAllowedActions = allowedActionsSchema('EnrollmentAllowedActions', 'enrollmentId', 'enrollment', ENROLLMENT_WORKSPACE_ACTIONS);
-const VisitOrderAllowedActions = allowedActionsSchema('VisitOrderAllowedActions', 'orderId', 'order', VISIT_WORKSPACE_ACTIONS);
 
-export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client; config: Config; ledger: LedgerStore; access: ProcessAccess }): Router {
-  const { client, config, ledger, access } = deps;
-  /** §10: the caller starts a process only as one of its parties, in their own region. */
-  const startingParty = (p: Principal, region: string, parties: Record<string, Party>) => {
-    const own = partyOf(p);
-    if (p.region !== region || !own || !Object.values(parties).some((x) => sameParty(x, own as Party))) {
-      throw new HttpError(403, 'NOT_YOUR_PARTY', `You can start this only as one of its parties (your ${p.role === 'municipalityStaff' ? 'municipality' : 'unit'} ${p.organisation}) in your region (${p.region}).`);
-    }
-  };
+const ENROLLMENT: ProcessSpec = {
+  base: '/api/home-care/enrollments', tag: 'Hemsjukvård (home health care)', noun: 'enrollment', processType: 'homeHealthCare',
+  notFound: { code: 'ENROLLMENT_NOT_FOUND', message: 'There is no home health care enrollment with that id.' },
+  workflowId: homeCareWorkflowId, query: enrollmentQuery, actions: ENROLLMENT_ACTIONS, updates: homeCareUpdates, view: EnrollmentViewSchema,
+  workspaceActions: ENROLLMENT_WORKSPACE_ACTIONS, allowedQuery: enrollmentAllowedActionsQuery as unknown as ProcessSpec['allowedQuery'], idKey: 'enrollmentId',
+  allowedSchema: EnrollmentAllowedActions,
+};
+
+export function homeCareRoutes(registry: OpenAPIRegistry, deps: ProcessRouteDeps): Router {
+  const { client, config, access } = deps;
+  const { startingParty, regionOf, processId, sameStart, patient, attributes } = startHelpers(deps);
   const router = Router();
-  const idemHeader = IdempotencyKeyHeader;
-  const errors = (noun: string) => ({
-    400: { description: 'Malformed input: the fields are named', content: { 'application/json': { schema: ErrorBody } } },
-    401: { description: 'No valid bearer token', content: { 'application/json': { schema: ErrorBody } } },
-    403: { description: `ROLE_NOT_PERMITTED: your role may not do this; NOT_ACCESSIBLE: no such ${noun} among yours (the same answer whether or not it exists); NOT_YOUR_PARTY: another party than yours`, content: { 'application/json': { schema: ErrorBody } } },
-    409: { description: `The ${noun}’s state does not allow this action; \`code\` says why`, content: { 'application/json': { schema: ErrorBody } } },
-  });
-
-  function regionOf(id: string, municipalityCode: string): Region {
-    const region = findRegion(config.regions, id);
-    if (!region) throw new HttpError(400, 'VALIDATION_FAILED', `body.region: unknown region; configured: ${config.regions.map((r) => r.id).join(', ')}`, [{ field: 'body.region', message: 'unknown region' }]);
-    const mun = validateKommunkod(municipalityCode, region.municipalities.map((m) => m.code));
-    if (!mun.ok) throw new HttpError(400, 'VALIDATION_FAILED', `body.residenceMunicipality: ${mun.error}`, [{ field: 'body.residenceMunicipality', message: mun.error }]);
-    return region;
-  }
-  // An Idempotency-Key is the caller's own: scoped to their organisation and the operation, so
-  // another unit's key is simply another key (issue 17)
-  const processId = (req: Request, p: Principal, kind: string) => processIdOf(kind, p.organisation, idempotencyKey(req));
-  /** The same key with another body: 422, nothing recorded (the process remembers the first request's hash). */
-  const sameStart = (workflowId: string, query: typeof enrollmentQuery | typeof visitOrderQuery, requestHash: string, noun: string) => ({
-    requestHash,
-    noun,
-    startRequestHash: async () => ((await client.workflow.getHandle(workflowId).query(query as typeof enrollmentQuery)) as { startRequestHash?: string }).startRequestHash,
-  });
-  const patient = (p: PatientIdentifier, at: string) => ({ patientRef: pseudonymousPatientRef(p, config.pseudonymKey), age: patientAge(p, localDateOf(new Date(at))) });
-  const attributes = (region: string, municipalityCode: string, status: string) =>
-    new TypedSearchAttributes([
-      { key: SA.region, value: region },
-      { key: SA.municipalityCode, value: municipalityCode },
-      { key: SA.processStatus, value: status },
-    ]);
 
   // ---- hemsjukvård: start ------------------------------------------------------------------------
   registry.registerPath({
@@ -168,142 +77,7 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: { client: Client
     res.status(existed ? 200 : 201).location(`/api/home-care/enrollments/${enrollmentId}`).json({ enrollmentId, workflowId, status: 'planning' });
   });
 
-  // ---- enstaka hembesök: the order ---------------------------------------------------------------
-  registry.registerPath({
-    method: 'post', path: '/api/home-visits', tags: ['Enstaka hembesök (single home visit)'],
-    summary: 'The health centre orders a single home visit — meddelande utanför vårdtillfälle, mall Enstaka hembesök',
-    request: { headers: idemHeader, body: { content: { 'application/json': { schema: StartVisitOrderBody } } } },
-    responses: { 201: jsonResponse(VisitOrderStarted, 'Ordered'), 200: jsonResponse(VisitOrderStarted, 'Already ordered with this Idempotency-Key'), 400: errors('order')[400] },
-  });
-  router.post('/api/home-visits', async (req, res) => {
-    const p = requireRole(req, START_ROLES.singleHomeVisit, 'order a single home visit');
-    const body = parseOr400(StartVisitOrderBody, req.body, 'body');
-    const startParties = { municipality: { kind: 'municipality', id: body.residenceMunicipality }, primaryCare: { kind: 'primaryCare', id: body.primaryCareUnit } } as const;
-    startingParty(p, body.region, { primaryCare: startParties.primaryCare });
-    const region = regionOf(body.region, body.residenceMunicipality);
-    const orderId = processId(req, p, 'visit');
-    const requestHash = requestHashOf('startVisitOrder', body);
-    const orderedAt = body.orderedAt ? new Date(body.orderedAt).toISOString() : new Date().toISOString();
-    const pseudonym = patient(body.patient, orderedAt);
-    const workflowId = homeVisitWorkflowId(orderId);
-    const { existed } = await startProcess<HomeVisitWorkflow>(
-      client,
-      homeVisitWorkflowType,
-      {
-        workflowId,
-        taskQueue: config.temporal.taskQueue,
-        typedSearchAttributes: attributes(region.id, body.residenceMunicipality, 'ordered'),
-        args: [{
-          orderId, region: region.id, patientRef: pseudonym.patientRef, patientAgeAtOrder: pseudonym.age, residenceMunicipality: body.residenceMunicipality,
-          primaryCareUnit: body.primaryCareUnit, interventions: body.interventions, startDate: body.startDate, endDate: body.endDate, orderedAt,
-          actor: actorOf(p), settings: { escalationWeekdays: region.process.escalationWeekdays },
-          ...(idempotencyKey(req) ? { requestHash } : {}),
-        }],
-      },
-      sameStart(workflowId, visitOrderQuery, requestHash, 'order'),
-    );
-    if (!existed) access.remember({ processType: 'singleHomeVisit', workflowId }, { region: region.id, patientRef: pseudonym.patientRef, parties: startParties });
-    res.status(existed ? 200 : 201).location(`/api/home-visits/${orderId}`).json({ orderId, workflowId, status: 'ordered' });
-  });
-
-  // ---- state, timeline and actions of both processes ----------------------------------------------
-  const specs: ProcessSpec[] = [
-    {
-      base: '/api/home-care/enrollments', tag: 'Hemsjukvård (home health care)', noun: 'enrollment', processType: 'homeHealthCare',
-      notFound: { code: 'ENROLLMENT_NOT_FOUND', message: 'There is no home health care enrollment with that id.' },
-      workflowId: homeCareWorkflowId, query: enrollmentQuery, actions: ENROLLMENT_ACTIONS, updates: homeCareUpdates, view: EnrollmentViewSchema,
-      workspaceActions: ENROLLMENT_WORKSPACE_ACTIONS, allowedQuery: enrollmentAllowedActionsQuery, idKey: 'enrollmentId',
-      allowedSchema: EnrollmentAllowedActions,
-    },
-    {
-      base: '/api/home-visits', tag: 'Enstaka hembesök (single home visit)', noun: 'order', processType: 'singleHomeVisit',
-      notFound: { code: 'ORDER_NOT_FOUND', message: 'There is no single home visit order with that id.' },
-      workflowId: homeVisitWorkflowId, query: visitOrderQuery, actions: VISIT_ORDER_ACTIONS, updates: homeVisitUpdates, view: VisitOrderViewSchema,
-      workspaceActions: VISIT_WORKSPACE_ACTIONS, allowedQuery: visitAllowedActionsQuery, idKey: 'orderId',
-      allowedSchema: VisitOrderAllowedActions,
-    },
-  ];
-  for (const spec of specs) {
-    // the process as staff see it: from the ledger, or by query when the ledger does not hold it (issue 21)
-    const viewOf = (id: string) => processViewReader(ledger.db, spec.processType, id, () => client.workflow.getHandle(spec.workflowId(id)).query(spec.query as typeof enrollmentQuery));
-    const ref = (id: string): ProcessRef => ({ processType: spec.processType, processId: id, workflowId: spec.workflowId(id), read: () => viewOf(id)() });
-    const state = async (id: string, atLeast?: number) => {
-      try {
-        return (await viewOf(id)(atLeast)) as { timeline: { seq: number }[]; patientRef: string };
-      } catch (err) {
-        processError(err, spec.notFound);
-      }
-    };
-    const read = async (req: Request, id: string) => {
-      const { purpose, patientRef } = await access.authorize(req, ref(id), READ_ROLES[spec.processType], `read ${spec.noun}s`, spec.noun);
-      return access.logged(req, { purpose, processType: spec.processType, processId: id, patientRefs: [patientRef ?? ''] }, () => state(id));
-    };
-    registry.registerPath({
-      method: 'get', path: `${spec.base}/{id}`, tags: [spec.tag], summary: `The ${spec.noun}: state, open obligations with deadlines, deviations`,
-      request: { params: IdParam }, responses: { 200: jsonResponse(spec.view, `The ${spec.noun}`), 401: errors(spec.noun)[401], 403: errors(spec.noun)[403] },
-    });
-    router.get(`${spec.base}/:id`, async (req, res) => {
-      const { id } = parseOr400(IdParam, req.params, 'params');
-      res.json(await read(req, id));
-    });
-
-    registry.registerPath({
-      method: 'get', path: `${spec.base}/{id}/timeline`, tags: [spec.tag], summary: `The ${spec.noun}’s full timeline — händelseförlopp (from the ledger, with the newest entries from the process)`,
-      request: { params: IdParam }, responses: { 200: jsonResponse(TimelineBody, 'Every entry, oldest first'), 401: errors(spec.noun)[401], 403: errors(spec.noun)[403] },
-    });
-    router.get(`${spec.base}/:id/timeline`, async (req, res) => {
-      const { id } = parseOr400(IdParam, req.params, 'params');
-      // a long-lived process carries only its newest entries; the ledger has them all
-      const [live, stored] = await Promise.all([read(req, id), processTimeline(ledger.db, spec.processType, id)]);
-      const seen = new Set(stored.map((e) => e.seq));
-      res.json({ timeline: [...stored, ...live.timeline.filter((e) => !seen.has(e.seq))].sort((a, b) => a.seq - b.seq) });
-    });
-
-    // the actions allowed now (the staff workspace's buttons, issue 19): read like the process itself
-    registry.registerPath({
-      method: 'get', path: `${spec.base}/{id}/allowed-actions`, tags: [spec.tag],
-      summary: `The actions the ${spec.noun}’s state allows you now, each refused one with the sentence its 409 would give — tillåtna åtgärder`,
-      request: { params: IdParam },
-      responses: { 200: jsonResponse(spec.allowedSchema, 'Your role’s actions, allowed or not'), 401: errors(spec.noun)[401], 403: errors(spec.noun)[403] },
-    });
-    router.get(`${spec.base}/:id/allowed-actions`, async (req, res) => {
-      const { id } = parseOr400(IdParam, req.params, 'params');
-      const { principal: p, purpose, patientRef } = await access.authorize(req, ref(id), READ_ROLES[spec.processType], `read ${spec.noun}s`, spec.noun);
-      const roles = ACTION_ROLES[spec.processType] as Record<string, Role[]>;
-      const types = spec.workspaceActions.filter((t) => roles[t]?.includes(p.role));
-      const party = partyOf(p);
-      const answers = await access.logged(req, { purpose, processType: spec.processType, processId: id, patientRefs: [patientRef ?? ''] }, () =>
-        client.workflow.getHandle(spec.workflowId(id))
-          .query(spec.allowedQuery as typeof enrollmentAllowedActionsQuery, { now: new Date().toISOString(), types: types as never, ...(party ? { party: party as Party } : {}) })
-          .catch((err) => processError(err, spec.notFound)),
-      );
-      res.json({
-        [spec.idKey]: id,
-        actions: answers.map((a) => ({ ...a, path: spec.actions[a.type]!.path, sv: spec.actions[a.type]!.sv })),
-      });
-    });
-
-    for (const [type, action] of Object.entries(spec.actions)) {
-      const body = action.body.strict();
-      registry.registerPath({
-        method: 'post', path: `${spec.base}/{id}/${action.path}`, tags: [spec.tag], summary: `${action.summary} — ${action.sv}`,
-        request: { params: IdParam, headers: idemHeader, body: { content: { 'application/json': { schema: body } } } },
-        responses: { 200: jsonResponse(spec.view, `Recorded; the ${spec.noun}’s new state`), ...errors(spec.noun) },
-      });
-      router.post(`${spec.base}/:id/${action.path}`, async (req, res) => {
-        const { id } = parseOr400(IdParam, req.params, 'params');
-        const roles = (ACTION_ROLES[spec.processType] as Record<string, Role[]>)[type];
-        const { principal: p, purpose, patientRef } = await access.authorize(req, ref(id), roles, `record “${action.sv}” (${action.summary.toLowerCase()})`, spec.noun);
-        const key = idempotencyKey(req);
-        const parsed = withActingParty(p, Object.keys(body.shape), parseOr400(body, req.body ?? {}, 'body') as Record<string, unknown>);
-        const v = await access.logged(req, { purpose, processType: spec.processType, processId: id, patientRefs: [patientRef ?? ''] }, () =>
-          actAndRead(client.workflow.getHandle(spec.workflowId(id)), spec.updates[type] as UpdateDefinition<{ requestHash?: string }, [object]>, { ...parsed, type, actor: actorOf(p) }, (atLeast) => state(id, atLeast), {
-            type, organisation: p.organisation, key, requestHash: requestHashOf(type, parsed), names: { notFound: spec.notFound, closed: PROCESS_CLOSED }, noun: spec.noun,
-          }),
-        );
-        res.json(v);
-      });
-    }
-  }
+  // ---- state, timeline and actions -----------------------------------------------------------------
+  processRoutes(registry, router, deps, ENROLLMENT);
   return router;
 }

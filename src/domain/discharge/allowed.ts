@@ -9,8 +9,8 @@
  * field, which the workspace shows there.
  */
 import { addCalendarDays, addClockHours, stockholmDateOf } from '../local-date';
-import { sameParty, type Party } from '../obligations';
-import type { AllowedProcessAction, RuleVersion } from '../process';
+import { awaitingAcknowledgement, type Party } from '../obligations';
+import { answerActions, type AllowedProcessAction, type RuleVersion } from '../process';
 import { convener, parties, refusal, type DischargeAction, type DischargeActionType } from './actions';
 import type { DischargeState } from './types';
 
@@ -31,12 +31,8 @@ function probes(s: DischargeState, type: DischargeActionType, party: Party | und
     case 'admissionNotice':
       // a new preliminary date: the unchanged-date refusal belongs to the form's field
       return [{ type, expectedReadyDate: s.expectedReadyDate === today ? nextDay(today) : today }];
-    case 'acknowledge': {
-      const awaiting = (messageId: string) =>
-        s.tracking.obligations.some((o) => o.kind === 'acknowledge' && o.messageId === messageId && sameParty(o.responsible, me) && (o.status === 'open' || o.status === 'overdue'));
-      const mine = s.messages.filter((m) => awaiting(m.messageId));
-      return mine.map((m) => ({ type, messageId: m.messageId, party: me }));
-    }
+    case 'acknowledge':
+      return awaitingAcknowledgement(s, me).map((m) => ({ type, messageId: m.messageId, party: me }));
     case 'appointNamedCareContact':
       return [{ type, party: me, contact: 'probe' }];
     case 'planningNeeded':
@@ -75,19 +71,6 @@ const nextDay = (d: string): string => addCalendarDays(d, 1);
  * Acknowledgements list only the messages still awaiting the caller's party.
  */
 export function allowedActions(s: DischargeState, now: string, rules: RuleVersion, opts: { party?: Party; types?: readonly DischargeActionType[] } = {}): AllowedAction[] {
-  const out: AllowedAction[] = [];
-  for (const type of WORKSPACE_ACTIONS) {
-    if (opts.types && !opts.types.includes(type)) continue;
-    for (const a of probes(s, type, opts.party, now)) {
-      const r = refusal(s, { ...a, occurredAt: now }, now, rules);
-      if (type === 'acknowledge') {
-        // a message already acknowledged or withdrawn is no longer something to do
-        if (r) continue;
-        out.push({ type, messageId: (a as { messageId: string }).messageId, allowed: true });
-        continue;
-      }
-      out.push(r ? { type, allowed: false, refusal: r } : { type, allowed: true });
-    }
-  }
-  return out;
+  const types = WORKSPACE_ACTIONS.filter((t) => !opts.types || opts.types.includes(t));
+  return answerActions(types, (t) => probes(s, t, opts.party, now), (a) => refusal(s, { ...a, occurredAt: now }, now, rules));
 }

@@ -4,15 +4,16 @@
  * their deadline in words, deviations, the timeline, and the actions the process allows now —
  * from GET …/{id}/allowed-actions, which answers with the domain's own refusal rule (the
  * workflow's `allowedActions` query). A refused action is shown disabled with the sentence its
- * 409 gives; forms are validated with the server's zod schemas (src/api/schemas/home-care.ts) and
- * a 409 is shown at the field it concerns.
+ * 409 gives; forms are validated with the server's zod schemas (src/api/schemas/home-care.ts,
+ * home-visit.ts) and a 409 is shown at the field it concerns.
  */
 import { useCallback, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError, idempotencyKey, ok } from '../api';
 import { localInputToIso, todaySv, weekdayDate } from '../format';
 import type { SignedIn } from '../session';
 import { MESSAGE_SV, PARTY_SV, REFUSAL_FIELD, refusalSv, TIMELINE_SV } from '../sv';
-import { ENROLLMENT_ACTIONS, VISIT_ORDER_ACTIONS } from '../../../src/api/schemas/home-care';
+import { ENROLLMENT_ACTIONS } from '../../../src/api/schemas/home-care';
+import { VISIT_ORDER_ACTIONS } from '../../../src/api/schemas/home-visit';
 import { ActionsPanel, DeviationsPanel, DisabledAction, ObligationsPanel, partyName, TimelinePanel, useProcessView, type AllowedAction, type Party } from '../components';
 import { fieldErrors, fieldSetter, firstDetail } from '../forms';
 

@@ -12,7 +12,8 @@ import { localInputToIso, todaySv } from '../format';
 import { go } from '../router';
 import type { SignedIn } from '../session';
 import { refusalSv } from '../sv';
-import { StartEnrollmentBody, StartVisitOrderBody } from '../../../src/api/schemas/home-care';
+import { StartEnrollmentBody } from '../../../src/api/schemas/home-care';
+import { StartVisitOrderBody } from '../../../src/api/schemas/home-visit';
 import { municipalityName } from '../../../src/domain/reference/municipalities';
 import { DowntimeFieldset, fieldErrors, fieldSetter, firstDetail, IdKindSelect, idInputProps, idLabelSv, idMessageSv, showErrors } from '../forms';
 

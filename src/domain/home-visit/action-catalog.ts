@@ -3,18 +3,18 @@
  * §7.3–§7.4, issue 18): for each action its request body (zod), its endpoint under
  * /api/home-visits/{orderId}/, the English summary and the Swedish term staff use, and the roles
  * that may do it (§10). Whether an order's state allows it is the pure rule `visitRefusal`
- * (./visit-actions.ts).
+ * (./actions.ts).
  *
- * Derived from it: the API's endpoints and the OpenAPI document (src/api/schemas/home-care.ts
- * `VISIT_ORDER_ACTIONS`, src/api/routes/home-care.ts), the policy (src/auth/policy.ts
- * `ACTION_ROLES`). The workflow's Updates come from ./visit-actions.ts `VISIT_ACTIONS`, the same
+ * Derived from it: the API's endpoints and the OpenAPI document (src/api/schemas/home-visit.ts
+ * `VISIT_ORDER_ACTIONS`, src/api/routes/home-visit.ts), the policy (src/auth/policy.ts
+ * `ACTION_ROLES`). The workflow's Updates come from ./actions.ts `VISIT_ACTIONS`, the same
  * types without zod (the compiler checks that both name every type of `VisitAction`).
  */
 import { z } from 'zod';
 import { ActingParty, LocalDateSchema, PartySchema, text, type ActionCatalog } from '../action-schemas';
 import { COORDINATOR, HOME_CARE_PARTIES, MUNICIPALITY, PRIMARY } from '../roles';
-import { occurredAt } from './action-catalog';
-import type { VisitAction } from './visit-actions';
+import { occurredAt } from '../home-care/action-catalog';
+import type { VisitAction } from './actions';
 
 export const VISIT_ACTION_CATALOG: ActionCatalog<VisitAction> = {
   acknowledge: { path: 'acknowledgements', sv: 'kvittens', summary: 'Acknowledge a message', body: z.object({ messageId: z.string().uuid('must be a message id from the order'), party: ActingParty, occurredAt }), roles: HOME_CARE_PARTIES },

@@ -3,7 +3,7 @@
  * and the rule deciding whether the order's state allows each one. Pure, like `actions.ts`.
  */
 import { sameParty, settledDeviationRefusal, type Party } from '../obligations';
-import type { Base, Refusal } from './actions';
+import type { Base, Refusal } from '../home-care/actions';
 import type { VisitOrderState, VisitOrderStatus } from './types';
 import { acknowledgedBeforeSent, CURRENT_RULES, everyType, type RuleVersion } from '../process';
 
@@ -20,7 +20,7 @@ export type VisitActionType = VisitAction['type'];
 
 /**
  * Every staff action of the home visit process, without zod, for the workflow (one Update each,
- * workflows/home-visit/contract.ts); the API's endpoints and the roles are in ./visit-action-catalog.ts.
+ * workflows/home-visit/contract.ts); the API's endpoints and the roles are in ./action-catalog.ts.
  */
 export const VISIT_ACTIONS = everyType<VisitActionType>()(['acknowledge', 'accept', 'decline', 'reportVisit', 'cancel', 'reportDeviation', 'closeDeviation']);
 
