@@ -86,22 +86,120 @@ export type WriteResult = 'inserted' | 'updated' | 'stale';
  * write of a process and the embedded ledger parses it once (./pglite-prepared.ts). A single
  * statement is atomic, and on PGlite one round trip instead of a transaction of ten was what made
  * this writer as cheap as the diff-writer it replaced (issue 18, BENCHMARKS.md).
+ *
+ * What this worker last wrote is remembered (per database handle and process, see `Written`):
+ * a shared row sent unchanged since then is left out, and the statement is then valid only while
+ * the ledger still holds that write's version (`base`). If it does not (another worker wrote the
+ * process since) but the new version is still newer, the whole projection is sent again: the
+ * result is always that of sending every row, as the semantics above say.
  */
 export async function writeProjection<P extends ProcessType>(db: Kysely<Database>, p: ProcessProjection<P>): Promise<WriteResult> {
-  const { table, key } = OWN_TABLE[p.processType];
+  const { key } = OWN_TABLE[p.processType];
   const row = p.row as Record<string, unknown>;
   const processId = row[key] as string;
   const version = row.version as number;
   if (!Number.isInteger(version) || version < 1) throw new Error(`${p.processType} ${processId}: version must be a positive integer, got ${String(version)}`);
   const owner = { processType: p.processType, processId };
-  const shared: [SharedTable, readonly string[], object[]][] = [
-    ['episodeReadyPeriods', ['episodeId', 'seq'], (p.readyPeriods ?? []).map((r) => readyPeriodRow(processId, r))],
-    ['messages', ['processType', 'processId', 'messageId'], p.messages.map((m) => messageRow(owner, m))],
-    ['obligations', ['processType', 'processId', 'obligationId'], p.obligations.map((o) => obligationRow(owner, p.municipality, o))],
-    ['deviations', ['deviationId', 'processType', 'processId'], p.deviations.map((d) => deviationRow(owner, p.region, p.municipality, d))],
-    ['processTimeline', ['processType', 'processId', 'seq'], p.timeline.map((e) => timelineRow(owner, e))],
+  const shared: SharedRows[] = [
+    sharedRows('episodeReadyPeriods', ['episodeId', 'seq'], (p.readyPeriods ?? []).map((r) => readyPeriodRow(processId, r))),
+    sharedRows('messages', ['processType', 'processId', 'messageId'], p.messages.map((m) => messageRow(owner, m))),
+    sharedRows('obligations', ['processType', 'processId', 'obligationId'], p.obligations.map((o) => obligationRow(owner, p.municipality, o))),
+    sharedRows('deviations', ['deviationId', 'processType', 'processId'], p.deviations.map((d) => deviationRow(owner, p.region, p.municipality, d))),
+    sharedRows('processTimeline', ['processType', 'processId', 'seq'], p.timeline.map((e) => timelineRow(owner, e))),
   ];
-  const deviations = shared[3][2];
+
+  const memory = memoryOf(db);
+  const id = `${p.processType}/${processId}`;
+  const last = memory.get(id);
+  memory.delete(id); // forgotten until this write succeeds: after a 'stale' or an error the next write sends everything
+  let written: Exclude<WriteResult, 'stale'> | undefined;
+  if (last !== undefined && last.version < version) {
+    const unsent = shared.map((s) => ({ ...s, rows: s.rows.filter((r) => last.rows.get(`${s.table}/${r.key}`) !== r.json) }));
+    if (unsent.some((s, i) => s.rows.length < shared[i]!.rows.length)) {
+      const attempt = await writeStatement(db, p, processId, version, unsent, last.version);
+      // refused, and the ledger holds this version or a newer one: stale, as the full write would be
+      if (attempt.written === undefined && attempt.stored !== null && attempt.stored >= version) return 'stale';
+      written = attempt.written;
+    }
+  }
+  // a first write, or the ledger moved on from what this worker wrote last: every row
+  if (written === undefined) {
+    written = (await writeStatement(db, p, processId, version, shared)).written;
+    if (written === undefined) return 'stale';
+  }
+  memory.set(id, { version, rows: new Map(shared.flatMap((s) => s.rows.map((r) => [`${s.table}/${r.key}`, r.json] as const))) });
+  if (memory.size > MEMORY_CAP) memory.delete(memory.keys().next().value!); // the least recently written process
+  return written;
+}
+
+/**
+ * What this worker last wrote of one process, through one database handle: the version the
+ * ledger accepted, and each shared row's JSON as sent (or left out as unchanged) at that version.
+ * Only one write of a version is ever accepted, and no other process writes these rows (keys carry
+ * the process; a deviation id another process owns fails the whole write), so while the ledger
+ * holds `version` its rows under these keys hold exactly these values.
+ */
+interface Written {
+  version: number;
+  /** `<table>/<row key>` → the row's JSON */
+  rows: Map<string, string>;
+}
+
+/** Processes remembered per database handle; the least recently written is forgotten first. */
+const MEMORY_CAP = 2000;
+/** Keyed by the handle: a fresh database (a new Kysely instance) starts with nothing remembered. */
+const memories = new WeakMap<Kysely<Database>, Map<string, Written>>();
+
+function memoryOf(db: Kysely<Database>): Map<string, Written> {
+  let memory = memories.get(db);
+  if (memory === undefined) memories.set(db, (memory = new Map()));
+  return memory;
+}
+
+type SharedTable = 'episodeReadyPeriods' | 'messages' | 'obligations' | 'deviations' | 'processTimeline';
+
+/** One shared row as sent: its key within the process, its JSON (in the table's SQL column names), and the row. */
+interface SentRow {
+  key: string;
+  json: string;
+  row: Record<string, unknown>;
+}
+
+interface SharedRows {
+  table: SharedTable;
+  /** the columns a stored row keeps: its key, and who owns it */
+  fixed: readonly string[];
+  rows: SentRow[];
+}
+
+function sharedRows(table: SharedTable, fixed: readonly string[], rows: readonly object[]): SharedRows {
+  return {
+    table,
+    fixed,
+    rows: rows.map((r) => {
+      const row = r as Record<string, unknown>;
+      return { key: JSON.stringify(fixed.map((c) => row[c])), json: jsonRow(row), row };
+    }),
+  };
+}
+
+/**
+ * The statement: the own row under the version guard (and, given `base`, only while the ledger
+ * holds version `base`), the shared rows, the view. `written` undefined: the guard refused, and
+ * nothing changed; `stored` is then the version the ledger held (given `base`; null: none).
+ */
+async function writeStatement<P extends ProcessType>(
+  db: Kysely<Database>,
+  p: ProcessProjection<P>,
+  processId: string,
+  version: number,
+  shared: readonly SharedRows[],
+  base?: number,
+): Promise<{ written: Exclude<WriteResult, 'stale'> | undefined; stored: number | null }> {
+  const { table, key } = OWN_TABLE[p.processType];
+  const row = p.row as Record<string, unknown>;
+  const owner = { processType: p.processType, processId };
+  const deviationIds = shared.filter((s) => s.table === 'deviations').flatMap((s) => s.rows.map((r) => r.row.deviationId as string));
 
   const ledger = inCamelCase(db);
   // 0. a deviation id another process owns: then nothing at all is written (deviation ids are global)
@@ -110,31 +208,35 @@ export async function writeProjection<P extends ProcessType>(db: Kysely<Database
     qb
       .selectFrom('deviations')
       .select(['deviationId', 'processType', 'processId'])
-      .where('deviationId', 'in', deviations.length ? deviations.map((d) => (d as { deviationId: string }).deviationId) : [''])
+      .where('deviationId', 'in', deviationIds.length ? deviationIds : [''])
       .where((eb) => eb.or([eb('processType', '!=', owner.processType), eb('processId', '!=', owner.processId)])),
   ) as never;
-  // 1. the process's own row under the version guard; no row back: the guard refused ('stale').
+  // 1. the process's own row under the version guard; no row back: the guard refused ('stale', or not at `base`).
   // `xmax = 0` tells an insert from an update (an updated row version carries the writer's id in xmax).
   const { [key]: _key, ...changes } = row;
   const ownColumns = Object.keys(row);
+  const storedVersion = sql.ref(`${table}.version`);
+  const atBase = base === undefined ? sql<boolean>`true` : sql<boolean>`exists (select 1 from ${sql.table(table)} where ${sql.ref(`${table}.${key}`)} = ${processId} and ${storedVersion} = ${base}::int)`;
   q = q.with('own', (qb) =>
     qb
       .insertInto(table)
       .columns(ownColumns as never)
-      .expression(fromJson(table, [row], ownColumns, sql<boolean>`not exists (select 1 from taken)`) as never)
-      .onConflict((oc) =>
-        oc
+      .expression(fromJson(table, [jsonRow(row)], ownColumns, sql<boolean>`not exists (select 1 from taken) and ${atBase}`) as never)
+      .onConflict((oc) => {
+        const update = oc
           .column(key as never)
           .doUpdateSet({ ...Object.fromEntries(Object.keys(changes).map((c) => [c, sql.ref(`excluded.${c}`)])), updatedAt: sql<Instant>`now()` } as never)
-          .whereRef(`${table}.version` as never, '<', 'excluded.version' as never),
-      )
+          .whereRef(`${table}.version` as never, '<', 'excluded.version' as never);
+        // checked again on the row the update would change (PostgreSQL: the latest committed one)
+        return base === undefined ? update : update.where(sql<boolean>`${storedVersion} = ${base}::int`);
+      })
       .returning(sql<boolean>`xmax = 0`.as('inserted')) as never,
   ) as never;
   // 2. the shared rows by key, only if the own row was written
   const written = sql<boolean>`exists (select 1 from own)`;
-  for (const [shared_table, fixed, rows] of shared) {
-    if (rows.length === 0) continue;
-    q = q.with(`write_${shared_table}`, (qb) => upsertByKey(qb, shared_table, fixed, rows, written) as never) as never;
+  for (const s of shared) {
+    if (s.rows.length === 0) continue;
+    q = q.with(`write_${s.table}`, (qb) => upsertByKey(qb, s, written) as never) as never;
   }
   // 3. the view the API answers with
   if (p.view !== undefined) {
@@ -155,14 +257,14 @@ export async function writeProjection<P extends ProcessType>(db: Kysely<Database
     .selectNoFrom((eb) => [
       eb.selectFrom('own').select('inserted').as('inserted'),
       eb.selectFrom('taken').select(sql<string>`${sql.ref('deviationId')} || ' belongs to ' || ${sql.ref('processType')} || ' ' || ${sql.ref('processId')}`.as('t')).limit(1).as('taken'),
+      // the version as the statement found it (the CTEs' changes are not visible here)
+      (base === undefined ? sql<number | null>`null::int` : sql<number | null>`(select ${storedVersion} from ${sql.table(table)} where ${sql.ref(`${table}.${key}`)} = ${processId})`).as('stored'),
     ])
     .executeTakeFirstOrThrow();
   if (result.taken) throw new Error(`ledger: deviation ${result.taken}, not to ${owner.processType} ${owner.processId}; nothing was written`);
-  if (result.inserted === null) return 'stale';
-  return result.inserted ? 'inserted' : 'updated';
+  if (result.inserted === null) return { written: undefined, stored: result.stored };
+  return { written: result.inserted ? 'inserted' : 'updated', stored: result.stored };
 }
-
-type SharedTable = 'episodeReadyPeriods' | 'messages' | 'obligations' | 'deviations' | 'processTimeline';
 
 /**
  * The CamelCasePlugin's own name mapping, for the JSON the projection sends: PostgreSQL's
@@ -174,25 +276,38 @@ class ProjectionNames extends CamelCasePlugin {
   }
 }
 const NAMES = new ProjectionNames();
+const SQL_NAMES = new Map<string, string>(); // the columns are few: each is mapped once
+
+/** A row as the JSON `jsonb_populate_recordset` reads: keyed by the table's SQL column names. */
+function jsonRow(row: Record<string, unknown>): string {
+  return JSON.stringify(
+    Object.fromEntries(
+      Object.entries(row).map(([k, v]) => {
+        let name = SQL_NAMES.get(k);
+        if (name === undefined) SQL_NAMES.set(k, (name = NAMES.sqlName(k)));
+        return [name, v];
+      }),
+    ),
+  );
+}
 
 /** `select <columns> from <the rows as a record set of the table's type> where <guard>`: rows in, one parameter. */
-function fromJson(table: keyof CamelDatabase, rows: readonly object[], columns: readonly string[], guard: RawBuilder<boolean>) {
-  const json = JSON.stringify(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [NAMES.sqlName(k), v]))));
-  return sql`select ${sql.join(columns.map((c) => sql.ref(c)))} from jsonb_populate_recordset(null::${sql.table(table)}, ${json}::jsonb) where ${guard}`;
+function fromJson(table: keyof CamelDatabase, jsonRows: readonly string[], columns: readonly string[], guard: RawBuilder<boolean>) {
+  return sql`select ${sql.join(columns.map((c) => sql.ref(c)))} from jsonb_populate_recordset(null::${sql.table(table)}, ${`[${jsonRows.join(',')}]`}::jsonb) where ${guard}`;
 }
 
 /**
  * Inserts the rows, and brings a stored row with the same key up to date where a value differs.
  * `fixed` are the columns a stored row keeps (its key, and who owns it).
  */
-function upsertByKey(qb: QueryCreator<CamelDatabase>, table: SharedTable, fixed: readonly string[], rows: readonly object[], guard: RawBuilder<boolean>) {
-  const columns = Object.keys(rows[0]);
+function upsertByKey(qb: QueryCreator<CamelDatabase>, { table, fixed, rows }: SharedRows, guard: RawBuilder<boolean>) {
+  const columns = Object.keys(rows[0]!.row);
   const changeable = columns.filter((c) => !fixed.includes(c));
   const conflictKey = fixed.filter((c) => table !== 'deviations' || c === 'deviationId'); // deviation ids are global
   return qb
     .insertInto(table)
     .columns(columns as never)
-    .expression(fromJson(table, rows, columns, guard) as never)
+    .expression(fromJson(table, rows.map((r) => r.json), columns, guard) as never)
     .onConflict((oc) =>
       oc
         .columns(conflictKey as never)

@@ -116,6 +116,67 @@ describe.each(ledgerBackends())('the one ledger projection on $name', (backend) 
     );
   }, 120_000);
 
+  it('two workers interleaving versions, values changing and coming back: the ledger is what writing every row would leave', async () => {
+    // Each worker is its own handle on the same database, with its own memory of what it last wrote
+    // (src/db/process-ledger.ts leaves out the rows unchanged since then). Timeline summaries flip
+    // between two values, so a row a worker left out as unchanged may have been changed by the other.
+    // entry n + 1 carries timeline[n], or is not carried (null)
+    const flipArb = fc.record({ v: versionArb, timeline: fc.array(fc.constantFrom('a', 'b', null), { minLength: 3, maxLength: 3 }) });
+    type Flip = typeof flipArb extends fc.Arbitrary<infer T> ? T : never;
+    const flipped = (id: string, version: number, f: Flip): ProcessProjection<'homeHealthCare'> => ({
+      ...projection(id, version, f.v),
+      timeline: f.timeline.flatMap((summary, n) => (summary === null ? [] : [{ seq: n + 1, action: 'sendInvitation', occurredAt: at(n + 1), recordedAt: at(n + 1, 9), summary }])),
+    });
+    const none: Version = { status: 'planning', messages: [], obligations: [], deviations: [], timeline: [] };
+    // worker 0 writes v1, worker 1 v2 (the entry changes), worker 0 v3 (back to what worker 0 wrote at v1)
+    const comesBack: [Flip[], { worker: number; lag: number }[]] = [
+      [{ v: none, timeline: ['a', 'a', null] }, { v: none, timeline: ['b', null, null] }, { v: none, timeline: ['a', 'a', null] }],
+      [{ worker: 0, lag: 0 }, { worker: 1, lag: 0 }, { worker: 0, lag: 0 }],
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        // step i writes version i + 1 - lag (a worker behind, or retrying): versions overlap and mostly rise
+        fc.array(flipArb, { minLength: 1, maxLength: 8 }).chain((versions) =>
+          fc.tuple(fc.constant(versions), fc.array(fc.record({ worker: fc.integer({ min: 0, max: 1 }), lag: fc.integer({ min: 0, max: 2 }) }), { minLength: versions.length, maxLength: versions.length })),
+        ),
+        async ([versions, steps]) => {
+          const id = `workers-${process.pid}-${++run}`;
+          const workers = [ledger.db.withoutPlugins(), ledger.db.withoutPlugins()];
+          const expected = new Map<string, unknown>(); // item key → its values as last accepted
+          let highest = 0;
+          for (const [i, { worker, lag }] of steps.entries()) {
+            const version = Math.max(1, i + 1 - lag);
+            const p = flipped(id, version, versions[version - 1]!);
+            const before = await snapshot(id);
+            const result = await writeProjection(workers[worker]!, p);
+            expect(result).toBe(version <= highest ? 'stale' : highest === 0 ? 'inserted' : 'updated');
+            if (result === 'stale') {
+              expect(await snapshot(id)).toEqual(before);
+              continue;
+            }
+            highest = version;
+            for (const m of p.messages) expected.set(`m/${m.messageId}`, m.recordedAt);
+            for (const o of p.obligations) expected.set(`o/${o.obligationId}`, [o.status, o.metAt]);
+            for (const d of p.deviations) expected.set(`d/${d.deviationId}`, [d.status, d.comments?.length ? d.comments : null]);
+            for (const e of p.timeline) expected.set(`t/${e.seq}`, e.summary);
+          }
+          const stored = await snapshot(id);
+          expect(stored.row).toEqual([{ version: highest, status: versions[highest - 1]!.v.status }]);
+          expect(stored.view).toEqual({ version: highest, view: { enrollmentId: id, version: highest, status: versions[highest - 1]!.v.status } });
+          expect(
+            new Map<string, unknown>([
+              ...stored.messages.map((r: any) => [`m/${r.message_id}`, r.recorded_at] as const),
+              ...stored.obligations.map((r: any) => [`o/${r.obligation_id}`, [r.status, r.met_at]] as const),
+              ...stored.deviations.map((r: any) => [`d/${r.deviation_id}`, [r.status, typeof r.comments === 'string' ? JSON.parse(r.comments) : r.comments]] as const),
+              ...stored.timeline.map((e) => [`t/${e.seq}`, e.summary] as const),
+            ]),
+          ).toEqual(expected);
+        },
+      ),
+      { numRuns: 40, examples: [[comesBack]] },
+    );
+  }, 180_000);
+
   it('a deviation id another process owns fails the whole write', async () => {
     const a = projection(`own-a-${process.pid}`, 1, { status: 'planning', messages: [], obligations: [], deviations: [{ n: 1, status: 'open', comments: 0 }], timeline: [] });
     await writeProjection(ledger.db, a);
