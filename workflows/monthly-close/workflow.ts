@@ -32,6 +32,7 @@ import type { BillingAlert } from '../../src/domain/billing/alerts';
 import { applyReview, closeReview, REVIEW_ACTIONS, reviewComplete, reviewRefusal, type ReviewAction } from '../../src/domain/billing/review';
 import { addMonths, monthOf } from '../../src/domain/local-date';
 import { SA } from '../../src/temporal/search-attributes';
+import { workflowNow } from '../shared/process-runtime';
 import { registerActionUpdates } from '../shared/staff-actions';
 import {
   type CloseAnswer,
@@ -63,7 +64,7 @@ export const PATCH_SEARCH_ATTRIBUTES = 'monthly-close-search-attributes';
 
 export async function monthlyClose(input: MonthlyCloseInput): Promise<CloseView> {
   const s: CloseState = { input, phase: 'freezing', review: { status: 'review', municipalities: {}, flags: [] }, timeline: [] };
-  const now = () => new Date(Date.now()).toISOString();
+  const now = workflowNow;
 
   // the review actions, wired as every process's actions are (workflows/shared/staff-actions.ts)
   registerActionUpdates<ReviewAction, CloseAnswer>({

@@ -32,6 +32,9 @@ import {
 import type { ProcessType, TimelineEntry } from '../../src/domain/process';
 import { local } from './proxies';
 
+/** Workflow time (the time of the workflow task, as replay sees it again) as ISO: every workflow's `now`. */
+export const workflowNow = (): string => new Date().toISOString();
+
 /** Patch id of the fix that makes exclusive sections take turns when released together. */
 export const PATCH_EXCLUSIVE_TURNS = 'exclusive-sections-take-turns';
 
@@ -93,7 +96,7 @@ export class ProcessRuntime {
 
   /** Workflow time as ISO. */
   now(): string {
-    return new Date().toISOString();
+    return workflowNow();
   }
 
   /**
