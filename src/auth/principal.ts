@@ -7,23 +7,10 @@ import { z } from 'zod';
 import { isValidHsaId } from '../domain/identifiers';
 import { municipality } from '../domain/reference/municipalities';
 import type { Party } from '../domain/obligations';
-import { ROLES, type Role } from '../domain/roles';
+import { ROLES, ROLE_SV, type Role } from '../domain/roles';
 
-/** The roles of docs/domain.md §10 (src/domain/roles.ts). */
-export { ROLES, type Role };
-
-/** Swedish names, for messages staff read. */
-export const ROLE_SV: Record<Role, string> = {
-  inpatientStaff: 'slutenvårdens personal',
-  primaryCareStaff: 'primärvårdens personal',
-  psychiatricOutpatientStaff: 'psykiatriska öppenvårdens personal',
-  municipalityStaff: 'kommunens personal',
-  coordinator: 'samordnare',
-  invoiceReviewer: 'kommunens fakturagranskare',
-  billingOfficer: 'regionens debiteringsansvarig',
-  administrator: 'administratör',
-  auditor: 'granskare av loggar',
-};
+/** The roles of docs/domain.md §10 and their Swedish names (src/domain/roles.ts). */
+export { ROLES, ROLE_SV, type Role };
 
 /** What the organisation claim of each role is: a unit's HSA-id, a kommunkod, or a configured id. */
 const ORGANISATION_KIND: Record<Role, 'hsaId' | 'kommunkod' | 'name'> = {

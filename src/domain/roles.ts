@@ -17,6 +17,19 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Swedish names, for messages staff read: the API's refusals and the staff workspace (web/src/App.tsx). */
+export const ROLE_SV: Record<Role, string> = {
+  inpatientStaff: 'slutenvårdens personal',
+  primaryCareStaff: 'primärvårdens personal',
+  psychiatricOutpatientStaff: 'psykiatriska öppenvårdens personal',
+  municipalityStaff: 'kommunens personal',
+  coordinator: 'samordnare',
+  invoiceReviewer: 'kommunens fakturagranskare',
+  billingOfficer: 'regionens debiteringsansvarig',
+  administrator: 'administratör',
+  auditor: 'granskare av loggar',
+};
+
 export const INPATIENT: Role[] = ['inpatientStaff'];
 export const PRIMARY: Role[] = ['primaryCareStaff'];
 export const MUNICIPALITY: Role[] = ['municipalityStaff'];

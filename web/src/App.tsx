@@ -3,6 +3,7 @@
  */
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { authConfig, oidcCallback, session, signOut, type AuthConfig, type Role, type SignedIn } from './session';
+import { ROLE_SV } from '../../src/domain/roles';
 import { go, href, useRoute } from './router';
 import { SignInPage } from './pages/SignIn';
 import { InboxPage } from './pages/Inbox';
@@ -34,18 +35,6 @@ const NAV: NavItem[] = [
 function home(role: Role): string {
   return NAV.find((n) => n.roles.includes(role))?.route ?? 'inkorg';
 }
-
-export const ROLE_SV: Record<Role, string> = {
-  inpatientStaff: 'slutenvårdens personal',
-  primaryCareStaff: 'primärvårdens personal',
-  psychiatricOutpatientStaff: 'psykiatriska öppenvårdens personal',
-  municipalityStaff: 'kommunens personal',
-  coordinator: 'samordnare',
-  invoiceReviewer: 'kommunens fakturagranskare',
-  billingOfficer: 'regionens debiteringsansvarig',
-  administrator: 'administratör',
-  auditor: 'granskare av loggar',
-};
 
 export function App() {
   const [cfg, setCfg] = useState<AuthConfig>();

@@ -4,14 +4,16 @@
  * The token lives in this tab's memory and in sessionStorage, never in localStorage: it is gone
  * when the tab closes, another tab signs in on its own, and a reload keeps the person signed in.
  * An httpOnly cookie would keep it from scripts as well, but the API takes bearer tokens only
- * (DOMAIN.md §10) and a cookie would need CSRF protection on every action; sessionStorage is what
- * oidc-client-ts uses by default for the same reasons.
+ * (docs/domain.md §10) and a cookie would need CSRF protection on every action; sessionStorage is
+ * what oidc-client-ts uses by default for the same reasons.
  */
 import { UserManager, WebStorageStateStore } from 'oidc-client-ts';
 
-export type Role =
-  | 'inpatientStaff' | 'primaryCareStaff' | 'psychiatricOutpatientStaff' | 'municipalityStaff'
-  | 'coordinator' | 'invoiceReviewer' | 'billingOfficer' | 'administrator' | 'auditor';
+// types only: erased from the bundle (src/api/web.ts is server code)
+import type { Role } from '../../src/domain/roles';
+import type { DevUser } from '../../src/api/web';
+
+export type { DevUser, Role };
 
 export interface SignedIn {
   token: string;
@@ -22,16 +24,6 @@ export interface SignedIn {
   organisationName?: string;
   region: string;
   expiresAt: number;
-}
-
-export interface DevUser {
-  userId: string;
-  name: string;
-  role: Role;
-  roleSv: string;
-  organisation: string;
-  organisationName: string;
-  region: string;
 }
 
 export type AuthConfig = { mode: 'dev'; users: DevUser[] } | { mode: 'oidc'; authority: string; clientId: string; scope: string };
