@@ -17,7 +17,7 @@
  * Column names are mapped by Kysely's CamelCasePlugin: the rows below are written and read in
  * the projection's own names. Billing and indicators query the same tables in their SQL names.
  */
-import { CamelCasePlugin, sql, type Insertable, type Kysely, type QueryCreator, type RawBuilder, type Selectable } from 'kysely';
+import { CamelCasePlugin, CompiledQuery, sql, type Insertable, type Kysely, type QueryCreator, type RawBuilder, type Selectable } from 'kysely';
 import type { ProcessType } from '../domain/process';
 import type { DeviationRecord, MessageRecord, ObligationRecord, ReadyPeriod } from './projection';
 import type { Database, Instant, LocalDate } from './schema';
@@ -108,7 +108,7 @@ export async function writeProjection<P extends ProcessType>(db: Kysely<Database
     sharedRows('processTimeline', ['processType', 'processId', 'seq'], p.timeline.map((e) => timelineRow(owner, e))),
   ];
 
-  const memory = memoryOf(db);
+  const memory = memoryOf(db).processes;
   const id = `${p.processType}/${processId}`;
   const last = memory.get(id);
   memory.delete(id); // forgotten until this write succeeds: after a 'stale' or an error the next write sends everything
@@ -148,11 +148,11 @@ interface Written {
 /** Processes remembered per database handle; the least recently written is forgotten first. */
 const MEMORY_CAP = 2000;
 /** Keyed by the handle: a fresh database (a new Kysely instance) starts with nothing remembered. */
-const memories = new WeakMap<Kysely<Database>, Map<string, Written>>();
+const memories = new WeakMap<Kysely<Database>, { processes: Map<string, Written>; statements: Map<string, CompiledQuery> }>();
 
-function memoryOf(db: Kysely<Database>): Map<string, Written> {
+function memoryOf(db: Kysely<Database>) {
   let memory = memories.get(db);
-  if (memory === undefined) memories.set(db, (memory = new Map()));
+  if (memory === undefined) memories.set(db, (memory = { processes: new Map(), statements: new Map() }));
   return memory;
 }
 
@@ -187,6 +187,11 @@ function sharedRows(table: SharedTable, fixed: readonly string[], rows: readonly
  * The statement: the own row under the version guard (and, given `base`, only while the ledger
  * holds version `base`), the shared rows, the view. `written` undefined: the guard refused, and
  * nothing changed; `stored` is then the version the ledger held (given `base`; null: none).
+ *
+ * Its text depends only on its shape (the process type, which tables carry rows and their columns,
+ * how many deviations, a view or not, a `base` or not): building and compiling it through Kysely
+ * took about as much CPU as PGlite's executing it, so each shape is compiled once per database
+ * handle, with placeholders (`slot`) where this write's values go.
  */
 async function writeStatement<P extends ProcessType>(
   db: Kysely<Database>,
@@ -196,10 +201,53 @@ async function writeStatement<P extends ProcessType>(
   shared: readonly SharedRows[],
   base?: number,
 ): Promise<{ written: Exclude<WriteResult, 'stale'> | undefined; stored: number | null }> {
-  const { table, key } = OWN_TABLE[p.processType];
   const row = p.row as Record<string, unknown>;
-  const owner = { processType: p.processType, processId };
+  const ownColumns = Object.keys(row);
+  const sent = shared.filter((s) => s.rows.length > 0).map((s) => ({ table: s.table, fixed: s.fixed, columns: Object.keys(s.rows[0]!.row) }));
   const deviationIds = shared.filter((s) => s.table === 'deviations').flatMap((s) => s.rows.map((r) => r.row.deviationId as string));
+  const shape: Shape = { processType: p.processType, ownColumns, sent, deviations: deviationIds.length, view: p.view !== undefined, base: base !== undefined };
+  const statements = memoryOf(db).statements;
+  const name = JSON.stringify(shape);
+  let template = statements.get(name);
+  if (template === undefined) {
+    template = compileStatement(db, shape);
+    if (statements.size >= STATEMENT_CAP) statements.delete(statements.keys().next().value!);
+    statements.set(name, template);
+  }
+  const values: Record<string, unknown> = { processId, version, base, own: `[${jsonRow(row)}]`, view: p.view === undefined ? undefined : JSON.stringify(p.view) };
+  deviationIds.forEach((id, i) => (values[`deviation${i}`] = id));
+  for (const s of shared) if (s.rows.length > 0) values[s.table] = `[${s.rows.map((r) => r.json).join(',')}]`;
+  const parameters = template.parameters.map((v) => (typeof v === 'string' && v.startsWith(SLOT) ? values[v.slice(SLOT.length)] : v));
+  const { rows } = await db.executeQuery<{ inserted: boolean | null; taken: string | null; stored: number | null }>(CompiledQuery.raw(template.sql, parameters));
+  const result = rows[0]!;
+  if (result.taken) throw new Error(`ledger: deviation ${result.taken}, not to ${p.processType} ${processId}; nothing was written`);
+  if (result.inserted === null) return { written: undefined, stored: result.stored };
+  return { written: result.inserted ? 'inserted' : 'updated', stored: result.stored };
+}
+
+/** What a statement's text depends on. */
+interface Shape {
+  processType: ProcessType;
+  ownColumns: string[];
+  /** the tables that carry rows, with their columns */
+  sent: { table: SharedTable; fixed: readonly string[]; columns: string[] }[];
+  /** how many deviation ids are checked against other processes' */
+  deviations: number;
+  view: boolean;
+  base: boolean;
+}
+
+/** Compiled statements kept per database handle (shapes are few: a process type's tables and columns are fixed). */
+const STATEMENT_CAP = 200;
+/** A parameter the template leaves for the write: `${SLOT}<name>` is replaced by that write's value `<name>`. */
+const SLOT = '\u0000ledger-slot:';
+const slot = (name: string) => `${SLOT}${name}`;
+
+function compileStatement(db: Kysely<Database>, shape: Shape): CompiledQuery {
+  const { table, key } = OWN_TABLE[shape.processType];
+  const processType = shape.processType;
+  const processId = slot('processId');
+  const deviationIds = Array.from({ length: shape.deviations }, (_, i) => slot(`deviation${i}`));
 
   const ledger = inCamelCase(db);
   // 0. a deviation id another process owns: then nothing at all is written (deviation ids are global)
@@ -209,42 +257,41 @@ async function writeStatement<P extends ProcessType>(
       .selectFrom('deviations')
       .select(['deviationId', 'processType', 'processId'])
       .where('deviationId', 'in', deviationIds.length ? deviationIds : [''])
-      .where((eb) => eb.or([eb('processType', '!=', owner.processType), eb('processId', '!=', owner.processId)])),
+      .where((eb) => eb.or([eb('processType', '!=', processType), eb('processId', '!=', processId)])),
   ) as never;
   // 1. the process's own row under the version guard; no row back: the guard refused ('stale', or not at `base`).
   // `xmax = 0` tells an insert from an update (an updated row version carries the writer's id in xmax).
-  const { [key]: _key, ...changes } = row;
-  const ownColumns = Object.keys(row);
+  const changes = shape.ownColumns.filter((c) => c !== key);
   const storedVersion = sql.ref(`${table}.version`);
-  const atBase = base === undefined ? sql<boolean>`true` : sql<boolean>`exists (select 1 from ${sql.table(table)} where ${sql.ref(`${table}.${key}`)} = ${processId} and ${storedVersion} = ${base}::int)`;
+  const base = sql`${slot('base')}::int`;
+  const atBase = shape.base ? sql<boolean>`exists (select 1 from ${sql.table(table)} where ${sql.ref(`${table}.${key}`)} = ${processId} and ${storedVersion} = ${base})` : sql<boolean>`true`;
   q = q.with('own', (qb) =>
     qb
       .insertInto(table)
-      .columns(ownColumns as never)
-      .expression(fromJson(table, [jsonRow(row)], ownColumns, sql<boolean>`not exists (select 1 from taken) and ${atBase}`) as never)
+      .columns(shape.ownColumns as never)
+      .expression(fromJson(table, slot('own'), shape.ownColumns, sql<boolean>`not exists (select 1 from taken) and ${atBase}`) as never)
       .onConflict((oc) => {
         const update = oc
           .column(key as never)
-          .doUpdateSet({ ...Object.fromEntries(Object.keys(changes).map((c) => [c, sql.ref(`excluded.${c}`)])), updatedAt: sql<Instant>`now()` } as never)
+          .doUpdateSet({ ...Object.fromEntries(changes.map((c) => [c, sql.ref(`excluded.${c}`)])), updatedAt: sql<Instant>`now()` } as never)
           .whereRef(`${table}.version` as never, '<', 'excluded.version' as never);
         // checked again on the row the update would change (PostgreSQL: the latest committed one)
-        return base === undefined ? update : update.where(sql<boolean>`${storedVersion} = ${base}::int`);
+        return shape.base ? update.where(sql<boolean>`${storedVersion} = ${base}`) : update;
       })
       .returning(sql<boolean>`xmax = 0`.as('inserted')) as never,
   ) as never;
   // 2. the shared rows by key, only if the own row was written
   const written = sql<boolean>`exists (select 1 from own)`;
-  for (const s of shared) {
-    if (s.rows.length === 0) continue;
-    q = q.with(`write_${s.table}`, (qb) => upsertByKey(qb, s, written) as never) as never;
+  for (const s of shape.sent) {
+    q = q.with(`write_${s.table}`, (qb) => upsertByKey(qb, s.table, s.fixed, s.columns, slot(s.table), written) as never) as never;
   }
   // 3. the view the API answers with
-  if (p.view !== undefined) {
+  if (shape.view) {
     q = q.with('write_view', (qb) =>
       qb
         .insertInto('processViews')
         .columns(['processType', 'processId', 'version', 'view'])
-        .expression(sql`select ${owner.processType}, ${owner.processId}, ${version}::int, ${JSON.stringify(p.view)}::jsonb where ${written}` as never)
+        .expression(sql`select ${processType}, ${processId}, ${slot('version')}::int, ${slot('view')}::jsonb where ${written}` as never)
         .onConflict((oc) =>
           oc
             .columns(['processType', 'processId'])
@@ -253,17 +300,14 @@ async function writeStatement<P extends ProcessType>(
         ) as never,
     ) as never;
   }
-  const result = await (q as unknown as Kysely<CamelDatabase & { own: { inserted: boolean }; taken: { deviationId: string; processType: string; processId: string } }>)
+  return (q as unknown as Kysely<CamelDatabase & { own: { inserted: boolean }; taken: { deviationId: string; processType: string; processId: string } }>)
     .selectNoFrom((eb) => [
       eb.selectFrom('own').select('inserted').as('inserted'),
       eb.selectFrom('taken').select(sql<string>`${sql.ref('deviationId')} || ' belongs to ' || ${sql.ref('processType')} || ' ' || ${sql.ref('processId')}`.as('t')).limit(1).as('taken'),
       // the version as the statement found it (the CTEs' changes are not visible here)
-      (base === undefined ? sql<number | null>`null::int` : sql<number | null>`(select ${storedVersion} from ${sql.table(table)} where ${sql.ref(`${table}.${key}`)} = ${processId})`).as('stored'),
+      (shape.base ? sql<number | null>`(select ${storedVersion} from ${sql.table(table)} where ${sql.ref(`${table}.${key}`)} = ${processId})` : sql<number | null>`null::int`).as('stored'),
     ])
-    .executeTakeFirstOrThrow();
-  if (result.taken) throw new Error(`ledger: deviation ${result.taken}, not to ${owner.processType} ${owner.processId}; nothing was written`);
-  if (result.inserted === null) return { written: undefined, stored: result.stored };
-  return { written: result.inserted ? 'inserted' : 'updated', stored: result.stored };
+    .compile();
 }
 
 /**
@@ -291,23 +335,22 @@ function jsonRow(row: Record<string, unknown>): string {
   );
 }
 
-/** `select <columns> from <the rows as a record set of the table's type> where <guard>`: rows in, one parameter. */
-function fromJson(table: keyof CamelDatabase, jsonRows: readonly string[], columns: readonly string[], guard: RawBuilder<boolean>) {
-  return sql`select ${sql.join(columns.map((c) => sql.ref(c)))} from jsonb_populate_recordset(null::${sql.table(table)}, ${`[${jsonRows.join(',')}]`}::jsonb) where ${guard}`;
+/** `select <columns> from <the rows as a record set of the table's type> where <guard>`: rows in, one parameter (a JSON array). */
+function fromJson(table: keyof CamelDatabase, json: string, columns: readonly string[], guard: RawBuilder<boolean>) {
+  return sql`select ${sql.join(columns.map((c) => sql.ref(c)))} from jsonb_populate_recordset(null::${sql.table(table)}, ${json}::jsonb) where ${guard}`;
 }
 
 /**
  * Inserts the rows, and brings a stored row with the same key up to date where a value differs.
  * `fixed` are the columns a stored row keeps (its key, and who owns it).
  */
-function upsertByKey(qb: QueryCreator<CamelDatabase>, { table, fixed, rows }: SharedRows, guard: RawBuilder<boolean>) {
-  const columns = Object.keys(rows[0]!.row);
+function upsertByKey(qb: QueryCreator<CamelDatabase>, table: SharedTable, fixed: readonly string[], columns: readonly string[], json: string, guard: RawBuilder<boolean>) {
   const changeable = columns.filter((c) => !fixed.includes(c));
   const conflictKey = fixed.filter((c) => table !== 'deviations' || c === 'deviationId'); // deviation ids are global
   return qb
     .insertInto(table)
     .columns(columns as never)
-    .expression(fromJson(table, rows.map((r) => r.json), columns, guard) as never)
+    .expression(fromJson(table, json, columns, guard) as never)
     .onConflict((oc) =>
       oc
         .columns(conflictKey as never)
