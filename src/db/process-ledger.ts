@@ -17,6 +17,7 @@
  * Column names are mapped by Kysely's CamelCasePlugin: the rows below are written and read in
  * the projection's own names. Billing and indicators query the same tables in their SQL names.
  */
+import { createHash } from 'node:crypto';
 import { CamelCasePlugin, CompiledQuery, sql, type Insertable, type Kysely, type QueryCreator, type RawBuilder, type Selectable } from 'kysely';
 import type { ProcessType } from '../domain/process';
 import type { DeviationRecord, MessageRecord, ObligationRecord, ReadyPeriod } from './projection';
@@ -114,7 +115,7 @@ export async function writeProjection<P extends ProcessType>(db: Kysely<Database
   memory.delete(id); // forgotten until this write succeeds: after a 'stale' or an error the next write sends everything
   let written: Exclude<WriteResult, 'stale'> | undefined;
   if (last !== undefined && last.version < version) {
-    const unsent = shared.map((s) => ({ ...s, rows: s.rows.filter((r) => last.rows.get(`${s.table}/${r.key}`) !== r.json) }));
+    const unsent = shared.map((s) => ({ ...s, rows: s.rows.filter((r) => last.rows.get(`${s.table}/${r.key}`) !== r.digest) }));
     if (unsent.some((s, i) => s.rows.length < shared[i]!.rows.length)) {
       const attempt = await writeStatement(db, p, processId, version, unsent, last.version);
       // refused, and the ledger holds this version or a newer one: stale, as the full write would be
@@ -127,21 +128,22 @@ export async function writeProjection<P extends ProcessType>(db: Kysely<Database
     written = (await writeStatement(db, p, processId, version, shared)).written;
     if (written === undefined) return 'stale';
   }
-  memory.set(id, { version, rows: new Map(shared.flatMap((s) => s.rows.map((r) => [`${s.table}/${r.key}`, r.json] as const))) });
+  memory.set(id, { version, rows: new Map(shared.flatMap((s) => s.rows.map((r) => [`${s.table}/${r.key}`, r.digest] as const))) });
   if (memory.size > MEMORY_CAP) memory.delete(memory.keys().next().value!); // the least recently written process
   return written;
 }
 
 /**
  * What this worker last wrote of one process, through one database handle: the version the
- * ledger accepted, and each shared row's JSON as sent (or left out as unchanged) at that version.
+ * ledger accepted, and the digest of each shared row's JSON as sent (or left out as unchanged) at
+ * that version (SHA-256, 44 characters: the memory holds a row's key and digest, not the row).
  * Only one write of a version is ever accepted, and no other process writes these rows (keys carry
  * the process; a deviation id another process owns fails the whole write), so while the ledger
  * holds `version` its rows under these keys hold exactly these values.
  */
 interface Written {
   version: number;
-  /** `<table>/<row key>` → the row's JSON */
+  /** `<table>/<row key>` → the digest of the row's JSON */
   rows: Map<string, string>;
 }
 
@@ -162,6 +164,8 @@ type SharedTable = 'episodeReadyPeriods' | 'messages' | 'obligations' | 'deviati
 interface SentRow {
   key: string;
   json: string;
+  /** SHA-256 of `json`, what the memory keeps */
+  digest: string;
   row: Record<string, unknown>;
 }
 
@@ -178,7 +182,8 @@ function sharedRows(table: SharedTable, fixed: readonly string[], rows: readonly
     fixed,
     rows: rows.map((r) => {
       const row = r as Record<string, unknown>;
-      return { key: JSON.stringify(fixed.map((c) => row[c])), json: jsonRow(row), row };
+      const json = jsonRow(row);
+      return { key: JSON.stringify(fixed.map((c) => row[c])), json, digest: createHash('sha256').update(json).digest('base64'), row };
     }),
   };
 }
