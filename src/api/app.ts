@@ -26,7 +26,6 @@ import { unitRoutes } from './routes/units';
 import { codecRoutes } from './routes/codec';
 import { EncryptionCodec } from '../temporal/codec';
 import { auditRoutes } from './routes/audit';
-import { actionRoutes } from './routes/actions';
 import { webRoutes } from './web';
 import { authenticate, ProcessAccess, requireRole } from './auth';
 import { createVerifier, type Verifier } from '../auth/tokens';
@@ -142,7 +141,6 @@ export function createApp(deps: AppDeps): Express {
   app.use(codecRoutes(registry, { codec: new EncryptionCodec(config.payloadKeys), uiOrigins: config.temporalUiOrigins }));
   app.use(calendarRoutes(registry, config.calendar));
   app.use(episodeRoutes(registry, { client, config, ledger, access }));
-  app.use(actionRoutes(registry, { client, access }));
   app.use(unitRoutes(registry, { ledger, config, access }));
   app.use(coordinatorRoutes(registry, { client, config, ledger, access }));
   app.use(homeCareRoutes(registry, { client, config, ledger, access }));

@@ -1,6 +1,7 @@
 /**
- * Discharge episodes over HTTP: staff start an episode at admission and send every action of
- * docs/domain.md §4 as a Workflow Update. The `Idempotency-Key` header becomes the update id (and,
+ * Discharge episodes over HTTP: staff start an episode at admission, send every action of
+ * docs/domain.md §4 as a Workflow Update, read the episode, the actions it allows now and (the
+ * episode's parties) who the patient is. The `Idempotency-Key` header becomes the update id (and,
  * for a start, the episode id), so a retried request returns the first result and records
  * nothing twice.
  */
@@ -17,14 +18,15 @@ import { patientAge, pseudonymousPatientRef, validateKommunkod, validateOutOfCou
 import { findRegion } from '../../domain/regions';
 import { actAndRead, EPISODE_NAMES, readError, processIdOf, processViewReader, requestHashOf, startProcess } from '../../temporal/process-client';
 import type { LedgerStore } from '../../db/ledger';
-import { dischargeStartAttributes, dischargeWorkflowType, type DischargeWorkflow, dischargeUpdates, dischargeWorkflowId, episodeQuery, type DischargeUpdateAnswer, type EpisodeView } from '../../../workflows/discharge/contract';
+import { allowedActionsQuery, dischargeStartAttributes, dischargeWorkflowType, type DischargeWorkflow, dischargeUpdates, dischargeWorkflowId, episodeQuery, patientQuery, type DischargeUpdateAnswer, type EpisodeView } from '../../../workflows/discharge/contract';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
-import { ACTION_BODIES, StartEpisodeBody } from '../schemas/discharge';
+import { ACTION_BODIES, AllowedActionsBody, EpisodePatientBody, StartEpisodeBody } from '../schemas/discharge';
 import { EpisodeStarted, EpisodeViewSchema, jsonResponse } from '../schemas/views';
 import { IdempotencyKeyHeader } from '../schemas/common';
 import { idempotencyKey } from '../idempotency';
-import { ACTION_ROLES, READ_ROLES, START_ROLES } from '../../auth/policy';
-import { actorOf } from '../../auth/principal';
+import { ACTION_ROLES, PATIENT_IDENTITY_ROLES, READ_ROLES, START_ROLES } from '../../auth/policy';
+import { actorOf, partyOf } from '../../auth/principal';
+import { WORKSPACE_ACTIONS } from '../../domain/discharge/allowed';
 import { requireRole, withActingParty, type ProcessAccess, type ProcessRef } from '../auth';
 
 const EpisodeIdParam = z.object({ episodeId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an episode id') });
@@ -170,5 +172,62 @@ export function episodeRoutes(registry: OpenAPIRegistry, deps: { client: Client;
       res.json(v);
     });
   }
+
+  // ---- the workspace: the actions allowed now, and who the patient is ------------------------------
+  // the actions an episode allows now (issue 19): the workflow's `allowedActions` query runs the
+  // domain's refusal rule (src/domain/discharge/allowed.ts) in the episode's state, the same rule its
+  // update validators use, so a disabled button gives the sentence the 409 would give; only the
+  // actions the caller's role may do are listed (src/auth/policy.ts)
+  registry.registerPath({
+    method: 'get',
+    path: '/api/episodes/{episodeId}/allowed-actions',
+    tags: ['Utskrivning (discharge)'],
+    summary: 'The actions the episode’s state allows you now, each refused one with the sentence its 409 would give — tillåtna åtgärder',
+    request: { params: EpisodeIdParam },
+    responses: {
+      200: { description: 'Your role’s actions, allowed or not', content: { 'application/json': { schema: AllowedActionsBody } } },
+      401: { description: 'No valid bearer token', content: { 'application/json': { schema: ErrorBody } } },
+      403: { description: 'Not one of your episodes', content: { 'application/json': { schema: ErrorBody } } },
+    },
+  });
+  router.get('/api/episodes/:episodeId/allowed-actions', async (req, res) => {
+    const { episodeId } = parseOr400(EpisodeIdParam, req.params, 'params');
+    const ref = episode(episodeId);
+    const handle = client.workflow.getHandle(ref.workflowId);
+    const { principal: p, purpose, patientRef } = await access.authorize(req, ref, READ_ROLES.discharge, 'read episodes', 'episode');
+    const types = WORKSPACE_ACTIONS.filter((t) => ACTION_ROLES.discharge[t].includes(p.role));
+    const party = partyOf(p);
+    const answers = await access.logged(req, { purpose, processType: 'discharge', processId: episodeId, patientRefs: [patientRef ?? ''] }, () =>
+      handle.query(allowedActionsQuery, { now: new Date().toISOString(), types: [...types], ...(party ? { party } : {}) }).catch((err) => readError(err, EPISODE_NAMES)),
+    );
+    res.json({
+      episodeId,
+      actions: answers.map((a) => ({ ...a, path: ACTION_BODIES[a.type].path, sv: ACTION_BODIES[a.type].sv })),
+    });
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/episodes/{episodeId}/patient',
+    tags: ['Utskrivning (discharge)'],
+    summary: 'Who the patient is — personnummer, samordningsnummer or reservnummer — for the staff of the episode’s parties; each read is in the access log',
+    request: { params: EpisodeIdParam },
+    responses: {
+      200: { description: 'The patient’s identifier', content: { 'application/json': { schema: EpisodePatientBody } } },
+      401: { description: 'No valid bearer token', content: { 'application/json': { schema: ErrorBody } } },
+      403: { description: 'ROLE_NOT_PERMITTED: your role may not see who the patient is (coordinators); NOT_ACCESSIBLE: not one of your episodes', content: { 'application/json': { schema: ErrorBody } } },
+    },
+  });
+  router.get('/api/episodes/:episodeId/patient', async (req, res) => {
+    const { episodeId } = parseOr400(EpisodeIdParam, req.params, 'params');
+    const ref = episode(episodeId);
+    const handle = client.workflow.getHandle(ref.workflowId);
+    const { purpose, patientRef } = await access.authorize(req, ref, PATIENT_IDENTITY_ROLES, 'see who the patient is', 'episode');
+    const patient = await access.logged(req, { purpose, processType: 'discharge', processId: episodeId, patientRefs: [patientRef ?? ''] }, () =>
+      handle.query(patientQuery).catch((err) => readError(err, EPISODE_NAMES)),
+    );
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ episodeId, patient });
+  });
   return router;
 }

@@ -1,12 +1,14 @@
 /**
- * Request bodies of the discharge endpoints. zod validates them (400 naming the field) and the
- * OpenAPI document is generated from them, with the Swedish term beside the English one. The
+ * Request bodies of the discharge endpoints, and the answers of the workspace's reads. zod
+ * validates them (400 naming the field) and the OpenAPI document is generated from them, with the
+ * Swedish term beside the English one. The
  * actions' bodies are declared with the actions, in the domain (src/domain/discharge/action-catalog.ts).
  */
 import { z } from 'zod';
 import { HsaIdSchema, PatientIdentifierSchema } from '../../domain/identifiers';
 import { KommunkodSchema, text } from '../../domain/action-schemas';
 import { DISCHARGE_ACTION_CATALOG, occurredAt } from '../../domain/discharge/action-catalog';
+import { WORKSPACE_ACTIONS } from '../../domain/discharge/allowed';
 import { RegionIdSchema } from './common';
 
 /** Start of an episode: the admission (inskrivning). */
@@ -38,3 +40,33 @@ export const StartEpisodeBody = z
  * of the discharge actions (src/domain/discharge/action-catalog.ts), by the name the API uses.
  */
 export const ACTION_BODIES = DISCHARGE_ACTION_CATALOG;
+
+// ---- answers of the workspace's reads ----------------------------------------------------------
+
+/** The actions an episode allows you now (GET /api/episodes/{episodeId}/allowed-actions). */
+export const AllowedActionsBody = z
+  .object({
+    episodeId: z.string(),
+    actions: z.array(
+      z.object({
+        type: z.enum(WORKSPACE_ACTIONS as [string, ...string[]]).meta({ description: 'the staff action (DischargeAction type)' }),
+        path: z.string().meta({ description: 'its endpoint under /api/episodes/{episodeId}/' }),
+        sv: z.string().meta({ description: 'the Swedish term staff use' }),
+        messageId: z.string().optional().meta({ description: 'acknowledgements: the message awaiting your acknowledgement' }),
+        allowed: z.boolean(),
+        refusal: z.object({ code: z.string(), message: z.string() }).optional().meta({ description: 'why not: the code and sentence a 409 would give now' }),
+      }),
+    ),
+  })
+  .meta({ id: 'AllowedActions' });
+
+/** Who the patient is (GET /api/episodes/{episodeId}/patient). */
+export const EpisodePatientBody = z
+  .object({
+    episodeId: z.string(),
+    patient: z.object({
+      kind: z.enum(['personnummer', 'samordningsnummer', 'reservnummer']),
+      value: z.string().meta({ description: 'as entered at the admission' }),
+    }),
+  })
+  .meta({ id: 'EpisodePatient' });
