@@ -73,6 +73,35 @@ describe.each(ledgerBackends())('the one ledger projection on $name', (backend) 
     view: await readProcessView(ledger.db, 'homeHealthCare', id),
   });
 
+  /**
+   * Writes `p` and checks the result against the highest version accepted so far: a stale write
+   * changes nothing; an accepted one's items go into `expected` (item key → its values as last
+   * accepted). Answers the new highest version.
+   */
+  const writeChecked = async (db: typeof ledger.db, id: string, p: ProcessProjection<'homeHealthCare'>, highest: number, expected: Map<string, unknown>): Promise<number> => {
+    const before = await snapshot(id);
+    const result = await writeProjection(db, p);
+    expect(result).toBe(p.row.version <= highest ? 'stale' : highest === 0 ? 'inserted' : 'updated');
+    if (result === 'stale') {
+      expect(await snapshot(id)).toEqual(before);
+      return highest;
+    }
+    for (const m of p.messages) expected.set(`m/${m.messageId}`, m.recordedAt);
+    for (const o of p.obligations) expected.set(`o/${o.obligationId}`, [o.status, o.metAt]);
+    for (const d of p.deviations) expected.set(`d/${d.deviationId}`, [d.status, d.comments?.length ? d.comments : null]);
+    for (const e of p.timeline) expected.set(`t/${e.seq}`, e.summary);
+    return p.row.version;
+  };
+
+  /** What the ledger holds of the process's items, keyed as `expected` is. */
+  const held = (stored: Awaited<ReturnType<typeof snapshot>>) =>
+    new Map<string, unknown>([
+      ...stored.messages.map((r: any) => [`m/${r.message_id}`, r.recorded_at] as const),
+      ...stored.obligations.map((r: any) => [`o/${r.obligation_id}`, [r.status, r.met_at]] as const),
+      ...stored.deviations.map((r: any) => [`d/${r.deviation_id}`, [r.status, typeof r.comments === 'string' ? JSON.parse(r.comments) : r.comments]] as const),
+      ...stored.timeline.map((e) => [`t/${e.seq}`, e.summary] as const),
+    ]);
+
   it('any versions in any order, retried: stale writes change nothing, the highest version wins, nothing is lost', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -85,29 +114,12 @@ describe.each(ledgerBackends())('the one ledger projection on $name', (backend) 
           let highest = 0;
           for (const version of order) {
             const p = projection(id, version, versions[version - 1]!);
-            const before = await snapshot(id);
-            const result = await writeProjection(ledger.db, p);
-            expect(result).toBe(version <= highest ? 'stale' : highest === 0 ? 'inserted' : 'updated');
-            if (result === 'stale') {
-              expect(await snapshot(id)).toEqual(before);
-              continue;
-            }
-            highest = version;
-            for (const m of p.messages) expected.set(`m/${m.messageId}`, m.recordedAt);
-            for (const o of p.obligations) expected.set(`o/${o.obligationId}`, [o.status, o.metAt]);
-            for (const d of p.deviations) expected.set(`d/${d.deviationId}`, [d.status, d.comments?.length ? d.comments : null]);
-            for (const e of p.timeline) expected.set(`t/${e.seq}`, e.summary);
+            highest = await writeChecked(ledger.db, id, p, highest, expected);
           }
           const stored = await snapshot(id);
           expect(stored.row).toEqual([{ version: highest, status: versions[highest - 1]!.status }]);
           expect(stored.view).toEqual({ version: highest, view: { enrollmentId: id, version: highest, status: versions[highest - 1]!.status } });
-          const held = new Map<string, unknown>([
-            ...stored.messages.map((r: any) => [`m/${r.message_id}`, r.recorded_at] as const),
-            ...stored.obligations.map((r: any) => [`o/${r.obligation_id}`, [r.status, r.met_at]] as const),
-            ...stored.deviations.map((r: any) => [`d/${r.deviation_id}`, [r.status, typeof r.comments === 'string' ? JSON.parse(r.comments) : r.comments]] as const),
-            ...stored.timeline.map((e) => [`t/${e.seq}`, e.summary] as const),
-          ]);
-          expect(held).toEqual(expected);
+          expect(held(stored)).toEqual(expected);
           const counts = await processCounts(ledger.db, 'homeHealthCare', id);
           expect(counts.messages + counts.obligations + counts.deviations + counts.timeline).toBe(expected.size);
         },
@@ -147,30 +159,12 @@ describe.each(ledgerBackends())('the one ledger projection on $name', (backend) 
           for (const [i, { worker, lag }] of steps.entries()) {
             const version = Math.max(1, i + 1 - lag);
             const p = flipped(id, version, versions[version - 1]!);
-            const before = await snapshot(id);
-            const result = await writeProjection(workers[worker]!, p);
-            expect(result).toBe(version <= highest ? 'stale' : highest === 0 ? 'inserted' : 'updated');
-            if (result === 'stale') {
-              expect(await snapshot(id)).toEqual(before);
-              continue;
-            }
-            highest = version;
-            for (const m of p.messages) expected.set(`m/${m.messageId}`, m.recordedAt);
-            for (const o of p.obligations) expected.set(`o/${o.obligationId}`, [o.status, o.metAt]);
-            for (const d of p.deviations) expected.set(`d/${d.deviationId}`, [d.status, d.comments?.length ? d.comments : null]);
-            for (const e of p.timeline) expected.set(`t/${e.seq}`, e.summary);
+            highest = await writeChecked(workers[worker]!, id, p, highest, expected);
           }
           const stored = await snapshot(id);
           expect(stored.row).toEqual([{ version: highest, status: versions[highest - 1]!.v.status }]);
           expect(stored.view).toEqual({ version: highest, view: { enrollmentId: id, version: highest, status: versions[highest - 1]!.v.status } });
-          expect(
-            new Map<string, unknown>([
-              ...stored.messages.map((r: any) => [`m/${r.message_id}`, r.recorded_at] as const),
-              ...stored.obligations.map((r: any) => [`o/${r.obligation_id}`, [r.status, r.met_at]] as const),
-              ...stored.deviations.map((r: any) => [`d/${r.deviation_id}`, [r.status, typeof r.comments === 'string' ? JSON.parse(r.comments) : r.comments]] as const),
-              ...stored.timeline.map((e) => [`t/${e.seq}`, e.summary] as const),
-            ]),
-          ).toEqual(expected);
+          expect(held(stored)).toEqual(expected);
         },
       ),
       { numRuns: 40, examples: [[comesBack]] },
