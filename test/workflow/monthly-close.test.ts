@@ -28,8 +28,11 @@ async function startClose(i: MonthlyCloseInput) {
   const v = await eventually(async () => { const s = await handle.query(closeQuery); return s.phase === 'review' ? s : undefined; }, 'the review to open');
   return { handle, view: v };
 }
-const act = (h: Awaited<ReturnType<typeof startClose>>['handle'], a: ReviewAction): Promise<CloseView> =>
-  h.executeUpdate(monthlyCloseUpdates[a.type], { args: [a] });
+/** A review action, then the close as it stands (the Update answers only that it was recorded, as the API reads it). */
+const act = async (h: Awaited<ReturnType<typeof startClose>>['handle'], a: ReviewAction): Promise<CloseView> => {
+  await h.executeUpdate(monthlyCloseUpdates[a.type], { args: [a] });
+  return h.query(closeQuery);
+};
 
 describe('monthly close', () => {
   it('review: flags accepted and rejected, a dispute escalates, every approval finalises from the accepted corrections', async () => {

@@ -28,15 +28,24 @@ export interface ScheduledCloseInput extends Omit<MonthlyCloseInput, 'month' | '
 /** One close per region and month: `monthly-close-<region>-<YYYY-MM>`. */
 export const monthlyCloseWorkflowId = (region: string, month: string) => `monthly-close-${region}-${month}`;
 
-/** The close as billing officers and municipalities see it: the query's answer and every review action's. */
+/** The close as billing officers and municipalities see it: the query's answer. */
 export type CloseView = ReturnType<typeof closeView>;
 export const closeQuery = defineQuery<CloseView>('close');
 
 /**
- * What a review action's Update answers: the close, and the hash of the request it answers, so
- * the API tells a reused Idempotency-Key with another body apart (src/temporal/process-client.ts).
+ * What a review action's Update answers, as every process's staff actions do
+ * (workflows/shared/staff-actions.ts `StaffActionAnswer`): that it was recorded — the close, its
+ * phase, and the hash of the request it answers, so the API tells a reused Idempotency-Key with
+ * another body apart (src/temporal/process-client.ts) — not the close itself. An answer is stored
+ * in the history, and the close's view grows with every flag and timeline entry; the API reads
+ * the view by query after the answer. Histories recorded before hold full views as answers; those
+ * have every field of this one.
  */
-export type CloseAnswer = CloseView & { requestHash?: string };
+export interface CloseAnswer {
+  closeId: string;
+  phase: CloseState['phase'];
+  requestHash?: string;
+}
 
 /** One Update per review action, named after it. */
 export const monthlyCloseUpdates = Object.fromEntries(REVIEW_ACTIONS.map((t) => [t, defineUpdate<CloseAnswer, [ReviewAction]>(t)])) as Record<

@@ -78,8 +78,9 @@ export async function monthlyClose(input: MonthlyCloseInput): Promise<CloseView>
       refuseOrThrow(a);
       const summary = applyReview(s.review, a, now());
       s.timeline.push({ at: now(), action: a.type, actor: a.actor?.userId, summary });
-      // the hash of the request this answers: a reused Idempotency-Key with another body is detected by the API
-      return { ...view(s), ...(a.requestHash ? { requestHash: a.requestHash } : {}) };
+      // recorded, not the close (CloseAnswer); the hash of the request this answers: a reused
+      // Idempotency-Key with another body is detected by the API
+      return { closeId: view(s).closeId, phase: s.phase, ...(a.requestHash ? { requestHash: a.requestHash } : {}) };
     },
   });
   setHandler(closeQuery, () => view(s));

@@ -210,7 +210,9 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
       }
       const action = { ...parsed, type, actor: actorOf(p) } as ReviewAction;
       // the request's hash is for the reuse check only
-      const { requestHash: _, ...v } = await act(handle, monthlyCloseUpdates[type], action, { type, organisation: p.organisation, key, requestHash: requestHashOf(type, parsed), names: CLOSE_NAMES, noun: 'close' });
+      await act(handle, monthlyCloseUpdates[type], action, { type, organisation: p.organisation, key, requestHash: requestHashOf(type, parsed), names: CLOSE_NAMES, noun: 'close' });
+      // the Update answers that it was recorded (CloseAnswer); the close as it stands now is read by query
+      const v = await handle.query(closeQuery).catch((err) => closeError(err));
       res.json(scope.municipality ? reviewerView(v, scope.municipality) : v);
     });
   }
