@@ -160,11 +160,15 @@ function memoryOf(db: Kysely<Database>) {
 
 type SharedTable = 'episodeReadyPeriods' | 'messages' | 'obligations' | 'deviations' | 'processTimeline';
 
-/** One shared row as sent: its key within the process, its JSON (in the table's SQL column names), and the row. */
+/**
+ * One shared row of the projection: its key within the process, the digest of its JSON (what the
+ * memory keeps and compares), and the row. The JSON in the table's SQL column names, which the
+ * statement sends, is made only for the rows sent (`jsonRow`): most rows of a later write are left
+ * out as unchanged, and renaming every row's keys cost more than the rest of the write's own code.
+ */
 interface SentRow {
   key: string;
-  json: string;
-  /** SHA-256 of `json`, what the memory keeps */
+  /** SHA-256 of the row's JSON */
   digest: string;
   row: Record<string, unknown>;
 }
@@ -182,8 +186,7 @@ function sharedRows(table: SharedTable, fixed: readonly string[], rows: readonly
     fixed,
     rows: rows.map((r) => {
       const row = r as Record<string, unknown>;
-      const json = jsonRow(row);
-      return { key: JSON.stringify(fixed.map((c) => row[c])), json, digest: createHash('sha256').update(json).digest('base64'), row };
+      return { key: JSON.stringify(fixed.map((c) => row[c])), digest: createHash('sha256').update(JSON.stringify(row)).digest('base64'), row };
     }),
   };
 }
@@ -221,7 +224,7 @@ async function writeStatement<P extends ProcessType>(
   }
   const values: Record<string, unknown> = { processId, version, base, own: `[${jsonRow(row)}]`, view: p.view === undefined ? undefined : JSON.stringify(p.view) };
   deviationIds.forEach((id, i) => (values[`deviation${i}`] = id));
-  for (const s of shared) if (s.rows.length > 0) values[s.table] = `[${s.rows.map((r) => r.json).join(',')}]`;
+  for (const s of shared) if (s.rows.length > 0) values[s.table] = `[${s.rows.map((r) => jsonRow(r.row)).join(',')}]`;
   const parameters = template.parameters.map((v) => (typeof v === 'string' && v.startsWith(SLOT) ? values[v.slice(SLOT.length)] : v));
   const { rows } = await db.executeQuery<{ inserted: boolean | null; taken: string | null; stored: number | null }>(CompiledQuery.raw(template.sql, parameters));
   const result = rows[0]!;
