@@ -299,7 +299,7 @@ function compileStatement(db: Kysely<Database>, shape: Shape): CompiledQuery {
       qb
         .insertInto('processViews')
         .columns(['processType', 'processId', 'version', 'view'])
-        .expression(sql`select ${processType}, ${processId}, ${slot('version')}::int, ${slot('view')}::jsonb where ${written}` as never)
+        .expression(sql`select ${processType}, ${processId}, ${slot('version')}::int, ${slot('view')}::json where ${written}` as never)
         .onConflict((oc) =>
           oc
             .columns(['processType', 'processId'])
