@@ -147,6 +147,12 @@ export function stockholmDateOf(iso: string): LocalDate | undefined {
   return Number.isNaN(ms) ? undefined : localDateOf(new Date(ms));
 }
 
+/**
+ * Today's Stockholm date at `now`, for rules that never throw (the workspace's probes): the
+ * instant's own date part when it does not parse.
+ */
+export const stockholmToday = (now: string): LocalDate => stockholmDateOf(now) ?? now.slice(0, 10);
+
 /** The local date, hour and minute of an instant in Stockholm; `time` is 'HH:MM'. */
 export function localTimeOf(instant: Date | string): { date: LocalDate; hour: number; minute: number; time: string } {
   const local = inStockholm(instantMs(instant, 'instant'));

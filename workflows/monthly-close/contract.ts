@@ -64,9 +64,12 @@ export interface CloseState {
   timeline: { at: string; action: string; actor?: string; summary: string }[];
 }
 
+/** The close's id: the frozen summary's, or `<region>-<month>` before the freeze. */
+export const closeIdOf = (s: CloseState): string => s.summary?.closeId ?? `${s.input.region}-${s.input.month}`;
+
 export function closeView(s: CloseState) {
   return {
-    closeId: s.summary?.closeId ?? `${s.input.region}-${s.input.month}`,
+    closeId: closeIdOf(s),
     region: s.input.region,
     month: s.input.month,
     phase: s.phase,

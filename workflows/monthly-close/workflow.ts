@@ -36,6 +36,7 @@ import { workflowNow } from '../shared/process-runtime';
 import { registerActionUpdates } from '../shared/staff-actions';
 import {
   type CloseAnswer,
+  closeIdOf,
   closeQuery,
   closeView as view,
   monthlyCloseUpdates,
@@ -80,7 +81,7 @@ export async function monthlyClose(input: MonthlyCloseInput): Promise<CloseView>
       s.timeline.push({ at: now(), action: a.type, actor: a.actor?.userId, summary });
       // recorded, not the close (CloseAnswer); the hash of the request this answers: a reused
       // Idempotency-Key with another body is detected by the API
-      return { closeId: view(s).closeId, phase: s.phase, ...(a.requestHash ? { requestHash: a.requestHash } : {}) };
+      return { closeId: closeIdOf(s), phase: s.phase, ...(a.requestHash ? { requestHash: a.requestHash } : {}) };
     },
   });
   setHandler(closeQuery, () => view(s));

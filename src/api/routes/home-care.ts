@@ -11,12 +11,13 @@ import { enrollmentAllowedActionsQuery, enrollmentQuery, homeCareWorkflowType, t
 import { ErrorBody, parseOr400 } from '../errors';
 import { ENROLLMENT_ACTIONS, StartEnrollmentBody } from '../schemas/home-care';
 import { EnrollmentStarted, EnrollmentViewSchema, jsonResponse } from '../schemas/views';
+import { IdempotencyKeyHeader } from '../schemas/common';
 import { idempotencyKey } from '../idempotency';
 import { START_ROLES } from '../../auth/policy';
 import { actorOf } from '../../auth/principal';
 import { ENROLLMENT_WORKSPACE_ACTIONS } from '../../domain/home-care/allowed';
 import { requireRole } from '../auth';
-import { allowedActionsSchema, errors, idemHeader, processRoutes, startHelpers, type ProcessRouteDeps, type ProcessSpec } from './process-routes';
+import { allowedActionsSchema, errors, processRoutes, startHelpers, type ProcessRouteDeps, type ProcessSpec } from './process-routes';
 
 // made once: a schema's id is registered globally, and the app may be created more than once in a process (tests)
 const EnrollmentAllowedActions = allowedActionsSchema('EnrollmentAllowedActions', 'enrollmentId', 'enrollment', ENROLLMENT_WORKSPACE_ACTIONS);
@@ -38,7 +39,7 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: ProcessRouteDeps
   registry.registerPath({
     method: 'post', path: '/api/home-care/enrollments', tags: ['Hemsjukvård (home health care)'],
     summary: 'Start coordinated planning for home health care, with consent — samordnad planering inför inskrivning i hemsjukvård',
-    request: { headers: idemHeader, body: { content: { 'application/json': { schema: StartEnrollmentBody } } } },
+    request: { headers: IdempotencyKeyHeader, body: { content: { 'application/json': { schema: StartEnrollmentBody } } } },
     responses: { 201: jsonResponse(EnrollmentStarted, 'Started'), 200: jsonResponse(EnrollmentStarted, 'Already started with this Idempotency-Key'), 400: errors('enrollment')[400], 404: { description: 'The discharge episode does not exist', content: { 'application/json': { schema: ErrorBody } } } },
   });
   router.post('/api/home-care/enrollments', async (req, res) => {

@@ -10,12 +10,13 @@ import { homeVisitUpdates, visitAllowedActionsQuery, homeVisitWorkflowId, homeVi
 import { parseOr400 } from '../errors';
 import { StartVisitOrderBody, VISIT_ORDER_ACTIONS } from '../schemas/home-visit';
 import { jsonResponse, VisitOrderStarted, VisitOrderViewSchema } from '../schemas/views';
+import { IdempotencyKeyHeader } from '../schemas/common';
 import { idempotencyKey } from '../idempotency';
 import { START_ROLES } from '../../auth/policy';
 import { actorOf } from '../../auth/principal';
 import { VISIT_WORKSPACE_ACTIONS } from '../../domain/home-visit/allowed';
 import { requireRole } from '../auth';
-import { allowedActionsSchema, errors, idemHeader, processRoutes, startHelpers, type ProcessRouteDeps, type ProcessSpec } from './process-routes';
+import { allowedActionsSchema, errors, processRoutes, startHelpers, type ProcessRouteDeps, type ProcessSpec } from './process-routes';
 
 // made once: a schema's id is registered globally, and the app may be created more than once in a process (tests)
 const VisitOrderAllowedActions = allowedActionsSchema('VisitOrderAllowedActions', 'orderId', 'order', VISIT_WORKSPACE_ACTIONS);
@@ -37,7 +38,7 @@ export function homeVisitRoutes(registry: OpenAPIRegistry, deps: ProcessRouteDep
   registry.registerPath({
     method: 'post', path: '/api/home-visits', tags: ['Enstaka hembesök (single home visit)'],
     summary: 'The health centre orders a single home visit — meddelande utanför vårdtillfälle, mall Enstaka hembesök',
-    request: { headers: idemHeader, body: { content: { 'application/json': { schema: StartVisitOrderBody } } } },
+    request: { headers: IdempotencyKeyHeader, body: { content: { 'application/json': { schema: StartVisitOrderBody } } } },
     responses: { 201: jsonResponse(VisitOrderStarted, 'Ordered'), 200: jsonResponse(VisitOrderStarted, 'Already ordered with this Idempotency-Key'), 400: errors('order')[400] },
   });
   router.post('/api/home-visits', async (req, res) => {

@@ -88,8 +88,6 @@ export function allowedActionsSchema(id: string, idKey: string, noun: string, ty
     .meta({ id });
 }
 
-export const idemHeader = IdempotencyKeyHeader;
-
 /** The error answers of a process's endpoints in the OpenAPI document. */
 export const errors = (noun: string) => ({
   400: { description: 'Malformed input: the fields are named', content: { 'application/json': { schema: ErrorBody } } },
@@ -199,7 +197,7 @@ export function processRoutes(registry: OpenAPIRegistry, router: Router, { clien
     const body = action.body.strict();
     registry.registerPath({
       method: 'post', path: `${spec.base}/{id}/${action.path}`, tags: [spec.tag], summary: `${action.summary} — ${action.sv}`,
-      request: { params: IdParam, headers: idemHeader, body: { content: { 'application/json': { schema: body } } } },
+      request: { params: IdParam, headers: IdempotencyKeyHeader, body: { content: { 'application/json': { schema: body } } } },
       responses: { 200: jsonResponse(spec.view, `Recorded; the ${spec.noun}’s new state`), ...errors(spec.noun) },
     });
     router.post(`${spec.base}/:id/${action.path}`, async (req, res) => {

@@ -8,7 +8,7 @@
  * tried with today's date and a meeting tomorrow; the form's own answer may still be a 409 at its
  * field, which the workspace shows there.
  */
-import { addCalendarDays, addClockHours, stockholmDateOf } from '../local-date';
+import { addCalendarDays, addClockHours, stockholmToday } from '../local-date';
 import { awaitingAcknowledgement, type Party } from '../obligations';
 import { answerActions, type AllowedProcessAction, type RuleVersion } from '../process';
 import { convener, parties, refusal, type DischargeAction, type DischargeActionType } from './actions';
@@ -25,7 +25,7 @@ export const WORKSPACE_ACTIONS: readonly DischargeActionType[] = [
 
 /** The probe of each action: the caller's party acting, today's date, a meeting tomorrow at 10:00 local time. */
 function probes(s: DischargeState, type: DischargeActionType, party: Party | undefined, now: string): DischargeAction[] {
-  const today = stockholmDateOf(now) ?? now.slice(0, 10);
+  const today = stockholmToday(now);
   const me = party ?? parties(s).inpatient;
   switch (type) {
     case 'admissionNotice':

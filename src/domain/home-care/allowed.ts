@@ -10,7 +10,7 @@
  * tomorrow, a decision to decline with a reason and today's date; the form's own answer may still
  * be a 409 at its field, which the workspace shows there.
  */
-import { addClockHours, stockholmDateOf } from '../local-date';
+import { addClockHours, stockholmToday as today } from '../local-date';
 import { awaitingAcknowledgement, type Party } from '../obligations';
 import { answerActions, type AllowedProcessAction, type RuleVersion } from '../process';
 import { enrollmentParties, refusal, type HomeCareAction, type HomeCareActionType } from './actions';
@@ -23,7 +23,6 @@ export const ENROLLMENT_WORKSPACE_ACTIONS: readonly HomeCareActionType[] = [
   'careNoLongerNeeded', 'closeSip', 'recordDeath', 'recordMove', 'reportDeviation',
 ];
 
-const today = (now: string) => stockholmDateOf(now) ?? now.slice(0, 10);
 const tomorrow = (now: string) => addClockHours(now, 24).toISOString();
 
 function enrollmentProbes(s: HomeCareState, type: HomeCareActionType, me: Party, now: string): HomeCareAction[] {

@@ -6,15 +6,13 @@
  * within the order's period, of the ordered interventions).
  */
 import { awaitingAcknowledgement, type Party } from '../obligations';
-import { stockholmDateOf } from '../local-date';
+import { stockholmToday as today } from '../local-date';
 import { answerActions, type AllowedProcessAction, type RuleVersion } from '../process';
 import { visitParties, visitRefusal, type VisitAction, type VisitActionType } from './actions';
 import type { VisitOrderState } from './types';
 
 /** The order's actions the workspace offers. */
 export const VISIT_WORKSPACE_ACTIONS: readonly VisitActionType[] = ['acknowledge', 'accept', 'decline', 'reportVisit', 'cancel', 'reportDeviation'];
-
-const today = (now: string) => stockholmDateOf(now) ?? now.slice(0, 10);
 
 function visitProbes(s: VisitOrderState, type: VisitActionType, me: Party, now: string): VisitAction[] {
   switch (type) {
