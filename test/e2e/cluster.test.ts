@@ -229,6 +229,11 @@ test('the real Temporal Web UI shows a history decoded through the codec endpoin
   // so the codec cookie (SameSite=None; Secure, which browsers allow on localhost) goes with the UI's calls
   const ui = `http://localhost:${run.plan.ports.ui}/namespaces/${run.plan.namespace.name}/workflows/discharge-${id}/${runId}/history`;
   const api = `http://localhost:${run.plan.ports.api}`;
+  /** UI pages that showed the UI's own error page ("Try a refresh"), and its server's failed calls: the first
+   * fault run restarts Temporal and PostgreSQL, and the UI server's gRPC connection comes back within its
+   * reconnect backoff (ui-server server/rpc/rpc.go: at most 10 s), so a page opened before that is refreshed, as
+   * its error page asks an administrator to. */
+  const uiErrors: string[] = [];
   /** The page's text once the workflow's page shows its history, or once it shows `expected`. */
   const pageText = async (page: import('playwright-core').Page, expected?: string) => {
     await page.goto(ui, { waitUntil: 'domcontentloaded' });
@@ -236,6 +241,11 @@ test('the real Temporal Web UI shows a history decoded through the codec endpoin
     for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(500)) {
       text = await page.locator('body').innerText();
       if (text.includes('Event History') && (!expected || text.includes(expected))) break;
+      if (/Uh oh\. There's an error/.test(text)) {
+        uiErrors.push(`${new Date().toISOString()} error page: ${text.replace(/\s+/g, ' ').slice(0, 120)}`);
+        await sleep(2000);
+        await page.goto(ui, { waitUntil: 'domcontentloaded' });
+      }
     }
     if (!expected) await sleep(3000); // time for the UI's codec calls to be answered
     return page.locator('body').innerText();
@@ -250,6 +260,7 @@ test('the real Temporal Web UI shows a history decoded through the codec endpoin
     });
     page.on('response', (r) => {
       if (r.url() === `${api}/codec/decode` && r.request().method() === 'POST') codecAnswers.push(r.status());
+      if (r.url().includes(`:${run.plan.ports.ui}/api/`) && r.status() >= 500) uiErrors.push(`${new Date().toISOString()} ${r.status()} ${r.url()}`);
     });
     // without the codec cookie: the UI's codec calls are refused (401), the payloads stay encrypted
     const encrypted = await pageText(page);
@@ -270,8 +281,8 @@ test('the real Temporal Web UI shows a history decoded through the codec endpoin
     expect(codecAnswers).toContain(200);
   } finally {
     await browser.close();
+    console.log(`Web UI check in Chromium: ${((Date.now() - started) / 1000).toFixed(1)} s${uiErrors.length ? `; the UI's errors, refreshed:\n${uiErrors.join('\n')}` : ''}`);
   }
-  console.log(`Web UI check in Chromium: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
 
 test('a home care enrollment and a monthly close through the API; a monthly-close Schedule fires', async () => {
