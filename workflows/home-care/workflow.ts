@@ -10,19 +10,16 @@
  * passes HISTORY_LIMIT events, carrying its state pruned by `boundCarriedState` (the ledger
  * holds the full record). Handlers are drained first so no accepted action is lost.
  */
-import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
+import { continueAsNew, workflowInfo } from '@temporalio/workflow';
 import { END_SUMMARY, HOME_CARE_ACTIONS, enrollmentClosed, enrollmentParties, refusal, type HomeCareAction } from '../../src/domain/home-care/actions';
 import { boundCarriedState } from '../../src/domain/home-care/bounded';
 import type { EndReason, HomeCareState, StartEnrollmentInput } from '../../src/domain/home-care/types';
 import { openObligations, sameParty, type Obligation } from '../../src/domain/obligations';
 import { acknowledge, openOf, sendMessage } from '../shared/messages';
 import { deviationHandlers, processRuntime, wireProcess, type ActionHandlers } from '../shared/process-kit';
-import { local } from '../shared/proxies';
+import { linking, local } from '../shared/proxies';
 import { allowedEnrollmentActions } from '../../src/domain/home-care/allowed';
 import { enrollmentAllowedActionsQuery, enrollmentQuery, enrollmentView as view, HISTORY_LIMIT, homeCareUpdates, type EnrollmentView } from './contract';
-
-const remote = proxyActivities<Activities>({ startToCloseTimeout: '1m', retry: { maximumInterval: '1m', maximumAttempts: 10 } });
 
 /** …or past this many bytes of history (HISTORY_LIMIT, in ./contract.ts, counts events). */
 const HISTORY_BYTES_LIMIT = 2 * 1024 * 1024;
@@ -177,7 +174,7 @@ export async function homeCareEnrollment(input: StartEnrollmentInput, carried?: 
   /** docs/domain.md §5: the discharge episode links to the enrollment (its named-doctor rule is then satisfied). */
   async function linkDischargeEpisode(episodeId: string): Promise<void> {
     await rt.exclusive(async () => {
-      const outcome = await remote.linkHomeCareToDischarge(episodeId, s.enrollmentId);
+      const outcome = await linking.linkHomeCareToDischarge(episodeId, s.enrollmentId);
       s.dischargeLink = { episodeId, outcome, at: rt.now() };
       rt.record({ action: 'dischargeEpisodeLinked', occurredAt: rt.now(), summary: outcome === 'linked' ? 'Linked to the discharge episode' : `Not linked to the discharge episode (${outcome})` });
     });

@@ -18,7 +18,6 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
-  proxyActivities,
   setHandler,
   patched,
   startChild,
@@ -27,12 +26,12 @@ import {
   ParentClosePolicy,
   WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
 import type { BillingAlert } from '../../src/domain/billing/alerts';
 import { applyReview, closeReview, REVIEW_ACTIONS, reviewComplete, reviewRefusal, type ReviewAction } from '../../src/domain/billing/review';
 import { addMonths, monthOf } from '../../src/domain/local-date';
 import { SA } from '../../src/temporal/search-attributes';
 import { workflowNow } from '../shared/process-runtime';
+import { billingAlerts, billingSteps } from '../shared/proxies';
 import { registerActionUpdates } from '../shared/staff-actions';
 import {
   type CloseAnswer,
@@ -47,11 +46,10 @@ import {
   type ScheduledCloseInput,
 } from './contract';
 
-// Freezing 100 000 episodes takes seconds; the activity is idempotent, so retries are safe.
-// What a retry cannot fix fails at once (non-retryable, activities/billing.ts).
-const act = proxyActivities<Activities>({ startToCloseTimeout: '5m', retry: { maximumInterval: '1m' } });
-// Alerts to the billing officers and administrators: deliveries retried with backoff, then given up (recorded as failed).
-const alerts = proxyActivities<Activities>({ startToCloseTimeout: '1m', retry: { maximumInterval: '1m', maximumAttempts: 12 } });
+// the close's steps and alerts, under their retry policies (workflows/shared/proxies.ts); what a
+// retry cannot fix fails at once (non-retryable, activities/billing.ts)
+const act = billingSteps;
+const alerts = billingAlerts;
 
 /**
  * Patch id of the alerts added in issue 15: a close that fails for a reason a retry cannot fix,

@@ -7,8 +7,7 @@
  *
  * Deterministic: no clock but workflow time, ids from uuid4().
  */
-import { allHandlersFinished, condition, patched, proxyActivities, uuid4 } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
+import { allHandlersFinished, condition, patched, uuid4 } from '@temporalio/workflow';
 import type { DeadlineRequest, ObligationDeadline } from '../../activities/calendar';
 import {
   applyGrace,
@@ -30,7 +29,7 @@ import {
   type TrackingEffect,
 } from '../../src/domain/obligations';
 import type { ProcessType, TimelineEntry } from '../../src/domain/process';
-import { local } from './proxies';
+import { deliveries, local } from './proxies';
 
 /** Workflow time (the time of the workflow task, as replay sees it again) as ISO: every workflow's `now`. */
 export const workflowNow = (): string => new Date().toISOString();
@@ -45,8 +44,6 @@ export const PATCH_EXCLUSIVE_TURNS = 'exclusive-sections-take-turns';
  * when the process starts: processes started before it keep the old rules, so they replay.
  */
 export const PATCH_BACK_REGISTRATION = 'back-registration-grace-period';
-
-const remote = proxyActivities<Activities>({ startToCloseTimeout: '1m', retry: { maximumInterval: '5m' } });
 
 export interface ObligationSpec {
   kind: string;
@@ -343,7 +340,7 @@ export class ProcessRuntime {
   }
 
   private async notify(effects: TrackingEffect[]): Promise<void> {
-    await remote.recordNotifications(
+    await deliveries.recordNotifications(
       effects.map((e) => {
         const d = this.tracking.deviations.find((x) => x.deviationId === e.deviationId);
         return {
