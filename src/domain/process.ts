@@ -27,6 +27,17 @@ export interface TimelineEntry {
   deviationId?: string;
 }
 
+/**
+ * Appends an entry to a process's timeline, recorded at `recordedAt`: its seq follows the last
+ * entry's, not the length (a long-lived process may keep only its newest entries). Every
+ * process's timeline grows by this, the monthly close's included.
+ */
+export function appendTimeline(timeline: TimelineEntry[], entry: Omit<TimelineEntry, 'seq' | 'recordedAt'>, recordedAt: string): TimelineEntry {
+  const e: TimelineEntry = { seq: (timeline[timeline.length - 1]?.seq ?? 0) + 1, recordedAt, ...entry };
+  timeline.push(e);
+  return e;
+}
+
 
 /**
  * Refusal rules added after processes were already running (issue 15: the real times staff give

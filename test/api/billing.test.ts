@@ -80,6 +80,11 @@ describe('billing API', () => {
     const done = await pollUntil(() => ctx.api.get(path), (r) => r.body.phase === 'final' && r.body.final !== null);
     expect(done.body.final.totalOre).toBe(4 * 7_800_00);
     expect((await ctx.api.post(`${path}/approvals`, { municipality: '2180' })).status).toBe(409);
+    // the close's timeline in every process's shape (issue 18): numbered, when it happened and was recorded, who did it
+    const timeline = done.body.timeline as Array<{ seq: number; action: string; occurredAt: string; recordedAt: string; actor?: { userId: string; organisation: string } }>;
+    expect(timeline.map((e) => e.seq)).toEqual(timeline.map((_, i) => i + 1));
+    expect(timeline.map((e) => e.action)).toEqual(['frozen', 'flagLine', 'decideFlag', ...gavleborg.municipalities.map(() => 'approveBasis'), 'reviewEnded', 'final']);
+    expect(timeline.find((e) => e.action === 'flagLine')).toMatchObject({ actor: { userId: expect.any(String), organisation: expect.any(String) }, occurredAt: expect.any(String), recordedAt: expect.any(String) });
 
     const inv = await ctx.api.get(`${path}/invoices`);
     expect(inv.body.invoices).toHaveLength(gavleborg.municipalities.length);

@@ -8,6 +8,7 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { CloseInput, CloseSummary, FinalSummary } from '../../src/db/billing-close';
+import type { TimelineEntry } from '../../src/domain/process';
 import { REVIEW_ACTIONS, type ReviewAction, type ReviewActionType, type ReviewState } from '../../src/domain/billing/review';
 
 /** The workflow type, by name: start it with `client.workflow.start<MonthlyCloseWorkflow>(monthlyCloseWorkflowType, …)`. */
@@ -61,7 +62,8 @@ export interface CloseState {
   reviewEndsAt?: string;
   review: ReviewState;
   final?: FinalSummary;
-  timeline: { at: string; action: string; actor?: string; summary: string }[];
+  /** what happened to the close, in the shape of every process's timeline (src/domain/process.ts) */
+  timeline: TimelineEntry[];
 }
 
 /** The close's id: the frozen summary's, or `<region>-<month>` before the freeze. */

@@ -29,6 +29,7 @@ import {
 import type { BillingAlert } from '../../src/domain/billing/alerts';
 import { applyReview, closeReview, REVIEW_ACTIONS, reviewComplete, reviewRefusal, type ReviewAction } from '../../src/domain/billing/review';
 import { addMonths, monthOf } from '../../src/domain/local-date';
+import { appendTimeline, type Actor } from '../../src/domain/process';
 import { SA } from '../../src/temporal/search-attributes';
 import { workflowNow } from '../shared/process-runtime';
 import { billingAlerts, billingSteps } from '../shared/proxies';
@@ -64,6 +65,8 @@ export const PATCH_SEARCH_ATTRIBUTES = 'monthly-close-search-attributes';
 export async function monthlyClose(input: MonthlyCloseInput): Promise<CloseView> {
   const s: CloseState = { input, phase: 'freezing', review: { status: 'review', municipalities: {}, flags: [] }, timeline: [] };
   const now = workflowNow;
+  /** what happened, on the close's timeline as on every process's; a close's steps happen when they are recorded */
+  const record = (action: string, summary: string, actor?: Actor) => appendTimeline(s.timeline, { action, occurredAt: now(), ...(actor ? { actor } : {}), summary }, now());
 
   // the review actions, wired as every process's actions are (workflows/shared/staff-actions.ts)
   registerActionUpdates<ReviewAction, CloseAnswer>({
@@ -76,7 +79,7 @@ export async function monthlyClose(input: MonthlyCloseInput): Promise<CloseView>
     handle: (a, refuseOrThrow) => {
       refuseOrThrow(a);
       const summary = applyReview(s.review, a, now());
-      s.timeline.push({ at: now(), action: a.type, actor: a.actor?.userId, summary });
+      record(a.type, summary, a.actor);
       // recorded, not the close (CloseAnswer); the hash of the request this answers: a reused
       // Idempotency-Key with another body is detected by the API
       return { closeId: closeIdOf(s), phase: s.phase, ...(a.requestHash ? { requestHash: a.requestHash } : {}) };
@@ -111,7 +114,7 @@ export async function monthlyClose(input: MonthlyCloseInput): Promise<CloseView>
       if (cause instanceof ApplicationFailure && cause.nonRetryable && patched(PATCH_BILLING_ALERTS)) {
         const details = (cause.details?.[0] ?? {}) as { episodeIds?: unknown };
         const episodeIds = Array.isArray(details.episodeIds) ? details.episodeIds.filter((x): x is string => typeof x === 'string') : [];
-        s.timeline.push({ at: now(), action: 'failed', summary: `${name} failed: ${cause.type ?? 'ERROR'}: ${cause.message}` });
+        record('failed', `${name} failed: ${cause.type ?? 'ERROR'}: ${cause.message}`);
         await alertBilling({ kind: 'closeFailed', step: name, code: cause.type ?? 'ERROR', message: cause.message, episodeIds });
       }
       throw err;
@@ -121,12 +124,12 @@ export async function monthlyClose(input: MonthlyCloseInput): Promise<CloseView>
   // 1–2. freeze and compute (fails the close with DAILY_AMOUNT_MISSING etc. when configuration lacks)
   s.summary = await step('freeze', () => act.billingFreezeClose({ region: input.region, month: input.month, municipalities: input.municipalities, agreements: input.agreements }));
   for (const m of s.summary.municipalities) s.review.municipalities[m.municipality] = { lines: m.lines, approvedAt: null };
-  s.timeline.push({ at: now(), action: 'frozen', summary: `${s.summary.episodeCount} episodes frozen under ${s.summary.ruleSetId}` });
+  record('frozen', `${s.summary.episodeCount} episodes frozen under ${s.summary.ruleSetId}`);
   // episodes the engine cannot compute are in no invoice: the billing officer must look at them (docs/domain.md §7)
   const cannot = s.summary.cannotCompute ?? [];
   if (cannot.length > 0 && patched(PATCH_BILLING_ALERTS)) {
     const message = `${cannot.length} episode(s) of ${input.month} cannot be computed and are in no invoice: ${cannot.map((c) => `${c.episodeId} (${c.code}: ${c.reason})`).join('; ')}`;
-    s.timeline.push({ at: now(), action: 'cannotCompute', summary: message });
+    record('cannotCompute', message);
     await alertBilling({ kind: 'cannotCompute', step: 'freeze', code: 'CANNOT_COMPUTE', message, episodeIds: cannot.map((c) => c.episodeId) });
   }
 
@@ -136,7 +139,7 @@ export async function monthlyClose(input: MonthlyCloseInput): Promise<CloseView>
   showPhase();
   const remaining = Math.max(0, Date.parse(s.reviewEndsAt) - Date.now());
   const early = await condition(() => reviewComplete(s.review), remaining);
-  s.timeline.push({ at: now(), action: 'reviewEnded', summary: early ? 'every municipality approved' : 'review period ended' });
+  record('reviewEnded', early ? 'every municipality approved' : 'review period ended');
 
   // 4. final: recomputed from the accepted corrections, immutable
   s.phase = 'final';
@@ -154,7 +157,7 @@ export async function monthlyClose(input: MonthlyCloseInput): Promise<CloseView>
       now(),
     ),
   );
-  s.timeline.push({ at: now(), action: 'final', summary: `${s.final.invoices.length} invoices final` });
+  record('final', `${s.final.invoices.length} invoices final`);
   await condition(allHandlersFinished);
   return view(s);
 }

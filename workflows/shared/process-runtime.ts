@@ -28,7 +28,7 @@ import {
   type Tracking,
   type TrackingEffect,
 } from '../../src/domain/obligations';
-import type { ProcessType, TimelineEntry } from '../../src/domain/process';
+import { appendTimeline, type ProcessType, type TimelineEntry } from '../../src/domain/process';
 import { deliveries, local } from './proxies';
 
 /** Workflow time (the time of the workflow task, as replay sees it again) as ISO: every workflow's `now`. */
@@ -137,9 +137,7 @@ export class ProcessRuntime {
   /** Record a change: bump the version, append to the timeline, wake the main loop. */
   record(entry: Omit<TimelineEntry, 'seq' | 'recordedAt'>): TimelineEntry {
     this.state.version += 1;
-    // seq follows the last entry, not the length: a long-lived process may keep only the newest entries
-    const e: TimelineEntry = { seq: (this.state.timeline[this.state.timeline.length - 1]?.seq ?? 0) + 1, recordedAt: this.now(), ...entry };
-    this.state.timeline.push(e);
+    const e = appendTimeline(this.state.timeline, entry, this.now());
     this.changed = true;
     return e;
   }

@@ -9,7 +9,7 @@ import type { CloseSummary, SimulationResult } from '../../db/billing-close';
 import type { invoicesOfClose } from '../../db/billing';
 import type { listBillingAlerts } from '../../db/billing-alerts';
 import type { CloseView } from '../../../workflows/monthly-close/contract';
-import { describes } from './views';
+import { describes, TimelineEntryView } from './views';
 import { RegionIdSchema } from './common';
 
 export const MonthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM');
@@ -233,7 +233,7 @@ export const CloseViewSchema = describes<CloseView | Omit<CloseView, 'preliminar
         .nullable()
         .optional()
         .meta({ description: 'billing officers only' }),
-      timeline: z.array(z.object({ at: z.string(), action: z.string(), actor: z.string().optional(), summary: z.string() })).optional().meta({ description: 'billing officers only' }),
+      timeline: z.array(TimelineEntryView).optional().meta({ description: 'billing officers only' }),
     })
     .meta({ id: 'MonthlyClose' }),
 );

@@ -49,7 +49,7 @@ const PartyKind = z.enum(['inpatient', 'primaryCare', 'psychiatricOutpatient', '
 const PartyView = z.object({ kind: PartyKind, id: z.string() }).meta({ id: 'PartyRef', description: 'A unit (HSA-id) or a municipality (kommunkod)' });
 const ActorView = z.object({ userId: z.string(), organisation: z.string() });
 
-const TimelineEntryView = describes<TimelineEntry>()(
+export const TimelineEntryView = describes<TimelineEntry>()(
   z
     .object({
       seq: z.number().int(),
