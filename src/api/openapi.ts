@@ -72,7 +72,7 @@ function completed(doc: Doc): Doc {
         }
       }
       if (path === '/health') op.security = [];
-      else if (errorContent) documentCommonStatuses(path, method, op as Operation & { responses?: Record<string, unknown> }, errorContent);
+      else if (errorContent) documentCommonStatuses(path, op as Operation & { responses?: Record<string, unknown> }, errorContent);
     }
   }
   return doc;
@@ -103,9 +103,9 @@ function firstErrorContent(doc: Doc): unknown {
  * Statuses every protected operation can answer, documented where a route did not list them
  * (Schemathesis found 15 such answers, issue 17): 401 without a valid token, 403 for a role or a
  * process not the caller's, 429 over the rate limit; 400 for a malformed path, query or body;
- * 413 for a body above the limit; 422 for a reused Idempotency-Key on a write.
+ * 413 for a body above the limit; 422 for a reused Idempotency-Key where the operation takes one.
  */
-function documentCommonStatuses(path: string, method: string, op: Operation & { responses?: Record<string, unknown> }, content: unknown): void {
+function documentCommonStatuses(path: string, op: Operation & { responses?: Record<string, unknown> }, content: unknown): void {
   const responses = (op.responses ??= {});
   const add = (code: string, description: string) => {
     if (!responses[code]) responses[code] = { description, content };
@@ -118,7 +118,9 @@ function documentCommonStatuses(path: string, method: string, op: Operation & { 
   if (path.startsWith('/api')) add('429', 'Too many requests from one client (RATE_LIMITED)');
   if (/\{/.test(path) || (op.parameters ?? []).some((p) => p.in === 'query') || op.requestBody) add('400', 'Malformed input: the fields are named (VALIDATION_FAILED)');
   if (op.requestBody) add('413', 'The body is larger than the limit (256 kB)');
-  if (method === 'post' && path.startsWith('/api')) add('422', 'The Idempotency-Key was already used for a different request (IDEMPOTENCY_KEY_REUSED)');
+  // only where the operation takes the key: a POST that reads (a simulation, a search) never answers 422
+  const takesKey = (op.parameters ?? []).some((p) => p.in === 'header' && p.name === 'Idempotency-Key');
+  if (takesKey) add('422', 'The Idempotency-Key was already used for a different request (IDEMPOTENCY_KEY_REUSED)');
 }
 
 /**

@@ -17,6 +17,7 @@ import { deviationWithdrawal0009 } from './migration-0009-deviation-withdrawal';
 import { billingAlerts0010 } from './migration-0010-billing-alerts';
 import { accessLogRefusals0011 } from './migration-0011-access-log-refusals';
 import { processViews0012 } from './migration-0012-process-views';
+import { idempotentRequests0013 } from './migration-0013-idempotent-requests';
 
 const ledger0001: Migration = {
   async up(db: Kysely<any>): Promise<void> {
@@ -204,4 +205,5 @@ export const migrations: Record<string, Migration> = {
   '0010_billing_alerts': billingAlerts0010,
   '0011_access_log_refusals': accessLogRefusals0011,
   '0012_process_views': processViews0012,
+  '0013_idempotent_requests': idempotentRequests0013,
 };

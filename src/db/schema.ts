@@ -365,6 +365,17 @@ export interface ProcessViewsTable {
   projected_at: Generated<Instant>;
 }
 
+/** The answer of a write no workflow records, under its Idempotency-Key (migration 0013). */
+export interface IdempotentRequestsTable {
+  /** `<operation>:<organisation>:<key>` */
+  scope: string;
+  request_hash: string;
+  status: number;
+  /** JSON text on the way in; the drivers parse it on the way out */
+  response: ColumnType<unknown, string, string>;
+  answered_at: Generated<Instant>;
+}
+
 export interface Database {
   downtime_windows: DowntimeWindowsTable;
   notifications: NotificationsTable;
@@ -378,6 +389,7 @@ export interface Database {
   home_visit_orders: HomeVisitOrdersTable;
   process_timeline: ProcessTimelineTable;
   process_views: ProcessViewsTable;
+  idempotent_requests: IdempotentRequestsTable;
   billing_daily_amounts: BillingDailyAmountsTable;
   billing_national_averages: BillingNationalAveragesTable;
   billing_closes: BillingClosesTable;

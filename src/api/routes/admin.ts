@@ -10,8 +10,7 @@
  * one that does not exist. Reading a process's state is a read of patient data and is
  * access-logged.
  */
-import { randomUUID } from 'node:crypto';
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
@@ -21,7 +20,9 @@ import { listAdminActions, recordAdminAction, type AdminActionType } from '../..
 import type { LedgerStore } from '../../db/ledger';
 import { attributesOf, pendingActivities, pendingTimers, processState, resetPoints, resetTarget } from '../../temporal/workflow-admin';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
+import { idempotentWrite, uuidFromKey } from '../idempotency';
 import { SA } from '../../temporal/search-attributes';
+import { IdempotencyKeyHeader } from '../schemas/common';
 import { actorOf } from '../../auth/principal';
 import { principal, requireRole, type ProcessAccess } from '../auth';
 import {
@@ -94,6 +95,16 @@ export function adminRoutes(
     return { result, recorded };
   }
 
+  /**
+   * An administrator's action on a workflow, once per Idempotency-Key (src/api/idempotency.ts): a
+   * retry after it was done gets its first answer (not 409, the workflow no longer running), and
+   * records nothing twice in the audit log.
+   */
+  async function once(req: Request, res: Response, action: AdminActionType, body: Record<string, unknown>, run: (key: string | undefined) => Promise<object>) {
+    const answer = await idempotentWrite(ledger.db, req, { operation: `admin.${action}`, organisation: access(req).organisation, body, noun: 'endpoint' }, async (key) => ({ status: 200, body: await run(key) }));
+    res.status(answer.status).json(answer.body);
+  }
+
   // ---- list / search ------------------------------------------------------------------------------
   registry.registerPath({
     method: 'get', path: '/api/admin/workflows', tags: [TAG],
@@ -157,22 +168,24 @@ export function adminRoutes(
       summary: action === 'terminate'
         ? 'Terminate a running workflow at once (no clean-up code runs), with a reason'
         : 'Request cancellation of a running workflow (its code may clean up), with a reason',
-      request: { params: WorkflowIdParam, body: { content: { 'application/json': { schema: ReasonBody } } } },
+      request: { params: WorkflowIdParam, headers: IdempotencyKeyHeader, body: { content: { 'application/json': { schema: ReasonBody } } } },
       responses: { 200: json(WorkflowActedBody, 'Done, and recorded in the audit log'), 400: err('No reason or a bad field'), 401: err('No valid bearer token'), 403: err('Not an administrator, or not a workflow of your region'), 409: err('The workflow is not running') },
     });
     router.post(`/api/admin/workflows/:workflowId/${action}`, async (req, res) => {
       access(req);
       const { workflowId } = parseOr400(WorkflowIdParam, req.params, 'params');
-      const d = await describe(req, workflowId);
+      const d = await describe(req, workflowId); // another region's workflow: 403 before anything else
       const { reason } = parseOr400(ReasonBody, req.body ?? {}, 'body');
-      if (d.status.name !== 'RUNNING') adminError(new Error('not running'), workflowId);
-      const handle = client.workflow.getHandle(workflowId, d.runId);
-      const { recorded } = await act(req, action, workflowId, d.runId, reason, {}, async () => {
-        if (action === 'terminate') await handle.terminate(`${reason} (admin ${access(req).userId})`);
-        else await handle.cancel();
-        return undefined;
+      await once(req, res, action, { workflowId, reason }, async () => {
+        if (d.status.name !== 'RUNNING') adminError(new Error('not running'), workflowId);
+        const handle = client.workflow.getHandle(workflowId, d.runId);
+        const { recorded } = await act(req, action, workflowId, d.runId, reason, {}, async () => {
+          if (action === 'terminate') await handle.terminate(`${reason} (admin ${access(req).userId})`);
+          else await handle.cancel();
+          return undefined;
+        });
+        return { workflowId, runId: d.runId, action, recorded };
       });
-      res.json({ workflowId, runId: d.runId, action, recorded });
     });
   }
 
@@ -180,7 +193,7 @@ export function adminRoutes(
   registry.registerPath({
     method: 'post', path: '/api/admin/workflows/{workflowId}/reset', tags: [TAG],
     summary: 'Reset a workflow to a workflow-task event (a new run replays up to it and continues with the current code)',
-    request: { params: WorkflowIdParam, body: { content: { 'application/json': { schema: ResetBody } } } },
+    request: { params: WorkflowIdParam, headers: IdempotencyKeyHeader, body: { content: { 'application/json': { schema: ResetBody } } } },
     responses: { 200: json(WorkflowResetBody, 'Reset; the new run id, recorded in the audit log'), 409: err('The workflow has no completed workflow task to reset to'), 400: err('No reason, or the event is not a workflow-task event'), 401: err('No valid bearer token'), 403: err('Not an administrator, or not a workflow of your region') },
   });
   router.post('/api/admin/workflows/:workflowId/reset', async (req, res) => {
@@ -188,30 +201,33 @@ export function adminRoutes(
     const { workflowId } = parseOr400(WorkflowIdParam, req.params, 'params');
     const d = await describe(req, workflowId);
     const body = parseOr400(ResetBody, req.body ?? {}, 'body');
-    const events = await history(workflowId, d.runId);
-    const points = resetPoints(events);
-    const eventId = 'eventId' in body ? body.eventId : (body.to === 'firstWorkflowTask' ? points[0] : points[points.length - 1])?.eventId;
-    if (eventId === undefined) throw new HttpError(409, 'NO_RESET_POINT', 'This workflow has no completed workflow task to reset to.');
-    const target = resetTarget(events, eventId);
-    if (!target.ok) {
-      const message = target.found ? `event ${eventId} is a ${target.found} event; reset to a WORKFLOW_TASK_COMPLETED event (see resetPoints)` : `the history has no event ${eventId}`;
-      throw new HttpError(400, 'VALIDATION_FAILED', `body.eventId: ${message}`, [{ field: 'body.eventId', message }]);
-    }
-    const { result, recorded } = await act(req, 'reset', workflowId, d.runId, body.reason, { eventId }, async () => {
-      const request = temporal.api.workflowservice.v1.ResetWorkflowExecutionRequest.fromObject({
-        namespace, workflowExecution: { workflowId, runId: d.runId }, reason: `${body.reason} (admin ${access(req).userId})`, workflowTaskFinishEventId: eventId, requestId: randomUUID(),
+    await once(req, res, 'reset', { workflowId, ...body }, async (key) => {
+      const events = await history(workflowId, d.runId);
+      const points = resetPoints(events);
+      const eventId = 'eventId' in body ? body.eventId : (body.to === 'firstWorkflowTask' ? points[0] : points[points.length - 1])?.eventId;
+      if (eventId === undefined) throw new HttpError(409, 'NO_RESET_POINT', 'This workflow has no completed workflow task to reset to.');
+      const target = resetTarget(events, eventId);
+      if (!target.ok) {
+        const message = target.found ? `event ${eventId} is a ${target.found} event; reset to a WORKFLOW_TASK_COMPLETED event (see resetPoints)` : `the history has no event ${eventId}`;
+        throw new HttpError(400, 'VALIDATION_FAILED', `body.eventId: ${message}`, [{ field: 'body.eventId', message }]);
+      }
+      const { result, recorded } = await act(req, 'reset', workflowId, d.runId, body.reason, { eventId }, async () => {
+        const request = temporal.api.workflowservice.v1.ResetWorkflowExecutionRequest.fromObject({
+          // with an Idempotency-Key, Temporal's request id comes from it (one key, one request id)
+          namespace, workflowExecution: { workflowId, runId: d.runId }, reason: `${body.reason} (admin ${access(req).userId})`, workflowTaskFinishEventId: eventId, requestId: uuidFromKey('admin.reset', access(req).organisation, key),
+        });
+        const r = await client.workflowService.resetWorkflowExecution(request);
+        return { newRunId: r.runId ?? null };
       });
-      const r = await client.workflowService.resetWorkflowExecution(request);
-      return { newRunId: r.runId ?? null };
+      return { workflowId, previousRunId: d.runId, newRunId: result.newRunId, eventId, recorded };
     });
-    res.json({ workflowId, previousRunId: d.runId, newRunId: result.newRunId, eventId, recorded });
   });
 
   // ---- re-run a pending (failing) activity now ------------------------------------------------------
   registry.registerPath({
     method: 'post', path: '/api/admin/workflows/{workflowId}/activities/{activityId}/retry', tags: [TAG],
     summary: 'Re-run a pending activity now: its attempts start over and the retry back-off is skipped (e.g. after the cause of its failures was fixed)',
-    request: { params: ActivityParams, body: { content: { 'application/json': { schema: ReasonBody } } } },
+    request: { params: ActivityParams, headers: IdempotencyKeyHeader, body: { content: { 'application/json': { schema: ReasonBody } } } },
     responses: { 200: json(ActivityRetriedBody, 'Scheduled again; recorded in the audit log'), 400: err('No reason or a bad field'), 401: err('No valid bearer token'), 403: err('Not an administrator, or not a workflow of your region'), 404: err('No such workflow, or no such pending activity') },
   });
   router.post('/api/admin/workflows/:workflowId/activities/:activityId/retry', async (req, res) => {
@@ -219,13 +235,15 @@ export function adminRoutes(
     const { workflowId, activityId } = parseOr400(ActivityParams, req.params, 'params');
     const d = await describe(req, workflowId);
     const { reason } = parseOr400(ReasonBody, req.body ?? {}, 'body');
-    const pending = pendingActivities(d).find((a) => a.activityId === activityId);
-    if (!pending) throw new HttpError(404, 'ACTIVITY_NOT_PENDING', `Workflow ${workflowId} has no pending activity ${activityId} (local activities are retried by the workflow task itself).`);
-    const { recorded } = await act(req, 'retryActivity', workflowId, d.runId, reason, { activityId, activityType: pending.activityType, attemptBefore: pending.attempt }, async () => {
-      await client.workflowService.resetActivity({ namespace, execution: { workflowId, runId: d.runId }, id: activityId, resetHeartbeat: true, identity: `admin:${access(req).userId}` });
-      return undefined;
+    await once(req, res, 'retryActivity', { workflowId, activityId, reason }, async () => {
+      const pending = pendingActivities(d).find((a) => a.activityId === activityId);
+      if (!pending) throw new HttpError(404, 'ACTIVITY_NOT_PENDING', `Workflow ${workflowId} has no pending activity ${activityId} (local activities are retried by the workflow task itself).`);
+      const { recorded } = await act(req, 'retryActivity', workflowId, d.runId, reason, { activityId, activityType: pending.activityType, attemptBefore: pending.attempt }, async () => {
+        await client.workflowService.resetActivity({ namespace, execution: { workflowId, runId: d.runId }, id: activityId, resetHeartbeat: true, identity: `admin:${access(req).userId}` });
+        return undefined;
+      });
+      return { workflowId, runId: d.runId, activityId, recorded };
     });
-    res.json({ workflowId, runId: d.runId, activityId, recorded });
   });
 
   // ---- the audit log ---------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ import {
 } from '../schemas/billing';
 import { jsonOrCsvResponse, jsonResponse } from '../schemas/views';
 import { IdempotencyKeyHeader } from '../schemas/common';
-import { idempotencyKey } from '../idempotency';
+import { idempotencyKey, idempotentWrite } from '../idempotency';
 import { act, readError, requestHashOf, type ProcessNames } from '../../temporal/process-client';
 import { REVIEW_ROLES } from '../../auth/policy';
 import { actorOf, type Principal, type Role } from '../../auth/principal';
@@ -142,7 +142,7 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
   });
 
   // ---- start a close ------------------------------------------------------------------------
-  reg('post', '/api/billing/closes', 'Close a month for a region (billing officer); starting twice returns the same close', { body: { content: { 'application/json': { schema: StartCloseBody } } } }, { 201: jsonResponse(CloseStarted, 'Started'), 200: jsonResponse(CloseStarted, 'Already started (`alreadyStarted`)') });
+  reg('post', '/api/billing/closes', 'Close a month for a region (billing officer); starting twice returns the same close', { headers: IdempotencyKeyHeader, body: { content: { 'application/json': { schema: StartCloseBody } } } }, { 201: jsonResponse(CloseStarted, 'Started'), 200: jsonResponse(CloseStarted, 'Already started (`alreadyStarted`)') });
   router.post('/api/billing/closes', async (req, res) => {
     const p = requireRole(req, ['billingOfficer'], 'close a month');
     const body = parseOr400(StartCloseBody, req.body, 'body');
@@ -156,21 +156,24 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
     // docs/domain.md §7: the year's amount must exist before a month of that year can be closed
     if (needsDailyAmount(params) && !(await dailyAmounts(ledger.db)).has(year)) domainError(new DailyAmountMissingError(year));
     const workflowId = monthlyCloseWorkflowId(region.id, body.month);
-    let existed = false;
-    try {
-      await client.workflow.start<MonthlyCloseWorkflow>(monthlyCloseWorkflowType, {
-        workflowId,
-        taskQueue: config.temporal.taskQueue,
-        args: [{ ...closeInputFor(region, billingSettings()), month: body.month, startedBy: 'billingOfficer' }],
-        // a close that failed (a refusal, alerted to the billing officers) may be started again once
-        // its cause is fixed; one running or completed never twice
-        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-      });
-    } catch (err) {
-      if ((err as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
-      existed = true;
-    }
-    res.status(existed ? 200 : 201).location(`/api/billing/closes/${region.id}/${body.month}`).json({ workflowId, closeId: closeIdOf(region.id, body.month), ruleSetId: params.id, alreadyStarted: existed });
+    const answer = await idempotentWrite(ledger.db, req, { operation: 'startClose', organisation: p.organisation, body, noun: 'endpoint' }, async () => {
+      let existed = false;
+      try {
+        await client.workflow.start<MonthlyCloseWorkflow>(monthlyCloseWorkflowType, {
+          workflowId,
+          taskQueue: config.temporal.taskQueue,
+          args: [{ ...closeInputFor(region, billingSettings()), month: body.month, startedBy: 'billingOfficer' }],
+          // a close that failed (a refusal, alerted to the billing officers) may be started again once
+          // its cause is fixed; one running or completed never twice
+          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+        });
+      } catch (err) {
+        if ((err as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
+        existed = true;
+      }
+      return { status: existed ? 200 : 201, body: { workflowId, closeId: closeIdOf(region.id, body.month), ruleSetId: params.id, alreadyStarted: existed } };
+    });
+    res.status(answer.status).location(`/api/billing/closes/${region.id}/${body.month}`).json(answer.body);
   });
 
   // ---- inspect ------------------------------------------------------------------------------
@@ -256,15 +259,18 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
     const { invoiceId } = parseOr400(InvoiceIdParam, req.params, 'params');
     const invoice = await ledger.db.selectFrom('billing_invoices').select('region').where('invoice_id', '=', invoiceId).executeTakeFirst();
     if (invoice?.region !== p.region) throw notAccessible('invoice');
-    const key = idempotencyKey(req);
     const body = parseOr400(NoteBody, req.body, 'body');
-    const noteId = key ? createHash('sha256').update(`note:${invoiceId}:${key}`).digest('hex').slice(0, 32) : randomUUID();
-    try {
-      const note = await correctionNote(ledger.db, invoiceId, { noteId, reason: body.reason, lineRefs: body.lineRefs, amountOre: body.amountOre, createdBy: p.userId });
-      res.status(201).json({ noteId: note.note_id, invoiceId, kind: note.kind, amountOre: Number(note.amount_ore), reason: note.reason, lineRefs: note.line_refs });
-    } catch (err) {
-      domainError(err);
-    }
+    const answer = await idempotentWrite(ledger.db, req, { operation: 'correctionNote', organisation: p.organisation, body: { invoiceId, ...body }, noun: 'endpoint' }, async (key) => {
+      // the note's id from the key (as before the key's answers were kept): a retry records no second note
+      const noteId = key ? createHash('sha256').update(`note:${invoiceId}:${key}`).digest('hex').slice(0, 32) : randomUUID();
+      try {
+        const note = await correctionNote(ledger.db, invoiceId, { noteId, reason: body.reason, lineRefs: body.lineRefs, amountOre: body.amountOre, createdBy: p.userId });
+        return { status: 201, body: { noteId: note.note_id, invoiceId, kind: note.kind, amountOre: Number(note.amount_ore), reason: note.reason, lineRefs: note.line_refs } };
+      } catch (err) {
+        domainError(err);
+      }
+    });
+    res.status(answer.status).json(answer.body);
   });
 
   // ---- simulation ---------------------------------------------------------------------------

@@ -2,7 +2,6 @@
  * A unit's inbox (messages awaiting its acknowledgement, soonest deadline first, and its open
  * deviations) and the region's declared downtime windows (driftstopp, 001 §4).
  */
-import { randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
@@ -13,7 +12,8 @@ import { BadCursorError, unitInbox, WORKLIST_SECTIONS } from '../../db/worklist'
 import { PROCESS_TYPES } from '../../domain/process';
 import { findRegion } from '../../domain/regions';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
-import { CursorSchema, IsoInstant, RegionIdSchema } from '../schemas/common';
+import { CursorSchema, IdempotencyKeyHeader, IsoInstant, RegionIdSchema } from '../schemas/common';
+import { idempotentWrite, uuidFromKey } from '../idempotency';
 import { DowntimeWindowView, jsonResponse, UnitInboxBody } from '../schemas/views';
 import { partyOf, ROLES, type Role } from '../../auth/principal';
 import { notAccessible, requireRole, type ProcessAccess } from '../auth';
@@ -86,8 +86,8 @@ export function unitRoutes(registry: OpenAPIRegistry, deps: { ledger: LedgerStor
     path: '/api/regions/{region}/downtime',
     tags: ['Driftstopp (downtime)'],
     summary: 'Declare a downtime window of the shared IT system — driftstopp',
-    request: { params: RegionParam, body: { content: { 'application/json': { schema: DowntimeBody } } } },
-    responses: { 201: jsonResponse(DowntimeWindowView, 'Declared'), 400: { description: 'Malformed', content: { 'application/json': { schema: ErrorBody } } }, 404: { description: 'No such region is configured', content: { 'application/json': { schema: ErrorBody } } } },
+    request: { params: RegionParam, headers: IdempotencyKeyHeader, body: { content: { 'application/json': { schema: DowntimeBody } } } },
+    responses: { 201: jsonResponse(DowntimeWindowView, 'Declared (or, with the same Idempotency-Key, the window declared before)'), 400: { description: 'Malformed', content: { 'application/json': { schema: ErrorBody } } }, 404: { description: 'No such region is configured', content: { 'application/json': { schema: ErrorBody } } } },
   });
   router.post('/api/regions/:region/downtime', async (req, res) => {
     const { region } = parseOr400(RegionParam, req.params, 'params');
@@ -95,9 +95,13 @@ export function unitRoutes(registry: OpenAPIRegistry, deps: { ledger: LedgerStor
     regionOr404(region); // an unconfigured region is named as such, before whose it is
     const p = ownRegion(req, ['administrator'], 'declare a downtime window', region);
     const b = parseOr400(DowntimeBody, req.body ?? {}, 'body');
-    const w = { windowId: randomUUID(), region, startsAt: new Date(b.startsAt).toISOString(), endsAt: new Date(b.endsAt).toISOString(), reason: b.reason, declaredBy: p.userId };
-    await declareDowntime(deps.ledger.db, w);
-    res.status(201).json(w);
+    // with an Idempotency-Key the window's id comes from it: a retry declares no second window
+    const answer = await idempotentWrite(deps.ledger.db, req, { operation: 'declareDowntime', organisation: p.organisation, body: { region, ...b }, noun: 'endpoint' }, async (key) => {
+      const w = { windowId: uuidFromKey(`downtime:${region}`, p.organisation, key), region, startsAt: new Date(b.startsAt).toISOString(), endsAt: new Date(b.endsAt).toISOString(), reason: b.reason, declaredBy: p.userId };
+      await declareDowntime(deps.ledger.db, w);
+      return { status: 201, body: w };
+    });
+    res.status(answer.status).json(answer.body);
   });
   registry.registerPath({
     method: 'get',
