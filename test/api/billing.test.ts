@@ -110,6 +110,9 @@ describe('billing API', () => {
     expect(note.body).toMatchObject({ kind: 'credit', amountOre: -3 * 7_800_00 });
     expect((await ctx.api.post(`/api/billing/invoices/${i2180.invoiceId}/notes`, { reason: 'DIED_DURING_STAY', lineRefs: ['2180-00001'] }, { 'Idempotency-Key': noteKey })).body.noteId).toBe(note.body.noteId);
     expect((await ctx.api.post(`/api/billing/invoices/${i2180.invoiceId}/notes`, { reason: 'again', lineRefs: ['2180-00001'] })).body.error.code).toBe('NO_CHANGE');
+    // the note's key with another body: 422, no second note (was: the first note, silently)
+    const reusedNoteKey = await ctx.api.post(`/api/billing/invoices/${i2180.invoiceId}/notes`, { reason: 'WRONG_MUNICIPALITY', lineRefs: ['2180-00002'] }, { 'Idempotency-Key': noteKey });
+    expect([reusedNoteKey.status, reusedNoteKey.body.error?.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
     expect((await ctx.api.get(`${path}/invoices?municipality=2180`)).body.invoices[0]).toMatchObject({ totalOre: 4 * 7_800_00, notes: [expect.objectContaining({ kind: 'credit' })] });
   });
 
