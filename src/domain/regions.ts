@@ -47,8 +47,15 @@ export const RegionSchema = z.object({
       invitationLateDays: z.number().int().min(0).max(30).default(3),
       /** §10-style follow-up: days after discharge the episode stays open for SIP completion */
       followUpDays: z.number().int().min(0).max(365).default(30),
+      /**
+       * docs/domain.md §5: when the municipality's acknowledgement of a home care planning invitation
+       * is due ("snarast", 001 §7.2). `acknowledgement`: the general acknowledgement deadline, the end
+       * of the next weekday (the decision, and the default); `invitation`: the discharge planning
+       * invitation's 14:00 rule (001 §6.1 step 6a). Applies to enrollments started after a change.
+       */
+      homeCareInvitationAck: z.enum(['acknowledgement', 'invitation']).default('acknowledgement'),
     })
-    .default({ reminderWeekdays: 0, graceWeekdays: 1, escalationWeekdays: 1, invitationLateDays: 3, followUpDays: 30 }),
+    .default({ reminderWeekdays: 0, graceWeekdays: 1, escalationWeekdays: 1, invitationLateDays: 3, followUpDays: 30, homeCareInvitationAck: 'acknowledgement' }),
   /** §6 escalation ladder: organisations, coordinators, channels, digest (src/domain/escalation.ts) */
   escalation: EscalationSchema.default(DEFAULT_ESCALATION),
   /** the region's billing officers and administrators reached by the monthly close's alerts (src/domain/billing/alerts.ts) */

@@ -68,7 +68,7 @@ export function homeCareRoutes(registry: OpenAPIRegistry, deps: ProcessRouteDeps
         args: [{
           enrollmentId, region: region.id, patientRef: pseudonym.patientRef, patientAgeAtStart: pseudonym.age, residenceMunicipality: body.residenceMunicipality,
           primaryCareUnit: body.primaryCareUnit, initiatedBy: body.initiatedBy, consent: body.consent, dischargeEpisodeId: body.dischargeEpisodeId,
-          startedAt, actor: actorOf(p), settings: { escalationWeekdays: region.process.escalationWeekdays, invitationAckRule: 'acknowledgement' },
+          startedAt, actor: actorOf(p), settings: { escalationWeekdays: region.process.escalationWeekdays, invitationAckRule: region.process.homeCareInvitationAck },
           ...(idempotencyKey(req) ? { requestHash } : {}),
         }],
       },
