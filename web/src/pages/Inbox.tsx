@@ -10,6 +10,7 @@ import { href } from '../router';
 import type { SignedIn } from '../session';
 import { deviationSv, MESSAGE_SV, OBLIGATION_VERB_SV, PROCESS_SV, refusalSv } from '../sv';
 import { municipalityName } from '../../../src/domain/reference/municipalities';
+import type { ProcessType } from '../../../src/domain/process';
 
 const POLL_MS = 5_000;
 
@@ -35,7 +36,6 @@ interface Inbox {
   next: Partial<Record<Section, string | null>>;
 }
 type Section = 'acknowledgements' | 'invitations' | 'checklists' | 'deviations';
-type ProcessType = 'discharge' | 'homeHealthCare' | 'singleHomeVisit';
 
 export const processHref = (type: string, id: string) => href(type === 'discharge' ? 'vardtillfalle' : type === 'homeHealthCare' ? 'hemsjukvard' : 'hembesok', id);
 
