@@ -5,6 +5,7 @@
  * records nothing twice; the same key with another body is 422 and records nothing; without a key
  * every request is a new one. Real dev server, worker and PGlite ledger.
  */
+import fc from 'fast-check';
 import { pollUntil, startBody, useApi } from '../helpers/api';
 
 const ctx = useApi();
@@ -38,6 +39,42 @@ describe('Idempotency-Key on the writes no workflow records', () => {
     expect((await admin.post('/api/regions/gavleborg/downtime', window)).status).toBe(201);
     expect((await admin.post('/api/regions/gavleborg/downtime', window)).status).toBe(201);
     expect(await list()).toHaveLength(before + 3);
+  });
+
+  it('any sequence of downtime declarations, with keys reused, bodies changed and no key: one window per key, the first answer on every retry, 422 exactly when the body differs', async () => {
+    const admin = ctx.api.as(ADMIN);
+    const list = async () => (await admin.get('/api/regions/gavleborg/downtime')).body as Array<{ windowId: string }>;
+    const reasons = ['Cosmic Link nere', 'Nätverksfel', 'Planerat underhåll'];
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.record({ key: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }), reason: fc.integer({ min: 0, max: 2 }) }), { minLength: 1, maxLength: 8 }), async (requests) => {
+        const run = newKey('prop');
+        const before = (await list()).length;
+        const first = new Map<number, { reason: number; body: unknown }>();
+        let created = 0;
+        for (const r of requests) {
+          const body = { startsAt: '2026-11-06T08:00:00+01:00', endsAt: '2026-11-06T09:00:00+01:00', reason: reasons[r.reason] };
+          const res = await admin.post('/api/regions/gavleborg/downtime', body, r.key === undefined ? {} : { 'Idempotency-Key': `${run}-${r.key}` });
+          expect(res.status).toBeLessThan(500);
+          if (r.key === undefined) {
+            expect(res.status).toBe(201);
+            created += 1;
+            continue;
+          }
+          const earlier = first.get(r.key);
+          if (earlier === undefined) {
+            expect(res.status).toBe(201);
+            first.set(r.key, { reason: r.reason, body: res.body });
+            created += 1;
+          } else if (earlier.reason === r.reason) {
+            expect(res).toMatchObject({ status: 201, body: earlier.body });
+          } else {
+            expect([res.status, res.body.error?.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+          }
+        }
+        expect((await list()).length).toBe(before + created); // nothing lost, nothing twice
+      }),
+      { numRuns: 15 },
+    );
   });
 
   it("an administrator's terminate retried with its key: the first answer, not 409, and one entry in the audit log", async () => {
