@@ -32,13 +32,19 @@ describe('Idempotency-Key on the writes no workflow records', () => {
     expect([reused.status, reused.body.error?.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
     expect(await list()).toHaveLength(before + 1);
 
+    // two copies at once: one window, the same answer to both
+    const both = newKey('downtime-twice');
+    const [a, b] = await Promise.all([0, 1].map(() => admin.post('/api/regions/gavleborg/downtime', window, { 'Idempotency-Key': both })));
+    expect([a!.status, b!.status]).toEqual([201, 201]);
+    expect(b!.body).toEqual(a!.body);
+    expect(await list()).toHaveLength(before + 2);
     // a malformed key is named, nothing stored
     const bad = await admin.post('/api/regions/gavleborg/downtime', window, { 'Idempotency-Key': 'ett mellanslag' });
     expect([bad.status, bad.body.error?.details?.[0]?.field]).toEqual([400, 'header.Idempotency-Key']);
     // without a key each request is its own
     expect((await admin.post('/api/regions/gavleborg/downtime', window)).status).toBe(201);
     expect((await admin.post('/api/regions/gavleborg/downtime', window)).status).toBe(201);
-    expect(await list()).toHaveLength(before + 3);
+    expect(await list()).toHaveLength(before + 4);
   });
 
   it('any sequence of downtime declarations, with keys reused, bodies changed and no key: one window per key, the first answer on every retry, 422 exactly when the body differs', async () => {
