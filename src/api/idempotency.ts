@@ -30,12 +30,13 @@ export interface WriteAnswer {
 /**
  * A write that no workflow records (a downtime window, an administrator's action on a workflow, a
  * credit note, a monthly close's start), made idempotent by the caller's `Idempotency-Key` as the
- * workflow-backed writes are: the key, scoped to the caller's organisation and the operation,
- * finds the answer of the first request with it (table idempotent_requests, migration 0013), and
- * that answer is given again without running the write; the same key with another body is
- * `422 IDEMPOTENCY_KEY_REUSED`, nothing run. Without a key the write simply runs. Two copies
- * arriving at once both run before either answer is kept, so `run` makes what it records with an id
- * derived from the key where it can (a downtime window's, a note's): then the second records nothing.
+ * workflow-backed writes are: the key, scoped to the caller's organisation and the operation, is
+ * claimed in the ledger before the write runs (table idempotent_requests, migration 0013) and
+ * answered there after it. A retry, or a copy arriving while the first still runs, gets the
+ * first's answer without running the write; the same key with another body is
+ * `422 IDEMPOTENCY_KEY_REUSED`, nothing run. A write that is refused or fails gives its claim
+ * back (it recorded nothing), so its retry runs again; a claim left by a process that died
+ * half-way is taken over after CLAIM_EXPIRES_MS. Without a key the write simply runs.
  */
 export async function idempotentWrite(
   db: Kysely<Database>,
@@ -47,26 +48,41 @@ export async function idempotentWrite(
   if (key === undefined) return run(undefined);
   const scope = `${w.operation}:${w.organisation}:${key}`;
   const requestHash = requestHashOf(w.operation, w.body);
-  const earlier = async () => {
-    const row = await db.selectFrom('idempotent_requests').select(['request_hash', 'status', 'response']).where('scope', '=', scope).executeTakeFirst();
-    if (row === undefined) return undefined;
+  for (const waitUntil = Date.now() + WAIT_MS; ; ) {
+    const claimed = await db
+      .insertInto('idempotent_requests')
+      .values({ scope, request_hash: requestHash })
+      .onConflict((oc) => oc.column('scope').doNothing())
+      .returning('scope')
+      .executeTakeFirst();
+    if (claimed) break;
+    const row = await db.selectFrom('idempotent_requests').select(['request_hash', 'status', 'response', 'claimed_at']).where('scope', '=', scope).executeTakeFirst();
+    if (row === undefined) continue; // given back just now: claim it
     if (row.request_hash !== requestHash) throw idempotencyKeyReused(w.noun);
-    return { status: row.status, body: typeof row.response === 'string' ? JSON.parse(row.response) : row.response } satisfies WriteAnswer;
-  };
-  const first = await earlier();
-  if (first) return first;
-  const answer = await run(key);
-  // only answers are kept: a refusal recorded nothing, and its retry is asked again
-  if (answer.status >= 300) return answer;
-  const kept = await db
-    .insertInto('idempotent_requests')
-    .values({ scope, request_hash: requestHash, status: answer.status, response: JSON.stringify(answer.body) })
-    .onConflict((oc) => oc.column('scope').doNothing())
-    .returning('scope')
-    .executeTakeFirst();
-  // a copy that arrived at the same time kept its answer first: that one is the answer
-  return kept ? answer : ((await earlier()) ?? answer);
+    if (row.status !== null) return { status: row.status, body: typeof row.response === 'string' ? JSON.parse(row.response) : row.response };
+    // the first copy is still running: wait for its answer, or take over a claim its process left behind
+    if (Date.now() - Date.parse(String(row.claimed_at)) > CLAIM_EXPIRES_MS) {
+      const taken = await db.updateTable('idempotent_requests').set({ claimed_at: new Date().toISOString() }).where('scope', '=', scope).where('status', 'is', null).where('claimed_at', '=', row.claimed_at).returning('scope').executeTakeFirst();
+      if (taken) break;
+    }
+    if (Date.now() > waitUntil) throw new HttpError(409, 'REQUEST_IN_PROGRESS', 'A request with this Idempotency-Key is still being carried out; ask again in a moment to get its answer.');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  let answer: WriteAnswer;
+  try {
+    answer = await run(key);
+  } catch (err) {
+    await db.deleteFrom('idempotent_requests').where('scope', '=', scope).where('status', 'is', null).execute();
+    throw err;
+  }
+  await db.updateTable('idempotent_requests').set({ status: answer.status, response: JSON.stringify(answer.body), answered_at: new Date().toISOString() }).where('scope', '=', scope).execute();
+  return answer;
 }
+
+/** How long a copy waits for the first request with its key to be answered. */
+const WAIT_MS = 30_000;
+/** A claim older than this, still unanswered, was left by a process that stopped half-way. */
+const CLAIM_EXPIRES_MS = 120_000;
 
 /**
  * An id in a UUID's form for what a write records (a downtime window, Temporal's request id of a

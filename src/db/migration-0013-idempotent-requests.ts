@@ -17,9 +17,12 @@ export const idempotentRequests0013: Migration = {
       // `<operation>:<organisation>:<key>`
       .addColumn('scope', 'text', (c) => c.primaryKey())
       .addColumn('request_hash', 'text', (c) => c.notNull())
-      .addColumn('status', 'integer', (c) => c.notNull())
-      .addColumn('response', 'json', (c) => c.notNull())
-      .addColumn('answered_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      // claimed before the write runs, so a second copy waits for the first's answer instead of running
+      .addColumn('claimed_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      // null while the first request runs
+      .addColumn('status', 'integer')
+      .addColumn('response', 'json')
+      .addColumn('answered_at', 'timestamptz')
       .execute();
   },
   async down(db: Kysely<any>): Promise<void> {

@@ -370,10 +370,12 @@ export interface IdempotentRequestsTable {
   /** `<operation>:<organisation>:<key>` */
   scope: string;
   request_hash: string;
-  status: number;
+  claimed_at: Generated<Instant>;
+  /** null while the first request with the key runs */
+  status: number | null;
   /** JSON text on the way in; the drivers parse it on the way out */
-  response: ColumnType<unknown, string, string>;
-  answered_at: Generated<Instant>;
+  response: ColumnType<unknown, string | null, string | null>;
+  answered_at: Instant | null;
 }
 
 export interface Database {

@@ -1,9 +1,9 @@
 /**
  * The Idempotency-Key on the writes no workflow records (README "API conventions"; issue 18 item
  * 3, "IDEMPOTENCY_KEY_REUSED everywhere"): declaring a downtime window, an administrator's action
- * on a workflow, starting a monthly close. A retry with the same key gets the first answer and
- * records nothing twice; the same key with another body is 422 and records nothing; without a key
- * every request is a new one. Real dev server, worker and PGlite ledger.
+ * on a workflow, starting a monthly close. A retry with the same key, or a copy arriving at the
+ * same time, gets the first answer and records nothing twice; the same key with another body is
+ * 422 and records nothing; without a key every request is a new one. Real dev server, worker and PGlite ledger.
  */
 import fc from 'fast-check';
 import { pollUntil, startBody, useApi } from '../helpers/api';
@@ -99,8 +99,25 @@ describe('Idempotency-Key on the writes no workflow records', () => {
     const actions = (await admin.get(`/api/admin/actions?workflowId=${workflowId}`)).body.actions as unknown[];
     expect(actions).toHaveLength(1);
     // another administrator organisation's same key is another key: the workflow is closed, 409
-    const other = await ctx.api.as({ ...ADMIN, organisation: 'region-gavleborg-drift', userId: 'admin-bo' }).post(`/api/admin/workflows/${workflowId}/terminate`, { reason: 'Registered twice by mistake' }, { 'Idempotency-Key': key });
+    const drift = ctx.api.as({ ...ADMIN, organisation: 'region-gavleborg-drift', userId: 'admin-bo' });
+    const other = await drift.post(`/api/admin/workflows/${workflowId}/terminate`, { reason: 'Registered twice by mistake' }, { 'Idempotency-Key': key });
     expect([other.status, other.body.error?.code]).toEqual([409, 'WORKFLOW_NOT_RUNNING']);
+    // a refusal recorded nothing and keeps no answer: asked again, it is refused again (not held as in progress)
+    const otherAgain = await drift.post(`/api/admin/workflows/${workflowId}/terminate`, { reason: 'Registered twice by mistake' }, { 'Idempotency-Key': key });
+    expect([otherAgain.status, otherAgain.body.error?.code]).toEqual([409, 'WORKFLOW_NOT_RUNNING']);
+  });
+
+  it("two copies of an administrator's reset with one key at once: one reset, one entry in the audit log, the same answer to both", async () => {
+    const admin = ctx.api.as(ADMIN);
+    const started = await ctx.api.post('/api/episodes', startBody({ residenceMunicipality: '2180' }));
+    const { workflowId } = started.body;
+    await pollUntil(() => admin.get(`/api/admin/workflows/${workflowId}`), (r) => r.body.resetPoints?.length > 0);
+    const key = newKey('reset');
+    const [a, b] = await Promise.all([0, 1].map(() => admin.post(`/api/admin/workflows/${workflowId}/reset`, { reason: 'Stuck after a bad deploy', to: 'firstWorkflowTask' }, { 'Idempotency-Key': key })));
+    expect([a!.status, b!.status]).toEqual([200, 200]);
+    expect(b!.body).toEqual(a!.body);
+    const actions = (await admin.get(`/api/admin/actions?workflowId=${workflowId}`)).body.actions as Array<{ details: { newRunId: string } }>;
+    expect(actions.map((x) => x.details.newRunId)).toEqual([a!.body.newRunId]);
   });
 
   it('starting a monthly close: the same key answers as the first time; another month with it is 422 and starts nothing', async () => {
