@@ -3,6 +3,7 @@
  * scoped by src/temporal/process-client.ts to their organisation and the action. A malformed key
  * is a 400 naming the header.
  */
+import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
@@ -41,7 +42,7 @@ export interface WriteAnswer {
 export async function idempotentWrite(
   db: Kysely<Database>,
   req: Request,
-  w: { operation: string; organisation: string; body: unknown; noun: string },
+  w: { operation: string; organisation: string; body: unknown },
   run: (key: string | undefined) => Promise<WriteAnswer>,
 ): Promise<WriteAnswer> {
   const key = idempotencyKey(req);
@@ -58,7 +59,7 @@ export async function idempotentWrite(
     if (claimed) break;
     const row = await db.selectFrom('idempotent_requests').select(['request_hash', 'status', 'response', 'claimed_at']).where('scope', '=', scope).executeTakeFirst();
     if (row === undefined) continue; // given back just now: claim it
-    if (row.request_hash !== requestHash) throw idempotencyKeyReused(w.noun);
+    if (row.request_hash !== requestHash) throw idempotencyKeyReused('endpoint');
     if (row.status !== null) return { status: row.status, body: typeof row.response === 'string' ? JSON.parse(row.response) : row.response };
     // the first copy is still running: wait for its answer, or take over a claim its process left behind
     if (Date.now() - Date.parse(String(row.claimed_at)) > CLAIM_EXPIRES_MS) {
@@ -85,11 +86,12 @@ const WAIT_MS = 30_000;
 const CLAIM_EXPIRES_MS = 120_000;
 
 /**
- * An id in a UUID's form for what a write records (a downtime window, Temporal's request id of a
- * reset): derived from the caller's Idempotency-Key, scoped to their organisation and `kind`, so a
- * retry records the same thing again (a no-op); a new one without a key.
+ * An id in a UUID's form for what a write records (a downtime window): derived from the caller's
+ * Idempotency-Key, scoped to their organisation and `kind`, so a retry records the same thing
+ * again (a no-op); a new one without a key.
  */
 export function uuidFromKey(kind: string, organisation: string, key: string | undefined): string {
-  const hex = processIdOf(kind, organisation, key).replace(/-/g, '');
+  if (key === undefined) return randomUUID();
+  const hex = processIdOf(kind, organisation, key);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }

@@ -10,6 +10,7 @@
  * one that does not exist. Reading a process's state is a read of patient data and is
  * access-logged.
  */
+import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
@@ -20,7 +21,7 @@ import { listAdminActions, recordAdminAction, type AdminActionType } from '../..
 import type { LedgerStore } from '../../db/ledger';
 import { attributesOf, pendingActivities, pendingTimers, processState, resetPoints, resetTarget } from '../../temporal/workflow-admin';
 import { ErrorBody, HttpError, parseOr400 } from '../errors';
-import { idempotentWrite, uuidFromKey } from '../idempotency';
+import { idempotentWrite } from '../idempotency';
 import { SA } from '../../temporal/search-attributes';
 import { IdempotencyKeyHeader } from '../schemas/common';
 import { actorOf } from '../../auth/principal';
@@ -100,8 +101,8 @@ export function adminRoutes(
    * retry after it was done gets its first answer (not 409, the workflow no longer running), and
    * records nothing twice in the audit log.
    */
-  async function once(req: Request, res: Response, action: AdminActionType, body: Record<string, unknown>, run: (key: string | undefined) => Promise<object>) {
-    const answer = await idempotentWrite(ledger.db, req, { operation: `admin.${action}`, organisation: access(req).organisation, body, noun: 'endpoint' }, async (key) => ({ status: 200, body: await run(key) }));
+  async function once(req: Request, res: Response, action: AdminActionType, body: Record<string, unknown>, run: () => Promise<object>) {
+    const answer = await idempotentWrite(ledger.db, req, { operation: `admin.${action}`, organisation: access(req).organisation, body }, async () => ({ status: 200, body: await run() }));
     res.status(answer.status).json(answer.body);
   }
 
@@ -201,7 +202,7 @@ export function adminRoutes(
     const { workflowId } = parseOr400(WorkflowIdParam, req.params, 'params');
     const d = await describe(req, workflowId);
     const body = parseOr400(ResetBody, req.body ?? {}, 'body');
-    await once(req, res, 'reset', { workflowId, ...body }, async (key) => {
+    await once(req, res, 'reset', { workflowId, ...body }, async () => {
       const events = await history(workflowId, d.runId);
       const points = resetPoints(events);
       const eventId = 'eventId' in body ? body.eventId : (body.to === 'firstWorkflowTask' ? points[0] : points[points.length - 1])?.eventId;
@@ -213,8 +214,7 @@ export function adminRoutes(
       }
       const { result, recorded } = await act(req, 'reset', workflowId, d.runId, body.reason, { eventId }, async () => {
         const request = temporal.api.workflowservice.v1.ResetWorkflowExecutionRequest.fromObject({
-          // with an Idempotency-Key, Temporal's request id comes from it (one key, one request id)
-          namespace, workflowExecution: { workflowId, runId: d.runId }, reason: `${body.reason} (admin ${access(req).userId})`, workflowTaskFinishEventId: eventId, requestId: uuidFromKey('admin.reset', access(req).organisation, key),
+          namespace, workflowExecution: { workflowId, runId: d.runId }, reason: `${body.reason} (admin ${access(req).userId})`, workflowTaskFinishEventId: eventId, requestId: randomUUID(),
         });
         const r = await client.workflowService.resetWorkflowExecution(request);
         return { newRunId: r.runId ?? null };

@@ -156,7 +156,7 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
     // docs/domain.md §7: the year's amount must exist before a month of that year can be closed
     if (needsDailyAmount(params) && !(await dailyAmounts(ledger.db)).has(year)) domainError(new DailyAmountMissingError(year));
     const workflowId = monthlyCloseWorkflowId(region.id, body.month);
-    const answer = await idempotentWrite(ledger.db, req, { operation: 'startClose', organisation: p.organisation, body, noun: 'endpoint' }, async () => {
+    const answer = await idempotentWrite(ledger.db, req, { operation: 'startClose', organisation: p.organisation, body }, async () => {
       let existed = false;
       try {
         await client.workflow.start<MonthlyCloseWorkflow>(monthlyCloseWorkflowType, {
@@ -260,7 +260,7 @@ export function billingRoutes(registry: OpenAPIRegistry, deps: { client: Client;
     const invoice = await ledger.db.selectFrom('billing_invoices').select('region').where('invoice_id', '=', invoiceId).executeTakeFirst();
     if (invoice?.region !== p.region) throw notAccessible('invoice');
     const body = parseOr400(NoteBody, req.body, 'body');
-    const answer = await idempotentWrite(ledger.db, req, { operation: 'correctionNote', organisation: p.organisation, body: { invoiceId, ...body }, noun: 'endpoint' }, async (key) => {
+    const answer = await idempotentWrite(ledger.db, req, { operation: 'correctionNote', organisation: p.organisation, body: { invoiceId, ...body } }, async (key) => {
       // the note's id from the key (as before the key's answers were kept): a retry records no second note
       const noteId = key ? createHash('sha256').update(`note:${invoiceId}:${key}`).digest('hex').slice(0, 32) : randomUUID();
       try {

@@ -96,7 +96,7 @@ export function unitRoutes(registry: OpenAPIRegistry, deps: { ledger: LedgerStor
     const p = ownRegion(req, ['administrator'], 'declare a downtime window', region);
     const b = parseOr400(DowntimeBody, req.body ?? {}, 'body');
     // with an Idempotency-Key the window's id comes from it: a retry declares no second window
-    const answer = await idempotentWrite(deps.ledger.db, req, { operation: 'declareDowntime', organisation: p.organisation, body: { region, ...b }, noun: 'endpoint' }, async (key) => {
+    const answer = await idempotentWrite(deps.ledger.db, req, { operation: 'declareDowntime', organisation: p.organisation, body: { region, ...b } }, async (key) => {
       const w = { windowId: uuidFromKey(`downtime:${region}`, p.organisation, key), region, startsAt: new Date(b.startsAt).toISOString(), endsAt: new Date(b.endsAt).toISOString(), reason: b.reason, declaredBy: p.userId };
       await declareDowntime(deps.ledger.db, w);
       return { status: 201, body: w };
