@@ -8,7 +8,6 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, sql, type Dialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
-import { withPreparedStatements } from './pglite-prepared';
 import { Pool, types as pgTypes } from 'pg';
 import { migrations } from './migrations';
 import type { Database } from './schema';
@@ -142,5 +141,7 @@ async function pgliteDialect(dataDir: string | undefined): Promise<Dialect> {
   // in the process anyway. 16 MB took about 130 MB off the service's idle RSS (issue 21).
   const options = { parsers, postgresqlconf: [`shared_buffers = ${PGLITE_SHARED_BUFFERS}`] };
   const pglite = dataDir === undefined ? await PGlite.create(options) : await PGlite.create(dataDir, options);
-  return new PGliteDialect(withPreparedStatements(pglite));
+  // statements go through PGlite's own `query`: a wrapper that parsed each text once as a named
+  // prepared statement was removed after bench:discharge ran no faster with it (issue 18, BENCHMARKS.md)
+  return new PGliteDialect(pglite);
 }

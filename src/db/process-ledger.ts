@@ -84,7 +84,7 @@ export type WriteResult = 'inserted' | 'updated' | 'stale';
 /**
  * Writes a process's projection (the semantics are at the top of this file) in one statement:
  * its rows travel as JSON, one parameter a table, so the statement's text is the same at every
- * write of a process and the embedded ledger parses it once (./pglite-prepared.ts). A single
+ * write of a process of the same shape (compiled once, below). A single
  * statement is atomic, and on PGlite one round trip instead of a transaction of ten was what made
  * this writer as cheap as the diff-writer it replaced (issue 18, BENCHMARKS.md).
  *
